@@ -1,0 +1,233 @@
+"""What a compiled rule sees while it runs on one record.
+
+Outcomes are four-valued. PASS and FAIL are the obvious two; PENDING is an
+obligation whose deadline is after the as-of instant; UNKNOWN means the rule
+needed a value that could not be read (already reported once by the
+data-quality rule), so the item is neither passed nor failed nor counted.
+``all`` and ``any`` combine them as Kleene logic does: a FAIL decides an
+``all`` and a PASS decides an ``any`` whatever else is unknown.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from checker.pointer import escape, is_within
+from checker.recordschema import Problem
+from checker.timeutil import (
+    WorkingDays,
+    eighteenth_birthday,
+    local_date,
+    parse_date,
+    parse_timestamp,
+)
+
+
+class Status(enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    PENDING = "pending"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Outcome:
+    status: Status
+    pointer: str | None = None  # what is wrong, when it is narrower than the item
+    kind: str | None = None  # which way it failed: missing, late, mismatch ...
+    facts: dict[str, str] = field(default_factory=dict)
+    more: list[Outcome] = field(default_factory=list)  # further findings of one check
+
+
+PASS = Outcome(Status.PASS)
+UNKNOWN = Outcome(Status.UNKNOWN)
+PENDING = Outcome(Status.PENDING)
+
+
+class _Sentinel(enum.Enum):
+    ABSENT = "absent"
+    UNREADABLE = "unreadable"
+
+
+ABSENT = _Sentinel.ABSENT
+UNREADABLE = _Sentinel.UNREADABLE
+
+
+@dataclass
+class Item:
+    """One thing a check iterates: the record, a custody episode, an interview ..."""
+
+    pointer: str
+    value: Any
+    event_time_pointer: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompiledPath:
+    """A path a rule reads: relative to the item, or from the record's root."""
+
+    tokens: tuple[str, ...]
+    absolute: bool
+    text: str
+
+    @property
+    def name(self) -> str:
+        """The last field name, for messages (``decisions``, ``requested_at``)."""
+        for token in reversed(self.tokens):
+            if token != "*":
+                return token
+        return "record" if self.absolute else "item"
+
+
+class RunRegistry:
+    """Values that must be unique across a whole run, in the order inputs were given."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def first_seen(self, key: str, where: str) -> str | None:
+        """Where ``key`` was first seen, or None (and remember it) if this is the first."""
+        earlier = self._first.get(key)
+        if earlier is None:
+            self._first[key] = where
+        return earlier
+
+
+class Context:
+    """One record being checked as of one instant."""
+
+    def __init__(
+        self,
+        record: dict[str, Any],
+        as_of: datetime,
+        zone_name: str,
+        unreadable: set[str],
+        calendar: WorkingDays,
+        registry: RunRegistry,
+        where: str,
+        problems: list[Problem],
+    ) -> None:
+        self.record = record
+        self.problems = problems  # what the record format says is wrong, per value
+        self.as_of = as_of
+        self.zone_name = zone_name
+        self.unreadable = unreadable
+        self.calendar = calendar
+        self.registry = registry
+        self.where = where  # "path:line" of the record, for run-wide duplicates
+        self.scratch: dict[int, Any] = {}  # per-record memory of stateful predicates
+        self._adulthood: date | None | _Sentinel = _Sentinel.ABSENT
+        self.adult_from_age: bool | None = None
+
+    # -- reading values -----------------------------------------------------
+
+    def is_unreadable(self, pointer: str) -> bool:
+        if not self.unreadable:
+            return False
+        return any(is_within(pointer, bad) for bad in self.unreadable)
+
+    def pointer_of(self, item: Item, path: CompiledPath) -> str:
+        base = "" if path.absolute else item.pointer
+        return base + "".join("/" + escape(token) for token in path.tokens)
+
+    def read(self, item: Item, path: CompiledPath) -> tuple[Any, str]:
+        """The value at ``path`` (ABSENT for missing or null), and its pointer."""
+        pointer = self.pointer_of(item, path)
+        if self.is_unreadable(pointer):
+            return UNREADABLE, pointer
+        value: Any = self.record if path.absolute else item.value
+        for token in path.tokens:
+            if isinstance(value, dict):
+                value = value.get(token)
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                return ABSENT, pointer
+            if value is None:
+                return ABSENT, pointer
+        return value, pointer
+
+    def read_at(self, pointer: str) -> Any:
+        """The value at an absolute pointer (ABSENT or UNREADABLE when it has none)."""
+        if self.is_unreadable(pointer):
+            return UNREADABLE
+        value: Any = self.record
+        for token in pointer.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(value, dict):
+                value = value.get(token)
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                return ABSENT
+            if value is None:
+                return ABSENT
+        return value
+
+    def timestamp(self, value: Any) -> datetime | _Sentinel:
+        if value is ABSENT or value is UNREADABLE:
+            return value  # type: ignore[no-any-return]
+        try:
+            return parse_timestamp(value, self.zone_name)
+        except (TypeError, ValueError):
+            return UNREADABLE
+
+    def date(self, value: Any) -> date | _Sentinel:
+        if value is ABSENT or value is UNREADABLE:
+            return value  # type: ignore[no-any-return]
+        try:
+            return parse_date(value)
+        except (TypeError, ValueError):
+            return UNREADABLE
+
+    def local_date(self, instant: datetime) -> date:
+        return local_date(instant, self.zone_name)
+
+    # -- age ----------------------------------------------------------------
+
+    def _adulthood_day(self) -> date | None:
+        """The 18th birthday, or None when the record gives no date of birth."""
+        if self._adulthood is _Sentinel.ABSENT:
+            born = self.date(self.read_at("/child/date_of_birth"))
+            self._adulthood = eighteenth_birthday(born) if isinstance(born, date) else None
+            if self._adulthood is None:
+                age = self.read_at("/child/age_years")
+                if isinstance(age, int) and not isinstance(age, bool):
+                    self.adult_from_age = age >= 18
+        return self._adulthood  # type: ignore[return-value]
+
+    def is_adult_at(self, instant: datetime) -> bool | None:
+        """Adult at ``instant``; None when the record does not say.
+
+        ``age_years`` carries no date, so it is read as the age at every
+        event of the record (the export's best knowledge).
+        """
+        adulthood = self._adulthood_day()
+        if adulthood is not None:
+            return self.local_date(instant) >= adulthood
+        return self.adult_from_age
+
+    def event_time(self, item: Item) -> datetime | _Sentinel:
+        if item.event_time_pointer is None:
+            return ABSENT
+        return self.timestamp(self.read_at(item.event_time_pointer))
+
+    def is_child_item(self, item: Item) -> bool:
+        """Rules about children skip items whose time shows an adult (DQ006's reading).
+
+        A record that does not give the age, or an item whose time is not
+        recorded or unreadable, is treated as a child's: the record format
+        says so for records, and a child-protection export is about children.
+        """
+        instant = self.event_time(item)
+        if not isinstance(instant, datetime):
+            return True
+        return self.is_adult_at(instant) is not True
+
+
+Predicate = Callable[[Context, Item], Outcome]

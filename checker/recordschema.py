@@ -1,0 +1,240 @@
+"""The case-record format as data: validation, and what the rules may read.
+
+``standards/case-record.schema.json`` is the single description of the
+format. Validation turns each offending value into one problem at its JSON
+Pointer (the data-quality rule reports them); the same schema tells the rule
+compiler which fields exist, which hold timestamps, and which field gives an
+item its time (the ``x-event-time`` keyword).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from checker.pointer import join
+from checker.resources import data_file
+from checker.timeutil import is_date, is_timestamp
+
+TIMESTAMP_FORMAT = "caselint-timestamp"
+DATE_FORMAT = "caselint-date"
+EVENT_TIME_KEYWORD = "x-event-time"
+
+_FORMAT_CHECKER = FormatChecker(formats=())
+_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_timestamp(value))
+_FORMAT_CHECKER.checks(DATE_FORMAT)(lambda value: not isinstance(value, str) or is_date(value))
+
+_JSON_TYPE_NAMES = {
+    "string": "text",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    pointer: str
+    message: str
+    missing: bool = False  # a required value that is absent, as opposed to unreadable
+
+
+@cache
+def record_schema() -> dict[str, Any]:
+    with data_file("standards", "case-record.schema.json").open(encoding="utf-8") as stream:
+        schema: dict[str, Any] = json.load(stream)
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(record_schema(), format_checker=_FORMAT_CHECKER)
+
+
+def validate_record(record: Any) -> list[Problem]:
+    """One problem per offending value, in the order the validator finds them."""
+    problems: dict[str, Problem] = {}
+    for error in _validator().iter_errors(record):
+        for problem in _explain(error):
+            problems.setdefault(problem.pointer, problem)
+    return list(problems.values())
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _explain(error: ValidationError) -> Iterator[Problem]:
+    """Say what is wrong without quoting the value (it may be personal data)."""
+    pointer = join("", error.absolute_path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        for name in error.validator_value:
+            if instance.get(name) is None:
+                yield Problem(join(pointer, [name]), "is required but missing", missing=True)
+        return
+    if kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_JSON_TYPE_NAMES[name] for name in names if name != "null")
+        found = _JSON_TYPE_NAMES[_json_type(error.instance)]
+        yield Problem(pointer, f"must be {wanted}, not {found}")
+        return
+    if kind == "enum":
+        choices = ", ".join(str(choice) for choice in error.validator_value if choice is not None)
+        yield Problem(pointer, f"must be one of: {choices}")
+        return
+    if kind in ("format", "pattern"):
+        if schema.get("format") == TIMESTAMP_FORMAT:
+            yield Problem(
+                pointer,
+                "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM])",
+            )
+        elif schema.get("format") == DATE_FORMAT:
+            yield Problem(pointer, "is not a date (YYYY-MM-DD)")
+        else:
+            yield Problem(pointer, "is not in the expected form")
+        return
+    if kind == "minLength":
+        yield Problem(pointer, "must not be empty")
+        return
+    if kind == "minimum":
+        yield Problem(pointer, f"must be at least {error.validator_value}")
+        return
+    yield Problem(pointer, f"does not match the case-record format ({kind})")
+
+
+# --- navigation: which fields exist, for the rule compiler -----------------
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        reference = node["$ref"]
+        if not reference.startswith("#/"):
+            raise ValueError(f"unsupported reference {reference}")
+        target: Any = record_schema()
+        for token in reference[2:].split("/"):
+            target = target[token]
+        merged = {key: value for key, value in node.items() if key != "$ref"}
+        node = {**target, **merged}
+    return node
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    declared = node.get("type")
+    if declared is None:
+        if "enum" in node:
+            return {_json_type(value) for value in node["enum"]}
+        return set()
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+@dataclass(frozen=True)
+class Field:
+    """What the format says of one place in a record."""
+
+    node: dict[str, Any]
+
+    @property
+    def is_array(self) -> bool:
+        return "array" in _types(self.node)
+
+    @property
+    def is_object(self) -> bool:
+        return "object" in _types(self.node)
+
+    @property
+    def format(self) -> str | None:
+        value = self.node.get("format")
+        return value if isinstance(value, str) else None
+
+    @property
+    def event_time(self) -> str | None:
+        value = self.node.get(EVENT_TIME_KEYWORD)
+        return value if isinstance(value, str) else None
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.node.get("properties", {}))
+
+    def child(self, token: str) -> Field | None:
+        """The field at ``token`` below this one; ``*`` is any member of a list."""
+        if token == "*":
+            if self.is_array and isinstance(self.node.get("items"), dict):
+                return Field(_resolve(self.node["items"]))
+            return None
+        properties = self.node.get("properties", {})
+        if token in properties:
+            return Field(_resolve(properties[token]))
+        return None
+
+
+def root() -> Field:
+    return Field(_resolve(record_schema()))
+
+
+class UnknownField(ValueError):
+    pass
+
+
+def field_at(start: Field, tokens: list[str], shown: str) -> Field:
+    """The field a path names, or an error that says which part is unknown."""
+    current = start
+    for position, token in enumerate(tokens):
+        found = current.child(token)
+        if found is None:
+            where = "/".join(tokens[:position]) or "the item"
+            if token == "*":
+                raise UnknownField(f"{shown}: {where} is not a list")
+            hint = difflib.get_close_matches(token, current.names, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            known = ", ".join(current.names) or "nothing"
+            raise UnknownField(
+                f"{shown}: {token!r} is not a field of {where}{suggestion}; known fields: {known}"
+            )
+        current = found
+    return current
+
+
+def paths_with_format(fmt: str) -> list[tuple[str, ...]]:
+    """Every path pattern (``*`` for list members) whose values have ``fmt``."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(node: Field, prefix: tuple[str, ...]) -> None:
+        if node.format == fmt:
+            found.append(prefix)
+        for name in node.names:
+            child = node.child(name)
+            if child is not None:
+                walk(child, (*prefix, name))
+        if node.is_array:
+            child = node.child("*")
+            if child is not None:
+                walk(child, (*prefix, "*"))
+
+    walk(root(), ())
+    return found

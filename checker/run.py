@@ -1,0 +1,130 @@
+"""A check run: inputs through the readers and the engine into one report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import BinaryIO
+
+from checker import __version__
+from checker.engine import Engine, Tally
+from checker.readers import InputFile, Problem, Record, Rejected, read_input
+from checker.report import (
+    BySeverity,
+    Finding,
+    InputError,
+    InputSummary,
+    Location,
+    Report,
+    RulebookSummary,
+    RuleResult,
+    Summary,
+    Tool,
+    compliance,
+)
+from checker.rulebook import CompiledRule, digest
+from checker.timeutil import DEFAULT_ZONE, format_instant, parse_timestamp
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    as_of: datetime | None = None  # --as-of; else each envelope's exported_at; else now
+    zone_name: str = DEFAULT_ZONE
+    rules_in_rulebook: int = 0
+
+
+def run_check(
+    inputs: Sequence[InputFile],
+    rules: Sequence[CompiledRule],
+    options: RunOptions,
+    stdin: BinaryIO | None = None,
+    now: datetime | None = None,
+) -> Report:
+    run_as_of = options.as_of or (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    engine = Engine(rules, options.zone_name)
+    by_id = {rule.id: rule for rule in rules}
+    tallies = {rule.id: Tally() for rule in rules}
+    findings: list[Finding] = []
+    errors: list[InputError] = []
+    summaries: list[InputSummary] = []
+    instants_used: set[datetime] = set()
+
+    for source in inputs:
+        summary = InputSummary(path=source.label)
+        summaries.append(summary)
+        for event in read_input(source, stdin):
+            if isinstance(event, Rejected):
+                summary.rejected += 1
+                errors.append(InputError(path=source.label, line=event.line, message=event.message))
+                continue
+            if isinstance(event, Problem):
+                errors.append(InputError(path=source.label, line=event.line, message=event.message))
+                continue
+            summary.records += 1
+            as_of = _as_of_for(event, options, run_as_of)
+            instants_used.add(as_of)
+            result = engine.check(event.data, as_of, f"{source.label}:{event.line}")
+            for rule_id, tally in result.tallies.items():
+                tallies[rule_id].add(tally)
+            record_id = event.data.get("record_id")
+            shown_id = record_id if isinstance(record_id, str) else None
+            for crash in result.crashes:
+                errors.append(InputError(path=source.label, line=event.line, message=crash))
+            for raw in result.findings:
+                rule = by_id[raw.rule_id]
+                line, column = event.source.locate(raw.pointer)
+                findings.append(
+                    Finding(
+                        rule_id=raw.rule_id,
+                        severity=rule.severity,
+                        record_id=shown_id,
+                        pointer=raw.pointer,
+                        message=raw.message,
+                        standards=list(rule.standards),
+                        location=Location(path=source.label, line=line, column=column),
+                    )
+                )
+
+    findings.sort(key=Finding.sort_key)
+    errors.sort(key=lambda error: (error.path, error.line or 0, error.message))
+    by_severity = BySeverity()
+    for finding in findings:
+        setattr(by_severity, finding.severity, getattr(by_severity, finding.severity) + 1)
+    reported_as_of = next(iter(instants_used)) if len(instants_used) == 1 and not options.as_of else run_as_of
+    return Report(
+        tool=Tool(version=__version__),
+        as_of=format_instant(reported_as_of),
+        rulebook=RulebookSummary(
+            rules=options.rules_in_rulebook or len(rules), selected=len(rules), digest=digest(rules)
+        ),
+        inputs=summaries,
+        summary=Summary(
+            records=sum(s.records for s in summaries),
+            rejected=sum(s.rejected for s in summaries),
+            findings=len(findings),
+            by_severity=by_severity,
+        ),
+        rules=[
+            RuleResult(
+                id=rule.id,
+                severity=rule.severity,
+                applicable=tallies[rule.id].applicable,
+                passed=tallies[rule.id].passed,
+                failed=tallies[rule.id].failed,
+                pending=tallies[rule.id].pending,
+                compliance=compliance(tallies[rule.id].passed, tallies[rule.id].failed),
+            )
+            for rule in sorted(rules, key=lambda rule: rule.id)
+        ],
+        findings=findings,
+        errors=errors,
+    )
+
+
+def _as_of_for(record: Record, options: RunOptions, run_as_of: datetime) -> datetime:
+    if options.as_of is not None:
+        return options.as_of
+    if record.exported_at is not None:
+        return parse_timestamp(record.exported_at, options.zone_name)
+    return run_as_of

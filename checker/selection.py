@@ -1,0 +1,30 @@
+"""Which rules run: --select and --ignore by id or by prefix (``AA``, ``MI005``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+class SelectionError(ValueError):
+    pass
+
+
+def parse_selectors(values: Iterable[str]) -> list[str]:
+    """Selectors from repeated options and comma-separated lists alike."""
+    return [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+
+
+def _matching(available: Sequence[str], selector: str, option: str) -> set[str]:
+    found = {rule_id for rule_id in available if rule_id.startswith(selector)}
+    if not found:
+        raise SelectionError(f"{option}: no rule matches {selector!r} (see 'caselint rules')")
+    return found
+
+
+def select_rule_ids(
+    available: Sequence[str], select: Sequence[str] | None, ignore: Sequence[str] = ()
+) -> list[str]:
+    chosen = set(available) if not select else set().union(*(_matching(available, s, "--select") for s in select))
+    for selector in ignore:
+        chosen -= _matching(available, selector, "--ignore")
+    return sorted(chosen)

@@ -1,0 +1,65 @@
+"""The standards catalogue: recommendations and requirements that rules cite."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from checker.resources import data_file
+from checker.yamlsource import YamlDocument, load_yaml_documents
+
+
+class Standard(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    source: str  # a report's file name in the source collection, or the statute
+    document: str
+    date: str
+    section: str
+    quote: str | None = None  # verbatim from the source
+    summary: str | None = None  # our paraphrase, where the text is not in the collection
+    checkable: bool
+    note: str | None = None  # why no rule can check it, or how it is checked
+
+    @model_validator(mode="after")
+    def _has_words(self) -> Standard:
+        if not (self.quote or self.summary):
+            raise ValueError("needs a quote (verbatim) or a summary (paraphrase)")
+        if not self.checkable and not self.note:
+            raise ValueError("a standard that cannot be checked needs a note saying why")
+        return self
+
+
+class CatalogueError(Exception):
+    pass
+
+
+def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
+    path = path or data_file("standards", "standards.yaml")
+    documents = list(load_yaml_documents(path.read_text(encoding="utf-8")))
+    if len(documents) != 1 or not isinstance(documents[0], YamlDocument):
+        raise CatalogueError(f"{path}: not a single YAML document")
+    document = documents[0]
+    if not isinstance(document.data, list):
+        raise CatalogueError(f"{path}:{document.line}: the catalogue is a list of standards")
+    catalogue: dict[str, Standard] = {}
+    for index, entry in enumerate(document.data):
+        line = document.positions.get(f"/{index}", (document.line, 1))[0]
+        try:
+            standard = Standard.model_validate(entry)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise CatalogueError(f"{path}:{line}: {where}: {first['msg']}") from None
+        if standard.id in catalogue:
+            raise CatalogueError(f"{path}:{line}: standard {standard.id} is listed twice")
+        catalogue[standard.id] = standard
+    return catalogue
+
+
+@cache
+def builtin_catalogue() -> dict[str, Standard]:
+    return load_catalogue()

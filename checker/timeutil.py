@@ -1,0 +1,249 @@
+"""Time semantics of the record format (spec: record-format.md, "Time").
+
+Every timestamp becomes an aware datetime in UTC as soon as it is parsed, so
+that subtraction is real elapsed time. Python subtracts two datetimes that
+share a ``ZoneInfo`` by wall clock, which would make 00:30 GMT to 03:00 BST on
+the last Sunday of March look like 2 h 30 min instead of 1 h 30 min.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+UTC = timezone.utc
+DEFAULT_ZONE = "Europe/London"
+
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# YAML 1.1's timestamp syntax (which ruamel.yaml still resolves): one-digit
+# month, day and hour, space-separated time and zone, and an hours-only zone.
+_YAML_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d*))?"
+    r"(?:[ \t]*(?:(Z)|([+-])(\d{1,2})(?::(\d{2}))?))?)?"
+)
+_DURATION = re.compile(
+    r"P(?!$)(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?"
+)
+
+
+@lru_cache(maxsize=8)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _fraction_to_micro(fraction: str | None) -> int:
+    return int((fraction or "0")[:6].ljust(6, "0"))
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
+    """An ISO 8601 timestamp as an aware UTC datetime.
+
+    Without an offset the time is local wall-clock time in ``zone_name``. A
+    wall-clock time that occurs twice (the last Sunday of October) is read
+    as the first of the two; one that does not exist (the hour skipped in
+    March) is read with the offset in force just before the change. Both are
+    PEP 495's ``fold=0``.
+    """
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        raise ValueError("not an ISO 8601 timestamp")
+    year, month, day, hour, minute, second, fraction, z, sign, off_h, off_m = match.groups()
+    if z:
+        tz: timezone | ZoneInfo = UTC
+    elif sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
+        if offset >= timedelta(hours=24):
+            raise ValueError("offset out of range")
+        tz = timezone(-offset if sign == "-" else offset)
+    else:
+        tz = zone(zone_name)
+    local = datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second or 0),
+        _fraction_to_micro(fraction),
+        tzinfo=tz,
+    )
+    return local.astimezone(UTC)
+
+
+@lru_cache(maxsize=1 << 14)
+def parse_date(text: str) -> date:
+    if _DATE.fullmatch(text) is None:
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return date.fromisoformat(text)
+
+
+def is_timestamp(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parse_timestamp(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parse_date(value)
+    except ValueError:
+        return False
+    return True
+
+
+def normalise_yaml_timestamp(text: str) -> str:
+    """Rewrite a YAML timestamp or date in the record format's ISO 8601 form.
+
+    Text that YAML calls a timestamp but that is not a real date or time
+    (``2013-02-30``) is returned unchanged, so that schema validation reports
+    it at its pointer instead of the whole document failing to load.
+    """
+    match = _YAML_TIMESTAMP.fullmatch(text.strip())
+    if match is None:
+        return text
+    year, month, day, hour, minute, second, fraction, z, sign, off_h, off_m = match.groups()
+    try:
+        day_part = date(int(year), int(month), int(day)).isoformat()
+        if hour is None:
+            return day_part
+        clock = time(int(hour), int(minute), int(second), _fraction_to_micro(fraction))
+    except ValueError:
+        return text
+    out = f"{day_part}T{clock.isoformat()}"
+    if z:
+        out += "Z"
+    elif sign:
+        out += f"{sign}{int(off_h):02d}:{int(off_m or 0):02d}"
+    return out
+
+
+def parse_duration(text: str) -> timedelta:
+    """An ISO 8601 duration of weeks, days, hours, minutes and seconds.
+
+    A day is 24 hours of elapsed time, like every other limit (the record
+    format measures real elapsed time). Years and months have no fixed
+    length, so they are refused rather than guessed.
+    """
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 duration of weeks, days, hours, minutes "
+            "or seconds (for example PT1H, P3D, P365D; years and months are not allowed)"
+        )
+    weeks, days, hours, minutes, seconds = match.groups()
+    return timedelta(
+        weeks=int(weeks or 0),
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=float((seconds or "0").replace(",", ".")),
+    )
+
+
+def format_duration(span: timedelta) -> str:
+    """A duration as a person reads it: ``3h 10m``, ``2d 4h``, ``45m``."""
+    total = int(abs(span).total_seconds())
+    sign = "-" if span < timedelta(0) else ""
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [
+        f"{value}{unit}"
+        for value, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s"))
+        if value
+    ]
+    return sign + (" ".join(parts) if parts else "0m")
+
+
+def iso_duration(span: timedelta) -> str:
+    """The canonical ISO 8601 spelling of a duration, for reports and digests."""
+    total = int(span.total_seconds())
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(
+        f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if value
+    )
+    out = "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+    return out if out != "P" else "PT0S"
+
+
+def local_date(instant: datetime, zone_name: str = DEFAULT_ZONE) -> date:
+    return instant.astimezone(zone(zone_name)).date()
+
+
+def format_local(instant: datetime, zone_name: str = DEFAULT_ZONE) -> str:
+    """An instant as local wall-clock time with its offset, e.g. 2012-11-10 19:20 GMT."""
+    local = instant.astimezone(zone(zone_name))
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or local.strftime("%z"))
+
+
+def start_of_local_day(day: date, zone_name: str = DEFAULT_ZONE) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone(zone_name)).astimezone(UTC)
+
+
+def format_instant(instant: datetime) -> str:
+    """An instant in the report's form: UTC with an explicit +00:00 offset."""
+    return instant.astimezone(UTC).isoformat()
+
+
+class WorkingDays:
+    """Monday to Friday less the bank holidays of England and Wales."""
+
+    def __init__(self) -> None:
+        # England and Wales share one bank-holiday calendar; the package's
+        # "ENG" subdivision is that calendar, including one-off holidays.
+        self._holidays = holidays.country_holidays("GB", subdiv="ENG")
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays
+
+    def nth_after(self, day: date, count: int) -> date:
+        """The ``count``-th working day after ``day`` (``day`` itself when 0)."""
+        current = day
+        remaining = count
+        while remaining > 0:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def between(self, start: date, end: date) -> int:
+        """How many working days after ``start`` the day ``end`` falls."""
+        if end <= start:
+            return 0
+        count = 0
+        current = start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                count += 1
+        return count
+
+
+def eighteenth_birthday(born: date) -> date:
+    """The day a person stops being a child.
+
+    Someone born on 29 February comes of age on 1 March in a year without
+    one (Family Law Reform Act 1969 s9: age is attained at the start of the
+    anniversary, and the anniversary of 29 February is the day after 28th).
+    """
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return date(born.year + 18, 3, 1)
