@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,8 @@ from checker.render import render_text
 from checker.report import FAIL_ON_CHOICES, exit_status
 from checker.rulebook import (
     CompiledRule,
-    RuleDefinition,
     RulebookError,
+    RuleDefinition,
     builtin_rulebook_dir,
     compile_rule,
     load_rule_definitions,
@@ -63,18 +65,43 @@ def _parse_as_of(text: str | None) -> Any:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="caselint", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="caselint", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """Check child-protection case records against inspection recommendations."""
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--as-of", "as_of", metavar="TS", help="Check as of this instant (default: the export's exported_at, else now).")
-@click.option("--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes, comma-separated).")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="TS",
+    help="Check as of this instant (default: the export's exported_at, else now).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="IDS",
+    help="Run only these rules (ids or prefixes, comma-separated).",
+)
+@click.option(
+    "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
@@ -95,7 +122,13 @@ def check(
     as_of_instant = _parse_as_of(as_of)
     definitions, compiled = _load_rules()
     try:
-        chosen = set(select_rule_ids([rule.id for rule in compiled], parse_selectors(select) or None, parse_selectors(ignore)))
+        chosen = set(
+            select_rule_ids(
+                [rule.id for rule in compiled],
+                parse_selectors(select) or None,
+                parse_selectors(ignore),
+            )
+        )
         inputs = expand_inputs(paths)
     except (SelectionError, InputNotFound) as error:
         raise CommandError(str(error)) from None
@@ -114,17 +147,25 @@ def check(
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 def rules(output_format: str) -> None:
     """List every rule: id, severity, title, standards and parameters."""
     _, compiled = _load_rules()
-    entries = [
+    entries: list[dict[str, Any]] = [
         {
             "id": rule.id,
             "severity": rule.severity,
             "title": rule.title,
             "standards": rule.standards,
-            "parameters": {name: parameter.as_data() for name, parameter in rule.parameters.items()},
+            "parameters": {
+                name: parameter.as_data() for name, parameter in rule.parameters.items()
+            },
         }
         for rule in compiled
     ]
@@ -134,14 +175,15 @@ def rules(output_format: str) -> None:
     for entry in entries:
         click.echo(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}")
         params = ", ".join(f"{name}={value}" for name, value in entry["parameters"].items())
-        click.echo(f"        standards: {', '.join(entry['standards'])}" + (f"; parameters: {params}" if params else ""))
+        click.echo(
+            f"        standards: {', '.join(entry['standards'])}"
+            + (f"; parameters: {params}" if params else "")
+        )
 
 
 def _yaml_block(data: Any, indent: str = "    ") -> list[str]:
     yaml = YAML()
     yaml.default_flow_style = False
-    from io import StringIO
-
     buffer = StringIO()
     yaml.dump(data, buffer)
     return [indent + line for line in buffer.getvalue().rstrip().splitlines()]
@@ -169,7 +211,12 @@ def explain_text(rule: CompiledRule) -> str:
             lines.append(f"Check {index + 1}:")
         lines.extend(describer.check(check))
         lines.append("")
-    lines += ["## Why it matters", "", definition.rationale.strip(), ""]
+    lines += [
+        "## Why it matters",
+        "",
+        *textwrap.wrap(" ".join(definition.rationale.split()), 88),
+        "",
+    ]
     lines += ["## Standards", ""]
     for standard_id in rule.standards:
         standard = catalogue.get(standard_id)
@@ -177,9 +224,12 @@ def explain_text(rule: CompiledRule) -> str:
             lines.append(f"- {standard_id} (not in the standards catalogue)")
             continue
         lines.append(f"- {standard.id}: {standard.title}")
-        lines.append(f"  {standard.document}, {standard.section} ({standard.date}; source: {standard.source})")
+        lines.append(
+            f"  {standard.document}, {standard.section} "
+            f"({standard.date}; source: {standard.source})"
+        )
         if standard.quote:
-            lines.append(f"  \"{' '.join(standard.quote.split())}\"")
+            lines.append(f'  "{" ".join(standard.quote.split())}"')
         elif standard.summary:
             lines.append(f"  In summary: {' '.join(standard.summary.split())}")
     lines.append("")
@@ -195,7 +245,7 @@ def explain_text(rule: CompiledRule) -> str:
         lines += ["## Example that fails", "", f"{failing.example.name}:", ""]
         lines += _yaml_block(failing.example.record)
         lines.append("")
-        for pointer, message in zip(failing.pointers, failing.messages):
+        for pointer, message in zip(failing.pointers, failing.messages, strict=True):
             lines.append(f"    → {rule.id} {pointer}: {message}")
         lines.append("")
     if passing is not None:

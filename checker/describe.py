@@ -7,7 +7,7 @@ what the rule actually does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from checker.parameters import Parameter
@@ -58,6 +58,11 @@ class Describer:
         return text
 
     def inline(self, spec: Any) -> str:
+        """A condition in one line: nested all/any read as 'and'/'or'."""
+        if isinstance(spec, dict) and len(spec) == 1 and set(spec) <= {"all", "any"}:
+            ((operator, parts),) = spec.items()
+            joiner = " and " if operator == "all" else " or "
+            return "(" + joiner.join(self.inline(part) for part in parts) + ")"
         return " ".join(line.strip() for line in self.predicate(spec))
 
     def predicate(self, spec: Any, indent: str = "") -> list[str]:
@@ -89,21 +94,26 @@ class Describer:
         if operator in ("every", "some"):
             quantifier = "every" if operator == "every" else "at least one"
             return [
-                f"{indent}{quantifier} member of `{argument['each']}` has: {self.inline(argument['require'])}"
+                f"{indent}{quantifier} member of `{argument['each']}` has: "
+                f"{self.inline(argument['require'])}"
             ]
-        simple = {
+        simple: dict[str, Callable[[], str]] = {
             "present": lambda: f"`{argument}` is recorded",
             "exists": lambda: f"there is one of {self.selection(argument)}",
-            "in_order": lambda: " ≤ ".join(self.time(part) for part in argument) + " (times run forwards)",
+            "in_order": lambda: (
+                " ≤ ".join(self.time(part) for part in argument) + " (times run forwards)"
+            ),
             "longer_than": lambda: (
                 f"from {self.time(argument['from'])} to {self.time(argument['to'])} is longer than "
                 f"{self.limit(argument['limit'])}"
             ),
             "spans_local_midnight": lambda: (
-                f"from {self.time(argument['from'])} to {self.time(argument['to'])} crosses a local midnight"
+                f"from {self.time(argument['from'])} to {self.time(argument['to'])} "
+                "crosses a local midnight"
             ),
             "open_at": lambda: (
-                f"the period from `{argument['start']}` to `{argument['end']}` (whole days) includes "
+                f"the period from `{argument['start']}` to `{argument['end']}` "
+                "(whole days) includes "
                 f"{self.time(argument['at'])}"
             ),
             "child_at_event": lambda: "the person was under 18 at the item's time",
@@ -136,7 +146,8 @@ class Describer:
             return f"each {spec['each_value_with_format']} value in the record"
         reaching = spec["first_reaching"]
         return (
-            f"the item of `{reaching['each']}` that first brings to {self.value(reaching['count'])} "
+            f"the item of `{reaching['each']}` that first brings to "
+            f"{self.value(reaching['count'])} "
             f"the number whose `{reaching['time']}` falls within {self.value(reaching['within'])}"
             f"{' (children only)' if children_only else ''}"
         )
@@ -151,6 +162,7 @@ class Describer:
         if "pending_while" in spec:
             pending = spec["pending_while"]
             lines.append(
-                f"(pending, not failed, until {self.limit(pending['limit'])} after {self.time(pending['from'])})"
+                f"(pending, not failed, until {self.limit(pending['limit'])} "
+                f"after {self.time(pending['from'])})"
             )
         return lines

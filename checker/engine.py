@@ -3,7 +3,7 @@
 It returns findings and per-rule tallies for one record; a whole run is the
 sum of those, so records can be checked in any number of workers and the
 results merged by addition. The one exception is uniqueness across a run
-(DQ005's record ids), which goes through the run registry in input order.
+(record ids), which goes through the run registry in input order.
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ class Engine:
     def check(self, record: dict[str, Any], as_of: datetime, where: str = "") -> RecordResult:
         problems = validate_record(record)
         unreadable = {problem.pointer for problem in problems if not problem.missing}
-        ctx = Context(record, as_of, self.zone_name, unreadable, self.calendar, self.registry, where, problems)
+        ctx = Context(
+            record, as_of, self.zone_name, unreadable, self.calendar, self.registry, where, problems
+        )
         result = RecordResult()
         for rule in self.rules:
             tally = Tally()
@@ -66,7 +68,9 @@ class Engine:
                 for check in rule.checks:
                     _run_check(ctx, rule, check, tally, findings)
             except Exception as error:  # a broken rule must never pass silently
-                result.crashes.append(f"rule {rule.id} failed on this record: {type(error).__name__}: {error}")
+                result.crashes.append(
+                    f"rule {rule.id} failed on this record: {type(error).__name__}: {error}"
+                )
                 continue
             result.tallies[rule.id] = tally
             result.findings.extend(findings)
@@ -82,7 +86,11 @@ def _run_check(
         if check.when is not None and check.when(ctx, item).status is not Status.PASS:
             continue
         outcome = check.require(ctx, item)
-        if outcome.status is Status.FAIL and check.pending_while is not None and _not_yet_due(ctx, item, check):
+        if (
+            outcome.status is Status.FAIL
+            and check.pending_while is not None
+            and _not_yet_due(ctx, item, check)
+        ):
             outcome = Outcome(Status.PENDING)
         if outcome.status is Status.UNKNOWN:
             continue
@@ -97,9 +105,13 @@ def _run_check(
                 pointer = (
                     ctx.pointer_of(item, check.pointer_path)
                     if check.pointer_path is not None
-                    else failure.pointer if failure.pointer is not None else item.pointer
+                    else failure.pointer
+                    if failure.pointer is not None
+                    else item.pointer
                 )
-                findings.append(RawFinding(rule.id, pointer, render_message(check, rule, item, failure)))
+                findings.append(
+                    RawFinding(rule.id, pointer, render_message(check, rule, item, failure))
+                )
 
 
 def _not_yet_due(ctx: Context, item: Any, check: CompiledCheck) -> bool:

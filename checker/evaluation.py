@@ -121,7 +121,7 @@ class Context:
         self.registry = registry
         self.where = where  # "path:line" of the record, for run-wide duplicates
         self.scratch: dict[int, Any] = {}  # per-record memory of stateful predicates
-        self._adulthood: date | None | _Sentinel = _Sentinel.ABSENT
+        self._adulthood: date | _Sentinel | None = _Sentinel.ABSENT
         self.adult_from_age: bool | None = None
 
     # -- reading values -----------------------------------------------------
@@ -169,17 +169,17 @@ class Context:
                 return ABSENT
         return value
 
-    def timestamp(self, value: Any) -> datetime | _Sentinel:
+    def as_timestamp(self, value: Any) -> datetime | _Sentinel:
         if value is ABSENT or value is UNREADABLE:
-            return value  # type: ignore[no-any-return]
+            return value
         try:
             return parse_timestamp(value, self.zone_name)
         except (TypeError, ValueError):
             return UNREADABLE
 
-    def date(self, value: Any) -> date | _Sentinel:
+    def as_date(self, value: Any) -> date | _Sentinel:
         if value is ABSENT or value is UNREADABLE:
-            return value  # type: ignore[no-any-return]
+            return value
         try:
             return parse_date(value)
         except (TypeError, ValueError):
@@ -193,7 +193,7 @@ class Context:
     def _adulthood_day(self) -> date | None:
         """The 18th birthday, or None when the record gives no date of birth."""
         if self._adulthood is _Sentinel.ABSENT:
-            born = self.date(self.read_at("/child/date_of_birth"))
+            born = self.as_date(self.read_at("/child/date_of_birth"))
             self._adulthood = eighteenth_birthday(born) if isinstance(born, date) else None
             if self._adulthood is None:
                 age = self.read_at("/child/age_years")
@@ -215,10 +215,10 @@ class Context:
     def event_time(self, item: Item) -> datetime | _Sentinel:
         if item.event_time_pointer is None:
             return ABSENT
-        return self.timestamp(self.read_at(item.event_time_pointer))
+        return self.as_timestamp(self.read_at(item.event_time_pointer))
 
     def is_child_item(self, item: Item) -> bool:
-        """Rules about children skip items whose time shows an adult (DQ006's reading).
+        """Rules about children skip items whose time shows an adult.
 
         A record that does not give the age, or an item whose time is not
         recorded or unreadable, is treated as a child's: the record format

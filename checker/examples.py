@@ -25,14 +25,17 @@ class ExampleResult:
     def ok(self) -> bool:
         if self.crashes or self.outcome != self.example.expect:
             return False
-        return self.example.findings is None or sorted(self.example.findings) == sorted(self.pointers)
+        return self.example.findings is None or sorted(self.example.findings) == sorted(
+            self.pointers
+        )
 
     def problem(self) -> str:
         if self.crashes:
             return "; ".join(self.crashes)
         if self.outcome != self.example.expect:
             return f"expected {self.example.expect}, got {self.outcome}"
-        return f"expected findings at {sorted(self.example.findings or [])}, got {sorted(self.pointers)}"
+        expected = sorted(self.example.findings or [])
+        return f"expected findings at {expected}, got {sorted(self.pointers)}"
 
 
 def run_example(rule: CompiledRule, example: Example) -> ExampleResult:

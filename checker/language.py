@@ -212,7 +212,9 @@ class Compiler:
 
     def path(self, text: Any, env: Env, where: str) -> tuple[CompiledPath, Field]:
         if not isinstance(text, str) or not text:
-            raise RuleError(where, "a path must be text such as 'decisions' or '/child/date_of_birth'")
+            raise RuleError(
+                where, "a path must be text such as 'decisions' or '/child/date_of_birth'"
+            )
         if text == ".":
             return CompiledPath((), False, text), env.item
         absolute = text.startswith("/")
@@ -249,9 +251,13 @@ class Compiler:
             known = ", ".join(sorted(self.parameters)) or "none"
             hint = difflib.get_close_matches(name[1:], list(self.parameters), n=1)
             suggestion = f" (did you mean ${hint[0]}?)" if hint else ""
-            raise RuleError(where, f"{name} is not a parameter of this rule{suggestion}; parameters: {known}")
+            raise RuleError(
+                where, f"{name} is not a parameter of this rule{suggestion}; parameters: {known}"
+            )
         if types and parameter.type not in types:
-            raise RuleError(where, f"{name} is a {parameter.type} parameter; {'/'.join(types)} is needed here")
+            raise RuleError(
+                where, f"{name} is a {parameter.type} parameter; {'/'.join(types)} is needed here"
+            )
         return parameter
 
     def operand(self, raw: Any, where: str) -> Any:
@@ -381,7 +387,9 @@ class Compiler:
         inner = self.predicate(argument["require"], env.inside(member), f"{where}/require")
         return path, inner
 
-    def _each_member(self, ctx: Context, item: Item, path: CompiledPath, value: list[Any]) -> Iterator[Item]:
+    def _each_member(
+        self, ctx: Context, item: Item, path: CompiledPath, value: list[Any]
+    ) -> Iterator[Item]:
         base = ctx.pointer_of(item, path)
         for position, member in enumerate(value):
             yield Item(f"{base}/{position}", member, item.event_time_pointer)
@@ -395,7 +403,9 @@ class Compiler:
                 return UNKNOWN
             if not isinstance(value, list):
                 return PASS
-            return combine_all(inner(ctx, member) for member in self._each_member(ctx, item, path, value))
+            return combine_all(
+                inner(ctx, member) for member in self._each_member(ctx, item, path, value)
+            )
 
         return every
 
@@ -410,7 +420,9 @@ class Compiler:
                 return UNKNOWN
             if not isinstance(value, list) or not value:
                 return _fail(pointer, "missing", field=path.name)
-            return combine_any(inner(ctx, member) for member in self._each_member(ctx, item, path, value))
+            return combine_any(
+                inner(ctx, member) for member in self._each_member(ctx, item, path, value)
+            )
 
         return some
 
@@ -422,7 +434,10 @@ class Compiler:
         """The items of a collection linked to this one and matching a condition."""
         allowed = {"each", "by", "matching", "where", *extra}
         if not isinstance(argument, dict) or "each" not in argument or set(argument) - allowed:
-            raise RuleError(where, f"needs 'each' (a collection) and may have {', '.join(sorted(allowed - {'each'}))}")
+            raise RuleError(
+                where,
+                f"needs 'each' (a collection) and may have {', '.join(sorted(allowed - {'each'}))}",
+            )
         collection, member = self.list_path(argument["each"], env, f"{where}/each")
         member_env = env.detached(member)
         by = matching = None
@@ -432,7 +447,9 @@ class Compiler:
         elif "matching" in argument:
             raise RuleError(f"{where}/matching", "'matching' needs 'by'")
         condition = (
-            self.predicate(argument["where"], member_env, f"{where}/where") if "where" in argument else None
+            self.predicate(argument["where"], member_env, f"{where}/where")
+            if "where" in argument
+            else None
         )
 
         def select(ctx: Context, item: Item) -> tuple[list[Item], bool]:
@@ -491,7 +508,7 @@ class Compiler:
 
             def at_path(ctx: Context, item: Item) -> Times:
                 value, pointer = ctx.read(item, path)
-                instant = ctx.timestamp(value)
+                instant = ctx.as_timestamp(value)
                 if instant is UNREADABLE:
                     return [], True
                 if instant is ABSENT:
@@ -502,7 +519,9 @@ class Compiler:
         if isinstance(spec, dict) and set(spec) == {"earliest"}:
             inner = spec["earliest"]
             if isinstance(inner, list) and inner:
-                parts = [self.time(part, env, f"{where}/earliest/{n}") for n, part in enumerate(inner)]
+                parts = [
+                    self.time(part, env, f"{where}/earliest/{n}") for n, part in enumerate(inner)
+                ]
 
                 def earliest_of(ctx: Context, item: Item) -> Times:
                     found: list[tuple[datetime, str]] = []
@@ -516,17 +535,21 @@ class Compiler:
                 return earliest_of
             if isinstance(inner, dict):
                 if "time" not in inner:
-                    raise RuleError(f"{where}/earliest", "needs 'time': the timestamp of each selected item")
+                    raise RuleError(
+                        f"{where}/earliest", "needs 'time': the timestamp of each selected item"
+                    )
                 select = self.selector(inner, env, f"{where}/earliest", extra=("time",))
                 _, member = self.list_path(inner["each"], env, f"{where}/earliest/each")
-                stamp = self.time_path(inner["time"], env.detached(member), f"{where}/earliest/time")
+                stamp = self.time_path(
+                    inner["time"], env.detached(member), f"{where}/earliest/time"
+                )
 
                 def earliest_linked(ctx: Context, item: Item) -> Times:
                     chosen, unknown = select(ctx, item)
                     found: list[tuple[datetime, str]] = []
                     for candidate in chosen:
                         value, pointer = ctx.read(candidate, stamp)
-                        instant = ctx.timestamp(value)
+                        instant = ctx.as_timestamp(value)
                         if isinstance(instant, datetime):
                             found.append((instant, pointer))
                         elif instant is UNREADABLE:
@@ -568,13 +591,17 @@ class Compiler:
         if isinstance(spec, dict) and set(spec) == {"working_days"}:
             count = self.operand(spec["working_days"], f"{where}/working_days")
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise RuleError(f"{where}/working_days", "working_days must be a whole number, 0 or more")
+                raise RuleError(
+                    f"{where}/working_days", "working_days must be a whole number, 0 or more"
+                )
             days = Limit(working_days=count)
             return lambda ctx, item: days
         if isinstance(spec, dict) and set(spec) == {"per", "limits"}:
             key_path, _ = self.path(spec["per"], env, f"{where}/per")
             if not isinstance(spec["limits"], str) or not spec["limits"].startswith("$"):
-                raise RuleError(f"{where}/limits", "limits must name a 'durations' parameter, e.g. $max_delay")
+                raise RuleError(
+                    f"{where}/limits", "limits must name a 'durations' parameter, e.g. $max_delay"
+                )
             table = self.parameter(spec["limits"], f"{where}/limits", "durations").value
 
             def per_kind(ctx: Context, item: Item) -> Limit | None:
@@ -591,7 +618,7 @@ class Compiler:
         )
 
     @staticmethod
-    def _single(times: Times) -> datetime | None | Status:
+    def _single(times: Times) -> datetime | Status | None:
         """The earliest of some times: None when there is none, UNKNOWN when unreadable."""
         found, unknown = times
         if unknown and not found:
@@ -617,7 +644,10 @@ class Compiler:
 
     def _deadline(self, argument: Any, env: Env, where: str) -> Predicate:
         spec = self._keys(
-            argument, where, {"from", "limit", "met_by"}, frozenset({"discharged_by", "not_before_start"})
+            argument,
+            where,
+            {"from", "limit", "met_by"},
+            frozenset({"discharged_by", "not_before_start"}),
         )
         start_of = self.time(spec["from"], env, f"{where}/from")
         limit_of = self.limit(spec["limit"], env, f"{where}/limit")
@@ -659,22 +689,24 @@ class Compiler:
             if met_unknown:
                 return UNKNOWN
             if met:
-                instant, pointer = met[0]
-                return Outcome(
-                    Status.FAIL,
-                    pointer,
-                    "late",
-                    {**facts, "elapsed": limit.elapsed(start, instant, ctx)},
-                )
+                instant, late_pointer = met[0]
+                elapsed = limit.elapsed(start, instant, ctx)
+                return Outcome(Status.FAIL, late_pointer, "late", {**facts, "elapsed": elapsed})
             if ctx.as_of < due:
                 return PENDING
-            pointer = ctx.pointer_of(item, met_pointer) if met_pointer is not None else None
-            return Outcome(Status.FAIL, pointer, "missing", facts)
+            missing_pointer = ctx.pointer_of(item, met_pointer) if met_pointer is not None else None
+            return Outcome(Status.FAIL, missing_pointer, "missing", facts)
 
         return deadline
 
-    def _times(self, argument: Any, env: Env, where: str, count: int | None = None) -> list[TimeExpr]:
-        if not isinstance(argument, list) or len(argument) < 2 or (count and len(argument) != count):
+    def _times(
+        self, argument: Any, env: Env, where: str, count: int | None = None
+    ) -> list[TimeExpr]:
+        if (
+            not isinstance(argument, list)
+            or len(argument) < 2
+            or (count and len(argument) != count)
+        ):
             raise RuleError(where, f"needs a list of {count or 'two or more'} times")
         return [self.time(part, env, f"{where}/{n}") for n, part in enumerate(argument)]
 
@@ -754,8 +786,8 @@ class Compiler:
 
         def open_at(ctx: Context, item: Item) -> Outcome:
             # A plan given in days covers the whole of its first and last day.
-            start = ctx.date(ctx.read(item, start_path)[0])
-            end = ctx.date(ctx.read(item, end_path)[0])
+            start = ctx.as_date(ctx.read(item, start_path)[0])
+            end = ctx.as_date(ctx.read(item, end_path)[0])
             at = self._single(at_of(ctx, item))
             if start is UNREADABLE or end is UNREADABLE or at is Status.UNKNOWN:
                 return UNKNOWN
@@ -796,7 +828,12 @@ class Compiler:
             if not ctx.problems:
                 return PASS
             failures = [
-                _fail(problem.pointer, "invalid", field=_field_name(problem.pointer), problem=problem.message)
+                _fail(
+                    problem.pointer,
+                    "invalid",
+                    field=_field_name(problem.pointer),
+                    problem=problem.message,
+                )
                 for problem in ctx.problems
             ]
             first, *rest = failures
@@ -823,8 +860,8 @@ class Compiler:
                 earlier = ctx.registry.first_seen(f"{slot}\0{key}", ctx.where)
             else:
                 seen: dict[str, str] = ctx.scratch.setdefault(slot, {})
-                earlier = seen.setdefault(key, item.pointer)
-                earlier = None if earlier == item.pointer else earlier
+                first = seen.setdefault(key, item.pointer)
+                earlier = None if first == item.pointer else first
             if earlier is None:
                 return PASS
             return _fail(item.pointer, "duplicate", first=earlier, field=_field_name(item.pointer))

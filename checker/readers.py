@@ -300,7 +300,9 @@ def _json_envelope(
     as_of, problem = envelope_as_of(envelope.get("export"))
     if problem is not None:
         export_start = _member_start(text, start, "export")
-        yield Problem(index.position(export_start if export_start is not None else start)[0], problem)
+        yield Problem(
+            index.position(export_start if export_start is not None else start)[0], problem
+        )
     cases_start = _member_start(text, start, "cases")
     assert cases_start is not None  # the decoded envelope has it
     if isinstance(envelope["cases"], list):

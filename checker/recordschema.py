@@ -28,7 +28,9 @@ DATE_FORMAT = "caselint-date"
 EVENT_TIME_KEYWORD = "x-event-time"
 
 _FORMAT_CHECKER = FormatChecker(formats=())
-_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_timestamp(value))
+_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(
+    lambda value: not isinstance(value, str) or is_timestamp(value)
+)
 _FORMAT_CHECKER.checks(DATE_FORMAT)(lambda value: not isinstance(value, str) or is_date(value))
 
 _JSON_TYPE_NAMES = {
@@ -91,21 +93,22 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
     pointer = join("", error.absolute_path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
+    rule_value: Any = error.validator_value
     if kind == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
-        for name in error.validator_value:
+        for name in rule_value:
             if instance.get(name) is None:
                 yield Problem(join(pointer, [name]), "is required but missing", missing=True)
         return
     if kind == "type":
-        expected = error.validator_value
+        expected = rule_value
         names = [expected] if isinstance(expected, str) else list(expected)
         wanted = " or ".join(_JSON_TYPE_NAMES[name] for name in names if name != "null")
         found = _JSON_TYPE_NAMES[_json_type(error.instance)]
         yield Problem(pointer, f"must be {wanted}, not {found}")
         return
     if kind == "enum":
-        choices = ", ".join(str(choice) for choice in error.validator_value if choice is not None)
+        choices = ", ".join(str(choice) for choice in rule_value if choice is not None)
         yield Problem(pointer, f"must be one of: {choices}")
         return
     if kind in ("format", "pattern"):
@@ -123,7 +126,7 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         yield Problem(pointer, "must not be empty")
         return
     if kind == "minimum":
-        yield Problem(pointer, f"must be at least {error.validator_value}")
+        yield Problem(pointer, f"must be at least {rule_value}")
         return
     yield Problem(pointer, f"does not match the case-record format ({kind})")
 

@@ -28,11 +28,21 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     for finding in report.findings:
         where = f"{finding.location.path}:{finding.location.line}:{finding.location.column}"
         lines.append(
-            f"{where}  {finding.rule_id}  {finding.message}  {finding.record_id or '-'} {finding.pointer}"
+            f"{where}  {finding.rule_id}  {finding.message}  "
+            f"{finding.record_id or '-'} {finding.pointer}"
         )
     if report.findings:
         lines.append("")
-    header = ("rule", "severity", "applicable", "passed", "failed", "pending", "compliance", "title")
+    header = (
+        "rule",
+        "severity",
+        "applicable",
+        "passed",
+        "failed",
+        "pending",
+        "compliance",
+        "title",
+    )
     rows = [
         (
             rule.id,
@@ -50,7 +60,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     for row in [header, *rows]:
         cells = [
             cell.ljust(width) if i < 2 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths))
+            for i, (cell, width) in enumerate(zip(row, widths, strict=False))
         ]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     lines.append("")
@@ -62,8 +72,11 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     counts = summary.by_severity
     lines.append(
         f"{checked} as of {as_of}; {_plural(summary.findings, 'finding')} "
-        f"({_plural(counts.error, 'error')}, {_plural(counts.warning, 'warning')}, {counts.info} info)"
+        f"({_plural(counts.error, 'error')}, {_plural(counts.warning, 'warning')}, "
+        f"{counts.info} info)"
     )
     if report.errors:
-        lines.append(f"{_plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)")
+        lines.append(
+            f"{_plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)"
+        )
     return "\n".join(lines) + "\n"

@@ -148,9 +148,15 @@ def _schema_problem(error: ValidationError) -> str:
         error = best_match(error.context)
     location = "/".join(str(token) for token in error.absolute_path) or "the rule"
     if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
-        return f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
+        allowed = (
+            sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        )
+        extra = (
+            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        )
+        return (
+            f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
+        )
     if error.validator == "oneOf" and not error.absolute_path:
         return (
             "a rule states one check (scope, require, message at the top) or a list of "
@@ -172,7 +178,9 @@ def load_rule_file(path: Path) -> RuleDefinition:
     if not isinstance(document, YamlDocument):
         raise RulebookError([f"{shown}:{document.line}: {document.message}"])
     data = document.data
-    errors = sorted(_rule_file_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        _rule_file_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    )
     if errors:
         raise RulebookError(
             [
@@ -182,8 +190,18 @@ def load_rule_file(path: Path) -> RuleDefinition:
             ]
         )
     shorthand = "checks" not in data
-    check_keys = ("scope", "children_only", "when", "require", "pending_while", "message", "pointer")
-    checks = [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
+    check_keys = (
+        "scope",
+        "children_only",
+        "when",
+        "require",
+        "pending_while",
+        "message",
+        "pointer",
+    )
+    checks = (
+        [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
+    )
     fields = {key: value for key, value in data.items() if key not in (*check_keys, "checks")}
     return RuleDefinition(
         **fields, checks=checks, source=shown, positions=document.positions, shorthand=shorthand
@@ -191,7 +209,7 @@ def load_rule_file(path: Path) -> RuleDefinition:
 
 
 def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:
-    """Every rule in the directories; a later directory's rule replaces an earlier one of the same id."""
+    """Every rule in the directories; a later directory's rule replaces an earlier one's id."""
     problems: list[str] = []
     by_id: dict[str, RuleDefinition] = {}
     for directory in directories:
@@ -204,7 +222,8 @@ def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:
                 continue
             if rule.id in seen_here:
                 problems.append(
-                    f"{rule.source}:{rule.line_of('/id')}: rule {rule.id} is also defined in {seen_here[rule.id]}"
+                    f"{rule.source}:{rule.line_of('/id')}: rule {rule.id} is also defined "
+                    f"in {seen_here[rule.id]}"
                 )
                 continue
             seen_here[rule.id] = rule.source
@@ -221,11 +240,15 @@ def resolve_parameters(
     unknown = sorted(set(overrides) - set(rule.parameters))
     if unknown:
         known = ", ".join(sorted(rule.parameters)) or "none"
-        raise ParameterError(f"{rule.id} has no parameter {', '.join(unknown)} (its parameters: {known})")
+        raise ParameterError(
+            f"{rule.id} has no parameter {', '.join(unknown)} (its parameters: {known})"
+        )
     resolved: dict[str, Parameter] = {}
     for name, spec in rule.parameters.items():
         raw = overrides.get(name, spec.default)
-        resolved[name] = Parameter(name, spec.type, coerce(f"{rule.id}.{name}", spec.type, raw), spec.description)
+        resolved[name] = Parameter(
+            name, spec.type, coerce(f"{rule.id}.{name}", spec.type, raw), spec.description
+        )
     return resolved
 
 
@@ -251,13 +274,17 @@ def compile_rule(
         for index, spec in enumerate(rule.checks):
             checks.append(_compile_check(spec, compiler, rule.check_base(index)))
     except RuleError as error:
-        raise RulebookError([f"{rule.source}:{rule.line_of(error.where)}: {rule.id}: {error.message}"]) from None
+        raise RulebookError(
+            [f"{rule.source}:{rule.line_of(error.where)}: {rule.id}: {error.message}"]
+        ) from None
     return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks))
 
 
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:
     children_only = bool(spec.get("children_only", False))
-    scope, item_field, scope_facts = compile_scope(spec["scope"], compiler, f"{base}/scope", children_only)
+    scope, item_field, scope_facts = compile_scope(
+        spec["scope"], compiler, f"{base}/scope", children_only
+    )
     when = (
         compiler.predicate(spec["when"], Env(compiler.parameters, item_field), f"{base}/when")
         if "when" in spec
@@ -272,14 +299,20 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
             compiler.time(pending_spec["from"], env, f"{base}/pending_while/from"),
             compiler.limit(pending_spec["limit"], env, f"{base}/pending_while/limit"),
         )
-    pointer_path = compiler.path(spec["pointer"], env, f"{base}/pointer")[0] if "pointer" in spec else None
+    pointer_path = (
+        compiler.path(spec["pointer"], env, f"{base}/pointer")[0] if "pointer" in spec else None
+    )
     raw_messages = spec["message"]
     messages = {"default": raw_messages} if isinstance(raw_messages, str) else dict(raw_messages)
     available = set(compiler.parameters) | env.facts | scope_facts
     for kind, template in messages.items():
         where = f"{base}/message" if isinstance(raw_messages, str) else f"{base}/message/{kind}"
         if kind != "default" and kind not in env.kinds:
-            raise RuleError(where, f"this check never fails as {kind!r}; it can fail as: {', '.join(sorted(env.kinds))}")
+            raise RuleError(
+                where,
+                f"this check never fails as {kind!r}; "
+                f"it can fail as: {', '.join(sorted(env.kinds))}",
+            )
         try:
             unknown = _template_fields(template) - available
         except ValueError as error:
@@ -293,7 +326,10 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
     if "default" not in messages:
         uncovered = sorted(env.kinds - set(messages))
         if uncovered:
-            raise RuleError(f"{base}/message", f"no message for failing as {', '.join(uncovered)} (add them or 'default')")
+            raise RuleError(
+                f"{base}/message",
+                f"no message for failing as {', '.join(uncovered)} (add them or 'default')",
+            )
     return CompiledCheck(scope, children_only, when, require, pending_while, messages, pointer_path)
 
 
@@ -313,5 +349,7 @@ def render_message(check: CompiledCheck, rule: CompiledRule, item: Item, outcome
 
 
 def digest(rules: Iterable[CompiledRule]) -> str:
-    canonical = json.dumps([rule.fingerprint() for rule in rules], sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        [rule.fingerprint() for rule in rules], sort_keys=True, separators=(",", ":")
+    )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -91,7 +91,9 @@ def run_check(
     by_severity = BySeverity()
     for finding in findings:
         setattr(by_severity, finding.severity, getattr(by_severity, finding.severity) + 1)
-    reported_as_of = next(iter(instants_used)) if len(instants_used) == 1 and not options.as_of else run_as_of
+    reported_as_of = (
+        next(iter(instants_used)) if len(instants_used) == 1 and not options.as_of else run_as_of
+    )
     return Report(
         tool=Tool(version=__version__),
         as_of=format_instant(reported_as_of),

@@ -1,4 +1,4 @@
-"""Which rules run: --select and --ignore by id or by prefix (``AA``, ``MI005``)."""
+"""Which rules run: --select and --ignore by id or by prefix (``SD`` or a full id)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def _matching(available: Sequence[str], selector: str, option: str) -> set[str]:
 def select_rule_ids(
     available: Sequence[str], select: Sequence[str] | None, ignore: Sequence[str] = ()
 ) -> list[str]:
-    chosen = set(available) if not select else set().union(*(_matching(available, s, "--select") for s in select))
+    chosen = (
+        set(available)
+        if not select
+        else set().union(*(_matching(available, s, "--select") for s in select))
+    )
     for selector in ignore:
         chosen -= _matching(available, selector, "--ignore")
     return sorted(chosen)

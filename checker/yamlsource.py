@@ -22,7 +22,7 @@ from checker.sourcemap import Position
 from checker.timeutil import normalise_yaml_timestamp
 
 
-class _Constructor(RoundTripConstructor):  # type: ignore[misc]
+class _Constructor(RoundTripConstructor):
     """Keeps YAML timestamps as ISO 8601 text.
 
     ruamel.yaml would build datetime objects, failing the whole document on
@@ -79,7 +79,7 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     cuts = [0] + [m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0]
     pieces: list[tuple[int, str]] = []
     carried: tuple[int, str] | None = None
-    for start, end in zip(cuts, [*cuts[1:], len(text)]):
+    for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
         first_line = text.count("\n", 0, start)
         chunk = text[start:end]
         if carried is not None:
@@ -102,6 +102,10 @@ def load_yaml_documents(text: str) -> Iterator[YamlDocument | YamlProblem]:
             line = first_line + (mark.line + 1 if mark else 1)
             column = mark.column + 1 if mark else None
             problem = error.problem or error.context or "syntax error"
+            if error.context and error.context_mark and error.problem:
+                # "expected ']' but got <stream end>" says little without where it began.
+                started = first_line + error.context_mark.line + 1
+                problem += f" ({error.context} that starts on line {started})"
             yield YamlProblem(line, column, f"not valid YAML: {problem}")
             continue
         except YAMLError as error:
