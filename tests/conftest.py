@@ -1,0 +1,100 @@
+"""Shared helpers: compile rules, check records, run the command as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.engine import Engine, RecordResult
+from checker.rulebook import (
+    CompiledRule,
+    RuleDefinition,
+    builtin_rulebook_dir,
+    compile_rule,
+    load_rule_definitions,
+)
+from checker.timeutil import parse_timestamp
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def definitions() -> list[RuleDefinition]:
+    return load_rule_definitions([builtin_rulebook_dir()])
+
+
+@pytest.fixture(scope="session")
+def rules(definitions: list[RuleDefinition]) -> dict[str, CompiledRule]:
+    return {definition.id: compile_rule(definition) for definition in definitions}
+
+
+def inline_rule(body: dict[str, Any], parameters: dict[str, Any] | None = None) -> CompiledRule:
+    """A rule written in the test itself, to pin down one piece of the language."""
+    definition = RuleDefinition(
+        id="TS001",
+        severity="error",
+        title="test rule",
+        rationale="exercises the language",
+        standards=["test"],
+        parameters=parameters or {},
+        checks=[body],
+        source="test",
+    )
+    return compile_rule(definition)
+
+
+Check = Callable[..., RecordResult]
+
+
+def run_rule(
+    rule: CompiledRule, record: dict[str, Any], as_of: str = "2020-01-01T00:00:00Z"
+) -> RecordResult:
+    return Engine([rule]).check(record, parse_timestamp(as_of))
+
+
+def verdict(rule: CompiledRule, record: dict[str, Any], as_of: str = "2020-01-01T00:00:00Z") -> str:
+    """pass, fail, pending or not_applicable: how one rule judged one record."""
+    result = run_rule(rule, record, as_of)
+    assert not result.crashes, result.crashes
+    tally = result.tallies[rule.id]
+    if tally.failed:
+        return "fail"
+    if tally.pending:
+        return "pending"
+    if tally.passed:
+        return "pass"
+    return "not_applicable"
+
+
+def record(**collections: Any) -> dict[str, Any]:
+    """A minimal valid record with the given collections; a child born in 1997."""
+    child = collections.pop("child", {"person_id": "P-1", "date_of_birth": "1997-03-02"})
+    return {"record_id": collections.pop("record_id", "R-1"), "child": child, **collections}
+
+
+def caselint(
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it, in a fresh process."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "checker", *args],
+        cwd=cwd or REPO,
+        input=stdin.decode("utf-8", "replace") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def utc(text: str) -> datetime:
+    return parse_timestamp(text)

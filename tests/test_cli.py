@@ -1,0 +1,218 @@
+"""The command end to end, in a fresh process, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from tests.conftest import caselint
+
+REPORT_SCHEMA = json.loads(
+    (Path(__file__).parent / "report.schema.json").read_text(encoding="utf-8")
+)
+
+GOOD = {"record_id": "R-1", "child": {"person_id": "P-1", "date_of_birth": "1997-03-02"}}
+LATE_AA = {
+    "record_id": "R-2",
+    "child": {"person_id": "P-2", "date_of_birth": "1997-03-02"},
+    "custody_episodes": [
+        {
+            "id": "C-1",
+            "arrived_at": "2012-11-10T18:05:00",
+            "detention_authorised_at": "2012-11-10T18:20:00",
+            "appropriate_adult": {
+                "requested_at": "2012-11-10T21:30:00",
+                "arrived_at": "2012-11-10T22:00:00",
+            },
+        }
+    ],
+}
+
+
+def jsonl(tmp_path: Path, *lines: Any, name: str = "export.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text(
+        "".join((json.dumps(line) if not isinstance(line, str) else line) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    return path
+
+
+def report_of(stdout: str) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(stdout)
+    errors = sorted(Draft202012Validator(REPORT_SCHEMA).iter_errors(report), key=str)
+    assert not errors, errors[0]
+    return report
+
+
+def test_findings_give_exit_status_1_and_a_readable_text_report(tmp_path: Path) -> None:
+    path = jsonl(tmp_path, GOOD, LATE_AA)
+    done = caselint("check", str(path), "--as-of", "2013-01-07T09:00:00Z", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    line = next(line for line in done.stdout.splitlines() if "AA002" in line)
+    assert line.startswith(f"{path.as_posix()}:2:1  AA002  appropriate adult requested 3h 10m")
+    assert line.endswith("R-2 /custody_episodes/0/appropriate_adult/requested_at")
+    assert "rule   severity  applicable  passed  failed  pending  compliance" in done.stdout
+    assert (
+        "2 records checked as of 2013-01-07 09:00 GMT; 1 finding (1 error, 0 warnings, 0 info)"
+        in done.stdout
+    )
+
+
+def test_json_report_matches_the_spec(tmp_path: Path) -> None:
+    path = jsonl(tmp_path, GOOD, LATE_AA, "{broken")
+    done = caselint(
+        "check", str(path), "--format", "json", "--as-of", "2013-01-07T09:00:00Z", cwd=tmp_path
+    )
+    assert done.returncode == 2  # one line could not be read; the rest are still reported
+    report = report_of(done.stdout)
+    assert report["as_of"] == "2013-01-07T09:00:00+00:00"
+    assert report["inputs"] == [{"path": path.as_posix(), "records": 2, "rejected": 1}]
+    assert report["summary"]["records"] == 2 and report["summary"]["rejected"] == 1
+    assert report["errors"] == [
+        {"path": path.as_posix(), "line": 3, "message": report["errors"][0]["message"]}
+    ]
+    (finding,) = report["findings"]
+    assert finding["rule_id"] == "AA002" and finding["record_id"] == "R-2"
+    assert finding["location"] == {"path": path.as_posix(), "line": 2, "column": 1}
+    assert finding["standards"] == ["pace-code-c-3.15", "hmic-2013-west-mercia-afi-2"]
+    aa002 = next(rule for rule in report["rules"] if rule["id"] == "AA002")
+    assert aa002 == {
+        "id": "AA002",
+        "severity": "error",
+        "applicable": 1,
+        "passed": 0,
+        "failed": 1,
+        "pending": 0,
+        "compliance": 0.0,
+    }
+    assert report["rulebook"]["selected"] == len(report["rules"]) == report["rulebook"]["rules"]
+    assert all(
+        rule["compliance"] is None
+        for rule in report["rules"]
+        if rule["passed"] + rule["failed"] == 0
+    )
+
+
+def test_clean_input_exits_0(tmp_path: Path) -> None:
+    done = caselint("check", str(jsonl(tmp_path, GOOD)), "--as-of", "2013-01-07T09:00:00Z")
+    assert done.returncode == 0, done.stdout
+
+
+def test_envelope_exported_at_is_the_default_as_of(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(
+        json.dumps({"export": {"exported_at": "2012-11-10T19:00:00Z"}, "cases": [LATE_AA]}),
+        encoding="utf-8",
+    )
+    report = report_of(caselint("check", str(path), "--format", "json").stdout)
+    assert report["as_of"] == "2012-11-10T19:00:00+00:00"
+    # As of then, the appropriate adult's arrival (due 01:30) was not yet owed.
+    aa003 = next(rule for rule in report["rules"] if rule["id"] == "AA003")
+    assert aa003["pending"] == 0 and aa003["passed"] == 1
+
+
+def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
+    path = str(jsonl(tmp_path, LATE_AA))
+    selected = report_of(caselint("check", path, "--format", "json", "--select", "AA002,DQ").stdout)
+    assert {rule["id"] for rule in selected["rules"]} == {
+        "AA002",
+        "DQ001",
+        "DQ002",
+        "DQ003",
+        "DQ005",
+    }
+    assert selected["rulebook"]["selected"] == 5
+    ignored = report_of(caselint("check", path, "--format", "json", "--ignore", "AA").stdout)
+    assert not any(rule["id"].startswith("AA") for rule in ignored["rules"])
+    assert caselint("check", path, "--ignore", "AA").returncode == 0
+    assert caselint("check", path, "--fail-on", "never").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "nope.jsonl"], "nope.jsonl: no such file or directory"),
+        (["check", "{path}", "--select", "ZZ999"], "--select: no rule matches 'ZZ999'"),
+        (
+            ["check", "{path}", "--as-of", "next week"],
+            "--as-of: 'next week' is not an ISO 8601 timestamp",
+        ),
+        (["explain", "ZZ999"], "no rule 'ZZ999'"),
+    ],
+)
+def test_bad_options_give_one_line_and_exit_2(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    path = jsonl(tmp_path, GOOD)
+    done = caselint(*(arg.replace("{path}", str(path)) for arg in args), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_output_file_and_stdin(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    done = caselint(
+        "check",
+        "-",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        stdin=(json.dumps(LATE_AA) + "\n").encode(),
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    report = report_of(out.read_text(encoding="utf-8"))
+    assert report["inputs"][0]["path"] == "<stdin>"
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    path = str(jsonl(tmp_path, LATE_AA, GOOD, {"record_id": "R-2", "child": {}}))
+    first = caselint("check", path, "--format", "json", "--as-of", "2013-01-07T09:00:00Z").stdout
+    second = caselint("check", path, "--format", "json", "--as-of", "2013-01-07T09:00:00Z").stdout
+    assert first == second
+
+
+def test_rules_lists_every_rule(tmp_path: Path) -> None:
+    done = caselint("rules", "--format", "json")
+    assert done.returncode == 0
+    entries = json.loads(done.stdout)
+    assert all(
+        set(entry) == {"id", "severity", "title", "standards", "parameters"} for entry in entries
+    )
+    aa003 = next(entry for entry in entries if entry["id"] == "AA003")
+    assert aa003["parameters"] == {"max_attendance_delay": "PT4H"}
+    text = caselint("rules").stdout
+    assert (
+        "AA003  error    Appropriate adult attends within the limit after being requested" in text
+    )
+
+
+def test_explain_shows_what_why_parameters_and_examples() -> None:
+    done = caselint("explain", "aa002")
+    assert done.returncode == 0
+    for heading in (
+        "## What it checks",
+        "## Why it matters",
+        "## Standards",
+        "## Parameters",
+        "## Example that fails",
+        "## What a compliant record looks like",
+    ):
+        assert heading in done.stdout
+    assert (
+        "→ AA002 /custody_episodes/0/appropriate_adult/requested_at: "
+        "appropriate adult requested 3h 10m" in done.stdout
+    )
+    assert 'max_request_delay = "PT1H"' in done.stdout
+
+
+def test_version() -> None:
+    done = caselint("--version")
+    assert done.returncode == 0 and done.stdout.strip() == "caselint 0.1.0"

@@ -1,0 +1,447 @@
+"""The rule language's semantics, each pinned with a small rule written here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from checker.rulebook import RulebookError
+from tests.conftest import inline_rule, record, run_rule, verdict
+
+HOUR = {"max_delay": {"type": "duration", "default": "PT1H", "description": "limit"}}
+
+
+def custody(**episode: Any) -> dict[str, Any]:
+    return record(custody_episodes=[{"id": "C-1", **episode}])
+
+
+def deadline_rule(**extra: Any) -> Any:
+    return inline_rule(
+        {
+            "scope": "custody_episodes",
+            "children_only": True,
+            "require": {
+                "deadline": {
+                    "from": "detention_authorised_at",
+                    "limit": "$max_delay",
+                    "met_by": "welfare_person_informed_at",
+                    **extra,
+                }
+            },
+            "message": {
+                "late": "informed {elapsed} after (limit {limit})",
+                "missing": "not informed by {deadline}",
+            },
+        },
+        HOUR,
+    )
+
+
+class TestDeadline:
+    def test_met_exactly_at_the_limit(self) -> None:
+        rule = deadline_rule()
+        episode = custody(
+            detention_authorised_at="2012-11-10T18:00:00",
+            welfare_person_informed_at="2012-11-10T19:00:00",
+        )
+        assert verdict(rule, episode) == "pass"
+
+    def test_one_second_late_fails_with_elapsed_time(self) -> None:
+        rule = deadline_rule()
+        episode = custody(
+            detention_authorised_at="2012-11-10T18:00:00",
+            welfare_person_informed_at="2012-11-10T19:00:01",
+        )
+        result = run_rule(rule, episode)
+        assert [f.message for f in result.findings] == ["informed 1h 1s after (limit 1h)"]
+        assert result.findings[0].pointer == "/custody_episodes/0/welfare_person_informed_at"
+
+    def test_not_yet_due_is_pending(self) -> None:
+        rule = deadline_rule()
+        episode = custody(detention_authorised_at="2012-11-10T18:00:00")
+        assert verdict(rule, episode, as_of="2012-11-10T18:59:59Z") == "pending"
+
+    def test_deadline_at_exactly_the_as_of_instant_is_due(self) -> None:
+        rule = deadline_rule()
+        episode = custody(detention_authorised_at="2012-11-10T18:00:00")
+        assert verdict(rule, episode, as_of="2012-11-10T19:00:00Z") == "fail"
+
+    def test_clock_change_counts_real_elapsed_time(self) -> None:
+        rule = deadline_rule()
+        # 00:30 GMT to 02:20 BST on 31 March 2013 is 50 minutes, though the clock moved 1h50.
+        episode = custody(
+            detention_authorised_at="2013-03-31T00:30:00",
+            welfare_person_informed_at="2013-03-31T02:20:00",
+        )
+        assert verdict(rule, episode) == "pass"
+        # 00:30 BST to 01:10 GMT on 28 October 2012 is 1h40 of real time (the clock moved 40m).
+        episode = custody(
+            detention_authorised_at="2012-10-28T00:30:00",
+            welfare_person_informed_at="2012-10-28T01:10:00+00:00",
+        )
+        assert verdict(rule, episode) == "fail"
+
+    def test_offsets_and_local_times_mix(self) -> None:
+        rule = deadline_rule()
+        episode = custody(
+            detention_authorised_at="2012-07-10T18:00:00",
+            welfare_person_informed_at="2012-07-10T18:00:00Z",
+        )
+        assert (
+            verdict(rule, episode) == "pass"
+        )  # 18:00 BST is 17:00Z, so informed 1h later: on the limit
+
+    def test_no_start_is_not_counted(self) -> None:
+        assert (
+            verdict(deadline_rule(), custody(welfare_person_informed_at="2012-11-10T19:00:00"))
+            == "not_applicable"
+        )
+
+    def test_discharged_before_the_deadline_passes(self) -> None:
+        rule = deadline_rule(discharged_by="released_at")
+        early = custody(
+            detention_authorised_at="2012-11-10T18:00:00", released_at="2012-11-10T18:30:00"
+        )
+        late = custody(
+            detention_authorised_at="2012-11-10T18:00:00", released_at="2012-11-10T19:30:00"
+        )
+        assert verdict(rule, early) == "pass"
+        assert verdict(rule, late) == "fail"
+
+    def test_working_days_run_to_the_end_of_the_day(self) -> None:
+        rule = inline_rule(
+            {
+                "scope": "referrals",
+                "require": {
+                    "deadline": {
+                        "from": "made_at",
+                        "limit": {"working_days": 1},
+                        "met_by": "feedback_received_at",
+                    }
+                },
+                "message": "feedback after {elapsed} (limit {limit})",
+            }
+        )
+        # Made Friday 21 December 2012: the first working day after is Monday 24th.
+        on_time = record(
+            referrals=[
+                {
+                    "id": "R",
+                    "made_at": "2012-12-21T16:00:00",
+                    "feedback_received_at": "2012-12-24T23:59:00",
+                }
+            ]
+        )
+        late = record(
+            referrals=[
+                {
+                    "id": "R",
+                    "made_at": "2012-12-21T16:00:00",
+                    "feedback_received_at": "2012-12-27T09:00:00",
+                }
+            ]
+        )
+        assert verdict(rule, on_time) == "pass"
+        assert verdict(rule, late) == "fail"
+        assert (
+            run_rule(rule, late).findings[0].message
+            == "feedback after 2 working days (limit 1 working day)"
+        )
+        # Made on Christmas Eve: Christmas and Boxing Day do not count, so the 27th is in time.
+        eve = record(
+            referrals=[
+                {
+                    "id": "R",
+                    "made_at": "2012-12-24T10:00:00",
+                    "feedback_received_at": "2012-12-27T17:00:00",
+                }
+            ]
+        )
+        assert verdict(rule, eve) == "pass"
+        pending = record(referrals=[{"id": "R", "made_at": "2012-12-24T10:00:00"}])
+        assert verdict(rule, pending, as_of="2012-12-27T23:59:59Z") == "pending"
+        assert verdict(rule, pending, as_of="2012-12-28T00:00:00Z") == "fail"
+
+
+class TestChildren:
+    rule = inline_rule(
+        {
+            "scope": "incidents",
+            "children_only": True,
+            "require": {"present": "demeanour"},
+            "message": "no demeanour",
+        }
+    )
+
+    def test_on_the_eighteenth_birthday_a_person_is_an_adult(self) -> None:
+        child = {"person_id": "P", "date_of_birth": "1994-11-10"}
+        before = record(child=child, incidents=[{"id": "I", "reported_at": "2012-11-09T23:59:00"}])
+        on = record(child=child, incidents=[{"id": "I", "reported_at": "2012-11-10T00:00:00"}])
+        assert verdict(self.rule, before) == "fail"
+        assert verdict(self.rule, on) == "not_applicable"
+
+    def test_birthday_is_judged_in_local_time(self) -> None:
+        # 23:30Z on 9 July is 00:30 BST on 10 July: already 18.
+        child = {"person_id": "P", "date_of_birth": "1994-07-10"}
+        late_evening = record(
+            child=child, incidents=[{"id": "I", "reported_at": "2012-07-09T23:30:00Z"}]
+        )
+        assert verdict(self.rule, late_evening) == "not_applicable"
+
+    def test_age_years_and_unknown_age(self) -> None:
+        incident = [{"id": "I", "reported_at": "2012-11-09T10:00:00"}]
+        assert (
+            verdict(
+                self.rule, record(child={"person_id": "P", "age_years": 17}, incidents=incident)
+            )
+            == "fail"
+        )
+        assert (
+            verdict(
+                self.rule, record(child={"person_id": "P", "age_years": 18}, incidents=incident)
+            )
+            == "not_applicable"
+        )
+        assert verdict(self.rule, record(child={"person_id": "P"}, incidents=incident)) == "fail"
+
+    def test_unreadable_date_of_birth_is_treated_as_unknown(self) -> None:
+        incident = [{"id": "I", "reported_at": "2012-11-09T10:00:00"}]
+        assert (
+            verdict(
+                self.rule,
+                record(child={"person_id": "P", "date_of_birth": "10/11/1994"}, incidents=incident),
+            )
+            == "fail"
+        )
+
+
+class TestUnreadableValues:
+    def test_an_unreadable_value_makes_the_item_uncounted(self) -> None:
+        rule = deadline_rule()
+        episode = custody(
+            detention_authorised_at="2012-11-10T18:00:00", welfare_person_informed_at="10 Nov 19:00"
+        )
+        result = run_rule(rule, episode)
+        assert result.tallies["TS001"].applicable == 0
+        assert result.findings == []
+
+    def test_an_unreadable_flag_in_when_skips_the_item(self) -> None:
+        rule = inline_rule(
+            {
+                "scope": "incidents",
+                "when": {"field": "child_present", "equals": True},
+                "require": {"present": "demeanour"},
+                "message": "no demeanour",
+            }
+        )
+        assert (
+            verdict(rule, record(incidents=[{"id": "I", "child_present": "yes"}]))
+            == "not_applicable"
+        )
+        assert (
+            verdict(rule, record(incidents=[{"id": "I", "child_present": 1}])) == "not_applicable"
+        )
+
+    def test_any_passes_on_a_readable_alternative(self) -> None:
+        rule = inline_rule(
+            {
+                "scope": "incidents",
+                "require": {
+                    "any": [{"present": "voice_of_child"}, {"present": "voice_not_obtained_reason"}]
+                },
+                "message": "no voice",
+            }
+        )
+        # voice_of_child is unreadable (a number) but the reason is recorded: enough.
+        item = {"id": "I", "voice_of_child": 5, "voice_not_obtained_reason": "asleep"}
+        assert verdict(rule, record(incidents=[item])) == "pass"
+        item = {"id": "I", "voice_of_child": 5}
+        assert verdict(rule, record(incidents=[item])) == "not_applicable"
+
+
+class TestRollingWindow:
+    rule = inline_rule(
+        {
+            "scope": {
+                "first_reaching": {
+                    "each": "missing_episodes",
+                    "count": 3,
+                    "within": "P365D",
+                    "time": "reported_at",
+                }
+            },
+            "children_only": True,
+            "require": {"present": "risk_grade"},
+            "message": "{count} episodes within {window}",
+        }
+    )
+
+    @staticmethod
+    def episodes(*times: str) -> dict[str, Any]:
+        return record(
+            child={"person_id": "P", "date_of_birth": "1998-01-01"},
+            missing_episodes=[{"id": f"M{n}", "reported_at": at} for n, at in enumerate(times)],
+        )
+
+    def test_three_within_exactly_365_days_count(self) -> None:
+        result = run_rule(
+            self.rule,
+            self.episodes("2011-01-10T10:00:00Z", "2011-06-01T10:00:00Z", "2012-01-10T10:00:00Z"),
+        )
+        assert [(f.pointer, f.message) for f in result.findings] == [
+            ("/missing_episodes/2/risk_grade", "3 episodes within 365d")
+        ]
+
+    def test_three_spanning_more_than_365_days_do_not(self) -> None:
+        assert (
+            verdict(
+                self.rule,
+                self.episodes(
+                    "2011-01-10T10:00:00Z", "2011-06-01T10:00:00Z", "2012-01-10T10:00:01Z"
+                ),
+            )
+            == "not_applicable"
+        )
+
+    def test_the_window_rolls_and_order_of_listing_does_not_matter(self) -> None:
+        times = (
+            "2012-09-01T10:00:00",
+            "2010-01-01T10:00:00",
+            "2012-03-01T10:00:00",
+            "2012-06-01T10:00:00",
+        )
+        result = run_rule(self.rule, self.episodes(*times))
+        # Sorted by time, the third inside one window is 1 September 2012 (listed first).
+        assert [f.pointer for f in result.findings] == ["/missing_episodes/0/risk_grade"]
+
+    def test_episodes_after_the_eighteenth_birthday_do_not_count(self) -> None:
+        times = (
+            "2015-06-01T10:00:00",
+            "2015-09-01T10:00:00",
+            "2016-01-02T10:00:00",
+        )  # 18 on 1 Jan 2016
+        assert verdict(self.rule, self.episodes(*times)) == "not_applicable"
+
+
+def test_every_points_at_the_first_failing_member() -> None:
+    rule = inline_rule(
+        {
+            "scope": "strategy_discussions",
+            "require": {"every": {"each": "actions", "require": {"present": "owner"}}},
+            "message": "{field} missing",
+        }
+    )
+    sd = {"id": "S", "actions": [{"owner": "DC 1"}, {"owner": " "}, {}]}
+    result = run_rule(rule, record(strategy_discussions=[sd]))
+    assert [f.pointer for f in result.findings] == ["/strategy_discussions/0/actions/1/owner"]
+
+
+def test_linked_items_by_id() -> None:
+    rule = inline_rule(
+        {
+            "scope": "referrals",
+            "when": {
+                "exists": {
+                    "each": "/incidents",
+                    "by": "id",
+                    "matching": "incident_id",
+                    "where": {"field": "type", "equals": "domestic_abuse"},
+                }
+            },
+            "require": {"present": "impact_on_child"},
+            "message": "no impact",
+        }
+    )
+    incidents = [{"id": "I-1", "type": "domestic_abuse"}, {"id": "I-2", "type": "neglect"}]
+    assert (
+        verdict(rule, record(incidents=incidents, referrals=[{"id": "R", "incident_id": "I-1"}]))
+        == "fail"
+    )
+    assert (
+        verdict(rule, record(incidents=incidents, referrals=[{"id": "R", "incident_id": "I-2"}]))
+        == "not_applicable"
+    )
+    assert verdict(rule, record(incidents=incidents, referrals=[{"id": "R"}])) == "not_applicable"
+
+
+def test_boolean_comparisons_are_strict() -> None:
+    rule = inline_rule(
+        {
+            "scope": "incidents",
+            "require": {"field": "child_seen", "equals": True},
+            "message": "not seen",
+        }
+    )
+    assert verdict(rule, record(incidents=[{"id": "I", "child_seen": True}])) == "pass"
+    assert verdict(rule, record(incidents=[{"id": "I", "child_seen": False}])) == "fail"
+    assert verdict(rule, record(incidents=[{"id": "I"}])) == "fail"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"scope": "incidents", "require": {"present": "demenour"}, "message": "x"},
+            "did you mean 'demeanour'",
+        ),
+        (
+            {"scope": "incidnts", "require": {"present": "demeanour"}, "message": "x"},
+            "did you mean 'incidents'",
+        ),
+        (
+            {"scope": "incidents", "require": {"presnt": "demeanour"}, "message": "x"},
+            "did you mean 'present'",
+        ),
+        (
+            {"scope": "incidents", "require": {"present": "demeanour"}, "message": "{elapsed}"},
+            "message names elapsed",
+        ),
+        (
+            {"scope": "incidents", "require": {"present": "demeanour"}, "message": {"late": "x"}},
+            "never fails as 'late'",
+        ),
+        (
+            {
+                "scope": "custody_episodes",
+                "require": {
+                    "deadline": {
+                        "from": "arrived_at",
+                        "limit": "$max_dela",
+                        "met_by": "released_at",
+                    }
+                },
+                "message": "x",
+            },
+            "did you mean $max_delay",
+        ),
+        (
+            {
+                "scope": "custody_episodes",
+                "require": {
+                    "deadline": {
+                        "from": "overnight_reason",
+                        "limit": "PT1H",
+                        "met_by": "released_at",
+                    }
+                },
+                "message": "x",
+            },
+            "not a timestamp field",
+        ),
+        (
+            {
+                "scope": "custody_episodes",
+                "require": {
+                    "deadline": {"from": "arrived_at", "limit": "P1M", "met_by": "released_at"}
+                },
+                "message": "x",
+            },
+            "years and months are not allowed",
+        ),
+    ],
+)
+def test_compile_errors_say_what_is_wrong(body: dict[str, Any], expected: str) -> None:
+    with pytest.raises(RulebookError) as raised:
+        inline_rule(body, HOUR)
+    assert expected in str(raised.value)

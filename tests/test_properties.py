@@ -1,0 +1,170 @@
+"""Properties that must hold for any input, found with hypothesis."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.engine import Engine
+from checker.readers import InputFile, Record, Rejected, read_json_lines
+from checker.rulebook import CompiledRule, builtin_rulebook_dir, compile_rule, load_rule_definitions
+from checker.run import RunOptions, run_check
+
+RULES: list[CompiledRule] = [
+    compile_rule(d) for d in load_rule_definitions([builtin_rulebook_dir()])
+]
+AS_OF = datetime(2013, 1, 7, 9, tzinfo=timezone.utc)
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "2012-11-02T22:10:00",
+            "2012-02-30T10:00:00",
+            "2013-03-31T01:30:00",
+            "2012-10-28T01:30:00",
+            "2012-11-02",
+            "1994-11-10",
+            "2012-11-02T22:10:00Z",
+            "domestic_abuse",
+            "significant_harm",
+            "repeat_missing",
+            "cse",
+            "trafficking",
+            "initial",
+            "transferred",
+            "absent",
+            "force_system",
+            "ID-1",
+            "ID-2",
+            "yes",
+        ]
+    ),
+    st.text(max_size=8),
+)
+FIELDS = [
+    "id",
+    "record_id",
+    "person_id",
+    "date_of_birth",
+    "age_years",
+    "reported_at",
+    "returned_at",
+    "child_present",
+    "demeanour",
+    "voice_of_child",
+    "type",
+    "made_at",
+    "incident_id",
+    "referral_id",
+    "held_at",
+    "decisions",
+    "actions",
+    "description",
+    "owner",
+    "arrived_at",
+    "detention_authorised_at",
+    "appropriate_adult",
+    "requested_at",
+    "released_at",
+    "category",
+    "completed_at",
+    "harm_reduction_plan",
+    "section_47",
+]
+COLLECTIONS = [
+    "incidents",
+    "referrals",
+    "strategy_discussions",
+    "custody_episodes",
+    "missing_episodes",
+    "assessments",
+    "medical_examinations",
+    "documents",
+    "child_protection_conferences",
+]
+
+json_values: st.SearchStrategy[Any] = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.sampled_from(FIELDS), children, max_size=5),
+    ),
+    max_leaves=25,
+)
+items = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8)
+records = st.fixed_dictionaries(
+    {},
+    optional={
+        "record_id": st.one_of(st.sampled_from(["R-1", "R-2"]), json_values),
+        "child": st.one_of(
+            st.fixed_dictionaries(
+                {"person_id": st.just("P")},
+                optional={
+                    "date_of_birth": scalars,
+                    "age_years": scalars,
+                    "exploitation_risk": json_values,
+                },
+            ),
+            json_values,
+        ),
+        **{name: st.one_of(st.lists(items, max_size=4), json_values) for name in COLLECTIONS},
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records)
+def test_arbitrary_records_never_crash_a_rule(data: dict[str, Any]) -> None:
+    result = Engine(RULES).check(data, AS_OF, "x:1")
+    assert result.crashes == []
+    for tally in result.tallies.values():
+        assert tally.applicable == tally.passed + tally.failed + tally.pending
+
+
+lines = st.one_of(
+    records.map(json.dumps),
+    json_values.map(json.dumps),
+    st.sampled_from(["", "   ", "{", "[1,", "null", '"text"', "{'single': 1}"]),
+    st.binary(max_size=20).map(lambda raw: raw.decode("latin-1")),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(lines, max_size=12))
+def test_every_record_is_counted_once_checked_or_rejected(batch: list[str]) -> None:
+    payload = "".join(line.replace("\n", " ") + "\n" for line in batch).encode(
+        "utf-8", "surrogateescape"
+    )
+    events = list(read_json_lines(io.BytesIO(payload)))
+    non_blank = sum(1 for line in batch if line.replace("\n", " ").strip())
+    checked = sum(isinstance(event, Record) for event in events)
+    rejected = sum(isinstance(event, Rejected) for event in events)
+    assert checked + rejected == non_blank
+    report = run_check(
+        [InputFile("<stdin>", None, "jsonl")], RULES, RunOptions(as_of=AS_OF), io.BytesIO(payload)
+    )
+    assert report.summary.records == checked and report.summary.rejected == rejected
+    assert len(report.errors) == rejected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(records, min_size=1, max_size=6))
+def test_the_same_input_gives_the_same_report_bytes(batch: list[dict[str, Any]]) -> None:
+    payload = "".join(json.dumps(entry) + "\n" for entry in batch).encode()
+
+    def render() -> str:
+        source = InputFile("<stdin>", None, "jsonl")
+        return run_check([source], RULES, RunOptions(as_of=AS_OF), io.BytesIO(payload)).to_json()
+
+    assert render() == render()

@@ -1,0 +1,156 @@
+"""The built-in rulebook: every rule loads, runs its own examples, and cites real standards."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from checker.examples import run_example
+from checker.recordschema import validate_record
+from checker.rulebook import CompiledRule, RulebookError, RuleDefinition, load_rule_file
+from checker.standards import builtin_catalogue
+from tests.conftest import REPO
+
+RULE_FILES = sorted((REPO / "rulebook").glob("*.yaml"))
+
+
+def test_the_rulebook_has_rules() -> None:
+    assert len(RULE_FILES) >= 12
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.stem)
+def test_file_name_is_the_rule_id(path: Path) -> None:
+    assert load_rule_file(path).id == path.stem
+
+
+def _examples(definitions: list[RuleDefinition]) -> list[tuple[str, int]]:
+    return [(d.id, n) for d in definitions for n in range(len(d.examples))]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "example_ref" in metafunc.fixturenames:
+        from checker.rulebook import builtin_rulebook_dir, load_rule_definitions
+
+        refs = _examples(load_rule_definitions([builtin_rulebook_dir()]))
+        metafunc.parametrize("example_ref", refs, ids=[f"{rule}-{n}" for rule, n in refs])
+
+
+def test_rule_example(example_ref: tuple[str, int], rules: dict[str, CompiledRule]) -> None:
+    rule_id, index = example_ref
+    rule = rules[rule_id]
+    example = rule.definition.examples[index]
+    result = run_example(rule, example)
+    assert result.ok, f"{rule_id} example {example.name!r}: {result.problem()}"
+
+
+def test_every_rule_has_a_passing_and_a_failing_example(rules: dict[str, CompiledRule]) -> None:
+    for rule in rules.values():
+        expectations = {example.expect for example in rule.definition.examples}
+        assert {"pass", "fail"} <= expectations, rule.id
+
+
+def test_examples_of_non_data_quality_rules_are_valid_records(
+    rules: dict[str, CompiledRule],
+) -> None:
+    # A rule about practice must be shown on well-formed data, or its example proves nothing.
+    for rule in rules.values():
+        if rule.id.startswith("DQ"):
+            continue
+        for example in rule.definition.examples:
+            assert validate_record(example.record) == [], (rule.id, example.name)
+
+
+def test_every_cited_standard_is_in_the_catalogue(rules: dict[str, CompiledRule]) -> None:
+    catalogue = builtin_catalogue()
+    for rule in rules.values():
+        missing = [standard for standard in rule.standards if standard not in catalogue]
+        assert not missing, f"{rule.id} cites {missing}, which standards/standards.yaml lacks"
+
+
+def test_messages_never_quote_free_text(rules: dict[str, CompiledRule]) -> None:
+    marker = "ZZ-FREE-TEXT-ZZ"
+    for rule in rules.values():
+        for example in rule.definition.examples:
+            if example.expect != "fail":
+                continue
+            planted = _plant(example.record, marker)
+            result = run_example(rule, example.model_copy(update={"record": planted}))
+            assert all(marker not in message for message in result.messages), rule.id
+
+
+def _plant(value: object, marker: str) -> object:
+    """Every string value replaced by a marker-bearing one (ids and times kept usable)."""
+    if isinstance(value, dict):
+        return {
+            key: (
+                marker + " " + item
+                if key not in _KEEP and isinstance(item, str)
+                else _plant(item, marker)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_plant(item, marker) for item in value]
+    return value
+
+
+_KEEP = {
+    "record_id",
+    "id",
+    "person_id",
+    "incident_id",
+    "referral_id",
+    "strategy_discussion_id",
+    "type",
+    "to",
+    "concern_level",
+    "category",
+    "risk_grade",
+    "risk_level",
+    "outcome",
+    "storage",
+    "kind",
+    "due",
+    "date_of_birth",
+    "start_date",
+    "end_date",
+}
+
+
+def test_no_rule_id_appears_in_engine_code() -> None:
+    pattern = re.compile(r"\b(SD|VC|RF|AA|CU|MI|ME|RC|EX|DQ)[0-9]{3}\b")
+    for path in (REPO / "checker").rglob("*.py"):
+        match = pattern.search(path.read_text(encoding="utf-8"))
+        assert match is None, f"{path}: {match.group(0) if match else ''}"
+
+
+def test_an_invalid_rule_file_names_file_line_and_problem(tmp_path: Path) -> None:
+    path = tmp_path / "XX001.yaml"
+    path.write_text(
+        "id: XX001\nseverity: critical\ntitle: t\nrationale: r\nstandards: [s]\n"
+        "scope: incidents\nrequire: {present: demeanour}\nmessage: m\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulebookError) as raised:
+        load_rule_file(path)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{path.as_posix()}:2: severity:")
+    assert "'critical' is not one of" in problem
+
+
+def test_a_misspelt_field_is_caught_at_load_with_its_line(tmp_path: Path) -> None:
+    from checker.rulebook import compile_rule
+
+    path = tmp_path / "XX002.yaml"
+    path.write_text(
+        "id: XX002\nseverity: error\ntitle: t\nrationale: r\nstandards: [s]\n"
+        "scope: incidents\nrequire:\n  present: demenour\nmessage: m\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulebookError) as raised:
+        compile_rule(load_rule_file(path))
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{path.as_posix()}:8: XX002: demenour:")
+    assert "did you mean 'demeanour'" in problem

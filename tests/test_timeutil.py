@@ -1,0 +1,129 @@
+"""Time semantics of the record format: offsets, local time, clock changes, working days, age."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from checker.timeutil import (
+    WorkingDays,
+    eighteenth_birthday,
+    format_duration,
+    iso_duration,
+    normalise_yaml_timestamp,
+    parse_duration,
+    parse_timestamp,
+)
+
+
+def test_local_time_without_offset_is_london_time() -> None:
+    assert parse_timestamp("2012-07-01T12:00:00").isoformat() == "2012-07-01T11:00:00+00:00"  # BST
+    assert parse_timestamp("2012-12-01T12:00:00").isoformat() == "2012-12-01T12:00:00+00:00"  # GMT
+
+
+def test_offsets_are_exact() -> None:
+    assert parse_timestamp("2012-07-01T12:00:00Z").isoformat() == "2012-07-01T12:00:00+00:00"
+    assert parse_timestamp("2012-07-01T12:00:00+01:00").isoformat() == "2012-07-01T11:00:00+00:00"
+    assert parse_timestamp("2012-07-01T12:00:00-0530").isoformat() == "2012-07-01T17:30:00+00:00"
+
+
+def test_spring_clock_change_is_real_elapsed_time() -> None:
+    # The record format's own example: 00:30 GMT to 03:00 BST is 1 h 30 min.
+    start = parse_timestamp("2013-03-31T00:30:00")
+    end = parse_timestamp("2013-03-31T03:00:00")
+    assert end - start == timedelta(hours=1, minutes=30)
+
+
+def test_autumn_clock_change_is_real_elapsed_time() -> None:
+    # 00:30 BST to 03:00 GMT on 28 October 2012 is 3 h 30 min.
+    start = parse_timestamp("2012-10-28T00:30:00")
+    end = parse_timestamp("2012-10-28T03:00:00")
+    assert end - start == timedelta(hours=3, minutes=30)
+
+
+def test_ambiguous_and_missing_wall_clock_times_use_the_earlier_offset() -> None:
+    assert parse_timestamp("2012-10-28T01:30:00").isoformat() == "2012-10-28T00:30:00+00:00"  # BST
+    assert parse_timestamp("2013-03-31T01:30:00").isoformat() == "2013-03-31T01:30:00+00:00"  # GMT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2012-02-30T10:00:00",
+        "2012-11-02",
+        "20121102T221000",
+        "2012-11-02T25:00:00",
+        "yesterday",
+        "2012-11-02T22:10:00+24:00",
+    ],
+)
+def test_invalid_timestamps_are_rejected(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_timestamp(text)
+
+
+def test_timestamps_accept_seconds_optional_fraction_and_space() -> None:
+    assert parse_timestamp("2012-11-02T22:10").isoformat() == "2012-11-02T22:10:00+00:00"
+    assert (
+        parse_timestamp("2012-11-02 22:10:00.5Z").isoformat() == "2012-11-02T22:10:00.500000+00:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("2012-11-02", "2012-11-02"),
+        ("2012-11-02T22:10:00", "2012-11-02T22:10:00"),
+        ("2012-11-02 22:10:00 +1", "2012-11-02T22:10:00+01:00"),
+        ("2012-11-02t22:10:00.25Z", "2012-11-02T22:10:00.250000Z"),
+        ("2012-1-2 3:04:05", "2012-01-02T03:04:05"),
+        ("2013-02-30", "2013-02-30"),  # impossible: kept as written for DQ001 to report
+    ],
+)
+def test_yaml_timestamps_are_rewritten_as_iso_8601(raw: str, normalised: str) -> None:
+    assert normalise_yaml_timestamp(raw) == normalised
+
+
+def test_durations() -> None:
+    assert parse_duration("PT1H") == timedelta(hours=1)
+    assert parse_duration("P365D") == timedelta(days=365)
+    assert parse_duration("P1DT2H30M") == timedelta(days=1, hours=2, minutes=30)
+    assert parse_duration("P2W") == timedelta(days=14)
+    assert iso_duration(timedelta(days=7)) == "P7D"
+    assert iso_duration(timedelta(hours=1, minutes=30)) == "PT1H30M"
+    assert format_duration(timedelta(hours=3, minutes=10)) == "3h 10m"
+    assert format_duration(timedelta(days=2, hours=4)) == "2d 4h"
+
+
+@pytest.mark.parametrize("text", ["P1Y", "P1M", "PT", "P", "1H", "PT1.5H"])
+def test_ambiguous_or_malformed_durations_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_working_days_skip_weekends_and_bank_holidays() -> None:
+    calendar = WorkingDays()
+    # Friday 21 December 2012: Christmas Day and Boxing Day are bank holidays.
+    assert calendar.nth_after(date(2012, 12, 21), 1) == date(2012, 12, 24)
+    assert calendar.nth_after(date(2012, 12, 24), 1) == date(2012, 12, 27)
+    # Diamond Jubilee: Monday 4 and Tuesday 5 June 2012.
+    assert calendar.nth_after(date(2012, 6, 1), 1) == date(2012, 6, 6)
+    # Late summer bank holiday, Monday 27 August 2012.
+    assert calendar.nth_after(date(2012, 8, 24), 1) == date(2012, 8, 28)
+    # State funeral of Queen Elizabeth II, Monday 19 September 2022.
+    assert calendar.nth_after(date(2022, 9, 16), 1) == date(2022, 9, 20)
+    assert calendar.between(date(2012, 12, 21), date(2012, 12, 27)) == 2
+
+
+def test_fifteen_working_days_over_christmas() -> None:
+    # From Monday 17 December 2012: 18-21 (4), 24, 27, 28, 31 (8), then 1 January is a
+    # bank holiday, so 2, 3, 4, 7, 8, 9, 10 January make 15.
+    assert WorkingDays().nth_after(date(2012, 12, 17), 15) == date(2013, 1, 10)
+
+
+def test_eighteenth_birthday() -> None:
+    assert eighteenth_birthday(date(1994, 11, 10)) == date(2012, 11, 10)
+    # A leap-day child comes of age on 1 March in a common year.
+    assert eighteenth_birthday(date(1996, 2, 29)) == date(2014, 3, 1)
+    assert eighteenth_birthday(date(1994, 2, 28)) == date(2012, 2, 28)
