@@ -224,6 +224,9 @@ class Context:
         recorded or unreadable, is treated as a child's: the record format
         says so for records, and a child-protection export is about children.
         """
+        if self._adulthood_day() is None:
+            # Only an age in years, or nothing: the item's time does not matter.
+            return self.adult_from_age is not True
         instant = self.event_time(item)
         if not isinstance(instant, datetime):
             return True

@@ -212,9 +212,7 @@ class Compiler:
 
     def path(self, text: Any, env: Env, where: str) -> tuple[CompiledPath, Field]:
         if not isinstance(text, str) or not text:
-            raise RuleError(
-                where, "a path must be text such as 'decisions' or '/child/date_of_birth'"
-            )
+            raise RuleError(where, "a path must be text such as 'decisions' or '/child/date_of_birth'")
         if text == ".":
             return CompiledPath((), False, text), env.item
         absolute = text.startswith("/")
@@ -251,9 +249,7 @@ class Compiler:
             known = ", ".join(sorted(self.parameters)) or "none"
             hint = difflib.get_close_matches(name[1:], list(self.parameters), n=1)
             suggestion = f" (did you mean ${hint[0]}?)" if hint else ""
-            raise RuleError(
-                where, f"{name} is not a parameter of this rule{suggestion}; parameters: {known}"
-            )
+            raise RuleError(where, f"{name} is not a parameter of this rule{suggestion}; parameters: {known}")
         if types and parameter.type not in types:
             raise RuleError(
                 where, f"{name} is a {parameter.type} parameter; {'/'.join(types)} is needed here"
@@ -387,9 +383,7 @@ class Compiler:
         inner = self.predicate(argument["require"], env.inside(member), f"{where}/require")
         return path, inner
 
-    def _each_member(
-        self, ctx: Context, item: Item, path: CompiledPath, value: list[Any]
-    ) -> Iterator[Item]:
+    def _each_member(self, ctx: Context, item: Item, path: CompiledPath, value: list[Any]) -> Iterator[Item]:
         base = ctx.pointer_of(item, path)
         for position, member in enumerate(value):
             yield Item(f"{base}/{position}", member, item.event_time_pointer)
@@ -403,9 +397,7 @@ class Compiler:
                 return UNKNOWN
             if not isinstance(value, list):
                 return PASS
-            return combine_all(
-                inner(ctx, member) for member in self._each_member(ctx, item, path, value)
-            )
+            return combine_all(inner(ctx, member) for member in self._each_member(ctx, item, path, value))
 
         return every
 
@@ -420,9 +412,7 @@ class Compiler:
                 return UNKNOWN
             if not isinstance(value, list) or not value:
                 return _fail(pointer, "missing", field=path.name)
-            return combine_any(
-                inner(ctx, member) for member in self._each_member(ctx, item, path, value)
-            )
+            return combine_any(inner(ctx, member) for member in self._each_member(ctx, item, path, value))
 
         return some
 
@@ -447,9 +437,7 @@ class Compiler:
         elif "matching" in argument:
             raise RuleError(f"{where}/matching", "'matching' needs 'by'")
         condition = (
-            self.predicate(argument["where"], member_env, f"{where}/where")
-            if "where" in argument
-            else None
+            self.predicate(argument["where"], member_env, f"{where}/where") if "where" in argument else None
         )
 
         def select(ctx: Context, item: Item) -> tuple[list[Item], bool]:
@@ -519,9 +507,7 @@ class Compiler:
         if isinstance(spec, dict) and set(spec) == {"earliest"}:
             inner = spec["earliest"]
             if isinstance(inner, list) and inner:
-                parts = [
-                    self.time(part, env, f"{where}/earliest/{n}") for n, part in enumerate(inner)
-                ]
+                parts = [self.time(part, env, f"{where}/earliest/{n}") for n, part in enumerate(inner)]
 
                 def earliest_of(ctx: Context, item: Item) -> Times:
                     found: list[tuple[datetime, str]] = []
@@ -535,14 +521,10 @@ class Compiler:
                 return earliest_of
             if isinstance(inner, dict):
                 if "time" not in inner:
-                    raise RuleError(
-                        f"{where}/earliest", "needs 'time': the timestamp of each selected item"
-                    )
+                    raise RuleError(f"{where}/earliest", "needs 'time': the timestamp of each selected item")
                 select = self.selector(inner, env, f"{where}/earliest", extra=("time",))
                 _, member = self.list_path(inner["each"], env, f"{where}/earliest/each")
-                stamp = self.time_path(
-                    inner["time"], env.detached(member), f"{where}/earliest/time"
-                )
+                stamp = self.time_path(inner["time"], env.detached(member), f"{where}/earliest/time")
 
                 def earliest_linked(ctx: Context, item: Item) -> Times:
                     chosen, unknown = select(ctx, item)
@@ -591,9 +573,7 @@ class Compiler:
         if isinstance(spec, dict) and set(spec) == {"working_days"}:
             count = self.operand(spec["working_days"], f"{where}/working_days")
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise RuleError(
-                    f"{where}/working_days", "working_days must be a whole number, 0 or more"
-                )
+                raise RuleError(f"{where}/working_days", "working_days must be a whole number, 0 or more")
             days = Limit(working_days=count)
             return lambda ctx, item: days
         if isinstance(spec, dict) and set(spec) == {"per", "limits"}:
@@ -619,9 +599,14 @@ class Compiler:
 
     @staticmethod
     def _single(times: Times) -> datetime | Status | None:
-        """The earliest of some times: None when there is none, UNKNOWN when unreadable."""
+        """The earliest of some times: None when there is none, UNKNOWN when any is unreadable.
+
+        An unreadable candidate might have been the earliest, so no readable
+        one can stand in for it (an unreadable release time must not turn
+        into "still held until the as-of instant").
+        """
         found, unknown = times
-        if unknown and not found:
+        if unknown:
             return Status.UNKNOWN
         return found[0][0] if found else None
 
@@ -699,14 +684,8 @@ class Compiler:
 
         return deadline
 
-    def _times(
-        self, argument: Any, env: Env, where: str, count: int | None = None
-    ) -> list[TimeExpr]:
-        if (
-            not isinstance(argument, list)
-            or len(argument) < 2
-            or (count and len(argument) != count)
-        ):
+    def _times(self, argument: Any, env: Env, where: str, count: int | None = None) -> list[TimeExpr]:
+        if not isinstance(argument, list) or len(argument) < 2 or (count and len(argument) != count):
             raise RuleError(where, f"needs a list of {count or 'two or more'} times")
         return [self.time(part, env, f"{where}/{n}") for n, part in enumerate(argument)]
 
