@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
-from collections.abc import Sequence
-from io import StringIO
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
-from ruamel.yaml import YAML
 
 from checker import __version__
-from checker.describe import Describer
+from checker.config import Config, ConfigError, discover, load_config
 from checker.examples import run_examples
+from checker.explain import explain_text, rule_entries, standards_report, standards_text
 from checker.readers import InputNotFound, expand_inputs
 from checker.render import render_text
 from checker.report import FAIL_ON_CHOICES, exit_status
-from checker.rulebook import (
-    CompiledRule,
-    RulebookError,
-    RuleDefinition,
-    builtin_rulebook_dir,
-    compile_rule,
-    load_rule_definitions,
-)
+from checker.rulebook import RulebookError, builtin_rulebook_dir
+from checker.ruleset import Ruleset, load_ruleset
 from checker.run import RunOptions, run_check
-from checker.selection import SelectionError, parse_selectors, select_rule_ids
-from checker.standards import builtin_catalogue
-from checker.timeutil import DEFAULT_ZONE, parse_date, parse_timestamp, start_of_local_day
+from checker.selection import SelectionError, parse_selectors
+from checker.standards import CatalogueError
+from checker.timeutil import parse_date, parse_timestamp, start_of_local_day
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CommandError(click.ClickException):
@@ -39,25 +34,60 @@ class CommandError(click.ClickException):
     exit_code = 2
 
 
-def _load_rules() -> tuple[list[RuleDefinition], list[CompiledRule]]:
+def _config(explicit: str | None) -> Config:
     try:
-        definitions = load_rule_definitions([builtin_rulebook_dir()])
-        return definitions, [compile_rule(definition) for definition in definitions]
+        if explicit is not None:
+            path = Path(explicit)
+            if not path.is_file():
+                raise CommandError(f"--config: {explicit}: no such file")
+            return load_config(path)
+        found = discover(Path.cwd())
+        return load_config(found) if found else Config()
+    except ConfigError as error:
+        raise CommandError(f"invalid configuration: {error}") from None
+
+
+def _ruleset(
+    config: Config,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> Ruleset:
+    try:
+        return load_ruleset(
+            config,
+            parse_selectors(select) or None,
+            parse_selectors(ignore),
+            parse_selectors(extend_select),
+        )
     except RulebookError as error:
         for problem in error.problems:
             click.echo(f"caselint: invalid rulebook: {problem}", err=True)
         raise SystemExit(2) from None
+    except (ConfigError, CatalogueError) as error:
+        raise CommandError(f"invalid configuration: {error}") from None
+    except SelectionError as error:
+        raise CommandError(str(error)) from None
 
 
-def _parse_as_of(text: str | None) -> Any:
+def config_option(function: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        metavar="FILE",
+        help="Configuration file (default: the nearest caselint.toml or pyproject.toml [tool.caselint]).",
+    )(function)
+
+
+def _parse_as_of(text: str | None, zone_name: str) -> datetime | None:
     if text is None:
         return None
     try:
-        return parse_timestamp(text, DEFAULT_ZONE)
+        return parse_timestamp(text, zone_name)
     except ValueError:
         pass
     try:
-        return start_of_local_day(parse_date(text), DEFAULT_ZONE)
+        return start_of_local_day(parse_date(text), zone_name)
     except ValueError:
         raise CommandError(
             f"--as-of: {text!r} is not an ISO 8601 timestamp (e.g. 2013-01-07T09:00:00Z) or date"
@@ -65,110 +95,79 @@ def _parse_as_of(text: str | None) -> Any:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    __version__, "--version", prog_name="caselint", message="%(prog)s %(version)s"
-)
+@click.version_option(__version__, "--version", prog_name="caselint", message="%(prog)s %(version)s")
 def main() -> None:
     """Check child-protection case records against inspection recommendations."""
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@config_option
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE.")
 @click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE.",
+    "--as-of", "as_of", metavar="TS", help="Check as of this instant (default: exported_at, else now)."
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="TS",
-    help="Check as of this instant (default: the export's exported_at, else now).",
-)
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="IDS",
-    help="Run only these rules (ids or prefixes, comma-separated).",
-)
-@click.option(
-    "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
-)
+@click.option("--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes).")
+@click.option("--extend-select", multiple=True, metavar="IDS", help="Run these rules as well.")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes).")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
-    default="error",
-    show_default=True,
-    help="Lowest severity that makes the exit status 1.",
+    default=None,
+    help="Lowest severity that makes the exit status 1 (default: error, or the configuration's).",
 )
 def check(
     paths: Sequence[str],
+    config_path: str | None,
     output_format: str,
     output: str | None,
     as_of: str | None,
     select: Sequence[str],
+    extend_select: Sequence[str],
     ignore: Sequence[str],
-    fail_on: str,
+    fail_on: str | None,
 ) -> None:
     """Check case-record exports (.jsonl, .json, .yaml; directories; - for stdin)."""
-    as_of_instant = _parse_as_of(as_of)
-    definitions, compiled = _load_rules()
+    config = _config(config_path)
+    as_of_instant = _parse_as_of(as_of, config.time_zone)
+    ruleset = _ruleset(config, select, ignore, extend_select)
     try:
-        chosen = set(
-            select_rule_ids(
-                [rule.id for rule in compiled],
-                parse_selectors(select) or None,
-                parse_selectors(ignore),
-            )
-        )
         inputs = expand_inputs(paths)
-    except (SelectionError, InputNotFound) as error:
+    except InputNotFound as error:
         raise CommandError(str(error)) from None
-    rules = [rule for rule in compiled if rule.id in chosen]
-    options = RunOptions(as_of=as_of_instant, rules_in_rulebook=len(definitions))
-    report = run_check(inputs, rules, options, stdin=sys.stdin.buffer)
+    options = RunOptions(
+        as_of=as_of_instant,
+        zone_name=config.time_zone,
+        rules_in_rulebook=len(ruleset.definitions),
+        config_path=config.shown_path,
+    )
+    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
     if output_format == "json":
         rendered = report.to_json()
     else:
-        rendered = render_text(report, {rule.id: rule.title for rule in rules})
+        rendered = render_text(report, {rule.id: rule.title for rule in ruleset.selected})
     if output:
-        Path(output).write_text(rendered, encoding="utf-8")
+        try:
+            Path(output).write_text(rendered, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"--output: {output}: {error.strerror}") from None
     else:
         click.echo(rendered, nl=False)
-    raise SystemExit(exit_status(report, fail_on))
+    raise SystemExit(exit_status(report, fail_on or config.fail_on))
 
 
 @main.command()
+@config_option
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def rules(output_format: str) -> None:
-    """List every rule: id, severity, title, standards and parameters."""
-    _, compiled = _load_rules()
-    entries: list[dict[str, Any]] = [
-        {
-            "id": rule.id,
-            "severity": rule.severity,
-            "title": rule.title,
-            "standards": rule.standards,
-            "parameters": {
-                name: parameter.as_data() for name, parameter in rule.parameters.items()
-            },
-        }
-        for rule in compiled
-    ]
+def rules(config_path: str | None, output_format: str) -> None:
+    """List every rule in force: id, severity, title, standards and parameters."""
+    ruleset = _ruleset(_config(config_path))
+    entries = rule_entries(ruleset.compiled)
     if output_format == "json":
         click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
         return
@@ -179,77 +178,117 @@ def rules(output_format: str) -> None:
             f"        standards: {', '.join(entry['standards'])}"
             + (f"; parameters: {params}" if params else "")
         )
-
-
-def _yaml_block(data: Any, indent: str = "    ") -> list[str]:
-    yaml = YAML()
-    yaml.default_flow_style = False
-    buffer = StringIO()
-    yaml.dump(data, buffer)
-    return [indent + line for line in buffer.getvalue().rstrip().splitlines()]
+    for definition in ruleset.definitions:
+        if not definition.enabled:
+            click.echo(f"{definition.id}  off      {definition.title} ({definition.changes[-1]})")
 
 
 @main.command()
 @click.argument("rule_id")
-def explain(rule_id: str) -> None:
+@config_option
+def explain(rule_id: str, config_path: str | None) -> None:
     """Explain a rule: what it checks, why, its parameters and examples."""
-    _, compiled = _load_rules()
-    by_id = {rule.id: rule for rule in compiled}
-    rule = by_id.get(rule_id.upper())
+    ruleset = _ruleset(_config(config_path))
+    rule = ruleset.by_id().get(rule_id.upper())
     if rule is None:
+        off = next((d for d in ruleset.definitions if d.id == rule_id.upper()), None)
+        if off is not None:
+            raise CommandError(f"{off.id} is switched off: {off.changes[-1]}")
         raise CommandError(f"no rule {rule_id!r} (see 'caselint rules')")
-    click.echo(explain_text(rule), nl=False)
+    click.echo(explain_text(rule, ruleset.catalogue), nl=False)
 
 
-def explain_text(rule: CompiledRule) -> str:
-    definition = rule.definition
-    describer = Describer(rule.parameters)
-    catalogue = builtin_catalogue()
-    lines = [f"{rule.id}: {rule.title}", f"Severity: {rule.severity}", "", "## What it checks", ""]
-    for index, check in enumerate(definition.checks):
-        if len(definition.checks) > 1:
-            lines.append(f"Check {index + 1}:")
-        lines.extend(describer.check(check))
-        lines.append("")
-    lines += [
-        "## Why it matters",
-        "",
-        *textwrap.wrap(" ".join(definition.rationale.split()), 88),
-        "",
+@main.command()
+@config_option
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def standards(config_path: str | None, output_format: str) -> None:
+    """The standards catalogue: source and quote, and which rules implement each."""
+    ruleset = _ruleset(_config(config_path))
+    if output_format == "json":
+        click.echo(json.dumps(standards_report(ruleset), indent=2, ensure_ascii=False))
+    else:
+        click.echo(standards_text(ruleset), nl=False)
+
+
+@main.group()
+def rulebook() -> None:
+    """Tools for writing rules: validate rule files and run their examples."""
+
+
+def _authoring_ruleset(directory: str | None, config_path: str | None) -> Ruleset:
+    config = _config(config_path)
+    if directory is not None:
+        path = Path(directory)
+        if not path.is_dir():
+            raise CommandError(f"{directory}: not a directory")
+        if path.resolve() != builtin_rulebook_dir().resolve():
+            config = Config(
+                path=config.path,
+                time_zone=config.time_zone,
+                rulebooks=(*config.rulebooks, path),
+                severity=config.severity,
+                parameters=config.parameters,
+            )
+    return _ruleset(config)
+
+
+def _local_ids(ruleset: Ruleset, directory: str | None) -> set[str]:
+    """The rules a command about DIR should speak of: those defined or changed there."""
+    if directory is None:
+        return {definition.id for definition in ruleset.definitions}
+    prefix = Path(directory).as_posix().rstrip("/") + "/"
+    return {
+        definition.id
+        for definition in ruleset.definitions
+        if definition.source.startswith(prefix) or any(prefix in change for change in definition.changes)
+    }
+
+
+@rulebook.command("validate")
+@click.argument("directory", required=False)
+@config_option
+def rulebook_validate(directory: str | None, config_path: str | None) -> None:
+    """Check rule files against the rule-file schema and the standards catalogue."""
+    ruleset = _authoring_ruleset(directory, config_path)
+    wanted = _local_ids(ruleset, directory)
+    problems = [
+        f"{rule.definition.source}:{rule.definition.line_of('/standards')}: {rule.id} cites "
+        f"{standard}, which is not in the standards catalogue"
+        for rule in ruleset.compiled
+        if rule.id in wanted
+        for standard in rule.standards
+        if standard not in ruleset.catalogue
     ]
-    lines += ["## Standards", ""]
-    for standard_id in rule.standards:
-        standard = catalogue.get(standard_id)
-        if standard is None:
-            lines.append(f"- {standard_id} (not in the standards catalogue)")
+    for problem in problems:
+        click.echo(problem)
+    checked = len(wanted)
+    if problems:
+        click.echo(f"{checked} rules checked; {len(problems)} problems")
+        raise SystemExit(1)
+    click.echo(f"{checked} rules checked; all valid")
+
+
+@rulebook.command("test")
+@click.argument("directory", required=False)
+@config_option
+def rulebook_test(directory: str | None, config_path: str | None) -> None:
+    """Run every rule's examples and report those that do not behave as stated."""
+    ruleset = _authoring_ruleset(directory, config_path)
+    wanted = _local_ids(ruleset, directory)
+    passed = failed = 0
+    for rule in ruleset.compiled:
+        if rule.id not in wanted:
             continue
-        lines.append(f"- {standard.id}: {standard.title}")
-        lines.append(
-            f"  {standard.document}, {standard.section} "
-            f"({standard.date}; source: {standard.source})"
-        )
-        if standard.quote:
-            lines.append(f'  "{" ".join(standard.quote.split())}"')
-        elif standard.summary:
-            lines.append(f"  In summary: {' '.join(standard.summary.split())}")
-    lines.append("")
-    if rule.parameters:
-        lines += ["## Parameters", ""]
-        for name, parameter in rule.parameters.items():
-            lines.append(f"- {name} = {json.dumps(parameter.as_data())}  ({parameter.description})")
-        lines.append("")
-    results = run_examples(rule)
-    failing = next((r for r in results if r.example.expect == "fail"), None)
-    passing = next((r for r in results if r.example.expect == "pass"), None)
-    if failing is not None:
-        lines += ["## Example that fails", "", f"{failing.example.name}:", ""]
-        lines += _yaml_block(failing.example.record)
-        lines.append("")
-        for pointer, message in zip(failing.pointers, failing.messages, strict=True):
-            lines.append(f"    → {rule.id} {pointer}: {message}")
-        lines.append("")
-    if passing is not None:
-        lines += ["## What a compliant record looks like", "", f"{passing.example.name}:", ""]
-        lines += _yaml_block(passing.example.record)
-        lines.append("")
-    return "\n".join(lines)
+        for result in run_examples(rule):
+            if result.ok:
+                passed += 1
+                continue
+            failed += 1
+            click.echo(
+                f"{rule.definition.source}: {rule.id} example {result.example.name!r}: {result.problem()}"
+            )
+    click.echo(f"{passed + failed} examples in {len(wanted)} rules: {passed} passed, {failed} failed")
+    if failed:
+        raise SystemExit(1)

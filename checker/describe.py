@@ -44,7 +44,10 @@ class Describer:
 
     def limit(self, spec: Any) -> str:
         if isinstance(spec, dict) and "working_days" in spec:
-            return f"{self.value(spec['working_days'])} working days (England and Wales)"
+            count = spec["working_days"]
+            if isinstance(count, str) and count.startswith("$") and count[1:] in self.parameters:
+                return f"{count[1:]} ({self.parameters[count[1:]].shown()}, England and Wales)"
+            return f"{count} working days (England and Wales)"
         if isinstance(spec, dict) and "per" in spec:
             return f"the limit for its `{spec['per']}` in {self.value(spec['limits'])}"
         return self.value(spec)
@@ -94,22 +97,18 @@ class Describer:
         if operator in ("every", "some"):
             quantifier = "every" if operator == "every" else "at least one"
             return [
-                f"{indent}{quantifier} member of `{argument['each']}` has: "
-                f"{self.inline(argument['require'])}"
+                f"{indent}{quantifier} member of `{argument['each']}` has: {self.inline(argument['require'])}"
             ]
         simple: dict[str, Callable[[], str]] = {
             "present": lambda: f"`{argument}` is recorded",
             "exists": lambda: f"there is one of {self.selection(argument)}",
-            "in_order": lambda: (
-                " ≤ ".join(self.time(part) for part in argument) + " (times run forwards)"
-            ),
+            "in_order": lambda: " ≤ ".join(self.time(part) for part in argument) + " (times run forwards)",
             "longer_than": lambda: (
                 f"from {self.time(argument['from'])} to {self.time(argument['to'])} is longer than "
                 f"{self.limit(argument['limit'])}"
             ),
             "spans_local_midnight": lambda: (
-                f"from {self.time(argument['from'])} to {self.time(argument['to'])} "
-                "crosses a local midnight"
+                f"from {self.time(argument['from'])} to {self.time(argument['to'])} crosses a local midnight"
             ),
             "open_at": lambda: (
                 f"the period from `{argument['start']}` to `{argument['end']}` "
@@ -125,8 +124,7 @@ class Describer:
 
     def deadline(self, spec: Mapping[str, Any]) -> str:
         text = (
-            f"{self.time(spec['met_by'])} is within {self.limit(spec['limit'])} of "
-            f"{self.time(spec['from'])}"
+            f"{self.time(spec['met_by'])} is within {self.limit(spec['limit'])} of {self.time(spec['from'])}"
         )
         if spec.get("not_before_start"):
             text += " (times before the start do not count)"

@@ -109,9 +109,7 @@ def _run_check(
                     if failure.pointer is not None
                     else item.pointer
                 )
-                findings.append(
-                    RawFinding(rule.id, pointer, render_message(check, rule, item, failure))
-                )
+                findings.append(RawFinding(rule.id, pointer, render_message(check, rule, item, failure)))
 
 
 def _not_yet_due(ctx: Context, item: Any, check: CompiledCheck) -> bool:

@@ -25,9 +25,7 @@ class ExampleResult:
     def ok(self) -> bool:
         if self.crashes or self.outcome != self.example.expect:
             return False
-        return self.example.findings is None or sorted(self.example.findings) == sorted(
-            self.pointers
-        )
+        return self.example.findings is None or sorted(self.example.findings) == sorted(self.pointers)
 
     def problem(self) -> str:
         if self.crashes:

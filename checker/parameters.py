@@ -69,6 +69,4 @@ def coerce(name: str, kind: str, raw: Any) -> Any:
         if not isinstance(raw, dict) or not raw:
             raise ParameterError(f"{name} must map each kind to an ISO 8601 duration")
         return {str(key): coerce(f"{name}.{key}", "duration", value) for key, value in raw.items()}
-    raise ParameterError(
-        f"{name}: unknown parameter type {kind!r} (one of {', '.join(PARAMETER_TYPES)})"
-    )
+    raise ParameterError(f"{name}: unknown parameter type {kind!r} (one of {', '.join(PARAMETER_TYPES)})")

@@ -105,9 +105,7 @@ def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
         elif path.is_file():
             kind = _kind_of(path)
             if kind is None:
-                raise InputNotFound(
-                    f"{argument}: not a case-record file (expected {', '.join(EXTENSIONS)})"
-                )
+                raise InputNotFound(f"{argument}: not a case-record file (expected {', '.join(EXTENSIONS)})")
             found.append(InputFile(_label(path), path, kind))
         elif path.exists():
             raise InputNotFound(f"{argument}: not a regular file or directory")
@@ -278,9 +276,7 @@ def _json_document(text: str, index: LineIndex) -> Iterator[ReadEvent]:
         )
 
 
-def _json_records(
-    text: str, start: int, index: LineIndex, as_of: str | None
-) -> Iterator[ReadEvent]:
+def _json_records(text: str, start: int, index: LineIndex, as_of: str | None) -> Iterator[ReadEvent]:
     for value, value_start, value_end in _array_elements(text, start):
         yield _json_record(text, value, value_start, value_end, index, as_of)
 
@@ -294,15 +290,11 @@ def _json_record(
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
-def _json_envelope(
-    text: str, start: int, index: LineIndex, envelope: dict[str, Any]
-) -> Iterator[ReadEvent]:
+def _json_envelope(text: str, start: int, index: LineIndex, envelope: dict[str, Any]) -> Iterator[ReadEvent]:
     as_of, problem = envelope_as_of(envelope.get("export"))
     if problem is not None:
         export_start = _member_start(text, start, "export")
-        yield Problem(
-            index.position(export_start if export_start is not None else start)[0], problem
-        )
+        yield Problem(index.position(export_start if export_start is not None else start)[0], problem)
     cases_start = _member_start(text, start, "cases")
     assert cases_start is not None  # the decoded envelope has it
     if isinstance(envelope["cases"], list):
@@ -329,8 +321,7 @@ def envelope_as_of(export: Any) -> tuple[str | None, str | None]:
         return None, None
     if not is_timestamp(exported_at):
         return None, (
-            "export.exported_at is not an ISO 8601 timestamp; "
-            "the file was checked as of the time of the run"
+            "export.exported_at is not an ISO 8601 timestamp; the file was checked as of the time of the run"
         )
     return str(exported_at), None
 
@@ -372,9 +363,7 @@ def _yaml_records(document: YamlDocument) -> Iterator[ReadEvent]:
         yield _yaml_record(value, line, per_record[number], as_of)
 
 
-def _yaml_record(
-    value: Any, line: int, positions: dict[str, Position], as_of: str | None
-) -> ReadEvent:
+def _yaml_record(value: Any, line: int, positions: dict[str, Position], as_of: str | None) -> ReadEvent:
     if not isinstance(value, dict):
         return Rejected(line, f"not a case record: a YAML {_json_type(value)}, not a mapping")
     return Record(value, PositionTable(positions), line, as_of)

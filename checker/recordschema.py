@@ -28,9 +28,7 @@ DATE_FORMAT = "caselint-date"
 EVENT_TIME_KEYWORD = "x-event-time"
 
 _FORMAT_CHECKER = FormatChecker(formats=())
-_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(
-    lambda value: not isinstance(value, str) or is_timestamp(value)
-)
+_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_timestamp(value))
 _FORMAT_CHECKER.checks(DATE_FORMAT)(lambda value: not isinstance(value, str) or is_date(value))
 
 _JSON_TYPE_NAMES = {

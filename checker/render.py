@@ -28,8 +28,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     for finding in report.findings:
         where = f"{finding.location.path}:{finding.location.line}:{finding.location.column}"
         lines.append(
-            f"{where}  {finding.rule_id}  {finding.message}  "
-            f"{finding.record_id or '-'} {finding.pointer}"
+            f"{where}  {finding.rule_id}  {finding.message}  {finding.record_id or '-'} {finding.pointer}"
         )
     if report.findings:
         lines.append("")
@@ -75,8 +74,11 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
         f"({_plural(counts.error, 'error')}, {_plural(counts.warning, 'warning')}, "
         f"{counts.info} info)"
     )
+    for entry in report.inputs:
+        if entry.as_of is not None:
+            lines.append(f"{entry.path}: checked as of {format_local(datetime.fromisoformat(entry.as_of))}")
+    if report.rulebook.config:
+        lines.append(f"configuration: {report.rulebook.config}; rulebook {report.rulebook.digest[:19]}")
     if report.errors:
-        lines.append(
-            f"{_plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)"
-        )
+        lines.append(f"{_plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)")
     return "\n".join(lines) + "\n"

@@ -22,13 +22,17 @@ class Tool(_Model):
 class RulebookSummary(_Model):
     rules: int
     selected: int
-    digest: str
+    digest: str  # of every selected rule as configured: ids, severities, parameters, checks
+    config: str | None = None  # the configuration file in force, if any
 
 
 class InputSummary(_Model):
     path: str
     records: int = 0
     rejected: int = 0
+    # Only when this input was checked as of another instant than the report's
+    # (an envelope's exported_at among inputs without one); absent otherwise.
+    as_of: str | None = None
 
 
 class BySeverity(_Model):
@@ -99,7 +103,14 @@ class Report(_Model):
     errors: list[InputError]
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        data = self.model_dump(mode="json")
+        # Keys the spec does not list appear only when they say something.
+        for entry in data["inputs"]:
+            if entry["as_of"] is None:
+                del entry["as_of"]
+        if data["rulebook"]["config"] is None:
+            del data["rulebook"]["config"]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

@@ -34,6 +34,7 @@ from checker.yamlsource import YamlDocument, load_yaml_documents
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+STANDARDS_FILE = "standards.yaml"  # a local rulebook's own standards, beside its rules
 
 
 class RulebookError(Exception):
@@ -73,6 +74,8 @@ class RuleDefinition(BaseModel):
     checks: list[dict[str, Any]]
     examples: list[Example] = Field(default_factory=list)
     source: str
+    enabled: bool = True
+    changes: list[str] = Field(default_factory=list)  # what local overrides changed, and why
     positions: dict[str, Position] = Field(default_factory=dict, repr=False, exclude=True)
     shorthand: bool = Field(default=True, exclude=True)
 
@@ -82,6 +85,45 @@ class RuleDefinition(BaseModel):
     def check_base(self, index: int) -> str:
         """Where check ``index`` stands in the file (a rule with one check states it at the top)."""
         return "" if self.shorthand else f"/checks/{index}"
+
+
+class RuleOverride(BaseModel):
+    """A force's change to a rule defined in an earlier rulebook."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    override: str
+    severity: Severity | None = None
+    enabled: bool | None = None
+    parameters: dict[str, Any] | None = None
+    reason: str
+    source: str
+    positions: dict[str, Position] = Field(default_factory=dict, repr=False, exclude=True)
+
+    def apply(self, rule: RuleDefinition) -> RuleDefinition:
+        unknown = sorted(set(self.parameters or {}) - set(rule.parameters))
+        if unknown:
+            known = ", ".join(sorted(rule.parameters)) or "none"
+            line = nearest(self.positions, "/parameters")[0]
+            problem = f"{rule.id} has no parameter {', '.join(unknown)} (its parameters: {known})"
+            raise RulebookError([f"{self.source}:{line}: {problem}"])
+        changed: list[str] = []
+        parameters = dict(rule.parameters)
+        for name, value in (self.parameters or {}).items():
+            parameters[name] = rule.parameters[name].model_copy(update={"default": value})
+            changed.append(f"{name} = {value}")
+        if self.severity is not None:
+            changed.append(f"severity {self.severity}")
+        if self.enabled is not None:
+            changed.append("switched on" if self.enabled else "switched off")
+        note = f"{'; '.join(changed)} by {self.source}: {self.reason}"
+        return rule.model_copy(
+            update={
+                "severity": self.severity or rule.severity,
+                "enabled": rule.enabled if self.enabled is None else self.enabled,
+                "parameters": parameters,
+                "changes": [*rule.changes, note],
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -125,8 +167,8 @@ class CompiledRule:
 
 
 @cache
-def _rule_file_validator() -> Draft202012Validator:
-    with package_file("rule-file.schema.json").open(encoding="utf-8") as stream:
+def _validator(name: str) -> Draft202012Validator:
+    with package_file(name).open(encoding="utf-8") as stream:
         return Draft202012Validator(json.load(stream))
 
 
@@ -138,7 +180,10 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(
         path
         for path in directory.rglob("*")
-        if path.suffix in RULE_FILE_SUFFIXES and path.is_file() and not path.name.startswith(".")
+        if path.suffix in RULE_FILE_SUFFIXES
+        and path.is_file()
+        and not path.name.startswith(".")
+        and path.name != STANDARDS_FILE
     )
 
 
@@ -148,15 +193,9 @@ def _schema_problem(error: ValidationError) -> str:
         error = best_match(error.context)
     location = "/".join(str(token) for token in error.absolute_path) or "the rule"
     if error.validator == "additionalProperties":
-        allowed = (
-            sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
-        )
-        extra = (
-            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
-        )
-        return (
-            f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
-        )
+        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        return f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
     if error.validator == "oneOf" and not error.absolute_path:
         return (
             "a rule states one check (scope, require, message at the top) or a list of "
@@ -165,7 +204,7 @@ def _schema_problem(error: ValidationError) -> str:
     return f"{location}: {error.message}"
 
 
-def load_rule_file(path: Path) -> RuleDefinition:
+def load_rule_file(path: Path) -> RuleDefinition | RuleOverride:
     shown = path.as_posix()
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -178,9 +217,9 @@ def load_rule_file(path: Path) -> RuleDefinition:
     if not isinstance(document, YamlDocument):
         raise RulebookError([f"{shown}:{document.line}: {document.message}"])
     data = document.data
-    errors = sorted(
-        _rule_file_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
-    )
+    is_override = isinstance(data, dict) and "override" in data
+    validator = _validator("rule-override.schema.json" if is_override else "rule-file.schema.json")
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise RulebookError(
             [
@@ -189,6 +228,8 @@ def load_rule_file(path: Path) -> RuleDefinition:
                 for error in errors
             ]
         )
+    if is_override:
+        return RuleOverride(**data, source=shown, positions=document.positions)
     shorthand = "checks" not in data
     check_keys = (
         "scope",
@@ -199,9 +240,7 @@ def load_rule_file(path: Path) -> RuleDefinition:
         "message",
         "pointer",
     )
-    checks = (
-        [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
-    )
+    checks = [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
     fields = {key: value for key, value in data.items() if key not in (*check_keys, "checks")}
     return RuleDefinition(
         **fields, checks=checks, source=shown, positions=document.positions, shorthand=shorthand
@@ -209,17 +248,30 @@ def load_rule_file(path: Path) -> RuleDefinition:
 
 
 def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:
-    """Every rule in the directories; a later directory's rule replaces an earlier one's id."""
+    """Every rule in the directories, in id order, switched-off ones included.
+
+    A rule in a later directory replaces one of the same id from an earlier
+    directory; an override file changes the rule in force when its directory
+    is read (the built-in one, or a replacement from an earlier directory).
+    """
     problems: list[str] = []
     by_id: dict[str, RuleDefinition] = {}
     for directory in directories:
+        if not directory.is_dir():
+            problems.append(f"{directory.as_posix()}: rulebook directory not found")
+            continue
         seen_here: dict[str, str] = {}
+        overrides: list[RuleOverride] = []
         for path in rule_files(directory):
             try:
-                rule = load_rule_file(path)
+                loaded = load_rule_file(path)
             except RulebookError as error:
                 problems.extend(error.problems)
                 continue
+            if isinstance(loaded, RuleOverride):
+                overrides.append(loaded)
+                continue
+            rule = loaded
             if rule.id in seen_here:
                 problems.append(
                     f"{rule.source}:{rule.line_of('/id')}: rule {rule.id} is also defined "
@@ -228,6 +280,15 @@ def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:
                 continue
             seen_here[rule.id] = rule.source
             by_id[rule.id] = rule
+        for override in overrides:
+            if override.override not in by_id:
+                line = nearest(override.positions, "/override")[0]
+                problems.append(f"{override.source}:{line}: there is no rule {override.override} to override")
+                continue
+            try:
+                by_id[override.override] = override.apply(by_id[override.override])
+            except RulebookError as error:
+                problems.extend(error.problems)
     if problems:
         raise RulebookError(problems)
     return [by_id[rule_id] for rule_id in sorted(by_id)]
@@ -240,9 +301,7 @@ def resolve_parameters(
     unknown = sorted(set(overrides) - set(rule.parameters))
     if unknown:
         known = ", ".join(sorted(rule.parameters)) or "none"
-        raise ParameterError(
-            f"{rule.id} has no parameter {', '.join(unknown)} (its parameters: {known})"
-        )
+        raise ParameterError(f"{rule.id} has no parameter {', '.join(unknown)} (its parameters: {known})")
     resolved: dict[str, Parameter] = {}
     for name, spec in rule.parameters.items():
         raw = overrides.get(name, spec.default)
@@ -282,9 +341,7 @@ def compile_rule(
 
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:
     children_only = bool(spec.get("children_only", False))
-    scope, item_field, scope_facts = compile_scope(
-        spec["scope"], compiler, f"{base}/scope", children_only
-    )
+    scope, item_field, scope_facts = compile_scope(spec["scope"], compiler, f"{base}/scope", children_only)
     when = (
         compiler.predicate(spec["when"], Env(compiler.parameters, item_field), f"{base}/when")
         if "when" in spec
@@ -299,9 +356,7 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
             compiler.time(pending_spec["from"], env, f"{base}/pending_while/from"),
             compiler.limit(pending_spec["limit"], env, f"{base}/pending_while/limit"),
         )
-    pointer_path = (
-        compiler.path(spec["pointer"], env, f"{base}/pointer")[0] if "pointer" in spec else None
-    )
+    pointer_path = compiler.path(spec["pointer"], env, f"{base}/pointer")[0] if "pointer" in spec else None
     raw_messages = spec["message"]
     messages = {"default": raw_messages} if isinstance(raw_messages, str) else dict(raw_messages)
     available = set(compiler.parameters) | env.facts | scope_facts
@@ -310,8 +365,7 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
         if kind != "default" and kind not in env.kinds:
             raise RuleError(
                 where,
-                f"this check never fails as {kind!r}; "
-                f"it can fail as: {', '.join(sorted(env.kinds))}",
+                f"this check never fails as {kind!r}; it can fail as: {', '.join(sorted(env.kinds))}",
             )
         try:
             unknown = _template_fields(template) - available
@@ -349,7 +403,5 @@ def render_message(check: CompiledCheck, rule: CompiledRule, item: Item, outcome
 
 
 def digest(rules: Iterable[CompiledRule]) -> str:
-    canonical = json.dumps(
-        [rule.fingerprint() for rule in rules], sort_keys=True, separators=(",", ":")
-    )
+    canonical = json.dumps([rule.fingerprint() for rule in rules], sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -32,6 +32,7 @@ class RunOptions:
     as_of: datetime | None = None  # --as-of; else each envelope's exported_at; else now
     zone_name: str = DEFAULT_ZONE
     rules_in_rulebook: int = 0
+    config_path: str | None = None  # the configuration in force, for the report
 
 
 def run_check(
@@ -48,11 +49,13 @@ def run_check(
     findings: list[Finding] = []
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
-    instants_used: set[datetime] = set()
+    instants_by_input: list[set[datetime]] = []
 
     for source in inputs:
         summary = InputSummary(path=source.label)
         summaries.append(summary)
+        instants_used: set[datetime] = set()
+        instants_by_input.append(instants_used)
         for event in read_input(source, stdin):
             if isinstance(event, Rejected):
                 summary.rejected += 1
@@ -91,14 +94,19 @@ def run_check(
     by_severity = BySeverity()
     for finding in findings:
         setattr(by_severity, finding.severity, getattr(by_severity, finding.severity) + 1)
-    reported_as_of = (
-        next(iter(instants_used)) if len(instants_used) == 1 and not options.as_of else run_as_of
-    )
+    every_instant = set().union(*instants_by_input)
+    reported_as_of = next(iter(every_instant)) if len(every_instant) == 1 else run_as_of
+    for summary, instants in zip(summaries, instants_by_input, strict=True):
+        if instants and instants != {reported_as_of}:
+            summary.as_of = format_instant(min(instants))
     return Report(
         tool=Tool(version=__version__),
         as_of=format_instant(reported_as_of),
         rulebook=RulebookSummary(
-            rules=options.rules_in_rulebook or len(rules), selected=len(rules), digest=digest(rules)
+            rules=options.rules_in_rulebook or len(rules),
+            selected=len(rules),
+            digest=digest(rules),
+            config=options.config_path,
         ),
         inputs=summaries,
         summary=Summary(

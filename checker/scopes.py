@@ -83,9 +83,7 @@ def iterate(ctx: Context, pattern: Pattern) -> Iterator[Item]:
                 member_event = f"{member_pointer}/{step.event_time}" if step.event_time else event
                 yield from walk(member, member_pointer, member_event, depth + 1)
         elif isinstance(value, dict):
-            yield from walk(
-                value.get(step.token), f"{pointer}/{escape(step.token)}", event, depth + 1
-            )
+            yield from walk(value.get(step.token), f"{pointer}/{escape(step.token)}", event, depth + 1)
 
     yield from walk(ctx.record, "", None, 0)
 
@@ -108,13 +106,9 @@ def compile_scope(
 
         return each_of, _common_field(patterns), set()
     if isinstance(spec, dict) and set(spec) == {"each_value_with_format"}:
-        return _values_with_format(
-            spec["each_value_with_format"], f"{where}/each_value_with_format"
-        )
+        return _values_with_format(spec["each_value_with_format"], f"{where}/each_value_with_format")
     if isinstance(spec, dict) and set(spec) == {"first_reaching"}:
-        return _first_reaching(
-            spec["first_reaching"], compiler, f"{where}/first_reaching", children_only
-        )
+        return _first_reaching(spec["first_reaching"], compiler, f"{where}/first_reaching", children_only)
     raise RuleError(
         where,
         "a scope is 'record', a collection (custody_episodes, custody_episodes/*/interviews), "
@@ -135,8 +129,7 @@ def _values_with_format(fmt: Any, where: str) -> tuple[Scope, Field, set[str]]:
     if fmt not in formats:
         raise RuleError(where, "each_value_with_format is 'timestamp' or 'date'")
     patterns = [
-        compile_pattern("/".join(tokens), where)
-        for tokens in recordschema.paths_with_format(formats[fmt])
+        compile_pattern("/".join(tokens), where) for tokens in recordschema.paths_with_format(formats[fmt])
     ]
 
     def each_value(ctx: Context) -> Iterator[Item]:

@@ -1,4 +1,4 @@
-"""Which rules run: --select and --ignore by id or by prefix (``SD`` or a full id)."""
+"""Which rules run: select, extend-select and ignore, by id or by prefix (``SD`` or a full id)."""
 
 from __future__ import annotations
 
@@ -17,18 +17,22 @@ def parse_selectors(values: Iterable[str]) -> list[str]:
 def _matching(available: Sequence[str], selector: str, option: str) -> set[str]:
     found = {rule_id for rule_id in available if rule_id.startswith(selector)}
     if not found:
-        raise SelectionError(f"{option}: no rule matches {selector!r} (see 'caselint rules')")
+        raise SelectionError(f"--{option}: no rule matches {selector!r} (see 'caselint rules')")
     return found
 
 
 def select_rule_ids(
-    available: Sequence[str], select: Sequence[str] | None, ignore: Sequence[str] = ()
+    available: Sequence[str],
+    select: Sequence[str] | None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
 ) -> list[str]:
-    chosen = (
-        set(available)
-        if not select
-        else set().union(*(_matching(available, s, "--select") for s in select))
-    )
+    """All rules, or those selected; plus extend-select; less ignore (ruff's order)."""
+    chosen: set[str] = set(available)
+    if select:
+        chosen = set().union(*(_matching(available, selector, "select") for selector in select))
+    for selector in extend_select:
+        chosen |= _matching(available, selector, "extend-select")
     for selector in ignore:
-        chosen -= _matching(available, selector, "--ignore")
+        chosen -= _matching(available, selector, "ignore")
     return sorted(chosen)

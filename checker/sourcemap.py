@@ -92,9 +92,7 @@ class JsonSpan:
         for pointer, offset in offsets.items():
             line, column = index.position(offset)
             table[pointer] = (
-                (self.line, self.column + column - 1)
-                if line == 1
-                else (self.line + line - 1, column)
+                (self.line, self.column + column - 1) if line == 1 else (self.line + line - 1, column)
             )
         return table
 

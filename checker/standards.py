@@ -63,3 +63,16 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
 @cache
 def builtin_catalogue() -> dict[str, Standard]:
     return load_catalogue()
+
+
+def catalogue_for(rulebooks: list[Path]) -> dict[str, Standard]:
+    """The built-in catalogue plus each local rulebook's own ``standards.yaml``."""
+    merged = dict(builtin_catalogue())
+    for directory in rulebooks:
+        local = directory / "standards.yaml"
+        if local.is_file():
+            for standard_id, standard in load_catalogue(local).items():
+                if standard_id in merged:
+                    raise CatalogueError(f"{local.as_posix()}: standard {standard_id} is already catalogued")
+                merged[standard_id] = standard
+    return merged

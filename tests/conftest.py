@@ -54,9 +54,7 @@ def inline_rule(body: dict[str, Any], parameters: dict[str, Any] | None = None) 
 Check = Callable[..., RecordResult]
 
 
-def run_rule(
-    rule: CompiledRule, record: dict[str, Any], as_of: str = "2020-01-01T00:00:00Z"
-) -> RecordResult:
+def run_rule(rule: CompiledRule, record: dict[str, Any], as_of: str = "2020-01-01T00:00:00Z") -> RecordResult:
     return Engine([rule]).check(record, parse_timestamp(as_of))
 
 

@@ -88,9 +88,7 @@ class TestDeadline:
             detention_authorised_at="2012-07-10T18:00:00",
             welfare_person_informed_at="2012-07-10T18:00:00Z",
         )
-        assert (
-            verdict(rule, episode) == "pass"
-        )  # 18:00 BST is 17:00Z, so informed 1h later: on the limit
+        assert verdict(rule, episode) == "pass"  # 18:00 BST is 17:00Z, so informed 1h later: on the limit
 
     def test_no_start_is_not_counted(self) -> None:
         assert (
@@ -100,12 +98,8 @@ class TestDeadline:
 
     def test_discharged_before_the_deadline_passes(self) -> None:
         rule = deadline_rule(discharged_by="released_at")
-        early = custody(
-            detention_authorised_at="2012-11-10T18:00:00", released_at="2012-11-10T18:30:00"
-        )
-        late = custody(
-            detention_authorised_at="2012-11-10T18:00:00", released_at="2012-11-10T19:30:00"
-        )
+        early = custody(detention_authorised_at="2012-11-10T18:00:00", released_at="2012-11-10T18:30:00")
+        late = custody(detention_authorised_at="2012-11-10T18:00:00", released_at="2012-11-10T19:30:00")
         assert verdict(rule, early) == "pass"
         assert verdict(rule, late) == "fail"
 
@@ -145,8 +139,7 @@ class TestDeadline:
         assert verdict(rule, on_time) == "pass"
         assert verdict(rule, late) == "fail"
         assert (
-            run_rule(rule, late).findings[0].message
-            == "feedback after 2 working days (limit 1 working day)"
+            run_rule(rule, late).findings[0].message == "feedback after 2 working days (limit 1 working day)"
         )
         # Made on Christmas Eve: Christmas and Boxing Day do not count, so the 27th is in time.
         eve = record(
@@ -184,23 +177,17 @@ class TestChildren:
     def test_birthday_is_judged_in_local_time(self) -> None:
         # 23:30Z on 9 July is 00:30 BST on 10 July: already 18.
         child = {"person_id": "P", "date_of_birth": "1994-07-10"}
-        late_evening = record(
-            child=child, incidents=[{"id": "I", "reported_at": "2012-07-09T23:30:00Z"}]
-        )
+        late_evening = record(child=child, incidents=[{"id": "I", "reported_at": "2012-07-09T23:30:00Z"}])
         assert verdict(self.rule, late_evening) == "not_applicable"
 
     def test_age_years_and_unknown_age(self) -> None:
         incident = [{"id": "I", "reported_at": "2012-11-09T10:00:00"}]
         assert (
-            verdict(
-                self.rule, record(child={"person_id": "P", "age_years": 17}, incidents=incident)
-            )
+            verdict(self.rule, record(child={"person_id": "P", "age_years": 17}, incidents=incident))
             == "fail"
         )
         assert (
-            verdict(
-                self.rule, record(child={"person_id": "P", "age_years": 18}, incidents=incident)
-            )
+            verdict(self.rule, record(child={"person_id": "P", "age_years": 18}, incidents=incident))
             == "not_applicable"
         )
         assert verdict(self.rule, record(child={"person_id": "P"}, incidents=incident)) == "fail"
@@ -235,21 +222,14 @@ class TestUnreadableValues:
                 "message": "no demeanour",
             }
         )
-        assert (
-            verdict(rule, record(incidents=[{"id": "I", "child_present": "yes"}]))
-            == "not_applicable"
-        )
-        assert (
-            verdict(rule, record(incidents=[{"id": "I", "child_present": 1}])) == "not_applicable"
-        )
+        assert verdict(rule, record(incidents=[{"id": "I", "child_present": "yes"}])) == "not_applicable"
+        assert verdict(rule, record(incidents=[{"id": "I", "child_present": 1}])) == "not_applicable"
 
     def test_any_passes_on_a_readable_alternative(self) -> None:
         rule = inline_rule(
             {
                 "scope": "incidents",
-                "require": {
-                    "any": [{"present": "voice_of_child"}, {"present": "voice_not_obtained_reason"}]
-                },
+                "require": {"any": [{"present": "voice_of_child"}, {"present": "voice_not_obtained_reason"}]},
                 "message": "no voice",
             }
         )
@@ -297,9 +277,7 @@ class TestRollingWindow:
         assert (
             verdict(
                 self.rule,
-                self.episodes(
-                    "2011-01-10T10:00:00Z", "2011-06-01T10:00:00Z", "2012-01-10T10:00:01Z"
-                ),
+                self.episodes("2011-01-10T10:00:00Z", "2011-06-01T10:00:00Z", "2012-01-10T10:00:01Z"),
             )
             == "not_applicable"
         )
@@ -354,10 +332,7 @@ def test_linked_items_by_id() -> None:
         }
     )
     incidents = [{"id": "I-1", "type": "domestic_abuse"}, {"id": "I-2", "type": "neglect"}]
-    assert (
-        verdict(rule, record(incidents=incidents, referrals=[{"id": "R", "incident_id": "I-1"}]))
-        == "fail"
-    )
+    assert verdict(rule, record(incidents=incidents, referrals=[{"id": "R", "incident_id": "I-1"}])) == "fail"
     assert (
         verdict(rule, record(incidents=incidents, referrals=[{"id": "R", "incident_id": "I-2"}]))
         == "not_applicable"
@@ -432,9 +407,7 @@ def test_boolean_comparisons_are_strict() -> None:
         (
             {
                 "scope": "custody_episodes",
-                "require": {
-                    "deadline": {"from": "arrived_at", "limit": "P1M", "met_by": "released_at"}
-                },
+                "require": {"deadline": {"from": "arrived_at", "limit": "P1M", "met_by": "released_at"}},
                 "message": "x",
             },
             "years and months are not allowed",

@@ -15,9 +15,7 @@ from checker.readers import InputFile, Record, Rejected, read_json_lines
 from checker.rulebook import CompiledRule, builtin_rulebook_dir, compile_rule, load_rule_definitions
 from checker.run import RunOptions, run_check
 
-RULES: list[CompiledRule] = [
-    compile_rule(d) for d in load_rule_definitions([builtin_rulebook_dir()])
-]
+RULES: list[CompiledRule] = [compile_rule(d) for d in load_rule_definitions([builtin_rulebook_dir()])]
 AS_OF = datetime(2013, 1, 7, 9, tzinfo=timezone.utc)
 
 scalars = st.one_of(
@@ -143,9 +141,7 @@ lines = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(lines, max_size=12))
 def test_every_record_is_counted_once_checked_or_rejected(batch: list[str]) -> None:
-    payload = "".join(line.replace("\n", " ") + "\n" for line in batch).encode(
-        "utf-8", "surrogateescape"
-    )
+    payload = "".join(line.replace("\n", " ") + "\n" for line in batch).encode("utf-8", "surrogateescape")
     events = list(read_json_lines(io.BytesIO(payload)))
     non_blank = sum(1 for line in batch if line.replace("\n", " ").strip())
     checked = sum(isinstance(event, Record) for event in events)

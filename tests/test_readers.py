@@ -77,9 +77,7 @@ class TestJson:
         single = tmp_path / "one.json"
         single.write_text(json.dumps({"record_id": "A"}), encoding="utf-8")
         many = tmp_path / "many.json"
-        many.write_text(
-            json.dumps([{"record_id": "A"}, {"record_id": "B"}], indent=2), encoding="utf-8"
-        )
+        many.write_text(json.dumps([{"record_id": "A"}, {"record_id": "B"}], indent=2), encoding="utf-8")
         envelope = tmp_path / "env.json"
         envelope.write_text(
             json.dumps(
@@ -109,9 +107,7 @@ class TestJson:
 
     def test_invalid_json_is_rejected_whole_with_its_line(self, tmp_path: Path) -> None:
         path = tmp_path / "x.json"
-        path.write_text(
-            '[\n {"record_id": "A"},\n {"record_id": "B" "oops"}\n]\n', encoding="utf-8"
-        )
+        path.write_text('[\n {"record_id": "A"},\n {"record_id": "B" "oops"}\n]\n', encoding="utf-8")
         (problem,) = read(path)
         assert isinstance(problem, Rejected)
         assert problem.line == 3
@@ -194,9 +190,7 @@ class TestPaths:
         for name in ("b/2.jsonl", "a.json", "b/1.yml", ".git/x.json", ".hidden.json", "notes.txt"):
             (tmp_path / name).write_text("{}", encoding="utf-8")
         labels = [source.label for source in expand_inputs([str(tmp_path)])]
-        assert labels == [
-            f"{tmp_path.as_posix()}/{name}" for name in ("a.json", "b/1.yml", "b/2.jsonl")
-        ]
+        assert labels == [f"{tmp_path.as_posix()}/{name}" for name in ("a.json", "b/1.yml", "b/2.jsonl")]
 
     def test_missing_and_unsupported_paths(self, tmp_path: Path) -> None:
         with pytest.raises(InputNotFound, match="no such file"):

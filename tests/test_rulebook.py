@@ -84,11 +84,7 @@ def _plant(value: object, marker: str) -> object:
     """Every string value replaced by a marker-bearing one (ids and times kept usable)."""
     if isinstance(value, dict):
         return {
-            key: (
-                marker + " " + item
-                if key not in _KEEP and isinstance(item, str)
-                else _plant(item, marker)
-            )
+            key: (marker + " " + item if key not in _KEEP and isinstance(item, str) else _plant(item, marker))
             for key, item in value.items()
         }
     if isinstance(value, list):

@@ -19,16 +19,12 @@ def custody(**episode: Any) -> dict[str, Any]:
 
 
 def aa(requested: str | None = None, arrived: str | None = None) -> dict[str, Any]:
-    return {
-        key: value for key, value in (("requested_at", requested), ("arrived_at", arrived)) if value
-    }
+    return {key: value for key, value in (("requested_at", requested), ("arrived_at", arrived)) if value}
 
 
 class TestAppropriateAdult:
     def test_aa001_no_exception_for_early_release(self, rules: Rules) -> None:
-        episode = custody(
-            detention_authorised_at="2012-11-10T18:20:00", released_at="2012-11-10T18:50:00"
-        )
+        episode = custody(detention_authorised_at="2012-11-10T18:20:00", released_at="2012-11-10T18:50:00")
         assert verdict(rules["AA001"], episode) == "fail"
 
     def test_aa001_pending_until_exactly_the_limit(self, rules: Rules) -> None:
@@ -124,14 +120,10 @@ class TestAppropriateAdult:
 
     def test_custody_on_the_eighteenth_birthday_is_an_adults(self, rules: Rules) -> None:
         child = {"person_id": "P", "date_of_birth": "1994-11-10"}
-        episode = record(
-            child=child, custody_episodes=[{"id": "C", "arrived_at": "2012-11-10T00:05:00"}]
-        )
+        episode = record(child=child, custody_episodes=[{"id": "C", "arrived_at": "2012-11-10T00:05:00"}])
         for rule_id in ("AA001", "AA002", "AA003"):
             assert verdict(rules[rule_id], episode) == "not_applicable"
-        episode = record(
-            child=child, custody_episodes=[{"id": "C", "arrived_at": "2012-11-09T23:55:00"}]
-        )
+        episode = record(child=child, custody_episodes=[{"id": "C", "arrived_at": "2012-11-09T23:55:00"}])
         assert verdict(rules["AA001"], episode) == "fail"
 
 
@@ -167,43 +159,30 @@ class TestRepeatMissing:
             ),
         ],
     )
-    def test_assessment_window(
-        self, rules: Rules, assessments: list[dict[str, Any]], expected: str
-    ) -> None:
+    def test_assessment_window(self, rules: Rules, assessments: list[dict[str, Any]], expected: str) -> None:
         subject = record(missing_episodes=missing(*THREE), assessments=assessments)
         assert verdict(rules["MI005"], subject) == expected
 
     def test_one_finding_per_record_at_the_triggering_episode(self, rules: Rules) -> None:
-        subject = record(
-            missing_episodes=missing(*THREE, "2012-10-01T21:00:00", "2012-11-01T21:00:00")
-        )
+        subject = record(missing_episodes=missing(*THREE, "2012-10-01T21:00:00", "2012-11-01T21:00:00"))
         result = run_rule(rules["MI005"], subject)
         assert [f.pointer for f in result.findings] == ["/missing_episodes/2"]
         assert result.tallies["MI005"].applicable == 1
 
     def test_pending_until_seven_days_after_the_trigger(self, rules: Rules) -> None:
         subject = record(missing_episodes=missing(*THREE))
-        assert (
-            verdict(rules["MI005"], subject, as_of="2012-09-08T19:59:59Z") == "pending"
-        )  # 20:59:59 BST
+        assert verdict(rules["MI005"], subject, as_of="2012-09-08T19:59:59Z") == "pending"  # 20:59:59 BST
         assert verdict(rules["MI005"], subject, as_of="2012-09-08T20:00:00Z") == "fail"
 
     def test_absent_episodes_count_and_unreadable_ones_do_not(self, rules: Rules) -> None:
-        assert (
-            verdict(rules["MI005"], record(missing_episodes=missing(*THREE, category="absent")))
-            == "fail"
-        )
+        assert verdict(rules["MI005"], record(missing_episodes=missing(*THREE, category="absent"))) == "fail"
         episodes = missing(*THREE)
         episodes[1]["reported_at"] = "May 2nd"
         assert verdict(rules["MI005"], record(missing_episodes=episodes)) == "not_applicable"
 
     def test_window_edges(self, rules: Rules) -> None:
-        exactly = missing(
-            "2011-09-01T21:00:00", "2012-03-01T21:00:00", "2012-08-31T21:00:00"
-        )  # 365 days
-        beyond = missing(
-            "2011-09-01T21:00:00", "2012-03-01T21:00:00", "2012-09-01T21:00:00"
-        )  # 366 days
+        exactly = missing("2011-09-01T21:00:00", "2012-03-01T21:00:00", "2012-08-31T21:00:00")  # 365 days
+        beyond = missing("2011-09-01T21:00:00", "2012-03-01T21:00:00", "2012-09-01T21:00:00")  # 366 days
         assert verdict(rules["MI005"], record(missing_episodes=exactly)) == "fail"
         assert verdict(rules["MI005"], record(missing_episodes=beyond)) == "not_applicable"
 
@@ -212,17 +191,13 @@ class TestRecordingRules:
     def test_vc001_applies_only_when_the_child_was_present(self, rules: Rules) -> None:
         for present in (False, None):
             subject = record(
-                incidents=[
-                    {"id": "I", "reported_at": "2012-11-02T22:10:00", "child_present": present}
-                ]
+                incidents=[{"id": "I", "reported_at": "2012-11-02T22:10:00", "child_present": present}]
             )
             assert verdict(rules["VC001"], subject) == "not_applicable"
 
     def test_sd002_and_sd003_skip_an_adult(self, rules: Rules) -> None:
         adult = {"person_id": "P", "date_of_birth": "1990-01-01"}
-        subject = record(
-            child=adult, strategy_discussions=[{"id": "S", "held_at": "2012-11-03T14:00:00"}]
-        )
+        subject = record(child=adult, strategy_discussions=[{"id": "S", "held_at": "2012-11-03T14:00:00"}])
         assert verdict(rules["SD002"], subject) == "not_applicable"
         assert verdict(rules["SD003"], subject) == "not_applicable"
 
@@ -231,9 +206,7 @@ class TestRecordingRules:
             strategy_discussions=[{"id": "S", "actions": [{"description": "", "owner": "DC 1"}]}]
         )
         result = run_rule(rules["SD003"], subject)
-        assert [f.pointer for f in result.findings] == [
-            "/strategy_discussions/0/actions/0/description"
-        ]
+        assert [f.pointer for f in result.findings] == ["/strategy_discussions/0/actions/0/description"]
 
 
 class TestDataQuality:

@@ -65,9 +65,7 @@ def test_invalid_timestamps_are_rejected(text: str) -> None:
 
 def test_timestamps_accept_seconds_optional_fraction_and_space() -> None:
     assert parse_timestamp("2012-11-02T22:10").isoformat() == "2012-11-02T22:10:00+00:00"
-    assert (
-        parse_timestamp("2012-11-02 22:10:00.5Z").isoformat() == "2012-11-02T22:10:00.500000+00:00"
-    )
+    assert parse_timestamp("2012-11-02 22:10:00.5Z").isoformat() == "2012-11-02T22:10:00.500000+00:00"
 
 
 @pytest.mark.parametrize(

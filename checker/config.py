@@ -1,0 +1,165 @@
+"""Configuration: a force's policy, without touching code.
+
+Read from ``--config FILE``, else the nearest ``caselint.toml`` or
+``pyproject.toml`` with a ``[tool.caselint]`` table, searching from the
+working directory upwards (as ruff does). Keys::
+
+    select = ["SD", "VC"]           # rules to run, by id or prefix (default: all)
+    extend-select = ["EX"]          # added to the selection
+    ignore = ["RC"]                 # removed from it
+    fail-on = "warning"             # lowest severity that makes the exit status 1
+    time-zone = "Europe/London"     # zone of timestamps written without an offset
+    rulebooks = ["local-rules"]     # more rule directories, relative to this file
+
+    [severity]
+    RULE = "warning"                # a rule id
+
+    [parameters]
+    RULE.parameter = "PT2H"         # a rule id and one of its parameters
+
+Anything else is an error naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from checker.report import FAIL_ON_CHOICES
+from checker.timeutil import DEFAULT_ZONE
+
+CONFIG_FILE = "caselint.toml"
+PYPROJECT = "pyproject.toml"
+SEVERITIES = ("error", "warning", "info")
+
+_KEYS = {
+    "select": "a list of rule ids or prefixes",
+    "extend-select": "a list of rule ids or prefixes",
+    "ignore": "a list of rule ids or prefixes",
+    "fail-on": f"one of {', '.join(FAIL_ON_CHOICES)}",
+    "time-zone": "an IANA time zone such as Europe/London",
+    "rulebooks": "a list of directories of rule files",
+    "severity": "a table of rule id = error, warning or info",
+    "parameters": "a table of rule id . parameter = value",
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "error"
+    time_zone: str = DEFAULT_ZONE
+    rulebooks: tuple[Path, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def shown_path(self) -> str | None:
+        return self.path.as_posix() if self.path else None
+
+
+def discover(start: Path) -> Path | None:
+    """The nearest configuration file from ``start`` upwards, if any."""
+    for directory in [start, *start.parents]:
+        candidate = directory / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _tool_table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            table: dict[str, Any] = tomllib.load(stream)
+            return table
+    except OSError as error:
+        raise ConfigError(f"{path.as_posix()}: cannot read: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path.as_posix()}: not valid TOML: {error}") from None
+
+
+def _tool_table(path: Path) -> dict[str, Any] | None:
+    table = _read_toml(path).get("tool", {}).get("caselint")
+    return table if isinstance(table, dict) else None
+
+
+def load_config(path: Path) -> Config:
+    if path.name == PYPROJECT:
+        table = _tool_table(path)
+        prefix = "tool.caselint."
+        if table is None:
+            raise ConfigError(f"{path.as_posix()}: has no [tool.caselint] table")
+    else:
+        table, prefix = _read_toml(path), ""
+    return _parse(table, path, prefix)
+
+
+def _fail(path: Path, key: str, message: str) -> ConfigError:
+    return ConfigError(f"{path.as_posix()}: {key}: {message}")
+
+
+def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+        raise _fail(path, key, f"must be {_KEYS[key.rsplit('.', 1)[-1]]}")
+    return tuple(value)
+
+
+def _selectors(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    return tuple(entry.strip().upper() for entry in _strings(path, key, value))
+
+
+def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
+    for key in table:
+        if key not in _KEYS:
+            hint = difflib.get_close_matches(key, list(_KEYS), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise _fail(path, prefix + key, f"unknown key{suggestion}; allowed: {', '.join(_KEYS)}")
+    fail_on = table.get("fail-on", "error")
+    if fail_on not in FAIL_ON_CHOICES:
+        raise _fail(path, prefix + "fail-on", f"must be {_KEYS['fail-on']}")
+    time_zone = table.get("time-zone", DEFAULT_ZONE)
+    try:
+        ZoneInfo(time_zone if isinstance(time_zone, str) else "")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(path, prefix + "time-zone", f"must be {_KEYS['time-zone']}") from None
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict):
+        raise _fail(path, prefix + "severity", f"must be {_KEYS['severity']}")
+    for rule_id, level in severity.items():
+        if level not in SEVERITIES:
+            raise _fail(path, f"{prefix}severity.{rule_id}", f"must be one of {', '.join(SEVERITIES)}")
+    parameters = table.get("parameters", {})
+    if not isinstance(parameters, dict) or not all(isinstance(v, dict) for v in parameters.values()):
+        raise _fail(path, prefix + "parameters", f"must be {_KEYS['parameters']}")
+    rulebooks = _strings(path, prefix + "rulebooks", table.get("rulebooks", []))
+    return Config(
+        path=path,
+        select=_selectors(path, prefix + "select", table["select"]) if "select" in table else None,
+        extend_select=_selectors(path, prefix + "extend-select", table.get("extend-select", [])),
+        ignore=_selectors(path, prefix + "ignore", table.get("ignore", [])),
+        fail_on=fail_on,
+        time_zone=time_zone,
+        rulebooks=tuple(path.parent / entry for entry in rulebooks),
+        severity={rule_id.upper(): level for rule_id, level in severity.items()},
+        parameters={rule_id.upper(): dict(values) for rule_id, values in parameters.items()},
+    )

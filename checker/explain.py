@@ -1,0 +1,150 @@
+"""Rules and standards for people: rule pages, the rules listing, the standards report."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Mapping
+from io import StringIO
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from checker.describe import Describer
+from checker.examples import run_examples
+from checker.rulebook import CompiledRule
+from checker.ruleset import Ruleset
+from checker.standards import Standard
+
+
+def rule_entries(rules: Iterable[CompiledRule]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": rule.id,
+            "severity": rule.severity,
+            "title": rule.title,
+            "standards": rule.standards,
+            "parameters": {name: parameter.as_data() for name, parameter in rule.parameters.items()},
+        }
+        for rule in rules
+    ]
+
+
+def _yaml_block(data: Any, indent: str = "    ") -> list[str]:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buffer = StringIO()
+    yaml.dump(data, buffer)
+    return [indent + line for line in buffer.getvalue().rstrip().splitlines()]
+
+
+def _paragraph(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), 88, initial_indent=indent, subsequent_indent=indent) or [
+        indent
+    ]
+
+
+def standard_lines(standard: Standard, indent: str = "  ") -> list[str]:
+    lines = [f"{standard.document}, {standard.section} ({standard.date}; source: {standard.source})"]
+    if standard.quote:
+        lines += _paragraph(f'"{standard.quote}"')
+    if standard.summary:
+        lines += _paragraph(f"In summary: {standard.summary}")
+    if standard.note:
+        lines += _paragraph(f"Note: {standard.note}")
+    return [indent + line for line in lines]
+
+
+def explain_text(rule: CompiledRule, catalogue: Mapping[str, Standard]) -> str:
+    """A rule page in the manner of ruff's: what, why, parameters, a failing and a compliant example."""
+    definition = rule.definition
+    describer = Describer(rule.parameters)
+    lines = [
+        f"{rule.id}: {rule.title}",
+        f"Severity: {rule.severity}    Rule file: {definition.source}",
+        "",
+        "## What it checks",
+        "",
+    ]
+    for index, check in enumerate(definition.checks):
+        if len(definition.checks) > 1:
+            lines.append(f"Check {index + 1}:")
+        lines.extend(describer.check(check))
+        lines.append("")
+    lines += ["## Why it matters", "", *_paragraph(definition.rationale), ""]
+    lines += ["## Standards", ""]
+    for standard_id in rule.standards:
+        standard = catalogue.get(standard_id)
+        if standard is None:
+            lines.append(f"- {standard_id} (not in the standards catalogue)")
+            continue
+        lines.append(f"- {standard.id}: {standard.title}")
+        lines += standard_lines(standard)
+    lines.append("")
+    if rule.parameters:
+        lines += ["## Parameters (values in force)", ""]
+        for name, parameter in rule.parameters.items():
+            lines.append(f"- {name} = {json.dumps(parameter.as_data())}: {parameter.description}")
+        lines.append("")
+    if definition.changes:
+        lines += ["## Local changes", "", *(f"- {change}" for change in definition.changes), ""]
+    results = run_examples(rule)
+    failing = next((r for r in results if r.example.expect == "fail" and r.ok), None)
+    passing = next((r for r in results if r.example.expect == "pass" and r.ok), None)
+    if failing is not None:
+        lines += ["## Example that fails", "", f"{failing.example.name}:", ""]
+        lines += _yaml_block(failing.example.record)
+        lines.append("")
+        for pointer, message in zip(failing.pointers, failing.messages, strict=True):
+            lines.append(f"    → {rule.id} {pointer}: {message}")
+        lines.append("")
+    if passing is not None:
+        lines += ["## What a compliant record looks like", "", f"{passing.example.name}:", ""]
+        lines += _yaml_block(passing.example.record)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _implementers(ruleset: Ruleset) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {standard_id: [] for standard_id in ruleset.catalogue}
+    for rule in ruleset.compiled:
+        for standard_id in rule.standards:
+            found.setdefault(standard_id, []).append(rule.id)
+    return found
+
+
+def standards_report(ruleset: Ruleset) -> list[dict[str, Any]]:
+    implementers = _implementers(ruleset)
+    return [
+        {
+            **standard.model_dump(exclude_none=True),
+            "rules": implementers.get(standard.id, []),
+        }
+        for standard in ruleset.catalogue.values()
+    ]
+
+
+def standards_text(ruleset: Ruleset) -> str:
+    implementers = _implementers(ruleset)
+    covered = [s for s in ruleset.catalogue.values() if implementers.get(s.id)]
+    checkable_uncovered = [
+        s for s in ruleset.catalogue.values() if s.checkable and not implementers.get(s.id)
+    ]
+    not_checkable = [s for s in ruleset.catalogue.values() if not s.checkable]
+    lines = [f"# Standards implemented by rules ({len(covered)})", ""]
+    for standard in covered:
+        lines.append(f"{standard.id}: {standard.title}")
+        lines.append(f"  rules: {', '.join(implementers[standard.id])}")
+        lines += standard_lines(standard)
+        lines.append("")
+    lines += [f"# Checkable on a record, but no rule yet ({len(checkable_uncovered)})", ""]
+    for standard in checkable_uncovered:
+        lines.append(f"{standard.id}: {standard.title}")
+        lines += standard_lines(standard)
+        lines.append("")
+    lines += [f"# Not checkable on a case record ({len(not_checkable)})", ""]
+    for standard in not_checkable:
+        lines.append(f"{standard.id}: {standard.title}")
+        lines += standard_lines(standard)
+        lines.append("")
+    return "\n".join(lines)

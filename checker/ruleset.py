@@ -1,0 +1,75 @@
+"""The rules in force for one run: built-in, local, configured, then selected."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from checker.config import Config, ConfigError
+from checker.parameters import ParameterError
+from checker.rulebook import (
+    CompiledRule,
+    RuleDefinition,
+    builtin_rulebook_dir,
+    compile_rule,
+    load_rule_definitions,
+    resolve_parameters,
+)
+from checker.selection import select_rule_ids
+from checker.standards import Standard, catalogue_for
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    config: Config
+    definitions: list[RuleDefinition]  # every rule known, switched-off ones included
+    compiled: list[CompiledRule]  # the rules switched on, with the configuration applied
+    selected: list[CompiledRule]  # those this run checks
+    catalogue: dict[str, Standard]  # the standards rules may cite
+
+    def by_id(self) -> dict[str, CompiledRule]:
+        return {rule.id: rule for rule in self.compiled}
+
+
+def _check_config_refers_to_real_rules(config: Config, definitions: list[RuleDefinition]) -> None:
+    by_id = {definition.id: definition for definition in definitions}
+    where = config.shown_path or "configuration"
+    for table in ("severity", "parameters"):
+        for rule_id in getattr(config, table):
+            if rule_id not in by_id:
+                raise ConfigError(f"{where}: {table}.{rule_id}: no such rule (see 'caselint rules')")
+    for rule_id, values in config.parameters.items():
+        try:
+            resolve_parameters(by_id[rule_id], values)
+        except ParameterError as error:
+            raise ConfigError(f"{where}: parameters.{rule_id}: {error}") from None
+
+
+def load_ruleset(
+    config: Config,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> Ruleset:
+    """Raises RulebookError, ConfigError or SelectionError, each saying what to fix."""
+    definitions = load_rule_definitions([builtin_rulebook_dir(), *config.rulebooks])
+    _check_config_refers_to_real_rules(config, definitions)
+    compiled = [
+        compile_rule(
+            definition,
+            config.parameters.get(definition.id),
+            config.severity.get(definition.id),  # type: ignore[arg-type]
+        )
+        for definition in definitions
+        if definition.enabled
+    ]
+    chosen = set(
+        select_rule_ids(
+            [rule.id for rule in compiled],
+            select if select else config.select,
+            [*config.ignore, *ignore],
+            [*config.extend_select, *extend_select],
+        )
+    )
+    selected = [rule for rule in compiled if rule.id in chosen]
+    return Ruleset(config, definitions, compiled, selected, catalogue_for(list(config.rulebooks)))
