@@ -14,7 +14,7 @@ import click
 from checker import __version__
 from checker.config import Config, ConfigError, discover, load_config
 from checker.examples import run_examples
-from checker.explain import explain_text, rule_entries, standards_report, standards_text
+from checker.explain import explain_text, rule_entries, rules_markdown, standards_report, standards_text
 from checker.readers import InputNotFound, expand_inputs
 from checker.render import render_text
 from checker.report import FAIL_ON_CHOICES, exit_status
@@ -223,7 +223,8 @@ def _authoring_ruleset(directory: str | None, config_path: str | None) -> Rulese
         path = Path(directory)
         if not path.is_dir():
             raise CommandError(f"{directory}: not a directory")
-        if path.resolve() != builtin_rulebook_dir().resolve():
+        known = {builtin_rulebook_dir().resolve(), *(entry.resolve() for entry in config.rulebooks)}
+        if path.resolve() not in known:
             config = Config(
                 path=config.path,
                 time_zone=config.time_zone,
@@ -234,15 +235,20 @@ def _authoring_ruleset(directory: str | None, config_path: str | None) -> Rulese
     return _ruleset(config)
 
 
-def _local_ids(ruleset: Ruleset, directory: str | None) -> set[str]:
-    """The rules a command about DIR should speak of: those defined or changed there."""
+def _within(shown: str, directory: Path) -> bool:
+    return Path(shown).resolve().is_relative_to(directory.resolve())
+
+
+def _rules_from(ruleset: Ruleset, directory: str | None, changed_too: bool) -> set[str]:
+    """The rules a command about DIR speaks of: defined there (or, if asked, changed there)."""
     if directory is None:
         return {definition.id for definition in ruleset.definitions}
-    prefix = Path(directory).as_posix().rstrip("/") + "/"
+    base = Path(directory)
     return {
         definition.id
         for definition in ruleset.definitions
-        if definition.source.startswith(prefix) or any(prefix in change for change in definition.changes)
+        if _within(definition.source, base)
+        or (changed_too and any(_within(source, base) for source in definition.changed_by))
     }
 
 
@@ -252,7 +258,7 @@ def _local_ids(ruleset: Ruleset, directory: str | None) -> set[str]:
 def rulebook_validate(directory: str | None, config_path: str | None) -> None:
     """Check rule files against the rule-file schema and the standards catalogue."""
     ruleset = _authoring_ruleset(directory, config_path)
-    wanted = _local_ids(ruleset, directory)
+    wanted = _rules_from(ruleset, directory, changed_too=True)
     problems = [
         f"{rule.definition.source}:{rule.definition.line_of('/standards')}: {rule.id} cites "
         f"{standard}, which is not in the standards catalogue"
@@ -270,13 +276,24 @@ def rulebook_validate(directory: str | None, config_path: str | None) -> None:
     click.echo(f"{checked} rules checked; all valid")
 
 
+@rulebook.command("docs")
+@click.option("--output", "-o", metavar="FILE", help="Write the page to FILE (default: standard output).")
+def rulebook_docs(output: str | None) -> None:
+    """The built-in rule catalogue as Markdown (docs/rules.md)."""
+    page = rules_markdown(_ruleset(Config()))
+    if output:
+        Path(output).write_text(page, encoding="utf-8")
+    else:
+        click.echo(page, nl=False)
+
+
 @rulebook.command("test")
 @click.argument("directory", required=False)
 @config_option
 def rulebook_test(directory: str | None, config_path: str | None) -> None:
     """Run every rule's examples and report those that do not behave as stated."""
     ruleset = _authoring_ruleset(directory, config_path)
-    wanted = _local_ids(ruleset, directory)
+    wanted = _rules_from(ruleset, directory, changed_too=False)
     passed = failed = 0
     for rule in ruleset.compiled:
         if rule.id not in wanted:

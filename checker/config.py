@@ -72,7 +72,13 @@ class Config:
 
     @property
     def shown_path(self) -> str | None:
-        return self.path.as_posix() if self.path else None
+        """The file as a person in the working directory would name it."""
+        if self.path is None:
+            return None
+        try:
+            return self.path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return self.path.as_posix()
 
 
 def discover(start: Path) -> Path | None:

@@ -55,24 +55,31 @@ def standard_lines(standard: Standard, indent: str = "  ") -> list[str]:
     return [indent + line for line in lines]
 
 
-def explain_text(rule: CompiledRule, catalogue: Mapping[str, Standard]) -> str:
-    """A rule page in the manner of ruff's: what, why, parameters, a failing and a compliant example."""
+def explain_text(rule: CompiledRule, catalogue: Mapping[str, Standard], markdown: bool = False) -> str:
+    """A rule page in the manner of ruff's: what, why, parameters, a failing and a compliant example.
+
+    The terminal gets indented blocks; ``markdown`` gives the same page for the
+    generated rule catalogue, one heading level down, with fenced code.
+    """
     definition = rule.definition
     describer = Describer(rule.parameters)
-    lines = [
-        f"{rule.id}: {rule.title}",
-        f"Severity: {rule.severity}    Rule file: {definition.source}",
-        "",
-        "## What it checks",
-        "",
-    ]
+    section = "###" if markdown else "##"
+
+    def code(block: list[str], language: str = "") -> list[str]:
+        if markdown:
+            return [f"```{language}", *(line[4:] for line in block), "```"]
+        return block
+
+    title = f"## {rule.id}: {rule.title}" if markdown else f"{rule.id}: {rule.title}"
+    lines = [title, "", f"Severity: {rule.severity}    Rule file: {definition.source}", ""]
+    lines += [f"{section} What it checks", ""]
     for index, check in enumerate(definition.checks):
         if len(definition.checks) > 1:
             lines.append(f"Check {index + 1}:")
-        lines.extend(describer.check(check))
+        lines += code(["    " + line for line in describer.check(check)])
         lines.append("")
-    lines += ["## Why it matters", "", *_paragraph(definition.rationale), ""]
-    lines += ["## Standards", ""]
+    lines += [f"{section} Why it matters", "", *_paragraph(definition.rationale), ""]
+    lines += [f"{section} Standards", ""]
     for standard_id in rule.standards:
         standard = catalogue.get(standard_id)
         if standard is None:
@@ -82,27 +89,51 @@ def explain_text(rule: CompiledRule, catalogue: Mapping[str, Standard]) -> str:
         lines += standard_lines(standard)
     lines.append("")
     if rule.parameters:
-        lines += ["## Parameters (values in force)", ""]
+        lines += [f"{section} Parameters (values in force)", ""]
         for name, parameter in rule.parameters.items():
             lines.append(f"- {name} = {json.dumps(parameter.as_data())}: {parameter.description}")
         lines.append("")
     if definition.changes:
-        lines += ["## Local changes", "", *(f"- {change}" for change in definition.changes), ""]
+        lines += [f"{section} Local changes", "", *(f"- {change}" for change in definition.changes), ""]
     results = run_examples(rule)
     failing = next((r for r in results if r.example.expect == "fail" and r.ok), None)
     passing = next((r for r in results if r.example.expect == "pass" and r.ok), None)
     if failing is not None:
-        lines += ["## Example that fails", "", f"{failing.example.name}:", ""]
-        lines += _yaml_block(failing.example.record)
+        lines += [f"{section} Example that fails", "", f"{failing.example.name}:", ""]
+        lines += code(_yaml_block(failing.example.record), "yaml")
         lines.append("")
         for pointer, message in zip(failing.pointers, failing.messages, strict=True):
-            lines.append(f"    → {rule.id} {pointer}: {message}")
+            lines.append(
+                f"- {rule.id} `{pointer}`: {message}" if markdown else f"    → {rule.id} {pointer}: {message}"
+            )
         lines.append("")
     if passing is not None:
-        lines += ["## What a compliant record looks like", "", f"{passing.example.name}:", ""]
-        lines += _yaml_block(passing.example.record)
+        lines += [f"{section} What a compliant record looks like", "", f"{passing.example.name}:", ""]
+        lines += code(_yaml_block(passing.example.record), "yaml")
         lines.append("")
     return "\n".join(lines)
+
+
+def rules_markdown(ruleset: Ruleset) -> str:
+    """The rule catalogue page, docs/rules.md, generated from the rulebook."""
+    lines = [
+        "# caselint rules",
+        "",
+        "Generated from `rulebook/` by `caselint rulebook docs --output docs/rules.md`; "
+        "do not edit by hand (a test keeps it in sync).",
+        "",
+        "| id | severity | title | standards |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rule in ruleset.compiled:
+        anchor = rule.id.lower()
+        lines.append(
+            f"| [{rule.id}](#{anchor}) | {rule.severity} | {rule.title} | {', '.join(rule.standards)} |"
+        )
+    lines.append("")
+    for rule in ruleset.compiled:
+        lines += [f'<a id="{rule.id.lower()}"></a>', "", explain_text(rule, ruleset.catalogue, markdown=True)]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _implementers(ruleset: Ruleset) -> dict[str, list[str]]:

@@ -76,6 +76,7 @@ class RuleDefinition(BaseModel):
     source: str
     enabled: bool = True
     changes: list[str] = Field(default_factory=list)  # what local overrides changed, and why
+    changed_by: list[str] = Field(default_factory=list, exclude=True)  # the override files
     positions: dict[str, Position] = Field(default_factory=dict, repr=False, exclude=True)
     shorthand: bool = Field(default=True, exclude=True)
 
@@ -122,6 +123,7 @@ class RuleOverride(BaseModel):
                 "enabled": rule.enabled if self.enabled is None else self.enabled,
                 "parameters": parameters,
                 "changes": [*rule.changes, note],
+                "changed_by": [*rule.changed_by, self.source],
             }
         )
 
@@ -204,8 +206,9 @@ def _schema_problem(error: ValidationError) -> str:
     return f"{location}: {error.message}"
 
 
-def load_rule_file(path: Path) -> RuleDefinition | RuleOverride:
-    shown = path.as_posix()
+def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | RuleOverride:
+    """One rule file; ``shown`` is how messages and pages name it (default: its path)."""
+    shown = shown or path.as_posix()
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -262,9 +265,14 @@ def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:
             continue
         seen_here: dict[str, str] = {}
         overrides: list[RuleOverride] = []
+        # The built-in rules are named as they stand in the repository, wherever
+        # caselint is installed, so that pages and errors read the same everywhere.
+        label = (
+            "rulebook" if directory.resolve() == builtin_rulebook_dir().resolve() else directory.as_posix()
+        )
         for path in rule_files(directory):
             try:
-                loaded = load_rule_file(path)
+                loaded = load_rule_file(path, f"{label}/{path.relative_to(directory).as_posix()}")
             except RulebookError as error:
                 problems.extend(error.problems)
                 continue

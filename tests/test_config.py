@@ -1,0 +1,290 @@
+"""A force's configuration and local rules, end to end, and the errors a typo gets."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.config import Config, ConfigError, discover, load_config
+from tests.conftest import REPO, caselint
+
+CHILD = {"person_id": "P-1", "date_of_birth": "1997-03-02"}
+
+
+def custody_record(record_id: str, **episode: Any) -> dict[str, Any]:
+    base = {
+        "id": "C-1",
+        "arrived_at": "2012-11-10T18:05:00",
+        "detention_authorised_at": "2012-11-10T18:20:00",
+        "welfare_person_informed_at": "2012-11-10T18:40:00",
+        "released_at": "2012-11-10T23:30:00",
+    }
+    return {"record_id": record_id, "child": CHILD, "custody_episodes": [{**base, **episode}]}
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def force(tmp_path: Path) -> Path:
+    """A force's working directory: its configuration, local rules and an export."""
+    write(
+        tmp_path / "caselint.toml",
+        """
+        rulebooks = ["local-rules"]
+        fail-on = "error"
+
+        [severity]
+        AA002 = "warning"
+
+        [parameters]
+        AA003.max_attendance_delay = "PT2H"
+        """,
+    )
+    write(
+        tmp_path / "local-rules" / "RC001.yaml",
+        """
+        override: RC001
+        enabled: false
+        reason: Paper files are scanned into the force system each night (policy 2013/4).
+        """,
+    )
+    write(
+        tmp_path / "local-rules" / "standards.yaml",
+        """
+        - id: wmp-policy-2013-dash-24h
+          title: DASH completed within 24 hours of a domestic abuse report
+          source: West Mercia Police policy 2013/7
+          document: West Mercia Police, Domestic abuse procedure
+          date: "2013"
+          section: "4.2"
+          summary: The attending officer completes the DASH risk assessment within 24 hours.
+          checkable: true
+        """,
+    )
+    write(
+        tmp_path / "local-rules" / "WMP001.yaml",
+        """
+        id: WMP001
+        severity: error
+        title: DASH completed within 24 hours of a domestic abuse report
+        rationale: Force policy 2013/7 sets a 24 hour limit for the DASH risk assessment.
+        standards: [wmp-policy-2013-dash-24h]
+        parameters:
+          max_delay: {type: duration, default: PT24H, description: Longest time from report to DASH.}
+        scope: incidents
+        children_only: true
+        when: {field: type, equals: domestic_abuse}
+        require:
+          deadline: {from: reported_at, limit: $max_delay, met_by: dash/completed_at}
+        message: DASH completed {elapsed} after the report (limit {limit})
+        examples:
+          - name: on time
+            expect: pass
+            record:
+              record_id: X-1
+              child: {person_id: P}
+              incidents:
+                - id: I
+                  type: domestic_abuse
+                  reported_at: "2012-11-02T22:10:00"
+                  dash: {completed_at: "2012-11-03T09:00:00"}
+          - name: two days later
+            expect: fail
+            findings: [/incidents/0/dash/completed_at]
+            record:
+              record_id: X-2
+              child: {person_id: P}
+              incidents:
+                - id: I
+                  type: domestic_abuse
+                  reported_at: "2012-11-02T22:10:00"
+                  dash: {completed_at: "2012-11-04T22:10:00"}
+        """,
+    )
+    records = [
+        # Appropriate adult asked for 2h late (AA002, now a warning) and arriving 3h later (AA003 at 2h).
+        custody_record(
+            "R-1",
+            appropriate_adult={"requested_at": "2012-11-10T20:20:00", "arrived_at": "2012-11-10T23:20:00"},
+        ),
+        {"record_id": "R-2", "child": CHILD, "documents": [{"id": "D-1", "storage": "paper_only"}]},
+        {
+            "record_id": "R-3",
+            "child": CHILD,
+            "incidents": [
+                {
+                    "id": "I-1",
+                    "type": "domestic_abuse",
+                    "reported_at": "2012-11-02T22:10:00",
+                    "child_present": False,
+                    "dash": {"completed_at": "2012-11-05T10:00:00", "risk_level": "high"},
+                }
+            ],
+        },
+    ]
+    (tmp_path / "export.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_force_configuration_works_end_to_end(force: Path) -> None:
+    done = caselint("check", "export.jsonl", "--format", "json", "--as-of", "2013-01-07T09:00:00Z", cwd=force)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["rulebook"]["config"] == "caselint.toml"
+    rules = {rule["id"]: rule for rule in report["rules"]}
+    assert "RC001" not in rules  # switched off by the local override
+    assert rules["AA002"]["severity"] == "warning"
+    assert "WMP001" in rules
+    findings = {(f["rule_id"], f["record_id"]): f for f in report["findings"]}
+    assert findings[("AA002", "R-1")]["severity"] == "warning"
+    assert (
+        findings[("AA003", "R-1")]["message"]
+        == "appropriate adult arrived 3h after being requested (limit 2h)"
+    )
+    assert findings[("WMP001", "R-3")]["standards"] == ["wmp-policy-2013-dash-24h"]
+    assert not any(rule_id == "RC001" for rule_id, _ in findings)
+    default = json.loads(caselint("check", str(force / "export.jsonl"), "--format", "json").stdout)
+    assert report["rulebook"]["digest"] != default["rulebook"]["digest"]
+    text = caselint("check", "export.jsonl", "--as-of", "2013-01-07T09:00:00Z", cwd=force).stdout
+    assert "configuration: caselint.toml" in text
+
+
+def test_explain_and_rules_show_what_the_force_changed(force: Path) -> None:
+    page = caselint("explain", "AA003", cwd=force).stdout
+    assert 'max_attendance_delay = "PT2H"' in page
+    rules = caselint("rules", cwd=force).stdout
+    assert "RC001  off" in rules and "Paper files are scanned" in rules
+    assert "WMP001  error" in rules
+    assert caselint("explain", "RC001", cwd=force).returncode == 2
+
+
+def test_the_configuration_is_found_from_a_subdirectory_and_in_pyproject(force: Path, tmp_path: Path) -> None:
+    (force / "exports").mkdir()
+    assert discover(force / "exports") == force / "caselint.toml"
+    project = tmp_path / "project"
+    write(project / "pyproject.toml", '[project]\nname = "x"\n\n[tool.caselint]\nignore = ["RC"]\n')
+    config = load_config(discover(project) or Path())
+    assert config.ignore == ("RC",)
+    write(tmp_path / "plain" / "pyproject.toml", '[project]\nname = "y"\n')
+    assert (
+        discover(tmp_path / "plain") is None
+        or discover(tmp_path / "plain") != tmp_path / "plain" / "pyproject.toml"
+    )
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('selct = ["AA"]\n', "selct: unknown key (did you mean 'select'?); allowed: select, extend-select"),
+        ('fail-on = "critical"\n', "fail-on: must be one of error, warning, info, never"),
+        ('time-zone = "Europe/Narnia"\n', "time-zone: must be an IANA time zone"),
+        ('[severity]\nAA002 = "fatal"\n', "severity.AA002: must be one of error, warning, info"),
+        ('select = "AA"\n', "select: must be a list of rule ids or prefixes"),
+        ("[parameters\n", "not valid TOML"),
+    ],
+)
+def test_invalid_configuration_names_file_key_and_what_is_allowed(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    path = write(tmp_path / "caselint.toml", toml)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).startswith(path.as_posix())
+    assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[severity]\nZZ001 = "warning"\n', "severity.ZZ001: no such rule"),
+        (
+            '[parameters]\nAA003.max_delay = "PT2H"\n',
+            "AA003 has no parameter max_delay (its parameters: max_attendance_delay)",
+        ),
+        (
+            '[parameters]\nAA003.max_attendance_delay = "two hours"\n',
+            "'two hours' is not an ISO 8601 duration",
+        ),
+        ('select = ["ZZ"]\n', "no rule matches 'ZZ'"),
+    ],
+)
+def test_configuration_that_refers_to_unknown_rules_fails_cleanly(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    write(tmp_path / "caselint.toml", toml)
+    (tmp_path / "x.jsonl").write_text('{"record_id": "R", "child": {"person_id": "P"}}\n', encoding="utf-8")
+    done = caselint("check", "x.jsonl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_config_option_and_cli_precedence(force: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args = [
+        "check",
+        str(force / "export.jsonl"),
+        "--format",
+        "json",
+        "--config",
+        str(force / "caselint.toml"),
+    ]
+    report = json.loads(caselint(*args, "--select", "AA003", cwd=elsewhere).stdout)
+    assert [rule["id"] for rule in report["rules"]] == ["AA003"]
+    assert caselint(*args, "--fail-on", "never", cwd=elsewhere).returncode == 0
+    assert Config().fail_on == "error"
+
+
+def test_a_broken_local_rule_is_an_error_with_file_and_line(force: Path) -> None:
+    write(
+        force / "local-rules" / "WMP002.yaml",
+        """
+        id: WMP002
+        severity: error
+        title: t
+        rationale: r
+        standards: [wmp-policy-2013-dash-24h]
+        scope: incidents
+        require: {present: demenour}
+        message: m
+        """,
+    )
+    done = caselint("check", "export.jsonl", cwd=force)
+    assert done.returncode == 2
+    assert "local-rules/WMP002.yaml:7: WMP002: demenour: 'demenour' is not a field of the item" in done.stderr
+    assert "did you mean 'demeanour'" in done.stderr
+
+
+def test_rulebook_validate_and_test_a_local_rulebook(force: Path) -> None:
+    validated = caselint("rulebook", "validate", "local-rules", cwd=force)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "rules checked; all valid" in validated.stdout
+    tested = caselint("rulebook", "test", "local-rules", cwd=force)
+    assert tested.returncode == 0 and "2 examples in" in tested.stdout
+    rule = (force / "local-rules" / "WMP001.yaml").read_text(encoding="utf-8")
+    (force / "local-rules" / "WMP001.yaml").write_text(
+        rule.replace("standards: [wmp-policy-2013-dash-24h]", "standards: [wmp-policy-1999]").replace(
+            "expect: fail", "expect: pass"
+        ),
+        encoding="utf-8",
+    )
+    validated = caselint("rulebook", "validate", "local-rules", cwd=force)
+    assert validated.returncode == 1
+    assert "WMP001 cites wmp-policy-1999, which is not in the standards catalogue" in validated.stdout
+    tested = caselint("rulebook", "test", "local-rules", cwd=force)
+    assert tested.returncode == 1
+    assert "WMP001 example 'two days later': expected pass, got fail" in tested.stdout
+
+
+def test_builtin_rulebook_validates_and_its_examples_pass() -> None:
+    assert caselint("rulebook", "validate", cwd=REPO).returncode == 0
+    done = caselint("rulebook", "test", cwd=REPO)
+    assert done.returncode == 0 and " 0 failed" in done.stdout

@@ -1,0 +1,64 @@
+"""Every finding leads back to the sentence it comes from."""
+
+from __future__ import annotations
+
+import json
+
+from checker.config import Config
+from checker.explain import explain_text
+from checker.ruleset import load_ruleset
+from checker.standards import builtin_catalogue
+from tests.conftest import EXAMPLES, REPO, caselint
+
+
+def test_every_finding_carries_standards_that_caselint_standards_can_show() -> None:
+    report = json.loads(
+        caselint("check", str(EXAMPLES / "exports" / "west-mercia-2013-01.json"), "--format", "json").stdout
+    )
+    shown = {entry["id"]: entry for entry in json.loads(caselint("standards", "--format", "json").stdout)}
+    cited = {standard for finding in report["findings"] for standard in finding["standards"]}
+    assert cited and all(finding["standards"] for finding in report["findings"])
+    for standard in cited:
+        entry = shown[standard]
+        assert entry["source"] and (entry.get("quote") or entry.get("summary"))
+        assert entry["rules"], standard
+
+
+def test_the_catalogue_covers_the_five_source_reports() -> None:
+    catalogue = builtin_catalogue()
+    sources = {standard.source for standard in catalogue.values()}
+    for report in (
+        (REPO.parent / "shared" / "sources").glob("*.txt") if (REPO.parent / "shared").exists() else []
+    ):
+        assert report.name in sources, report.name
+    assert {"000_c0db746ce265882c.txt", "004_eb9dcea478410fcd.txt"} <= sources
+    assert any(not standard.checkable for standard in catalogue.values())
+    assert all(standard.note for standard in catalogue.values() if not standard.checkable)
+
+
+def test_standards_text_lists_implemented_uncovered_and_uncheckable() -> None:
+    done = caselint("standards")
+    assert done.returncode == 0
+    assert "# Standards implemented by rules" in done.stdout
+    assert "# Not checkable on a case record" in done.stdout
+    assert "rules: AA001, AA002, AA003" in done.stdout
+
+
+def test_every_rule_cites_at_least_one_catalogued_standard() -> None:
+    ruleset = load_ruleset(Config())
+    for rule in ruleset.compiled:
+        assert rule.standards and all(standard in ruleset.catalogue for standard in rule.standards), rule.id
+
+
+def test_docs_rules_md_is_in_sync_with_the_rulebook() -> None:
+    generated = caselint("rulebook", "docs").stdout
+    committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert generated == committed, "run: caselint rulebook docs --output docs/rules.md"
+
+
+def test_every_rule_has_a_page_with_a_failing_and_a_compliant_example() -> None:
+    ruleset = load_ruleset(Config())
+    for rule in ruleset.compiled:
+        page = explain_text(rule, ruleset.catalogue)
+        assert "## Example that fails" in page and "## What a compliant record looks like" in page, rule.id
+        assert f"→ {rule.id} /" in page, rule.id
