@@ -156,10 +156,14 @@ def parse_duration(text: str) -> timedelta:
 
 
 def format_duration(span: timedelta) -> str:
-    """A duration as a person reads it: ``3h 10m``, ``2d 4h``, ``45m``."""
+    """A duration as a person reads it: ``3h 10m``, ``24h 20m``, ``5d 2h``, ``45m``.
+
+    Hours up to three days (limits such as 24h and 72h are spoken of in
+    hours), days beyond.
+    """
     total = int(abs(span).total_seconds())
     sign = "-" if span < timedelta(0) else ""
-    days, rest = divmod(total, 86400)
+    days, rest = divmod(total, 86400) if total > 72 * 3600 else (0, total)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
     parts = [

@@ -91,7 +91,9 @@ def test_durations() -> None:
     assert iso_duration(timedelta(days=7)) == "P7D"
     assert iso_duration(timedelta(hours=1, minutes=30)) == "PT1H30M"
     assert format_duration(timedelta(hours=3, minutes=10)) == "3h 10m"
-    assert format_duration(timedelta(days=2, hours=4)) == "2d 4h"
+    assert format_duration(timedelta(days=2, hours=4)) == "52h"  # hours up to three days
+    assert format_duration(timedelta(hours=24, minutes=20)) == "24h 20m"
+    assert format_duration(timedelta(days=5, hours=2)) == "5d 2h"
 
 
 @pytest.mark.parametrize("text", ["P1Y", "P1M", "PT", "P", "1H", "PT1.5H"])
