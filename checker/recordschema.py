@@ -56,9 +56,24 @@ def record_schema() -> dict[str, Any]:
     return schema
 
 
+def _inlined(node: Any) -> Any:
+    """The schema with every local ``$ref`` replaced by what it names.
+
+    The record format has no recursion, and resolving references at every
+    value was most of the cost of validating a record.
+    """
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inlined(_resolve(node))
+        return {key: _inlined(value) for key, value in node.items() if key != "$defs"}
+    if isinstance(node, list):
+        return [_inlined(value) for value in node]
+    return node
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(record_schema(), format_checker=_FORMAT_CHECKER)
+    return Draft202012Validator(_inlined(record_schema()), format_checker=_FORMAT_CHECKER)
 
 
 def validate_record(record: Any) -> list[Problem]:
