@@ -91,14 +91,22 @@ class Env:
     item: Field
     facts: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
+    # Where the item stands in a record, as patterns from the root ("*" for list
+    # members): how the fields a rule reads are known (template linting needs them).
+    prefixes: tuple[tuple[str, ...], ...] = ((),)
 
-    def inside(self, item: Field) -> Env:
-        """For clauses whose failures are this clause's failures (every, some)."""
-        return Env(self.parameters, item, self.facts, self.kinds)
+    def _members_of(self, path: CompiledPath) -> tuple[tuple[str, ...], ...]:
+        if path.absolute:
+            return ((*path.tokens, "*"),)
+        return tuple((*prefix, *path.tokens, "*") for prefix in self.prefixes)
 
-    def detached(self, item: Field) -> Env:
-        """For clauses that only select (a linked item's where): they never fail the check."""
-        return Env(self.parameters, item)
+    def inside(self, item: Field, path: CompiledPath) -> Env:
+        """For the members of a list whose failures are this clause's failures (every, some)."""
+        return Env(self.parameters, item, self.facts, self.kinds, self._members_of(path))
+
+    def detached(self, item: Field, path: CompiledPath) -> Env:
+        """For the members of a list that are only selected (a linked item's where)."""
+        return Env(self.parameters, item, prefixes=self._members_of(path))
 
 
 # --- times and limits ----------------------------------------------------
@@ -203,6 +211,7 @@ class Compiler:
     def __init__(self, parameters: Mapping[str, Parameter]) -> None:
         self.parameters = parameters
         self._slots = 0
+        self.reads: set[tuple[str, ...]] = set()  # every field the rule reads, as patterns
 
     def _slot(self) -> int:
         self._slots += 1
@@ -226,6 +235,10 @@ class Compiler:
             raise RuleError(where, str(error)) from None
         if "*" in tokens:
             raise RuleError(where, f"{text}: a path to one value cannot contain '*'")
+        if absolute:
+            self.reads.add(tokens)
+        else:
+            self.reads.update((*prefix, *tokens) for prefix in env.prefixes)
         return CompiledPath(tokens, absolute, text), target
 
     def time_path(self, text: Any, env: Env, where: str) -> CompiledPath:
@@ -380,7 +393,7 @@ class Compiler:
         if not isinstance(argument, dict) or set(argument) != {"each", "require"}:
             raise RuleError(where, "needs 'each' (a list) and 'require' (a condition)")
         path, member = self.list_path(argument["each"], env, f"{where}/each")
-        inner = self.predicate(argument["require"], env.inside(member), f"{where}/require")
+        inner = self.predicate(argument["require"], env.inside(member, path), f"{where}/require")
         return path, inner
 
     def _each_member(self, ctx: Context, item: Item, path: CompiledPath, value: list[Any]) -> Iterator[Item]:
@@ -429,7 +442,7 @@ class Compiler:
                 f"needs 'each' (a collection) and may have {', '.join(sorted(allowed - {'each'}))}",
             )
         collection, member = self.list_path(argument["each"], env, f"{where}/each")
-        member_env = env.detached(member)
+        member_env = env.detached(member, collection)
         by = matching = None
         if "by" in argument:
             by, _ = self.path(argument["by"], member_env, f"{where}/by")
@@ -523,8 +536,10 @@ class Compiler:
                 if "time" not in inner:
                     raise RuleError(f"{where}/earliest", "needs 'time': the timestamp of each selected item")
                 select = self.selector(inner, env, f"{where}/earliest", extra=("time",))
-                _, member = self.list_path(inner["each"], env, f"{where}/earliest/each")
-                stamp = self.time_path(inner["time"], env.detached(member), f"{where}/earliest/time")
+                collection, member = self.list_path(inner["each"], env, f"{where}/earliest/each")
+                stamp = self.time_path(
+                    inner["time"], env.detached(member, collection), f"{where}/earliest/time"
+                )
 
                 def earliest_linked(ctx: Context, item: Item) -> Times:
                     chosen, unknown = select(ctx, item)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,6 +57,9 @@ class RuleResult(_Model):
     failed: int
     pending: int
     compliance: float | None
+    # Items whose findings a waiver covers: not failed, and left out of compliance.
+    # Present only when a waivers file is in use.
+    waived: int | None = None
 
 
 class Location(_Model):
@@ -72,6 +76,10 @@ class Finding(_Model):
     message: str
     standards: list[str]
     location: Location
+
+    @property
+    def fingerprint(self) -> str:
+        return finding_fingerprint(self.record_id, self.rule_id, self.pointer)
 
     def sort_key(self) -> tuple[str, int, str, str, str, int, str]:
         return (
@@ -91,6 +99,42 @@ class InputError(_Model):
     message: str
 
 
+class Gate(_Model):
+    """One condition the run must meet: the fail-on level, or a rule's minimum compliance."""
+
+    gate: Literal["fail-on", "min-compliance"]
+    rule_id: str | None = None
+    threshold: str | float
+    actual: int | float | None  # findings at or above the level, or the rule's compliance
+    passed: bool
+    detail: str
+
+
+class BaselineSummary(_Model):
+    path: str
+    known: int  # findings already in the baseline, not reported again
+    new: int  # findings reported because the baseline does not have them
+    fixed: int  # baseline findings that no longer occur
+
+
+class Waiver(_Model):
+    """A justified exception, with where it is written and what became of it in this run."""
+
+    path: str
+    line: int
+    rule: str
+    record: str  # a record id, or a pattern such as WM-2012-0004*
+    reason: str
+    approved_by: str
+    expires: str
+    status: Literal["applied", "expired", "stale"]
+    findings: int  # findings it covers (applied), or would have covered (expired)
+
+
+class WaivedFinding(Finding):
+    waiver: int  # the index of its waiver in the report's waivers
+
+
 class Report(_Model):
     report_version: str = REPORT_VERSION
     tool: Tool
@@ -101,32 +145,62 @@ class Report(_Model):
     rules: list[RuleResult]
     findings: list[Finding]
     errors: list[InputError]
+    # Beyond the spec's report, present only when the run uses them:
+    gates: list[Gate] | None = None
+    baseline: BaselineSummary | None = None
+    waivers: list[Waiver] | None = None
+    waived: list[WaivedFinding] | None = None
 
-    def to_json(self) -> str:
+    def to_data(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         # Keys the spec does not list appear only when they say something.
         for entry in data["inputs"]:
             if entry["as_of"] is None:
                 del entry["as_of"]
+        for entry in data["rules"]:
+            if entry["waived"] is None:
+                del entry["waived"]
         if data["rulebook"]["config"] is None:
             del data["rulebook"]["config"]
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        for key in ("gates", "baseline", "waivers", "waived"):
+            if data[key] is None:
+                del data[key]
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
 
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
-def exit_status(report: Report, fail_on: str) -> int:
-    """0 clean, 1 findings at or above the fail level, 2 the run was not complete."""
-    if report.errors:
-        return 2
+def at_or_above(report: Report, fail_on: str) -> int:
+    """How many findings are at or above the fail-on level."""
     if fail_on == "never":
         return 0
     threshold = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[finding.severity] >= threshold for finding in report.findings):
-        return 1
-    return 0
+    return sum(1 for finding in report.findings if SEVERITY_RANK[finding.severity] >= threshold)
+
+
+def exit_status(report: Report, fail_on: str) -> int:
+    """0 clean, 1 a gate failed (findings at or above the fail level, a compliance
+    minimum not met), 2 the run was not complete."""
+    if report.errors:
+        return 2
+    if report.gates is not None:
+        return 0 if all(gate.passed for gate in report.gates) else 1
+    return 1 if at_or_above(report, fail_on) else 0
+
+
+def finding_fingerprint(record_id: str | None, rule_id: str, pointer: str) -> str:
+    """A finding's identity across runs, with no personal data in it.
+
+    A hash of the record id, the rule and the JSON Pointer: it does not change
+    when records are reordered or files renamed, and it cannot be read back.
+    """
+    identity = "\0".join(("caselint-finding-1", record_id or "", rule_id, pointer))
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
 def compliance(passed: int, failed: int) -> float | None:

@@ -145,6 +145,7 @@ class CompiledRule:
     severity: Severity
     parameters: Mapping[str, Parameter]
     checks: tuple[CompiledCheck, ...]
+    reads: frozenset[tuple[str, ...]] = frozenset()  # field patterns ("*" for list members) it reads
 
     @property
     def id(self) -> str:
@@ -344,18 +345,21 @@ def compile_rule(
         raise RulebookError(
             [f"{rule.source}:{rule.line_of(error.where)}: {rule.id}: {error.message}"]
         ) from None
-    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks))
+    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks), frozenset(compiler.reads))
 
 
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:
     children_only = bool(spec.get("children_only", False))
-    scope, item_field, scope_facts = compile_scope(spec["scope"], compiler, f"{base}/scope", children_only)
+    scope = compile_scope(spec["scope"], compiler, f"{base}/scope", children_only)
+    scope_facts = scope.facts
     when = (
-        compiler.predicate(spec["when"], Env(compiler.parameters, item_field), f"{base}/when")
+        compiler.predicate(
+            spec["when"], Env(compiler.parameters, scope.item, prefixes=scope.prefixes), f"{base}/when"
+        )
         if "when" in spec
         else None
     )
-    env = Env(compiler.parameters, item_field)
+    env = Env(compiler.parameters, scope.item, prefixes=scope.prefixes)
     require = compiler.predicate(spec["require"], env, f"{base}/require")
     pending_while = None
     if "pending_while" in spec:
@@ -392,7 +396,7 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
                 f"{base}/message",
                 f"no message for failing as {', '.join(uncovered)} (add them or 'default')",
             )
-    return CompiledCheck(scope, children_only, when, require, pending_while, messages, pointer_path)
+    return CompiledCheck(scope.iterate, children_only, when, require, pending_while, messages, pointer_path)
 
 
 class _Facts(dict[str, str]):

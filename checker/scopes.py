@@ -88,23 +88,39 @@ def iterate(ctx: Context, pattern: Pattern) -> Iterator[Item]:
     yield from walk(ctx.record, "", None, 0)
 
 
-def compile_scope(
-    spec: Any, compiler: Compiler, where: str, children_only: bool
-) -> tuple[Scope, Field, set[str]]:
-    """The scope, what the format says of its items, and the facts it adds to messages."""
+@dataclass(frozen=True)
+class CompiledScope:
+    iterate: Scope
+    item: Field  # what the format says of each item
+    facts: frozenset[str]  # facts the scope adds to messages
+    prefixes: tuple[tuple[str, ...], ...]  # where its items stand, as patterns from the root
+
+
+def _tokens(pattern: Pattern) -> tuple[str, ...]:
+    return tuple(step.token for step in pattern.steps)
+
+
+def compile_scope(spec: Any, compiler: Compiler, where: str, children_only: bool) -> CompiledScope:
     if spec == "record":
-        return (lambda ctx: iter([Item("", ctx.record)])), recordschema.root(), set()
+        return CompiledScope(
+            lambda ctx: iter([Item("", ctx.record)]), recordschema.root(), frozenset(), ((),)
+        )
     if isinstance(spec, str):
         pattern = compile_pattern(spec, where)
-        return (lambda ctx: iterate(ctx, pattern)), pattern.item, set()
+        compiler.reads.add(_tokens(pattern))
+        return CompiledScope(
+            lambda ctx: iterate(ctx, pattern), pattern.item, frozenset(), (_tokens(pattern),)
+        )
     if isinstance(spec, list) and spec:
         patterns = [compile_pattern(text, f"{where}/{n}") for n, text in enumerate(spec)]
+        compiler.reads.update(_tokens(pattern) for pattern in patterns)
 
         def each_of(ctx: Context) -> Iterator[Item]:
             for pattern in patterns:
                 yield from iterate(ctx, pattern)
 
-        return each_of, _common_field(patterns), set()
+        prefixes = tuple(_tokens(pattern) for pattern in patterns)
+        return CompiledScope(each_of, _common_field(patterns), frozenset(), prefixes)
     if isinstance(spec, dict) and set(spec) == {"each_value_with_format"}:
         return _values_with_format(spec["each_value_with_format"], f"{where}/each_value_with_format")
     if isinstance(spec, dict) and set(spec) == {"first_reaching"}:
@@ -124,7 +140,7 @@ def _common_field(patterns: list[Pattern]) -> Field:
     return Field({"type": "object", "properties": properties})
 
 
-def _values_with_format(fmt: Any, where: str) -> tuple[Scope, Field, set[str]]:
+def _values_with_format(fmt: Any, where: str) -> CompiledScope:
     formats = {"timestamp": recordschema.TIMESTAMP_FORMAT, "date": recordschema.DATE_FORMAT}
     if fmt not in formats:
         raise RuleError(where, "each_value_with_format is 'timestamp' or 'date'")
@@ -136,16 +152,15 @@ def _values_with_format(fmt: Any, where: str) -> tuple[Scope, Field, set[str]]:
         for pattern in patterns:
             yield from iterate(ctx, pattern)
 
-    return each_value, patterns[0].item, set()
+    return CompiledScope(each_value, patterns[0].item, frozenset(), tuple(_tokens(p) for p in patterns))
 
 
-def _first_reaching(
-    argument: Any, compiler: Compiler, where: str, children_only: bool
-) -> tuple[Scope, Field, set[str]]:
+def _first_reaching(argument: Any, compiler: Compiler, where: str, children_only: bool) -> CompiledScope:
     if not isinstance(argument, dict) or set(argument) != {"each", "count", "within", "time"}:
         raise RuleError(where, "needs each (a collection), count, within (a duration) and time")
     pattern = compile_pattern(argument["each"], f"{where}/each")
-    env = Env(compiler.parameters, pattern.item)
+    compiler.reads.add(_tokens(pattern))
+    env = Env(compiler.parameters, pattern.item, prefixes=(_tokens(pattern),))
     count = compiler.operand(argument["count"], f"{where}/count")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise RuleError(f"{where}/count", "count must be a whole number, 1 or more")
@@ -174,4 +189,4 @@ def _first_reaching(
                 yield item
                 return
 
-    return first_reaching, pattern.item, {"count", "window"}
+    return CompiledScope(first_reaching, pattern.item, frozenset({"count", "window"}), (_tokens(pattern),))
