@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,18 +13,21 @@ from typing import Any, TypeVar
 import click
 
 from checker import __version__
+from checker.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from checker.config import Config, ConfigError, discover, load_config
 from checker.examples import run_examples
 from checker.explain import explain_text, rule_entries, rules_markdown, standards_report, standards_text
+from checker.gates import GateError, apply_gates, parse_minimum
+from checker.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
 from checker.readers import InputNotFound, expand_inputs
-from checker.render import render_text
-from checker.report import FAIL_ON_CHOICES, exit_status
+from checker.report import FAIL_ON_CHOICES, Report, exit_status
 from checker.rulebook import RulebookError, builtin_rulebook_dir
 from checker.ruleset import Ruleset, load_ruleset
 from checker.run import RunOptions, run_check
 from checker.selection import SelectionError, parse_selectors
 from checker.standards import CatalogueError
 from checker.timeutil import parse_date, parse_timestamp, start_of_local_day
+from checker.waivers import WaiverError, apply_waivers, load_waivers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,37 +104,49 @@ def main() -> None:
     """Check child-protection case records against inspection recommendations."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True)
-@config_option
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE.")
-@click.option(
-    "--as-of", "as_of", metavar="TS", help="Check as of this instant (default: exported_at, else now)."
-)
-@click.option("--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes).")
-@click.option("--extend-select", multiple=True, metavar="IDS", help="Run these rules as well.")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes).")
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Lowest severity that makes the exit status 1 (default: error, or the configuration's).",
-)
-def check(
+def run_options(function: F) -> F:
+    """The options of a check run, shared by 'check' and 'baseline create'."""
+    options = [
+        click.argument("paths", nargs=-1, required=True),
+        config_option,
+        click.option(
+            "--as-of",
+            "as_of",
+            metavar="TS",
+            help="Check as of this instant (default: exported_at, else now).",
+        ),
+        click.option(
+            "--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes)."
+        ),
+        click.option("--extend-select", multiple=True, metavar="IDS", help="Run these rules as well."),
+        click.option(
+            "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
+        ),
+        click.option(
+            "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@dataclass(frozen=True)
+class Checked:
+    config: Config
+    ruleset: Ruleset
+    report: Report
+
+
+def _run(
     paths: Sequence[str],
     config_path: str | None,
-    output_format: str,
-    output: str | None,
     as_of: str | None,
     select: Sequence[str],
     extend_select: Sequence[str],
     ignore: Sequence[str],
-    fail_on: str | None,
-) -> None:
-    """Check case-record exports (.jsonl, .json, .yaml; directories; - for stdin)."""
+    waivers: str | None,
+) -> Checked:
     config = _config(config_path)
     as_of_instant = _parse_as_of(as_of, config.time_zone)
     ruleset = _ruleset(config, select, ignore, extend_select)
@@ -145,18 +161,114 @@ def check(
         config_path=config.shown_path,
     )
     report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
-    if output_format == "json":
-        rendered = report.to_json()
-    else:
-        rendered = render_text(report, {rule.id: rule.title for rule in ruleset.selected})
-    if output:
+    waivers_file = Path(waivers) if waivers else config.waivers
+    if waivers_file is not None:
         try:
-            Path(output).write_text(rendered, encoding="utf-8")
+            entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
+        except WaiverError as error:
+            raise CommandError(f"invalid waivers: {error}") from None
+        report = apply_waivers(report, entries, config.time_zone)
+    return Checked(config, ruleset, report)
+
+
+@main.command()
+@run_options
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT[=FILE]",
+    help=f"Output format, repeatable: {', '.join(OUTPUT_FORMATS)}; FORMAT=FILE writes it to FILE.",
+)
+@click.option("--output", "-o", metavar="FILE", help="Write the terminal's format to FILE instead.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Lowest severity that makes the exit status 1 (default: error, or the configuration's).",
+)
+@click.option(
+    "--min-compliance",
+    multiple=True,
+    metavar="RULE=RATE",
+    help="Fail when a rule's compliance is below RATE (0.95 or 95%), e.g. AA002=0.95.",
+)
+@click.option("--baseline", metavar="FILE", help="Report and fail only on findings not in this baseline.")
+def check(
+    paths: Sequence[str],
+    config_path: str | None,
+    as_of: str | None,
+    select: Sequence[str],
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+    waivers: str | None,
+    formats: Sequence[str],
+    output: str | None,
+    fail_on: str | None,
+    min_compliance: Sequence[str],
+    baseline: str | None,
+) -> None:
+    """Check case-record exports (.jsonl, .json, .yaml; directories; - for stdin)."""
+    try:
+        outputs = parse_outputs(formats, output)
+        minimums = dict(parse_minimum(text) for text in min_compliance)
+    except (OutputError, GateError) as error:
+        raise CommandError(str(error)) from None
+    checked = _run(paths, config_path, as_of, select, extend_select, ignore, waivers)
+    config, report = checked.config, checked.report
+    baseline_file = Path(baseline) if baseline else config.baseline
+    if baseline_file is not None:
+        try:
+            known = load_baseline(baseline_file)
+        except BaselineError as error:
+            raise CommandError(f"invalid baseline: {error}") from None
+        report = apply_baseline(report, known, baseline_file.as_posix())
+    fail_level = fail_on or config.fail_on
+    try:
+        report = apply_gates(report, fail_level, {**config.min_compliance, **minimums})
+    except GateError as error:
+        raise CommandError(str(error)) from None
+    for entry in outputs:
+        rendered = render(entry.format, report, checked.ruleset, Path.cwd())
+        if entry.path is None:
+            click.echo(rendered, nl=False)
+            continue
+        try:
+            entry.path.write_text(rendered, encoding="utf-8")
         except OSError as error:
-            raise CommandError(f"--output: {output}: {error.strerror}") from None
-    else:
-        click.echo(rendered, nl=False)
-    raise SystemExit(exit_status(report, fail_on or config.fail_on))
+            raise CommandError(f"--format {entry.format}: {entry.path}: {error.strerror}") from None
+    raise SystemExit(exit_status(report, fail_level))
+
+
+@main.group()
+def baseline() -> None:
+    """Record today's findings, so that only new ones fail (caselint check --baseline)."""
+
+
+@baseline.command("create")
+@click.argument("file")
+@run_options
+def baseline_create(
+    file: str,
+    paths: Sequence[str],
+    config_path: str | None,
+    as_of: str | None,
+    select: Sequence[str],
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+    waivers: str | None,
+) -> None:
+    """Write FILE: the fingerprints of the findings of checking PATHS (no personal data)."""
+    checked = _run(paths, config_path, as_of, select, extend_select, ignore, waivers)
+    if checked.report.errors:
+        for error in checked.report.errors:
+            click.echo(f"{error.path}:{error.line or ''}: input error: {error.message}", err=True)
+        raise CommandError("some input could not be read; the baseline was not written")
+    try:
+        count = write_baseline(checked.report, Path(file))
+    except OSError as error:
+        raise CommandError(f"{file}: {error.strerror}") from None
+    click.echo(f"{file}: baseline of {count} findings from {checked.report.summary.records} records")
 
 
 @main.command()

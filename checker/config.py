@@ -10,12 +10,17 @@ working directory upwards (as ruff does). Keys::
     fail-on = "warning"             # lowest severity that makes the exit status 1
     time-zone = "Europe/London"     # zone of timestamps written without an offset
     rulebooks = ["local-rules"]     # more rule directories, relative to this file
+    waivers = "waivers.yaml"        # justified exceptions (relative to this file)
+    baseline = "baseline.json"      # findings already known (relative to this file)
 
     [severity]
     RULE = "warning"                # a rule id
 
     [parameters]
     RULE.parameter = "PT2H"         # a rule id and one of its parameters
+
+    [min-compliance]
+    RULE = 0.95                     # the run fails when a rule's compliance is lower
 
 Anything else is an error naming the file, the key and what is allowed.
 """
@@ -51,6 +56,9 @@ _KEYS = {
     "rulebooks": "a list of directories of rule files",
     "severity": "a table of rule id = error, warning or info",
     "parameters": "a table of rule id . parameter = value",
+    "waivers": "the path of a waivers file",
+    "baseline": "the path of a baseline file",
+    "min-compliance": "a table of rule id = a rate between 0 and 1",
 }
 
 
@@ -69,6 +77,9 @@ class Config:
     rulebooks: tuple[Path, ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    waivers: Path | None = None
+    baseline: Path | None = None
+    min_compliance: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def shown_path(self) -> str | None:
@@ -158,6 +169,20 @@ def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
     if not isinstance(parameters, dict) or not all(isinstance(v, dict) for v in parameters.values()):
         raise _fail(path, prefix + "parameters", f"must be {_KEYS['parameters']}")
     rulebooks = _strings(path, prefix + "rulebooks", table.get("rulebooks", []))
+    files: dict[str, Path | None] = {}
+    for key in ("waivers", "baseline"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _fail(path, prefix + key, f"must be {_KEYS[key]}")
+        files[key] = path.parent / value if value else None
+    minimums = table.get("min-compliance", {})
+    if not isinstance(minimums, dict):
+        raise _fail(path, prefix + "min-compliance", f"must be {_KEYS['min-compliance']}")
+    for rule_id, rate in minimums.items():
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise _fail(
+                path, f"{prefix}min-compliance.{rule_id}", "must be a rate between 0 and 1, e.g. 0.95"
+            )
     return Config(
         path=path,
         select=_selectors(path, prefix + "select", table["select"]) if "select" in table else None,
@@ -168,4 +193,7 @@ def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
         rulebooks=tuple(path.parent / entry for entry in rulebooks),
         severity={rule_id.upper(): level for rule_id, level in severity.items()},
         parameters={rule_id.upper(): dict(values) for rule_id, values in parameters.items()},
+        waivers=files["waivers"],
+        baseline=files["baseline"],
+        min_compliance={rule_id.upper(): float(rate) for rule_id, rate in minimums.items()},
     )

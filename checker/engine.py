@@ -38,6 +38,7 @@ class RawFinding:
     rule_id: str
     pointer: str
     message: str
+    item: str  # the pointer of the item that failed
 
 
 @dataclass
@@ -109,7 +110,8 @@ def _run_check(
                     if failure.pointer is not None
                     else item.pointer
                 )
-                findings.append(RawFinding(rule.id, pointer, render_message(check, rule, item, failure)))
+                message = render_message(check, rule, item, failure)
+                findings.append(RawFinding(rule.id, pointer, message, item.pointer))
 
 
 def _not_yet_due(ctx: Context, item: Any, check: CompiledCheck) -> bool:

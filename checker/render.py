@@ -1,10 +1,10 @@
-"""Renderings of the report. Each one reads the report model and nothing else."""
+"""The text rendering of the report. Like every output, it reads the report model and nothing else."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from checker.report import Report
+from checker.report import Finding, Report
 from checker.timeutil import format_local
 
 
@@ -16,69 +16,96 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
-    """What a person reads at a glance: findings, a per-rule table, totals."""
-    titles = titles or {}
-    lines: list[str] = []
-    for error in report.errors:
-        where = f"{error.path}:{error.line}" if error.line is not None else error.path
-        lines.append(f"{where}: input error: {error.message}")
-    if report.errors:
-        lines.append("")
-    for finding in report.findings:
-        where = f"{finding.location.path}:{finding.location.line}:{finding.location.column}"
-        lines.append(
-            f"{where}  {finding.rule_id}  {finding.message}  {finding.record_id or '-'} {finding.pointer}"
-        )
-    if report.findings:
-        lines.append("")
-    header = (
-        "rule",
-        "severity",
-        "applicable",
-        "passed",
-        "failed",
-        "pending",
-        "compliance",
-        "title",
+def _local(instant: str) -> str:
+    return format_local(datetime.fromisoformat(instant))
+
+
+def _finding_line(finding: Finding, suffix: str = "") -> str:
+    where = f"{finding.location.path}:{finding.location.line}:{finding.location.column}"
+    return (
+        f"{where}  {finding.rule_id}  {finding.message}  {finding.record_id or '-'} {finding.pointer}{suffix}"
     )
-    rows = [
-        (
+
+
+def _table(report: Report, titles: dict[str, str]) -> list[str]:
+    waivers = report.waivers is not None
+    header = ["rule", "severity", "applicable", "passed", "failed", "pending"]
+    header += ["waived"] if waivers else []
+    header += ["compliance", "title"]
+    rows = []
+    for rule in report.rules:
+        row = [
             rule.id,
             rule.severity,
             str(rule.applicable),
             str(rule.passed),
             str(rule.failed),
             str(rule.pending),
-            _percent(rule.compliance),
-            titles.get(rule.id, ""),
-        )
-        for rule in report.rules
-    ]
+        ]
+        row += [str(rule.waived or 0)] if waivers else []
+        row += [_percent(rule.compliance), titles.get(rule.id, "")]
+        rows.append(row)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = []
     for row in [header, *rows]:
         cells = [
             cell.ljust(width) if i < 2 else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=False))
         ]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return lines
+
+
+def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
+    """What a person reads at a glance: findings, a per-rule table, totals."""
+    lines: list[str] = []
+    for error in report.errors:
+        where = f"{error.path}:{error.line}" if error.line is not None else error.path
+        lines.append(f"{where}: input error: {error.message}")
+    if report.errors:
+        lines.append("")
+    lines += [_finding_line(finding) for finding in report.findings]
+    if report.findings:
+        lines.append("")
+    if report.waived:
+        waivers = report.waivers or []
+        for finding in report.waived:
+            waiver = waivers[finding.waiver]
+            lines.append(_finding_line(finding, f"  waived by {waiver.path}:{waiver.line}"))
+        lines.append("")
+    lines += _table(report, titles or {})
     lines.append("")
     summary = report.summary
-    as_of = format_local(datetime.fromisoformat(report.as_of))
     checked = f"{_plural(summary.records, 'record')} checked"
     if summary.rejected:
         checked += f", {summary.rejected} rejected"
     counts = summary.by_severity
     lines.append(
-        f"{checked} as of {as_of}; {_plural(summary.findings, 'finding')} "
-        f"({_plural(counts.error, 'error')}, {_plural(counts.warning, 'warning')}, "
-        f"{counts.info} info)"
+        f"{checked} as of {_local(report.as_of)}; {_plural(summary.findings, 'finding')} "
+        f"({_plural(counts.error, 'error')}, {_plural(counts.warning, 'warning')}, {counts.info} info)"
     )
     for entry in report.inputs:
         if entry.as_of is not None:
-            lines.append(f"{entry.path}: checked as of {format_local(datetime.fromisoformat(entry.as_of))}")
+            lines.append(f"{entry.path}: checked as of {_local(entry.as_of)}")
     if report.rulebook.config:
         lines.append(f"configuration: {report.rulebook.config}; rulebook {report.rulebook.digest[:19]}")
+    if report.baseline is not None:
+        baseline = report.baseline
+        lines.append(
+            f"baseline {baseline.path}: {baseline.new} new, {baseline.known} known and not shown, "
+            f"{baseline.fixed} fixed"
+        )
+    for waiver in report.waivers or []:
+        where = f"{waiver.path}:{waiver.line}: waiver for {waiver.rule} {waiver.record}"
+        covered = _plural(waiver.findings, "finding")
+        if waiver.status == "applied":
+            lines.append(f"{where} covers {covered}")
+        elif waiver.status == "expired":
+            lines.append(f"{where} expired on {waiver.expires}; the {covered} it covered fail again")
+        else:
+            lines.append(f"{where} is stale: it matches no finding")
+    for gate in report.gates or []:
+        lines.append(f"gate {'passed' if gate.passed else 'FAILED'}: {gate.detail}")
     if report.errors:
         lines.append(f"{_plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)")
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 REPORT_VERSION = "1"
 
@@ -76,6 +76,9 @@ class Finding(_Model):
     message: str
     standards: list[str]
     location: Location
+    # The item the finding is about (a custody episode, say): one failed item may
+    # have several findings. Internal, for counting; not part of the report.
+    item: str = Field(default="", exclude=True)
 
     @property
     def fingerprint(self) -> str:

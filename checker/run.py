@@ -86,6 +86,7 @@ def run_check(
                         message=raw.message,
                         standards=list(rule.standards),
                         location=Location(path=source.label, line=line, column=column),
+                        item=raw.item,
                     )
                 )
 

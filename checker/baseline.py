@@ -1,0 +1,76 @@
+"""Baselines: adopt caselint on a legacy export without drowning in old findings.
+
+A baseline file records the fingerprints of today's findings (hashes of the
+record id, rule and pointer: no personal data, and unchanged when records are
+reordered). Checked against it, a run reports and fails only on findings the
+baseline lacks, and counts the baseline's findings that no longer occur.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from checker.report import BaselineSummary, Report
+from checker.tallies import recount
+
+BASELINE_VERSION = "1"
+
+
+class BaselineError(ValueError):
+    pass
+
+
+def baseline_data(report: Report) -> dict[str, Any]:
+    entries = sorted(
+        ({"fingerprint": finding.fingerprint, "rule_id": finding.rule_id} for finding in report.findings),
+        key=lambda entry: (entry["rule_id"], entry["fingerprint"]),
+    )
+    return {
+        "baseline_version": BASELINE_VERSION,
+        "tool": report.tool.model_dump(),
+        "as_of": report.as_of,
+        "rulebook_digest": report.rulebook.digest,
+        "findings": entries,
+    }
+
+
+def write_baseline(report: Report, path: Path) -> int:
+    data = baseline_data(report)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return len(data["findings"])
+
+
+def load_baseline(path: Path) -> Counter[str]:
+    """The baseline's fingerprints, with how many times each occurred."""
+    shown = path.as_posix()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BaselineError(f"{shown}: cannot read the baseline: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{shown}:{error.lineno}: not valid JSON: {error.msg}") from None
+    if not isinstance(data, dict) or data.get("baseline_version") != BASELINE_VERSION:
+        raise BaselineError(f"{shown}: not a caselint baseline (make one with 'caselint baseline create')")
+    findings = data.get("findings")
+    if not isinstance(findings, list) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str) for entry in findings
+    ):
+        raise BaselineError(f"{shown}: 'findings' must be a list of {{fingerprint, rule_id}}")
+    return Counter(entry["fingerprint"] for entry in findings)
+
+
+def apply_baseline(report: Report, baseline: Counter[str], path: str) -> Report:
+    remaining = Counter(baseline)
+    new = []
+    known = 0
+    for finding in report.findings:
+        if remaining[finding.fingerprint] > 0:
+            remaining[finding.fingerprint] -= 1
+            known += 1
+        else:
+            new.append(finding)
+    summary = BaselineSummary(path=path, known=known, new=len(new), fixed=sum(remaining.values()))
+    return recount(report.model_copy(update={"findings": new, "baseline": summary}))

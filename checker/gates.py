@@ -1,0 +1,67 @@
+"""Gates: the conditions a run must meet to pass, as CI and audit targets set them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from checker.report import Gate, Report, at_or_above
+
+
+class GateError(ValueError):
+    pass
+
+
+def parse_minimum(text: str) -> tuple[str, float]:
+    """``AA002=0.95`` (or ``AA002=95%``) as a rule id and a rate between 0 and 1."""
+    rule_id, separator, rate = text.partition("=")
+    if not separator:
+        raise GateError(f"--min-compliance: {text!r} is not RULE=RATE (e.g. AA002=0.95)")
+    try:
+        value = float(rate.strip().rstrip("%")) / (100 if rate.strip().endswith("%") else 1)
+    except ValueError:
+        raise GateError(f"--min-compliance: {rate!r} is not a rate such as 0.95 or 95%") from None
+    if not 0 <= value <= 1:
+        raise GateError(f"--min-compliance: {rate!r} is not between 0 and 1")
+    return rule_id.strip().upper(), value
+
+
+def apply_gates(report: Report, fail_on: str, minimums: Mapping[str, float]) -> Report:
+    """Set the report's gates when any minimum compliance is asked for.
+
+    Without one, the fail-on level alone decides and the report keeps the
+    spec's shape.
+    """
+    if not minimums:
+        return report
+    results = {rule.id: rule for rule in report.rules}
+    missing = sorted(set(minimums) - set(results))
+    if missing:
+        raise GateError(f"min-compliance: {', '.join(missing)} is not among the rules checked")
+    count = at_or_above(report, fail_on)
+    gates = [
+        Gate(
+            gate="fail-on",
+            threshold=fail_on,
+            actual=count,
+            passed=count == 0,
+            detail=f"{count} finding{'s' if count != 1 else ''} at or above {fail_on}"
+            if fail_on != "never"
+            else "findings do not fail the run",
+        )
+    ]
+    for rule_id, minimum in sorted(minimums.items()):
+        rate = results[rule_id].compliance
+        passed = rate is None or rate >= minimum
+        shown = "no items decided" if rate is None else f"{rate:.1%}"
+        verdict = "meets" if passed else "is below"
+        gates.append(
+            Gate(
+                gate="min-compliance",
+                rule_id=rule_id,
+                threshold=minimum,
+                actual=rate,
+                passed=passed,
+                detail=f"{rule_id} compliance {shown} {verdict} the minimum {minimum:.1%}",
+            )
+        )
+    return report.model_copy(update={"gates": gates})
