@@ -191,7 +191,7 @@ def _run(
     "--min-compliance",
     multiple=True,
     metavar="RULE=RATE",
-    help="Fail when a rule's compliance is below RATE (0.95 or 95%), e.g. AA002=0.95.",
+    help="Fail when the rule RULE has compliance below RATE (0.95 or 95%).",
 )
 @click.option("--baseline", metavar="FILE", help="Report and fail only on findings not in this baseline.")
 def check(
@@ -421,3 +421,8 @@ def rulebook_test(directory: str | None, config_path: str | None) -> None:
     click.echo(f"{passed + failed} examples in {len(wanted)} rules: {passed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)
+
+
+from checker.templates import templates_command  # noqa: E402
+
+main.add_command(templates_command)

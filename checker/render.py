@@ -6,14 +6,7 @@ from datetime import datetime
 
 from checker.report import Finding, Report
 from checker.timeutil import format_local
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+from checker.wording import percent, plural
 
 
 def _local(instant: str) -> str:
@@ -43,7 +36,7 @@ def _table(report: Report, titles: dict[str, str]) -> list[str]:
             str(rule.pending),
         ]
         row += [str(rule.waived or 0)] if waivers else []
-        row += [_percent(rule.compliance), titles.get(rule.id, "")]
+        row += [percent(rule.compliance), titles.get(rule.id, "")]
         rows.append(row)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
@@ -76,13 +69,13 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     lines += _table(report, titles or {})
     lines.append("")
     summary = report.summary
-    checked = f"{_plural(summary.records, 'record')} checked"
+    checked = f"{plural(summary.records, 'record')} checked"
     if summary.rejected:
         checked += f", {summary.rejected} rejected"
     counts = summary.by_severity
     lines.append(
-        f"{checked} as of {_local(report.as_of)}; {_plural(summary.findings, 'finding')} "
-        f"({_plural(counts.error, 'error')}, {_plural(counts.warning, 'warning')}, {counts.info} info)"
+        f"{checked} as of {_local(report.as_of)}; {plural(summary.findings, 'finding')} "
+        f"({plural(counts.error, 'error')}, {plural(counts.warning, 'warning')}, {counts.info} info)"
     )
     for entry in report.inputs:
         if entry.as_of is not None:
@@ -97,7 +90,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
         )
     for waiver in report.waivers or []:
         where = f"{waiver.path}:{waiver.line}: waiver for {waiver.rule} {waiver.record}"
-        covered = _plural(waiver.findings, "finding")
+        covered = plural(waiver.findings, "finding")
         if waiver.status == "applied":
             lines.append(f"{where} covers {covered}")
         elif waiver.status == "expired":
@@ -107,5 +100,5 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     for gate in report.gates or []:
         lines.append(f"gate {'passed' if gate.passed else 'FAILED'}: {gate.detail}")
     if report.errors:
-        lines.append(f"{_plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)")
+        lines.append(f"{plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)")
     return "\n".join(lines) + "\n"

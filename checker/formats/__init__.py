@@ -1,0 +1,102 @@
+"""Renderings of the report for CI: SARIF, JUnit XML, GitHub and GitLab annotations, Markdown.
+
+Each renderer is a pure function of the report and a ``RenderContext``: it reads
+no file and no clock, so the same report always gives the same bytes. Like the
+report itself, none of them shows a record's content: a finding is named by its
+record id, its JSON Pointer and the rule's message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.readers import STDIN_LABEL
+from checker.report import Finding, InputError, Report
+from checker.rulebook import CompiledRule, Severity
+from checker.standards import Standard
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    rules: Mapping[str, CompiledRule]  # the selected rules, by id
+    catalogue: Mapping[str, Standard]  # the standards rules cite, by id
+    cwd: Path  # paths are shown relative to this when they lie under it
+
+    def heading(self, rule_id: str) -> str:
+        """``<id>: <title>``; a rule the context does not know (a stale waiver's) is shown by id."""
+        rule = self.rules.get(rule_id)
+        return f"{rule_id}: {rule.title}" if rule is not None else rule_id
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A caselint severity in each CI system's own words."""
+
+    sarif: str
+    github: str
+    gitlab: str
+
+
+# GitLab's scale goes on to critical and blocker, which speak of software that
+# breaks; a recommendation not met is a major defect of a record, not more.
+LEVELS: Mapping[Severity, Levels] = {
+    "error": Levels(sarif="error", github="error", gitlab="major"),
+    "warning": Levels(sarif="warning", github="warning", gitlab="minor"),
+    "info": Levels(sarif="note", github="notice", gitlab="info"),
+}
+
+
+def shown_path(label: str, cwd: Path) -> str:
+    """An input's path in POSIX form: relative to ``cwd`` when under it, else absolute.
+
+    Code scanning and GitLab match findings to files by repository-relative
+    path, and CI runs the check from the repository's root. Standard input
+    keeps its label, having no path.
+    """
+    if label == STDIN_LABEL:
+        return label
+    base = Path(os.path.normpath(cwd))
+    path = Path(os.path.normpath(base / label))
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def record_reference(finding: Finding) -> str:
+    """Where in the data a finding is, ``WM-2012-000101 /incidents/0/dash``: never the value there."""
+    return " ".join(part for part in (finding.record_id or "-", finding.pointer) if part)
+
+
+def message_with_record(finding: Finding) -> str:
+    return f"{finding.message} (record {record_reference(finding)})"
+
+
+def position(finding: Finding) -> str:
+    """``path:line:column`` as the report gives it, for people rather than for a code host."""
+    location = finding.location
+    return f"{location.path}:{location.line}:{location.column}"
+
+
+def error_position(error: InputError) -> str:
+    return error.path if error.line is None else f"{error.path}:{error.line}"
+
+
+Renderer = Callable[[Report, RenderContext], str]
+
+# The renderers use the helpers above, so they can only be imported once those exist.
+from checker.formats.ci import render_github, render_gitlab  # noqa: E402
+from checker.formats.junit import render_junit  # noqa: E402
+from checker.formats.markdown import render_markdown  # noqa: E402
+from checker.formats.sarif import render_sarif  # noqa: E402
+
+FORMATS: dict[str, Renderer] = {
+    "sarif": render_sarif,
+    "junit": render_junit,
+    "github": render_github,
+    "gitlab": render_gitlab,
+    "markdown": render_markdown,
+}

@@ -1,0 +1,103 @@
+"""JUnit XML, for CI test dashboards: each input a test suite, each rule a test case in it."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Sequence
+
+from checker.formats import RenderContext, error_position, position, record_reference
+from checker.report import Finding, InputError, InputSummary, Report, RuleResult
+from checker.wording import plural
+
+# XML 1.0 cannot carry these at all, escaped or not; a record id could hold one.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Several readers (the Ant schema, some test-report actions) expect a time; a rule has none of its own.
+_NO_TIME = "0"
+
+
+def render_junit(report: Report, context: RenderContext) -> str:
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        findings[finding.location.path].append(finding)
+    errors: dict[str, list[InputError]] = defaultdict(list)
+    for error in report.errors:
+        errors[error.path].append(error)
+    summaries = {summary.path: summary for summary in report.inputs}
+    # An error or finding whose path names no input still gets a suite, so that nothing is lost.
+    paths = list(dict.fromkeys([*summaries, *sorted({*findings, *errors} - set(summaries))]))
+
+    root = ET.Element("testsuites", name="caselint")
+    suites = [
+        _suite(path, summaries.get(path), report.rules, findings[path], errors[path], context)
+        for path in paths
+    ]
+    for attribute in ("tests", "failures", "errors", "skipped"):
+        root.set(attribute, str(sum(int(suite.get(attribute, "0")) for suite in suites)))
+    root.set("time", _NO_TIME)
+    root.extend(suites)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(
+    path: str,
+    summary: InputSummary | None,
+    rules: Sequence[RuleResult],
+    findings: Sequence[Finding],
+    errors: Sequence[InputError],
+    context: RenderContext,
+) -> ET.Element:
+    suite = ET.Element("testsuite", name=_xml(path))
+    properties = ET.SubElement(suite, "properties")
+    counts = {
+        "findings": len(findings),
+        "records": summary.records if summary else 0,
+        "rejected": summary.rejected if summary else 0,
+    }
+    for name, count in counts.items():
+        ET.SubElement(properties, "property", name=name, value=str(count))
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_rule[finding.rule_id].append(finding)
+    cases = [_rule_case(path, rule, by_rule[rule.id], context) for rule in rules]
+    if errors:
+        cases.append(_input_case(path, errors))
+    suite.set("tests", str(len(cases)))
+    for outcome, attribute in (("failure", "failures"), ("error", "errors"), ("skipped", "skipped")):
+        suite.set(attribute, str(sum(1 for case in cases if case.find(outcome) is not None)))
+    suite.set("time", _NO_TIME)
+    suite.extend(cases)
+    return suite
+
+
+def _case(path: str, name: str) -> ET.Element:
+    return ET.Element("testcase", name=_xml(name), classname=_xml(path), time=_NO_TIME)
+
+
+def _rule_case(
+    path: str, rule: RuleResult, findings: Sequence[Finding], context: RenderContext
+) -> ET.Element:
+    case = _case(path, context.heading(rule.id))
+    if findings:
+        failure = ET.SubElement(case, "failure", message=plural(len(findings), "finding"), type=rule.severity)
+        failure.text = _xml(
+            "\n".join(
+                f"{position(finding)} {record_reference(finding)} {finding.message}" for finding in findings
+            )
+        )
+    elif rule.applicable == 0:
+        ET.SubElement(case, "skipped", message="not applicable")
+    return case
+
+
+def _input_case(path: str, errors: Sequence[InputError]) -> ET.Element:
+    case = _case(path, "input")
+    error = ET.SubElement(case, "error", message=plural(len(errors), "input error"), type="input")
+    error.text = _xml("\n".join(f"{error_position(entry)}: {entry.message}" for entry in errors))
+    return case
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)

@@ -1,0 +1,182 @@
+"""SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from checker.explain import explain_text
+from checker.formats import LEVELS, RenderContext, message_with_record, shown_path
+from checker.report import Finding, InputError, Report, WaivedFinding
+from checker.rulebook import CompiledRule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+# Versioned so that a change to how findings are identified can never match old alerts.
+FINGERPRINT_KEY = "caselintFinding/v1"
+# Code scanning rejects or cuts longer values.
+MAX_RULE_NAME = 255
+MAX_DESCRIPTION = 1024
+
+
+def render_sarif(report: Report, context: RenderContext) -> str:
+    rules = sorted(context.rules.values(), key=lambda rule: rule.id)
+    rule_index = {rule.id: index for index, rule in enumerate(rules)}
+    findings: list[Finding] = sorted([*report.findings, *(report.waived or [])], key=Finding.sort_key)
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": report.tool.name,
+                "version": report.tool.version,
+                "rules": [_rule_descriptor(rule, context) for rule in rules],
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": not report.errors,
+                "toolExecutionNotifications": [_notification(error, context) for error in report.errors],
+            }
+        ],
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(finding, report, context, rule_index) for finding in findings],
+        "properties": _run_properties(report),
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def artifact_uri(label: str, cwd: Path) -> str:
+    """A URI reference for an input: relative under ``cwd``, a file URI elsewhere.
+
+    Every character outside the unreserved set is percent-encoded, so that a
+    label such as ``<stdin>`` or a first segment holding a colon (which would
+    read as a scheme) is still a relative reference.
+    """
+    path = shown_path(label, cwd)
+    if PurePath(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(path, safe="/")
+
+
+def pascal_case(title: str) -> str:
+    """``Child's demeanour recorded`` becomes ``ChildsDemeanourRecorded``."""
+    words = re.findall(r"[^\W_]+", title.replace("'", "").replace("\u2019", ""))
+    return "".join(word[:1].upper() + word[1:] for word in words)
+
+
+def _rule_descriptor(rule: CompiledRule, context: RenderContext) -> dict[str, Any]:
+    standards = list(rule.standards)
+    return {
+        "id": rule.id,
+        "name": (pascal_case(rule.title) or rule.id)[:MAX_RULE_NAME],
+        "shortDescription": {"text": textwrap.shorten(rule.title, MAX_DESCRIPTION, placeholder=" …")},
+        "fullDescription": {
+            "text": textwrap.shorten(rule.definition.rationale, MAX_DESCRIPTION, placeholder=" …")
+        },
+        "help": {
+            "text": explain_text(rule, context.catalogue),
+            "markdown": explain_text(rule, context.catalogue, markdown=True),
+        },
+        "defaultConfiguration": {"level": LEVELS[rule.severity].sarif},
+        # Tags are what code scanning filters alerts by: by standard, here.
+        "properties": {"tags": list(dict.fromkeys(standards)), "standards": standards},
+    }
+
+
+def _region(line: int, column: int | None = None) -> dict[str, int]:
+    # Line and column are 1-based in SARIF; a 0 would make code scanning refuse the whole file.
+    region = {"startLine": max(line, 1)}
+    if column is not None:
+        region["startColumn"] = max(column, 1)
+    return region
+
+
+def _result(
+    finding: Finding, report: Report, context: RenderContext, rule_index: dict[str, int]
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"ruleId": finding.rule_id}
+    if finding.rule_id in rule_index:
+        result["ruleIndex"] = rule_index[finding.rule_id]
+    result["level"] = LEVELS[finding.severity].sarif
+    result["message"] = {"text": message_with_record(finding)}
+    record_id = finding.record_id or "-"
+    result["locations"] = [
+        {
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(finding.location.path, context.cwd)},
+                "region": _region(finding.location.line, finding.location.column),
+            },
+            "logicalLocations": [{"name": record_id, "fullyQualifiedName": record_id + finding.pointer}],
+        }
+    ]
+    # Code scanning matches alerts across runs by primaryLocationLineHash, which
+    # upload-sarif would otherwise derive from the line: reordered records would
+    # look like new alerts. Ours is the finding's identity, not its position.
+    result["partialFingerprints"] = {
+        FINGERPRINT_KEY: finding.fingerprint,
+        "primaryLocationLineHash": finding.fingerprint,
+    }
+    if report.baseline is not None:
+        # With a baseline the report holds only the findings the baseline lacks.
+        result["baselineState"] = "new"
+    if isinstance(finding, WaivedFinding):
+        result["suppressions"] = [_suppression(finding, report, context)]
+    result["properties"] = {
+        "recordId": finding.record_id,
+        "pointer": finding.pointer,
+        "standards": finding.standards,
+    }
+    return result
+
+
+def _suppression(finding: WaivedFinding, report: Report, context: RenderContext) -> dict[str, Any]:
+    suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
+    waivers = report.waivers or []
+    if 0 <= finding.waiver < len(waivers):
+        waiver = waivers[finding.waiver]
+        suppression["justification"] = waiver.reason
+        suppression["location"] = {
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(waiver.path, context.cwd)},
+                "region": _region(waiver.line),
+            }
+        }
+    return suppression
+
+
+def _notification(error: InputError, context: RenderContext) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(error.path, context.cwd)}}
+    if error.line is not None:
+        physical["region"] = _region(error.line)
+    return {
+        "level": "error",
+        "message": {"text": error.message},
+        "locations": [{"physicalLocation": physical}],
+    }
+
+
+def _run_properties(report: Report) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "asOf": report.as_of,
+        "rulebookDigest": report.rulebook.digest,
+        "rules": {
+            rule.id: {
+                "applicable": rule.applicable,
+                "passed": rule.passed,
+                "failed": rule.failed,
+                "pending": rule.pending,
+                "compliance": rule.compliance,
+                **({} if rule.waived is None else {"waived": rule.waived}),
+            }
+            for rule in report.rules
+        },
+    }
+    if report.gates is not None:
+        properties["gates"] = [gate.model_dump(mode="json") for gate in report.gates]
+    if report.baseline is not None:
+        properties["baseline"] = report.baseline.model_dump(mode="json")
+    return properties

@@ -1,0 +1,77 @@
+"""Several formats from one run, and the CI examples' own commands."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from checker.formats import FORMATS
+from checker.outputs import OUTPUT_FORMATS
+from tests.conftest import EXAMPLES, caselint
+
+EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
+
+
+def test_every_renderer_is_offered() -> None:
+    assert set(OUTPUT_FORMATS) == {"text", "json", *FORMATS}
+
+
+def test_text_to_the_terminal_and_other_formats_to_files_in_one_run(tmp_path: Path) -> None:
+    done = caselint(
+        "check", str(EXPORT), "--format", "text", "--format", "sarif=out.sarif",
+        "--format", "junit=out.xml", "--format", "json=out.json", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "85 records checked as of 2013-01-07 09:00 GMT" in done.stdout
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    sarif = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    assert len(sarif["runs"][0]["results"]) == report["summary"]["findings"]
+    junit = ElementTree.parse(tmp_path / "out.xml").getroot()
+    findings = sum(
+        int(prop.get("value", "0")) for prop in junit.iter("property") if prop.get("name") == "findings"
+    )
+    assert findings == report["summary"]["findings"]
+
+
+def test_output_goes_to_the_terminal_format(tmp_path: Path) -> None:
+    done = caselint("check", str(EXPORT), "--format", "markdown", "--output", "summary.md", cwd=tmp_path)
+    assert done.stdout == "" and "| AA002 |" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+def test_two_formats_cannot_share_the_terminal(tmp_path: Path) -> None:
+    done = caselint("check", str(EXPORT), "--format", "text", "--format", "github", cwd=tmp_path)
+    assert done.returncode == 2 and "only one format can go to the terminal" in done.stderr
+    done = caselint("check", str(EXPORT), "--format", "pdf", cwd=tmp_path)
+    assert done.returncode == 2 and "'pdf' is not one of" in done.stderr
+
+
+def test_the_github_workflows_command_runs_as_written(tmp_path: Path) -> None:
+    workflow = YAML(typ="safe").load((EXAMPLES / "ci" / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["caselint"]["steps"]
+    command = next(step["run"] for step in steps if str(step.get("run", "")).startswith("caselint check"))
+    (tmp_path / "exports").mkdir()
+    shutil.copy(EXPORT, tmp_path / "exports")
+    created = caselint("baseline", "create", "caselint-baseline.json", "exports/", cwd=tmp_path)
+    assert created.returncode == 0
+    done = caselint(*shlex.split(command)[1:], cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr  # nothing new against the baseline
+    for written in ("caselint.sarif", "caselint-junit.xml", "caselint-summary.md"):
+        assert (tmp_path / written).is_file(), written
+
+
+def test_the_gitlab_jobs_command_runs_as_written(tmp_path: Path) -> None:
+    job = YAML(typ="safe").load((EXAMPLES / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))["caselint"]
+    command = next(line for line in job["script"] if line.startswith("caselint check"))
+    (tmp_path / "exports").mkdir()
+    shutil.copy(EXPORT, tmp_path / "exports")
+    caselint("baseline", "create", "caselint-baseline.json", "exports/", cwd=tmp_path)
+    done = caselint(*shlex.split(command)[1:], cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    quality = json.loads((tmp_path / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8"))
+    assert quality == []  # nothing new
+    assert (tmp_path / job["artifacts"]["reports"]["junit"]).is_file()
