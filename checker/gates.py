@@ -12,10 +12,10 @@ class GateError(ValueError):
 
 
 def parse_minimum(text: str) -> tuple[str, float]:
-    """``AA002=0.95`` (or ``AA002=95%``) as a rule id and a rate between 0 and 1."""
+    """``RULE=0.95`` (or ``RULE=95%``) as a rule id and a rate between 0 and 1."""
     rule_id, separator, rate = text.partition("=")
     if not separator:
-        raise GateError(f"--min-compliance: {text!r} is not RULE=RATE (e.g. AA002=0.95)")
+        raise GateError(f"--min-compliance: {text!r} is not RULE=RATE (a rule id, =, a rate such as 0.95)")
     try:
         value = float(rate.strip().rstrip("%")) / (100 if rate.strip().endswith("%") else 1)
     except ValueError:

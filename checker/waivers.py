@@ -2,7 +2,7 @@
 
 A waivers file is YAML, a list of entries::
 
-    - rule: AA002
+    - rule: XX001                   # a rule id
       record: WM-2012-000320          # a record id, or a pattern: WM-2012-0003*
       reason: Taken to hospital before the request could be made.
       approved_by: DI 2201
