@@ -83,6 +83,11 @@ def config_option(function: F) -> F:
     )(function)
 
 
+text_or_json = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+
+
 def _parse_as_of(text: str | None, zone_name: str) -> datetime | None:
     if text is None:
         return None
@@ -273,9 +278,7 @@ def baseline_create(
 
 @main.command()
 @config_option
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 def rules(config_path: str | None, output_format: str) -> None:
     """List every rule in force: id, severity, title, standards and parameters."""
     ruleset = _ruleset(_config(config_path))
@@ -312,9 +315,7 @@ def explain(rule_id: str, config_path: str | None) -> None:
 
 @main.command()
 @config_option
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 def standards(config_path: str | None, output_format: str) -> None:
     """The standards catalogue: source and quote, and which rules implement each."""
     ruleset = _ruleset(_config(config_path))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from checker.recordschema import json_type
 from checker.sourcemap import JsonSpan, LineIndex, Position, PositionTable, RecordStart, SourceMap
 from checker.timeutil import is_timestamp
 from checker.yamlsource import YamlDocument, load_yaml_documents
@@ -181,23 +182,9 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
             yield Rejected(number, "not valid JSON: nested too deeply")
             continue
         if not isinstance(value, dict):
-            yield Rejected(number, f"not a case record: a JSON {_json_type(value)}, not an object")
+            yield Rejected(number, f"not a case record: a JSON {json_type(value)}, not an object")
             continue
         yield Record(value, RecordStart(number), number)
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if value is None:
-        return "null"
-    return "number"
 
 
 _decoder = json.JSONDecoder()
@@ -286,7 +273,7 @@ def _json_record(
 ) -> ReadEvent:
     line, column = index.position(start)
     if not isinstance(value, dict):
-        return Rejected(line, f"not a case record: a JSON {_json_type(value)}, not an object")
+        return Rejected(line, f"not a case record: a JSON {json_type(value)}, not an object")
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
@@ -365,5 +352,5 @@ def _yaml_records(document: YamlDocument) -> Iterator[ReadEvent]:
 
 def _yaml_record(value: Any, line: int, positions: dict[str, Position], as_of: str | None) -> ReadEvent:
     if not isinstance(value, dict):
-        return Rejected(line, f"not a case record: a YAML {_json_type(value)}, not a mapping")
+        return Rejected(line, f"not a case record: a YAML {json_type(value)}, not a mapping")
     return Record(value, PositionTable(positions), line, as_of)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,7 +31,7 @@ _FORMAT_CHECKER = FormatChecker(formats=())
 _FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_timestamp(value))
 _FORMAT_CHECKER.checks(DATE_FORMAT)(lambda value: not isinstance(value, str) or is_date(value))
 
-_JSON_TYPE_NAMES = {
+JSON_TYPE_NAMES = {
     "string": "text",
     "boolean": "true or false",
     "integer": "a whole number",
@@ -85,7 +85,7 @@ def validate_record(record: Any) -> list[Problem]:
     return list(problems.values())
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -116,8 +116,8 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
     if kind == "type":
         expected = rule_value
         names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_JSON_TYPE_NAMES[name] for name in names if name != "null")
-        found = _JSON_TYPE_NAMES[_json_type(error.instance)]
+        wanted = " or ".join(JSON_TYPE_NAMES[name] for name in names if name != "null")
+        found = JSON_TYPE_NAMES[json_type(error.instance)]
         yield Problem(pointer, f"must be {wanted}, not {found}")
         return
     if kind == "enum":
@@ -160,13 +160,18 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _types(node: dict[str, Any]) -> set[str]:
+def declared_types(node: Mapping[str, Any]) -> set[str]:
+    """The JSON types a schema node allows by its ``type`` keyword."""
     declared = node.get("type")
     if declared is None:
-        if "enum" in node:
-            return {_json_type(value) for value in node["enum"]}
         return set()
     return {declared} if isinstance(declared, str) else set(declared)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    if "type" not in node and "enum" in node:
+        return {json_type(value) for value in node["enum"]}
+    return declared_types(node)
 
 
 @dataclass(frozen=True)

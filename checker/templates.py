@@ -28,7 +28,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from checker.pointer import escape, join
-from checker.recordschema import DATE_FORMAT, TIMESTAMP_FORMAT, Field, record_schema, root
+from checker.recordschema import (
+    DATE_FORMAT,
+    JSON_TYPE_NAMES,
+    TIMESTAMP_FORMAT,
+    Field,
+    declared_types,
+    json_type,
+    record_schema,
+    root,
+)
 from checker.rulebook import CompiledRule
 from checker.sourcemap import LineIndex, Position, nearest, scan_value_positions, skip_whitespace
 from checker.timeutil import is_date, is_timestamp
@@ -167,16 +176,6 @@ def needs_for_kind(needs: FieldNeeds, kind: str) -> dict[Pattern, frozenset[str]
 _PLACEHOLDER_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _ANGLE_PLACEHOLDER = re.compile(r"<[^<>]+>")
 
-_TYPE_NAMES = {
-    "string": "text",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
-    "object": "a mapping",
-    "array": "a list",
-    "null": "null",
-}
-
 
 def looks_like_placeholder(text: str) -> bool:
     """``<reported_at>``, ``YYYY-MM-DDTHH:MM``, ``RISK_LEVEL``: a slot, not a value."""
@@ -185,29 +184,6 @@ def looks_like_placeholder(text: str) -> bool:
         or "YYYY" in text.upper()
         or _PLACEHOLDER_NAME.fullmatch(text) is not None
     )
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
-
-
-def _declared_types(node: Mapping[str, Any]) -> set[str]:
-    declared = node.get("type")
-    if declared is None:
-        return set()
-    return {declared} if isinstance(declared, str) else set(declared)
 
 
 def value_problem(value: Any, node: Mapping[str, Any]) -> str | None:
@@ -222,11 +198,11 @@ def value_problem(value: Any, node: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and value in allowed:
             return None
         return "must be one of: " + ", ".join(str(choice) for choice in allowed)
-    declared = _declared_types(node)
-    actual = _json_type(value)
+    declared = declared_types(node)
+    actual = json_type(value)
     if declared and actual not in declared and not (actual == "integer" and "number" in declared):
-        wanted = " or ".join(_TYPE_NAMES[name] for name in sorted(declared) if name != "null")
-        return f"must be {wanted}, not {_TYPE_NAMES[actual]}"
+        wanted = " or ".join(JSON_TYPE_NAMES[name] for name in sorted(declared) if name != "null")
+        return f"must be {wanted}, not {JSON_TYPE_NAMES[actual]}"
     fmt = node.get("format")
     if fmt == TIMESTAMP_FORMAT and not is_timestamp(value):
         return "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or a placeholder"
@@ -616,7 +592,7 @@ def _kind_of(document: TemplateDocument, report: Report) -> str | None:
         report(
             "",
             TEMPLATE_KIND,
-            f"a template is a mapping of fields, not {_TYPE_NAMES[_json_type(document.data)]}",
+            f"a template is a mapping of fields, not {JSON_TYPE_NAMES[json_type(document.data)]}",
         )
         return None
     guess = infer_kind(document.data)
@@ -639,7 +615,7 @@ def check_document(document: TemplateDocument, path: str, needs: FieldNeeds) -> 
         report(
             "",
             TEMPLATE_KIND,
-            f"a template is a mapping of fields, not {_TYPE_NAMES[_json_type(document.data)]}",
+            f"a template is a mapping of fields, not {JSON_TYPE_NAMES[json_type(document.data)]}",
         )
     elif kind is not None:
         _schema_findings(document.data, kind_field(kind), [], kind, report)
