@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -109,8 +110,37 @@ def main() -> None:
     """Check child-protection case records against inspection recommendations."""
 
 
-def run_options(function: F) -> F:
-    """The options of a check run, shared by 'check' and 'baseline create'."""
+@dataclass(frozen=True)
+class RunRequest:
+    """What to check and how: the options 'check' and 'baseline create' share."""
+
+    paths: Sequence[str]
+    config_path: str | None
+    as_of: str | None
+    select: Sequence[str]
+    extend_select: Sequence[str]
+    ignore: Sequence[str]
+    waivers: str | None
+
+
+def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the shared options, handing them to the command as one RunRequest."""
+
+    @functools.wraps(function)
+    def command(
+        *,
+        paths: Sequence[str],
+        config_path: str | None,
+        as_of: str | None,
+        select: Sequence[str],
+        extend_select: Sequence[str],
+        ignore: Sequence[str],
+        waivers: str | None,
+        **rest: Any,
+    ) -> Any:
+        request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers)
+        return function(request, **rest)
+
     options = [
         click.argument("paths", nargs=-1, required=True),
         config_option,
@@ -132,8 +162,8 @@ def run_options(function: F) -> F:
         ),
     ]
     for option in reversed(options):
-        function = option(function)
-    return function
+        command = option(command)
+    return command
 
 
 @dataclass(frozen=True)
@@ -143,20 +173,12 @@ class Checked:
     report: Report
 
 
-def _run(
-    paths: Sequence[str],
-    config_path: str | None,
-    as_of: str | None,
-    select: Sequence[str],
-    extend_select: Sequence[str],
-    ignore: Sequence[str],
-    waivers: str | None,
-) -> Checked:
-    config = _config(config_path)
-    as_of_instant = _parse_as_of(as_of, config.time_zone)
-    ruleset = _ruleset(config, select, ignore, extend_select)
+def _run(request: RunRequest) -> Checked:
+    config = _config(request.config_path)
+    as_of_instant = _parse_as_of(request.as_of, config.time_zone)
+    ruleset = _ruleset(config, request.select, request.ignore, request.extend_select)
     try:
-        inputs = expand_inputs(paths)
+        inputs = expand_inputs(request.paths)
     except InputNotFound as error:
         raise CommandError(str(error)) from None
     options = RunOptions(
@@ -166,7 +188,7 @@ def _run(
         config_path=config.shown_path,
     )
     report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
-    waivers_file = Path(waivers) if waivers else config.waivers
+    waivers_file = Path(request.waivers) if request.waivers else config.waivers
     if waivers_file is not None:
         try:
             entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
@@ -200,13 +222,7 @@ def _run(
 )
 @click.option("--baseline", metavar="FILE", help="Report and fail only on findings not in this baseline.")
 def check(
-    paths: Sequence[str],
-    config_path: str | None,
-    as_of: str | None,
-    select: Sequence[str],
-    extend_select: Sequence[str],
-    ignore: Sequence[str],
-    waivers: str | None,
+    request: RunRequest,
     formats: Sequence[str],
     output: str | None,
     fail_on: str | None,
@@ -219,7 +235,7 @@ def check(
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
-    checked = _run(paths, config_path, as_of, select, extend_select, ignore, waivers)
+    checked = _run(request)
     config, report = checked.config, checked.report
     baseline_file = Path(baseline) if baseline else config.baseline
     if baseline_file is not None:
@@ -253,18 +269,9 @@ def baseline() -> None:
 @baseline.command("create")
 @click.argument("file")
 @run_options
-def baseline_create(
-    file: str,
-    paths: Sequence[str],
-    config_path: str | None,
-    as_of: str | None,
-    select: Sequence[str],
-    extend_select: Sequence[str],
-    ignore: Sequence[str],
-    waivers: str | None,
-) -> None:
+def baseline_create(request: RunRequest, file: str) -> None:
     """Write FILE: the fingerprints of the findings of checking PATHS (no personal data)."""
-    checked = _run(paths, config_path, as_of, select, extend_select, ignore, waivers)
+    checked = _run(request)
     if checked.report.errors:
         for error in checked.report.errors:
             click.echo(f"{error.path}:{error.line or ''}: input error: {error.message}", err=True)
