@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -345,13 +346,7 @@ def _authoring_ruleset(directory: str | None, config_path: str | None) -> Rulese
             raise CommandError(f"{directory}: not a directory")
         known = {builtin_rulebook_dir().resolve(), *(entry.resolve() for entry in config.rulebooks)}
         if path.resolve() not in known:
-            config = Config(
-                path=config.path,
-                time_zone=config.time_zone,
-                rulebooks=(*config.rulebooks, path),
-                severity=config.severity,
-                parameters=config.parameters,
-            )
+            config = dataclasses.replace(config, rulebooks=(*config.rulebooks, path))
     return _ruleset(config)
 
 

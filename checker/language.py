@@ -565,8 +565,10 @@ class Compiler:
         if isinstance(spec, str) and spec.startswith("$"):
             value: timedelta = self.parameter(spec, where, "duration").value
             return value
+        if not isinstance(spec, str):
+            raise RuleError(where, "a duration is ISO 8601 text (P365D) or a duration $parameter")
         try:
-            return parse_duration(spec) if isinstance(spec, str) else parse_duration("")
+            return parse_duration(spec)
         except ValueError as error:
             raise RuleError(where, str(error)) from None
 
