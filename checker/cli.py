@@ -22,13 +22,13 @@ from checker.explain import explain_text, rule_entries, rules_markdown, standard
 from checker.gates import GateError, apply_gates, parse_minimum
 from checker.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
 from checker.readers import InputNotFound, expand_inputs
+from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report import FAIL_ON_CHOICES, Report, exit_status
 from checker.rulebook import RulebookError, builtin_rulebook_dir
 from checker.ruleset import Ruleset, load_ruleset
 from checker.run import RunOptions, run_check
 from checker.selection import SelectionError, parse_selectors
 from checker.standards import CatalogueError
-from checker.timeutil import parse_date, parse_timestamp, start_of_local_day
 from checker.waivers import WaiverError, apply_waivers, load_waivers
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -40,8 +40,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from checker.records.times import DEFAULT_ZONE
 from checker.report import FAIL_ON_CHOICES
-from checker.timeutil import DEFAULT_ZONE
 
 CONFIG_FILE = "caselint.toml"
 PYPROJECT = "pyproject.toml"

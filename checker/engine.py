@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from checker.evaluation import Context, Outcome, RunRegistry, Status
-from checker.recordschema import validate_record
+from checker.records.schema import validate_record
+from checker.records.times import DEFAULT_ZONE, WorkingDays
 from checker.rulebook import CompiledCheck, CompiledRule, render_message
-from checker.timeutil import DEFAULT_ZONE, WorkingDays
 
 
 @dataclass

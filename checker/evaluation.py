@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from checker.pointer import escape, is_within
-from checker.recordschema import Problem
-from checker.timeutil import (
+from checker.records.pointer import escape, is_within
+from checker.records.schema import Problem
+from checker.records.times import (
     WorkingDays,
     eighteenth_birthday,
     local_date,

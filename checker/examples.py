@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checker.engine import Engine
+from checker.records.times import parse_timestamp
 from checker.rulebook import CompiledRule, Example
-from checker.timeutil import parse_timestamp
 
 # Examples state their as-of instant when it matters (pending cases); the
 # rest are judged long after their events, when every deadline has passed.

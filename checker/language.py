@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from checker import recordschema
 from checker.evaluation import (
     ABSENT,
     PASS,
@@ -55,9 +54,10 @@ from checker.evaluation import (
     Status,
 )
 from checker.parameters import Parameter
-from checker.pointer import escape
-from checker.recordschema import Field, UnknownField
-from checker.timeutil import format_duration, format_local, parse_duration, start_of_local_day
+from checker.records import schema as recordschema
+from checker.records.pointer import escape
+from checker.records.schema import Field, UnknownField
+from checker.records.times import format_duration, format_local, parse_duration, start_of_local_day
 
 AS_OF = "$as_of"
 

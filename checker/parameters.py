@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checker.timeutil import format_duration, iso_duration, parse_duration
+from checker.records.times import format_duration, iso_duration, parse_duration
 
 PARAMETER_TYPES = ("duration", "working_days", "integer", "string", "strings", "durations")
 

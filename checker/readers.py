@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from checker.recordschema import json_type
+from checker.records.schema import json_type
+from checker.records.times import is_timestamp
 from checker.sourcemap import JsonSpan, LineIndex, Position, PositionTable, RecordStart, SourceMap
-from checker.timeutil import is_timestamp
 from checker.yamlsource import YamlDocument, load_yaml_documents
 
 STDIN = "-"

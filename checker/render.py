@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from checker.records.times import format_local
 from checker.report import Finding, Report
-from checker.timeutil import format_local
 from checker.wording import percent, plural
 
 

@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from checker.evaluation import Item, Outcome, Predicate
 from checker.language import Compiler, Env, LimitExpr, RuleError, TimeExpr
 from checker.parameters import Parameter, ParameterError, coerce
-from checker.pointer import join
-from checker.resources import data_dir, package_file
+from checker.records.data import data_dir, package_file
+from checker.records.pointer import join
 from checker.scopes import Scope, compile_scope
 from checker.sourcemap import Position, nearest
 from checker.yamlsource import YamlDocument, load_yaml_documents

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from checker import __version__
 from checker.engine import Engine, Tally
 from checker.readers import InputFile, Problem, Record, Rejected, read_input
+from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
 from checker.report import (
     BySeverity,
     Finding,
@@ -24,7 +25,6 @@ from checker.report import (
     compliance,
 )
 from checker.rulebook import CompiledRule, digest
-from checker.timeutil import DEFAULT_ZONE, format_instant, parse_timestamp
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from checker import recordschema
 from checker.evaluation import Context, Item
 from checker.language import Compiler, Env, RuleError
-from checker.pointer import escape
-from checker.recordschema import Field, UnknownField
-from checker.timeutil import format_duration
+from checker.records import schema as recordschema
+from checker.records.pointer import escape
+from checker.records.schema import Field, UnknownField
+from checker.records.times import format_duration
 
 Scope = Callable[[Context], Iterator[Item]]
 

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from checker.pointer import escape, parent
+from checker.records.pointer import escape, parent
 
 Position = tuple[int, int]  # 1-based line and column
 

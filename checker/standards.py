@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from checker.resources import data_file
+from checker.records.data import data_file
 from checker.yamlsource import YamlDocument, load_yaml_documents
 
 

@@ -27,8 +27,8 @@ import click
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from checker.pointer import escape, join
-from checker.recordschema import (
+from checker.records.pointer import escape, join
+from checker.records.schema import (
     DATE_FORMAT,
     JSON_TYPE_NAMES,
     TIMESTAMP_FORMAT,
@@ -38,9 +38,9 @@ from checker.recordschema import (
     record_schema,
     root,
 )
+from checker.records.times import is_date, is_timestamp
 from checker.rulebook import CompiledRule
 from checker.sourcemap import LineIndex, Position, nearest, scan_value_positions, skip_whitespace
-from checker.timeutil import is_date, is_timestamp
 from checker.yamlsource import YamlDocument, load_yaml_documents
 
 RECORD = "record"

@@ -25,9 +25,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
 from checker.report import Report, WaivedFinding, Waiver
 from checker.tallies import recount
-from checker.timeutil import DEFAULT_ZONE, is_date, local_date, parse_date
 from checker.yamlsource import YamlDocument, load_yaml_documents
 
 FIELDS = ("rule", "record", "reason", "approved_by", "expires")

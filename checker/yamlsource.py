@@ -17,9 +17,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from checker.pointer import escape
+from checker.records.pointer import escape
+from checker.records.times import normalise_yaml_timestamp
 from checker.sourcemap import Position
-from checker.timeutil import normalise_yaml_timestamp
 
 
 class _Constructor(RoundTripConstructor):

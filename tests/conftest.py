@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from checker.engine import Engine, RecordResult
+from checker.records.times import parse_timestamp
 from checker.rulebook import (
     CompiledRule,
     RuleDefinition,
@@ -20,7 +21,6 @@ from checker.rulebook import (
     compile_rule,
     load_rule_definitions,
 )
-from checker.timeutil import parse_timestamp
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -14,7 +14,7 @@ import pytest
 
 from checker.config import Config
 from checker.readers import expand_inputs
-from checker.recordschema import validate_record
+from checker.records.schema import validate_record
 from checker.ruleset import Ruleset, load_ruleset
 from checker.run import RunOptions, run_check
 from tests.conftest import EXAMPLES

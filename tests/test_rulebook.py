@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checker.examples import run_example
-from checker.recordschema import validate_record
+from checker.records.schema import validate_record
 from checker.rulebook import CompiledRule, RulebookError, RuleDefinition, load_rule_file
 from checker.standards import builtin_catalogue
 from tests.conftest import REPO

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from checker.timeutil import (
+from checker.records.times import (
     WorkingDays,
     eighteenth_birthday,
     format_duration,

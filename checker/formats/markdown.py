@@ -13,8 +13,8 @@ from collections import Counter
 from datetime import datetime
 
 from checker.formats import RenderContext, error_position, position
+from checker.records.times import format_local
 from checker.report import Report, RuleResult
-from checker.timeutil import format_local
 from checker.wording import percent, plural
 
 MAX_FINDINGS_SHOWN = 50  # a job summary or comment is read, not searched

@@ -19,9 +19,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from checker.pointer import join
-from checker.resources import data_file
-from checker.timeutil import is_date, is_timestamp
+from checker.records.data import data_file
+from checker.records.pointer import join
+from checker.records.times import is_date, is_timestamp
 
 TIMESTAMP_FORMAT = "caselint-timestamp"
 DATE_FORMAT = "caselint-date"
