@@ -20,8 +20,8 @@ from checker.config import Config, ConfigError, discover, load_config
 from checker.examples import run_examples
 from checker.explain import explain_text, rule_entries, rules_markdown, standards_report, standards_text
 from checker.gates import GateError, apply_gates, parse_minimum
+from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
-from checker.readers import InputNotFound, expand_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report import FAIL_ON_CHOICES, Report, exit_status
 from checker.rulebook import RulebookError, builtin_rulebook_dir

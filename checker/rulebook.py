@@ -23,13 +23,13 @@ from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.evaluation import Item, Outcome, Predicate
+from checker.inputs.sourcemap import Position, nearest
+from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.language import Compiler, Env, LimitExpr, RuleError, TimeExpr
 from checker.parameters import Parameter, ParameterError, coerce
 from checker.records.data import data_dir, package_file
 from checker.records.pointer import join
 from checker.scopes import Scope, compile_scope
-from checker.sourcemap import Position, nearest
-from checker.yamlsource import YamlDocument, load_yaml_documents
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

@@ -9,7 +9,8 @@ from typing import BinaryIO
 
 from checker import __version__
 from checker.engine import Engine, Tally
-from checker.readers import InputFile, Problem, Record, Rejected, read_input
+from checker.inputs.events import InputFile, Problem, Record, Rejected
+from checker.inputs.readers import read_input
 from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
 from checker.report import (
     BySeverity,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_file
-from checker.yamlsource import YamlDocument, load_yaml_documents
 
 
 class Standard(BaseModel):

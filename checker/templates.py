@@ -27,6 +27,8 @@ import click
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from checker.inputs.sourcemap import LineIndex, Position, nearest, scan_value_positions, skip_whitespace
+from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.pointer import escape, join
 from checker.records.schema import (
     DATE_FORMAT,
@@ -40,8 +42,6 @@ from checker.records.schema import (
 )
 from checker.records.times import is_date, is_timestamp
 from checker.rulebook import CompiledRule
-from checker.sourcemap import LineIndex, Position, nearest, scan_value_positions, skip_whitespace
-from checker.yamlsource import YamlDocument, load_yaml_documents
 
 RECORD = "record"
 KIND_KEY = "$caselint-template"

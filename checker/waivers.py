@@ -25,10 +25,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
 from checker.report import Report, WaivedFinding, Waiver
 from checker.tallies import recount
-from checker.yamlsource import YamlDocument, load_yaml_documents
 
 FIELDS = ("rule", "record", "reason", "approved_by", "expires")
 

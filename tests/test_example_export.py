@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from checker.config import Config
-from checker.readers import expand_inputs
+from checker.inputs.paths import expand_inputs
 from checker.records.schema import validate_record
 from checker.ruleset import Ruleset, load_ruleset
 from checker.run import RunOptions, run_check

@@ -20,7 +20,7 @@ from checker.formats.ci import render_github, render_gitlab
 from checker.formats.junit import render_junit
 from checker.formats.markdown import MAX_FINDINGS_SHOWN, render_markdown
 from checker.formats.sarif import FINGERPRINT_KEY, artifact_uri, pascal_case, render_sarif
-from checker.readers import STDIN_LABEL, expand_inputs
+from checker.inputs.paths import STDIN_LABEL, expand_inputs
 from checker.report import (
     BaselineSummary,
     Finding,

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.engine import Engine
-from checker.readers import InputFile, Record, Rejected, read_json_lines
+from checker.inputs.events import InputFile, Record, Rejected
+from checker.inputs.jsonlines import read_json_lines
 from checker.rulebook import CompiledRule, builtin_rulebook_dir, compile_rule, load_rule_definitions
 from checker.run import RunOptions, run_check
 

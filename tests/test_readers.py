@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.readers import (
-    InputNotFound,
-    Problem,
-    Record,
-    Rejected,
-    expand_inputs,
-    read_input,
-    read_json_lines,
-)
+from checker.inputs.events import Problem, Record, Rejected
+from checker.inputs.jsonlines import read_json_lines
+from checker.inputs.paths import InputNotFound, expand_inputs
+from checker.inputs.readers import read_input
 
 
 def read(path: Path) -> list[Record | Rejected | Problem]:

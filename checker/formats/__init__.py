@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.readers import STDIN_LABEL
+from checker.inputs.paths import STDIN_LABEL
 from checker.report import Finding, InputError, Report
 from checker.rulebook import CompiledRule, Severity
 from checker.standards import Standard

@@ -17,9 +17,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from checker.inputs.sourcemap import Position
 from checker.records.pointer import escape
 from checker.records.times import normalise_yaml_timestamp
-from checker.sourcemap import Position
 
 
 class _Constructor(RoundTripConstructor):

@@ -1,0 +1,120 @@
+"""JSON documents: one record, an array of records, or an ``{export, cases}`` envelope.
+
+The whole document is decoded first; each record keeps the span of text it
+came from, so that a finding can later be placed at the line of its value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from checker.inputs.events import Problem, ReadEvent, Record, Rejected, envelope_as_of
+from checker.inputs.sourcemap import JsonSpan, LineIndex
+from checker.records.schema import json_type
+
+_decoder = json.JSONDecoder()
+
+
+def read_json_text(text: str) -> Iterator[ReadEvent]:
+    """A JSON document holding one record, an array of them, or an envelope.
+
+    A document that is not valid JSON is rejected whole: past a syntax error
+    there is no telling where records begin and end. (JSON Lines keeps the
+    damage to one line.)
+    """
+    index = LineIndex(text)
+    try:
+        events = list(_json_document(text, index))
+    except json.JSONDecodeError as error:
+        yield Rejected(error.lineno, f"not valid JSON: {error.msg} (column {error.colno})")
+        return
+    except RecursionError:
+        yield Rejected(None, "not valid JSON: nested too deeply")
+        return
+    yield from events
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+# The walks below run over a document that json has already decoded whole,
+# so they only need to find where things start, not to check the syntax.
+
+
+def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
+    """(value, start, end) of each element of the array that opens at ``position``."""
+    position = _skip(text, position + 1)
+    while text[position] != "]":
+        value, end = _decoder.raw_decode(text, position)
+        yield value, position, end
+        position = _skip(text, end)
+        if text[position] == ",":
+            position = _skip(text, position + 1)
+
+
+def _member_start(text: str, position: int, wanted: str) -> int | None:
+    """Where the value of member ``wanted`` starts in the object at ``position``."""
+    position = _skip(text, position + 1)
+    while text[position] != "}":
+        key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+        position = _skip(text, _skip(text, position) + 1)  # past ':'
+        if key == wanted:
+            return position
+        _, position = _decoder.raw_decode(text, position)
+        position = _skip(text, position)
+        if text[position] == ",":
+            position = _skip(text, position + 1)
+    return None
+
+
+def _json_document(text: str, index: LineIndex) -> Iterator[ReadEvent]:
+    start = _skip(text, 0)
+    value, end = _decoder.raw_decode(text, start)
+    if _skip(text, end) != len(text):
+        raise json.JSONDecodeError("Extra data", text, _skip(text, end))
+    if isinstance(value, list):
+        yield from _json_records(text, start, index, None)
+    elif isinstance(value, dict) and "cases" in value:
+        yield from _json_envelope(text, start, index, value)
+    elif isinstance(value, dict):
+        yield _json_record(text, value, start, end, index, None)
+    else:
+        yield Rejected(
+            index.position(start)[0],
+            "not a case record, an array of case records or an {export, cases} envelope",
+        )
+
+
+def _json_records(text: str, start: int, index: LineIndex, as_of: str | None) -> Iterator[ReadEvent]:
+    for value, value_start, value_end in _array_elements(text, start):
+        yield _json_record(text, value, value_start, value_end, index, as_of)
+
+
+def _json_record(
+    text: str, value: Any, start: int, end: int, index: LineIndex, as_of: str | None
+) -> ReadEvent:
+    line, column = index.position(start)
+    if not isinstance(value, dict):
+        return Rejected(line, f"not a case record: a JSON {json_type(value)}, not an object")
+    return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
+
+
+def _json_envelope(text: str, start: int, index: LineIndex, envelope: dict[str, Any]) -> Iterator[ReadEvent]:
+    as_of, problem = envelope_as_of(envelope.get("export"))
+    if problem is not None:
+        export_start = _member_start(text, start, "export")
+        yield Problem(index.position(export_start if export_start is not None else start)[0], problem)
+    cases_start = _member_start(text, start, "cases")
+    assert cases_start is not None  # the decoded envelope has it
+    if isinstance(envelope["cases"], list):
+        yield from _json_records(text, cases_start, index, as_of)
+    else:
+        yield Rejected(
+            index.position(cases_start)[0],
+            "the envelope's 'cases' must be an array of case records",
+        )
