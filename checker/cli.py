@@ -16,19 +16,20 @@ import click
 
 from checker import __version__
 from checker.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
-from checker.config import Config, ConfigError, discover, load_config
-from checker.examples import run_examples
+from checker.engine.examples import run_examples
+from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.explain import explain_text, rule_entries, rules_markdown, standards_report, standards_text
 from checker.gates import GateError, apply_gates, parse_minimum
 from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
-from checker.report import FAIL_ON_CHOICES, Report, exit_status
-from checker.rulebook import RulebookError, builtin_rulebook_dir
-from checker.ruleset import Ruleset, load_ruleset
+from checker.report import Report, exit_status
+from checker.rules.config import Config, ConfigError, discover, load_config
+from checker.rules.files import RulebookError, builtin_rulebook_dir
+from checker.rules.selection import SelectionError, parse_selectors
+from checker.rules.severity import FAIL_ON_CHOICES
+from checker.rules.standards import CatalogueError
 from checker.run import RunOptions, run_check
-from checker.selection import SelectionError, parse_selectors
-from checker.standards import CatalogueError
 from checker.waivers import WaiverError, apply_waivers, load_waivers
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from checker.parameters import Parameter
+from checker.rules.parameters import Parameter
 
 
 class Describer:

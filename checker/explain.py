@@ -11,10 +11,10 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from checker.describe import Describer
-from checker.examples import run_examples
-from checker.rulebook import CompiledRule
-from checker.ruleset import Ruleset
-from checker.standards import Standard
+from checker.engine.compile import CompiledRule
+from checker.engine.examples import run_examples
+from checker.engine.ruleset import Ruleset
+from checker.rules.standards import Standard
 
 
 def rule_entries(rules: Iterable[CompiledRule]) -> list[dict[str, Any]]:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.engine.ruleset import Ruleset
 from checker.render import render_text
 from checker.report import Report
-from checker.ruleset import Ruleset
 
 # Named here rather than read from checker.formats so that a plain check does not
 # import the CI renderers; a test keeps the two lists the same.

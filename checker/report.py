@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.rules.severity import SEVERITY_RANK, Severity
+
 REPORT_VERSION = "1"
 
 
@@ -51,7 +53,7 @@ class Summary(_Model):
 
 class RuleResult(_Model):
     id: str
-    severity: Literal["error", "warning", "info"]
+    severity: Severity
     applicable: int
     passed: int
     failed: int
@@ -70,7 +72,7 @@ class Location(_Model):
 
 class Finding(_Model):
     rule_id: str
-    severity: Literal["error", "warning", "info"]
+    severity: Severity
     record_id: str | None
     pointer: str
     message: str
@@ -172,10 +174,6 @@ class Report(_Model):
 
     def to_json(self) -> str:
         return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
-
-
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
 def at_or_above(report: Report, fail_on: str) -> int:

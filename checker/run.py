@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from typing import BinaryIO
 
 from checker import __version__
-from checker.engine import Engine, Tally
+from checker.engine.compile import CompiledRule, digest
+from checker.engine.per_record import Engine, Tally
 from checker.inputs.events import InputFile, Problem, Record, Rejected
 from checker.inputs.readers import read_input
 from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
@@ -25,7 +26,6 @@ from checker.report import (
     Tool,
     compliance,
 )
-from checker.rulebook import CompiledRule, digest
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import click
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from checker.engine.compile import CompiledRule
 from checker.inputs.sourcemap import LineIndex, Position, nearest, scan_value_positions, skip_whitespace
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.pointer import escape, join
@@ -41,7 +42,6 @@ from checker.records.schema import (
     root,
 )
 from checker.records.times import is_date, is_timestamp
-from checker.rulebook import CompiledRule
 
 RECORD = "record"
 KIND_KEY = "$caselint-template"

@@ -12,15 +12,10 @@ from typing import Any
 
 import pytest
 
-from checker.engine import Engine, RecordResult
+from checker.engine.compile import CompiledRule, compile_rule
+from checker.engine.per_record import Engine, RecordResult
 from checker.records.times import parse_timestamp
-from checker.rulebook import (
-    CompiledRule,
-    RuleDefinition,
-    builtin_rulebook_dir,
-    compile_rule,
-    load_rule_definitions,
-)
+from checker.rules.files import RuleDefinition, builtin_rulebook_dir, load_rule_definitions
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from checker.config import Config, ConfigError, discover, load_config
+from checker.rules.config import Config, ConfigError, discover, load_config
 from tests.conftest import REPO, caselint
 
 CHILD = {"person_id": "P-1", "date_of_birth": "1997-03-02"}

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from checker.config import Config
+from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.paths import expand_inputs
 from checker.records.schema import validate_record
-from checker.ruleset import Ruleset, load_ruleset
+from checker.rules.config import Config
 from checker.run import RunOptions, run_check
 from tests.conftest import EXAMPLES
 

@@ -14,7 +14,7 @@ import pytest
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
-from checker.config import Config
+from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.formats import FORMATS, RenderContext, shown_path
 from checker.formats.ci import render_github, render_gitlab
 from checker.formats.junit import render_junit
@@ -31,7 +31,7 @@ from checker.report import (
     WaivedFinding,
     Waiver,
 )
-from checker.ruleset import Ruleset, load_ruleset
+from checker.rules.config import Config
 from checker.run import RunOptions, run_check
 from tests.conftest import EXAMPLES, REPO
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from checker.rulebook import RulebookError
+from checker.rules.files import RulebookError
 from tests.conftest import inline_rule, record, run_rule, verdict
 
 HOUR = {"max_delay": {"type": "duration", "default": "PT1H", "description": "limit"}}

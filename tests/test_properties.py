@@ -10,10 +10,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.engine import Engine
+from checker.engine.compile import CompiledRule, compile_rule
+from checker.engine.per_record import Engine
 from checker.inputs.events import InputFile, Record, Rejected
 from checker.inputs.jsonlines import read_json_lines
-from checker.rulebook import CompiledRule, builtin_rulebook_dir, compile_rule, load_rule_definitions
+from checker.rules.files import builtin_rulebook_dir, load_rule_definitions
 from checker.run import RunOptions, run_check
 
 RULES: list[CompiledRule] = [compile_rule(d) for d in load_rule_definitions([builtin_rulebook_dir()])]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.examples import run_example
+from checker.engine.compile import CompiledRule
+from checker.engine.examples import run_example
 from checker.records.schema import validate_record
-from checker.rulebook import CompiledRule, RulebookError, RuleDefinition, load_rule_file
-from checker.standards import builtin_catalogue
+from checker.rules.files import RulebookError, RuleDefinition, load_rule_file
+from checker.rules.standards import builtin_catalogue
 from tests.conftest import REPO
 
 RULE_FILES = sorted((REPO / "rulebook").glob("*.yaml"))
@@ -31,7 +32,7 @@ def _examples(definitions: list[RuleDefinition]) -> list[tuple[str, int]]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "example_ref" in metafunc.fixturenames:
-        from checker.rulebook import builtin_rulebook_dir, load_rule_definitions
+        from checker.rules.files import builtin_rulebook_dir, load_rule_definitions
 
         refs = _examples(load_rule_definitions([builtin_rulebook_dir()]))
         metafunc.parametrize("example_ref", refs, ids=[f"{rule}-{n}" for rule, n in refs])
@@ -137,7 +138,7 @@ def test_an_invalid_rule_file_names_file_line_and_problem(tmp_path: Path) -> Non
 
 
 def test_a_misspelt_field_is_caught_at_load_with_its_line(tmp_path: Path) -> None:
-    from checker.rulebook import compile_rule
+    from checker.engine.compile import compile_rule
 
     path = tmp_path / "XX002.yaml"
     path.write_text(

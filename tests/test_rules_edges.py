@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from checker.engine import Engine
-from checker.rulebook import CompiledRule
+from checker.engine.compile import CompiledRule
+from checker.engine.per_record import Engine
 from tests.conftest import record, run_rule, utc, verdict
 
 Rules = dict[str, CompiledRule]

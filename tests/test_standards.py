@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from checker.config import Config
+from checker.engine.ruleset import load_ruleset
 from checker.explain import explain_text
-from checker.ruleset import load_ruleset
-from checker.standards import builtin_catalogue
+from checker.rules.config import Config
+from checker.rules.standards import builtin_catalogue
 from tests.conftest import EXAMPLES, REPO, caselint
 
 

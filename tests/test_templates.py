@@ -9,8 +9,8 @@ from textwrap import dedent
 
 import pytest
 
-from checker.config import Config
-from checker.ruleset import load_ruleset
+from checker.engine.ruleset import load_ruleset
+from checker.rules.config import Config
 from checker.templates import (
     FieldNeeds,
     TemplateFinding,

@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.engine.compile import CompiledRule
 from checker.inputs.paths import STDIN_LABEL
 from checker.report import Finding, InputError, Report
-from checker.rulebook import CompiledRule, Severity
-from checker.standards import Standard
+from checker.rules.severity import Severity
+from checker.rules.standards import Standard
 
 
 @dataclass(frozen=True)

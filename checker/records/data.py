@@ -1,4 +1,4 @@
-"""Where the built-in rulebook, standards and schemas are.
+"""Where the built-in rulebook and standards are.
 
 An installed wheel carries them inside the package (``checker/_data``); a
 source checkout has them at the top of the repository, where analysts edit
@@ -21,8 +21,3 @@ def data_dir(name: str) -> Path:
 
 def data_file(directory: str, name: str) -> Path:
     return data_dir(directory) / name
-
-
-def package_file(name: str) -> Path:
-    """A file that belongs to the engine itself (``checker/schemas``)."""
-    return _PACKAGE / "schemas" / name

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.engine import Engine
+from checker.engine.compile import CompiledRule
+from checker.engine.per_record import Engine
 from checker.records.times import parse_timestamp
-from checker.rulebook import CompiledRule, Example
+from checker.rules.files import Example
 
 # Examples state their as-of instant when it matters (pending cases); the
 # rest are judged long after their events, when every deadline has passed.

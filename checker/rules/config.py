@@ -41,11 +41,10 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from checker.records.times import DEFAULT_ZONE
-from checker.report import FAIL_ON_CHOICES
+from checker.rules.severity import FAIL_ON_CHOICES, SEVERITIES
 
 CONFIG_FILE = "caselint.toml"
 PYPROJECT = "pyproject.toml"
-SEVERITIES = ("error", "warning", "info")
 
 _KEYS = {
     "select": "a list of rule ids or prefixes",

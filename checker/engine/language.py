@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from checker.evaluation import (
+from checker.engine.evaluation import (
     ABSENT,
     PASS,
     PENDING,
@@ -53,11 +53,11 @@ from checker.evaluation import (
     Predicate,
     Status,
 )
-from checker.parameters import Parameter
 from checker.records import schema as recordschema
 from checker.records.pointer import escape
 from checker.records.schema import Field, UnknownField
 from checker.records.times import format_duration, format_local, parse_duration, start_of_local_day
+from checker.rules.parameters import Parameter
 
 AS_OF = "$as_of"
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from checker.evaluation import Context, Outcome, RunRegistry, Status
+from checker.engine.compile import CompiledCheck, CompiledRule, render_message
+from checker.engine.evaluation import Context, Outcome, RunRegistry, Status
 from checker.records.schema import validate_record
 from checker.records.times import DEFAULT_ZONE, WorkingDays
-from checker.rulebook import CompiledCheck, CompiledRule, render_message
 
 
 @dataclass

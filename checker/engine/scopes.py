@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from checker.evaluation import Context, Item
-from checker.language import Compiler, Env, RuleError
+from checker.engine.evaluation import Context, Item
+from checker.engine.language import Compiler, Env, RuleError
 from checker.records import schema as recordschema
 from checker.records.pointer import escape
 from checker.records.schema import Field, UnknownField

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker.config import Config, ConfigError
-from checker.parameters import ParameterError
-from checker.rulebook import (
-    CompiledRule,
+from checker.engine.compile import CompiledRule, compile_rule
+from checker.rules.config import Config, ConfigError
+from checker.rules.files import (
     RuleDefinition,
     builtin_rulebook_dir,
-    compile_rule,
     load_rule_definitions,
     resolve_parameters,
 )
-from checker.selection import select_rule_ids
-from checker.standards import Standard, catalogue_for
+from checker.rules.parameters import ParameterError
+from checker.rules.selection import select_rule_ids
+from checker.rules.standards import Standard, catalogue_for
 
 
 @dataclass(frozen=True)
