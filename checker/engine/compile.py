@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.engine.evaluation import Item, Outcome, Predicate
-from checker.engine.language import Compiler, Env, LimitExpr, RuleError, TimeExpr
-from checker.engine.scopes import Scope, compile_scope
+from checker.engine.language import Compiler, Env, RuleError
+from checker.engine.language.patterns import Scope
+from checker.engine.language.scopes import compile_scope
+from checker.engine.language.times import LimitExpr, TimeExpr, compile_limit, compile_time
 from checker.rules.files import RulebookError, RuleDefinition, resolve_parameters
 from checker.rules.parameters import Parameter, ParameterError
 from checker.rules.severity import Severity
@@ -109,8 +111,8 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
     if "pending_while" in spec:
         pending_spec = spec["pending_while"]
         pending_while = (
-            compiler.time(pending_spec["from"], env, f"{base}/pending_while/from"),
-            compiler.limit(pending_spec["limit"], env, f"{base}/pending_while/limit"),
+            compile_time(compiler, pending_spec["from"], env, f"{base}/pending_while/from"),
+            compile_limit(compiler, pending_spec["limit"], env, f"{base}/pending_while/limit"),
         )
     pointer_path = compiler.path(spec["pointer"], env, f"{base}/pointer")[0] if "pointer" in spec else None
     raw_messages = spec["message"]

@@ -1,0 +1,198 @@
+"""Time and deadlines: obligations met within a limit, intervals, midnights and open periods.
+
+- ``deadline: {from: TIME, limit: LIMIT, met_by: TIME, discharged_by: TIME,
+  not_before_start: BOOL}``: met within a limit; pending until it is due
+- ``in_order: [TIME, TIME, ...]``: times run forwards
+- ``longer_than: {from: TIME, to: TIME, limit: LIMIT}``
+- ``spans_local_midnight: {from: TIME, to: TIME}``
+- ``open_at: {start: DATE, end: DATE, at: TIME}``: a date range holds an instant
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from checker.engine.evaluation import (
+    ABSENT,
+    PASS,
+    PENDING,
+    UNKNOWN,
+    UNREADABLE,
+    Context,
+    Item,
+    Outcome,
+    Predicate,
+    Status,
+)
+from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError
+from checker.engine.language.outcomes import fail, time_name
+from checker.engine.language.registry import predicate
+from checker.engine.language.times import TimeExpr, compile_limit, compile_time, single
+from checker.records import schema as recordschema
+from checker.records.times import format_duration, start_of_local_day
+
+
+@predicate("deadline")
+def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    spec = compiler.keys(
+        argument,
+        where,
+        {"from", "limit", "met_by"},
+        frozenset({"discharged_by", "not_before_start"}),
+    )
+    start_of = compile_time(compiler, spec["from"], env, f"{where}/from")
+    limit_of = compile_limit(compiler, spec["limit"], env, f"{where}/limit")
+    met_of = compile_time(compiler, spec["met_by"], env, f"{where}/met_by")
+    discharged_of = (
+        compile_time(compiler, spec["discharged_by"], env, f"{where}/discharged_by")
+        if "discharged_by" in spec
+        else None
+    )
+    not_before_start = spec.get("not_before_start", False)
+    if not isinstance(not_before_start, bool):
+        raise RuleError(f"{where}/not_before_start", "must be true or false")
+    met_pointer = (
+        compiler.path(spec["met_by"], env, f"{where}/met_by")[0]
+        if isinstance(spec["met_by"], str) and spec["met_by"] != AS_OF
+        else None
+    )
+    env.facts.update({"elapsed", "limit", "deadline"})
+    env.kinds.update({"late", "missing"})
+
+    def deadline(ctx: Context, item: Item) -> Outcome:
+        start = single(start_of(ctx, item))
+        limit = limit_of(ctx, item)
+        if not isinstance(start, datetime) or limit is None:
+            return UNKNOWN  # nothing to measure from: not counted
+        due = limit.due(start, ctx)
+        facts = {"limit": limit.shown(), "deadline": limit.shown_due(due, ctx)}
+        met, met_unknown = met_of(ctx, item)
+        if not_before_start:
+            met = [entry for entry in met if entry[0] >= start]
+        if met and limit.met(start, met[0][0], ctx):
+            return PASS
+        if discharged_of is not None:
+            discharged = single(discharged_of(ctx, item))
+            if discharged is Status.UNKNOWN:
+                return UNKNOWN
+            if isinstance(discharged, datetime) and discharged <= due:
+                return PASS  # the obligation ended before it fell due
+        if met_unknown:
+            return UNKNOWN
+        if met:
+            instant, late_pointer = met[0]
+            elapsed = limit.elapsed(start, instant, ctx)
+            return Outcome(Status.FAIL, late_pointer, "late", {**facts, "elapsed": elapsed})
+        if ctx.as_of < due:
+            return PENDING
+        missing_pointer = ctx.pointer_of(item, met_pointer) if met_pointer is not None else None
+        return Outcome(Status.FAIL, missing_pointer, "missing", facts)
+
+    return deadline
+
+
+def _times(
+    compiler: Compiler, argument: Any, env: Env, where: str, count: int | None = None
+) -> list[TimeExpr]:
+    if not isinstance(argument, list) or len(argument) < 2 or (count and len(argument) != count):
+        raise RuleError(where, f"needs a list of {count or 'two or more'} times")
+    return [compile_time(compiler, part, env, f"{where}/{n}") for n, part in enumerate(argument)]
+
+
+@predicate("in_order")
+def in_order(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    times = _times(compiler, argument, env, where)
+    env.facts.update({"gap", "start_field", "end_field"})
+    env.kinds.add("backwards")
+
+    def in_order(ctx: Context, item: Item) -> Outcome:
+        previous: tuple[datetime, str] | None = None
+        for expression in times:
+            found, _ = expression(ctx, item)
+            if not found:  # an interval with an end unrecorded or unreadable is not counted
+                return UNKNOWN
+            current = found[0]
+            if previous is not None and current[0] < previous[0]:
+                return fail(
+                    current[1] or previous[1] or None,
+                    "backwards",
+                    gap=format_duration(previous[0] - current[0]),
+                    start_field=time_name(previous[1]),
+                    end_field=time_name(current[1]),
+                )
+            previous = current
+        return PASS
+
+    return in_order
+
+
+@predicate("longer_than")
+def longer_than(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    spec = compiler.keys(argument, where, {"from", "to", "limit"})
+    start_of = compile_time(compiler, spec["from"], env, f"{where}/from")
+    end_of = compile_time(compiler, spec["to"], env, f"{where}/to")
+    limit_of = compile_limit(compiler, spec["limit"], env, f"{where}/limit")
+    env.kinds.add("mismatch")
+
+    def longer_than(ctx: Context, item: Item) -> Outcome:
+        start = single(start_of(ctx, item))
+        end = single(end_of(ctx, item))
+        limit = limit_of(ctx, item)
+        if start is Status.UNKNOWN or end is Status.UNKNOWN or limit is None:
+            return UNKNOWN
+        if not isinstance(start, datetime) or not isinstance(end, datetime):
+            return fail(None, "mismatch")
+        return fail(None, "mismatch") if limit.met(start, end, ctx) else PASS
+
+    return longer_than
+
+
+@predicate("spans_local_midnight")
+def spans_local_midnight(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    spec = compiler.keys(argument, where, {"from", "to"})
+    start_of = compile_time(compiler, spec["from"], env, f"{where}/from")
+    end_of = compile_time(compiler, spec["to"], env, f"{where}/to")
+    env.kinds.add("mismatch")
+
+    def spans(ctx: Context, item: Item) -> Outcome:
+        start = single(start_of(ctx, item))
+        end = single(end_of(ctx, item))
+        if start is Status.UNKNOWN or end is Status.UNKNOWN:
+            return UNKNOWN
+        if not isinstance(start, datetime) or not isinstance(end, datetime):
+            return fail(None, "mismatch")
+        # Held over midnight: in custody both before and after a local
+        # midnight, so arriving at 00:00 or leaving at 00:00 is not it.
+        midnight = start_of_local_day(ctx.local_date(start) + timedelta(days=1), ctx.zone_name)
+        return PASS if start < midnight < end else fail(None, "mismatch")
+
+    return spans
+
+
+@predicate("open_at")
+def open_at(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    spec = compiler.keys(argument, where, {"start", "end", "at"})
+    start_path, start_field = compiler.path(spec["start"], env, f"{where}/start")
+    end_path, end_field = compiler.path(spec["end"], env, f"{where}/end")
+    for name, target in (("start", start_field), ("end", end_field)):
+        if target.format != recordschema.DATE_FORMAT:
+            raise RuleError(f"{where}/{name}", f"{spec[name]} is not a date field")
+    at_of = compile_time(compiler, spec["at"], env, f"{where}/at")
+    env.kinds.add("mismatch")
+
+    def open_at(ctx: Context, item: Item) -> Outcome:
+        # A plan given in days covers the whole of its first and last day.
+        start = ctx.as_date(ctx.read(item, start_path)[0])
+        end = ctx.as_date(ctx.read(item, end_path)[0])
+        at = single(at_of(ctx, item))
+        if start is UNREADABLE or end is UNREADABLE or at is Status.UNKNOWN:
+            return UNKNOWN
+        if start is ABSENT or not isinstance(at, datetime):
+            return fail(None, "mismatch")
+        day = ctx.local_date(at)
+        if start <= day and (end is ABSENT or day <= end):  # type: ignore[operator]
+            return PASS
+        return fail(None, "mismatch")
+
+    return open_at

@@ -1,0 +1,87 @@
+"""Data quality: the record's own soundness, beside the standards it is checked against.
+
+- ``child_at_event: true``: under 18 at the item's time
+- ``conforms_to_schema: true``: the record matches the case-record format
+- ``unique: {within: record|run}``: the item's value has not been seen before
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from checker.engine.evaluation import PASS, UNKNOWN, Context, Item, Outcome, Predicate
+from checker.engine.language.compiler import Compiler, Env, RuleError
+from checker.engine.language.outcomes import fail, field_name
+from checker.engine.language.registry import predicate
+
+
+@predicate("child_at_event")
+def child_at_event(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    compiler.flag(argument, where)
+    env.kinds.add("adult")
+
+    def child_at_event(ctx: Context, item: Item) -> Outcome:
+        instant = ctx.event_time(item)
+        if not isinstance(instant, datetime):
+            return UNKNOWN
+        adult = ctx.is_adult_at(instant)
+        if adult is None:
+            return UNKNOWN
+        return fail(item.event_time_pointer, "adult") if adult else PASS
+
+    return child_at_event
+
+
+@predicate("conforms_to_schema")
+def conforms_to_schema(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    compiler.flag(argument, where)
+    env.facts.update({"field", "problem"})
+    env.kinds.add("invalid")
+
+    def conforms(ctx: Context, item: Item) -> Outcome:
+        if not ctx.problems:
+            return PASS
+        failures = [
+            fail(
+                problem.pointer,
+                "invalid",
+                field=field_name(problem.pointer),
+                problem=problem.message,
+            )
+            for problem in ctx.problems
+        ]
+        first, *rest = failures
+        first.more = rest
+        return first
+
+    return conforms
+
+
+@predicate("unique")
+def unique(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    spec = compiler.keys(argument, where, {"within"})
+    within = spec["within"]
+    if within not in ("record", "run"):
+        raise RuleError(f"{where}/within", "within is 'record' or 'run'")
+    slot = compiler.slot()
+    env.facts.update({"first", "field"})
+    env.kinds.add("duplicate")
+
+    def unique(ctx: Context, item: Item) -> Outcome:
+        value = item.value
+        if value is None or ctx.is_unreadable(item.pointer):
+            return UNKNOWN
+        key = json.dumps(value, sort_keys=True)
+        if within == "run":
+            earlier = ctx.registry.first_seen(f"{slot}\0{key}", ctx.where)
+        else:
+            seen: dict[str, str] = ctx.scratch.setdefault(slot, {})
+            first = seen.setdefault(key, item.pointer)
+            earlier = None if first == item.pointer else first
+        if earlier is None:
+            return PASS
+        return fail(item.pointer, "duplicate", first=earlier, field=field_name(item.pointer))
+
+    return unique
