@@ -15,22 +15,28 @@ from typing import Any, TypeVar
 import click
 
 from checker import __version__
-from checker.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from checker.engine.examples import run_examples
 from checker.engine.ruleset import Ruleset, load_ruleset
-from checker.explain import explain_text, rule_entries, rules_markdown, standards_report, standards_text
-from checker.gates import GateError, apply_gates, parse_minimum
 from checker.inputs.paths import InputNotFound, expand_inputs
-from checker.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
-from checker.report import Report, exit_status
+from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+from checker.report.build import RunOptions, run_check
+from checker.report.explain import (
+    explain_text,
+    rule_entries,
+    rules_markdown,
+    standards_report,
+    standards_text,
+)
+from checker.report.gates import GateError, apply_gates, parse_minimum
+from checker.report.model import Report, exit_status
+from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
+from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config, ConfigError, discover, load_config
 from checker.rules.files import RulebookError, builtin_rulebook_dir
 from checker.rules.selection import SelectionError, parse_selectors
 from checker.rules.severity import FAIL_ON_CHOICES
 from checker.rules.standards import CatalogueError
-from checker.run import RunOptions, run_check
-from checker.waivers import WaiverError, apply_waivers, load_waivers
 
 F = TypeVar("F", bound=Callable[..., Any])
 

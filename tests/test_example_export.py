@@ -15,8 +15,8 @@ import pytest
 from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.paths import expand_inputs
 from checker.records.schema import validate_record
+from checker.report.build import RunOptions, run_check
 from checker.rules.config import Config
-from checker.run import RunOptions, run_check
 from tests.conftest import EXAMPLES
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"

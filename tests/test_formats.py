@@ -15,13 +15,14 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
 from checker.engine.ruleset import Ruleset, load_ruleset
-from checker.formats import FORMATS, RenderContext, shown_path
-from checker.formats.ci import render_github, render_gitlab
-from checker.formats.junit import render_junit
-from checker.formats.markdown import MAX_FINDINGS_SHOWN, render_markdown
-from checker.formats.sarif import FINGERPRINT_KEY, artifact_uri, pascal_case, render_sarif
 from checker.inputs.paths import STDIN_LABEL, expand_inputs
-from checker.report import (
+from checker.report.build import RunOptions, run_check
+from checker.report.formats import FORMATS, RenderContext, shown_path
+from checker.report.formats.ci import render_github, render_gitlab
+from checker.report.formats.junit import render_junit
+from checker.report.formats.markdown import MAX_FINDINGS_SHOWN, render_markdown
+from checker.report.formats.sarif import FINGERPRINT_KEY, artifact_uri, pascal_case, render_sarif
+from checker.report.model import (
     BaselineSummary,
     Finding,
     Gate,
@@ -32,7 +33,6 @@ from checker.report import (
     Waiver,
 )
 from checker.rules.config import Config
-from checker.run import RunOptions, run_check
 from tests.conftest import EXAMPLES, REPO
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from checker.gates import GateError, parse_minimum
+from checker.report.gates import GateError, parse_minimum
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from checker.formats import FORMATS
-from checker.outputs import OUTPUT_FORMATS
+from checker.report.formats import FORMATS
+from checker.report.outputs import OUTPUT_FORMATS
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"

@@ -14,8 +14,8 @@ from checker.engine.compile import CompiledRule, compile_rule
 from checker.engine.per_record import Engine
 from checker.inputs.events import InputFile, Record, Rejected
 from checker.inputs.jsonlines import read_json_lines
+from checker.report.build import RunOptions, run_check
 from checker.rules.files import builtin_rulebook_dir, load_rule_definitions
-from checker.run import RunOptions, run_check
 
 RULES: list[CompiledRule] = [compile_rule(d) for d in load_rule_definitions([builtin_rulebook_dir()])]
 AS_OF = datetime(2013, 1, 7, 9, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from checker.engine.ruleset import load_ruleset
-from checker.explain import explain_text
+from checker.report.explain import explain_text
 from checker.rules.config import Config
 from checker.rules.standards import builtin_catalogue
 from tests.conftest import EXAMPLES, REPO, caselint

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.engine.evaluation import Item, Outcome, Predicate
-from checker.engine.language import Compiler, Env, RuleError
+from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.patterns import Scope
 from checker.engine.language.scopes import compile_scope
 from checker.engine.language.times import LimitExpr, TimeExpr, compile_limit, compile_time

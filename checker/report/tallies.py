@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from checker.report import BySeverity, Report, compliance
+from checker.report.model import BySeverity, Report, compliance
 
 
 def recount(report: Report, waived_items: Counter[str] | None = None) -> Report:

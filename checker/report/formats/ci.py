@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from checker.formats import LEVELS, RenderContext, message_with_record, shown_path
-from checker.report import Finding, InputError, Report
+from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path
+from checker.report.model import Finding, InputError, Report
 
 
 def escape_data(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from checker.engine.compile import CompiledRule
 from checker.inputs.paths import STDIN_LABEL
-from checker.report import Finding, InputError, Report
+from checker.report.model import Finding, InputError, Report
 from checker.rules.severity import Severity
 from checker.rules.standards import Standard
 
@@ -89,10 +89,10 @@ def error_position(error: InputError) -> str:
 Renderer = Callable[[Report, RenderContext], str]
 
 # The renderers use the helpers above, so they can only be imported once those exist.
-from checker.formats.ci import render_github, render_gitlab  # noqa: E402
-from checker.formats.junit import render_junit  # noqa: E402
-from checker.formats.markdown import render_markdown  # noqa: E402
-from checker.formats.sarif import render_sarif  # noqa: E402
+from checker.report.formats.ci import render_github, render_gitlab  # noqa: E402
+from checker.report.formats.junit import render_junit  # noqa: E402
+from checker.report.formats.markdown import render_markdown  # noqa: E402
+from checker.report.formats.sarif import render_sarif  # noqa: E402
 
 FORMATS: dict[str, Renderer] = {
     "sarif": render_sarif,

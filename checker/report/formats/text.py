@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from checker.records.times import format_local
-from checker.report import Finding, Report
-from checker.wording import percent, plural
+from checker.report.model import Finding, Report
+from checker.report.wording import percent, plural
 
 
 def _local(instant: str) -> str:

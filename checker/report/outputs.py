@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.engine.ruleset import Ruleset
-from checker.render import render_text
-from checker.report import Report
+from checker.report.formats.text import render_text
+from checker.report.model import Report
 
-# Named here rather than read from checker.formats so that a plain check does not
+# Named here rather than read from checker.report.formats so that a plain check does not
 # import the CI renderers; a test keeps the two lists the same.
 OUTPUT_FORMATS = ("text", "json", "github", "gitlab", "junit", "markdown", "sarif")
 
@@ -57,7 +57,7 @@ def render(name: str, report: Report, ruleset: Ruleset, cwd: Path) -> str:
         return report.to_json()
     if name == "text":
         return render_text(report, {rule.id: rule.title for rule in ruleset.selected})
-    from checker.formats import FORMATS, RenderContext
+    from checker.report.formats import FORMATS, RenderContext
 
     context = RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, cwd)
     return FORMATS[name](report, context)

@@ -10,10 +10,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from checker.describe import Describer
 from checker.engine.compile import CompiledRule
 from checker.engine.examples import run_examples
 from checker.engine.ruleset import Ruleset
+from checker.report.describe import Describer
 from checker.rules.standards import Standard
 
 

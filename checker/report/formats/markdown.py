@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from checker.formats import RenderContext, error_position, position
 from checker.records.times import format_local
-from checker.report import Report, RuleResult
-from checker.wording import percent, plural
+from checker.report.formats import RenderContext, error_position, position
+from checker.report.model import Report, RuleResult
+from checker.report.wording import percent, plural
 
 MAX_FINDINGS_SHOWN = 50  # a job summary or comment is read, not searched
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")

@@ -13,7 +13,7 @@ from checker.engine.per_record import Engine, Tally
 from checker.inputs.events import InputFile, Problem, Record, Rejected
 from checker.inputs.readers import read_input
 from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
-from checker.report import (
+from checker.report.model import (
     BySeverity,
     Finding,
     InputError,

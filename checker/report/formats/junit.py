@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
-from checker.formats import RenderContext, error_position, position, record_reference
-from checker.report import Finding, InputError, InputSummary, Report, RuleResult
-from checker.wording import plural
+from checker.report.formats import RenderContext, error_position, position, record_reference
+from checker.report.model import Finding, InputError, InputSummary, Report, RuleResult
+from checker.report.wording import plural
 
 # XML 1.0 cannot carry these at all, escaped or not; a record id could hold one.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -27,8 +27,8 @@ from typing import Any
 
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
-from checker.report import Report, WaivedFinding, Waiver
-from checker.tallies import recount
+from checker.report.model import Report, WaivedFinding, Waiver
+from checker.report.tallies import recount
 
 FIELDS = ("rule", "record", "reason", "approved_by", "expires")
 

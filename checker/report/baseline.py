@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from checker.report import BaselineSummary, Report
-from checker.tallies import recount
+from checker.report.model import BaselineSummary, Report
+from checker.report.tallies import recount
 
 BASELINE_VERSION = "1"
 

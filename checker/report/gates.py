@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from checker.report import Gate, Report, at_or_above
+from checker.report.model import Gate, Report, at_or_above
 
 
 class GateError(ValueError):

@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import quote
 
 from checker.engine.compile import CompiledRule
-from checker.explain import explain_text
-from checker.formats import LEVELS, RenderContext, message_with_record, shown_path
-from checker.report import Finding, InputError, Report, WaivedFinding
+from checker.report.explain import explain_text
+from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path
+from checker.report.model import Finding, InputError, Report, WaivedFinding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
