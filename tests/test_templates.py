@@ -11,19 +11,13 @@ import pytest
 
 from checker.engine.ruleset import load_ruleset
 from checker.rules.config import Config
-from checker.templates import (
-    FieldNeeds,
-    TemplateFinding,
-    TemplateReadError,
-    check_template,
-    check_template_text,
-    fields_read_by,
-    infer_kind,
-    is_valid_nhs_number,
-    looks_like_placeholder,
-    needs_for_kind,
-    personal_data_kinds,
-)
+from checker.templates.documents import TemplateReadError
+from checker.templates.fields import looks_like_placeholder
+from checker.templates.findings import TemplateFinding
+from checker.templates.kinds import infer_kind
+from checker.templates.lint import check_template, check_template_text
+from checker.templates.needs import FieldNeeds, fields_read_by, needs_for_kind
+from checker.templates.personal import is_valid_nhs_number, personal_data_kinds
 from tests.conftest import EXAMPLES, caselint
 
 TEMPLATES = EXAMPLES / "templates"

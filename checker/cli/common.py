@@ -1,0 +1,185 @@
+"""What every command shares: configuration and rule set loading, options, and running a check."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.inputs.paths import InputNotFound, expand_inputs
+from checker.records.times import parse_date, parse_timestamp, start_of_local_day
+from checker.report.build import RunOptions, run_check
+from checker.report.model import Report
+from checker.report.waivers import WaiverError, apply_waivers, load_waivers
+from checker.rules.config import Config, ConfigError, discover, load_config
+from checker.rules.files import RulebookError
+from checker.rules.selection import SelectionError, parse_selectors
+from checker.rules.standards import CatalogueError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CommandError(click.ClickException):
+    """A problem with how caselint was asked to run: one line, exit status 2."""
+
+    exit_code = 2
+
+
+def load_command_config(explicit: str | None) -> Config:
+    try:
+        if explicit is not None:
+            path = Path(explicit)
+            if not path.is_file():
+                raise CommandError(f"--config: {explicit}: no such file")
+            return load_config(path)
+        found = discover(Path.cwd())
+        return load_config(found) if found else Config()
+    except ConfigError as error:
+        raise CommandError(f"invalid configuration: {error}") from None
+
+
+def load_command_ruleset(
+    config: Config,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> Ruleset:
+    try:
+        return load_ruleset(
+            config,
+            parse_selectors(select) or None,
+            parse_selectors(ignore),
+            parse_selectors(extend_select),
+        )
+    except RulebookError as error:
+        for problem in error.problems:
+            click.echo(f"caselint: invalid rulebook: {problem}", err=True)
+        raise SystemExit(2) from None
+    except (ConfigError, CatalogueError) as error:
+        raise CommandError(f"invalid configuration: {error}") from None
+    except SelectionError as error:
+        raise CommandError(str(error)) from None
+
+
+def config_option(function: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        metavar="FILE",
+        help="Configuration file (default: the nearest caselint.toml or pyproject.toml [tool.caselint]).",
+    )(function)
+
+
+text_or_json = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+
+
+def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_timestamp(text, zone_name)
+    except ValueError:
+        pass
+    try:
+        return start_of_local_day(parse_date(text), zone_name)
+    except ValueError:
+        raise CommandError(
+            f"--as-of: {text!r} is not an ISO 8601 timestamp (e.g. 2013-01-07T09:00:00Z) or date"
+        ) from None
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What to check and how: the options 'check' and 'baseline create' share."""
+
+    paths: Sequence[str]
+    config_path: str | None
+    as_of: str | None
+    select: Sequence[str]
+    extend_select: Sequence[str]
+    ignore: Sequence[str]
+    waivers: str | None
+
+
+def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the shared options, handing them to the command as one RunRequest."""
+
+    @functools.wraps(function)
+    def command(
+        *,
+        paths: Sequence[str],
+        config_path: str | None,
+        as_of: str | None,
+        select: Sequence[str],
+        extend_select: Sequence[str],
+        ignore: Sequence[str],
+        waivers: str | None,
+        **rest: Any,
+    ) -> Any:
+        request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers)
+        return function(request, **rest)
+
+    options = [
+        click.argument("paths", nargs=-1, required=True),
+        config_option,
+        click.option(
+            "--as-of",
+            "as_of",
+            metavar="TS",
+            help="Check as of this instant (default: exported_at, else now).",
+        ),
+        click.option(
+            "--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes)."
+        ),
+        click.option("--extend-select", multiple=True, metavar="IDS", help="Run these rules as well."),
+        click.option(
+            "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
+        ),
+        click.option(
+            "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class Checked:
+    config: Config
+    ruleset: Ruleset
+    report: Report
+
+
+def run_request(request: RunRequest) -> Checked:
+    config = load_command_config(request.config_path)
+    as_of_instant = parse_as_of(request.as_of, config.time_zone)
+    ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
+    try:
+        inputs = expand_inputs(request.paths)
+    except InputNotFound as error:
+        raise CommandError(str(error)) from None
+    options = RunOptions(
+        as_of=as_of_instant,
+        zone_name=config.time_zone,
+        rules_in_rulebook=len(ruleset.definitions),
+        config_path=config.shown_path,
+    )
+    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
+    waivers_file = Path(request.waivers) if request.waivers else config.waivers
+    if waivers_file is not None:
+        try:
+            entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
+        except WaiverError as error:
+            raise CommandError(f"invalid waivers: {error}") from None
+        report = apply_waivers(report, entries, config.time_zone)
+    return Checked(config, ruleset, report)

@@ -1,0 +1,70 @@
+"""``caselint rules``, ``explain`` and ``standards``: the rules in force and why they exist."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from checker.cli.common import (
+    CommandError,
+    config_option,
+    load_command_config,
+    load_command_ruleset,
+    text_or_json,
+)
+from checker.report.explain import (
+    explain_text,
+    rule_entries,
+    standards_report,
+    standards_text,
+)
+
+
+@click.command()
+@config_option
+@text_or_json
+def rules(config_path: str | None, output_format: str) -> None:
+    """List every rule in force: id, severity, title, standards and parameters."""
+    ruleset = load_command_ruleset(load_command_config(config_path))
+    entries = rule_entries(ruleset.compiled)
+    if output_format == "json":
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    for entry in entries:
+        click.echo(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}")
+        params = ", ".join(f"{name}={value}" for name, value in entry["parameters"].items())
+        click.echo(
+            f"        standards: {', '.join(entry['standards'])}"
+            + (f"; parameters: {params}" if params else "")
+        )
+    for definition in ruleset.definitions:
+        if not definition.enabled:
+            click.echo(f"{definition.id}  off      {definition.title} ({definition.changes[-1]})")
+
+
+@click.command()
+@click.argument("rule_id")
+@config_option
+def explain(rule_id: str, config_path: str | None) -> None:
+    """Explain a rule: what it checks, why, its parameters and examples."""
+    ruleset = load_command_ruleset(load_command_config(config_path))
+    rule = ruleset.by_id().get(rule_id.upper())
+    if rule is None:
+        off = next((d for d in ruleset.definitions if d.id == rule_id.upper()), None)
+        if off is not None:
+            raise CommandError(f"{off.id} is switched off: {off.changes[-1]}")
+        raise CommandError(f"no rule {rule_id!r} (see 'caselint rules')")
+    click.echo(explain_text(rule, ruleset.catalogue), nl=False)
+
+
+@click.command()
+@config_option
+@text_or_json
+def standards(config_path: str | None, output_format: str) -> None:
+    """The standards catalogue: source and quote, and which rules implement each."""
+    ruleset = load_command_ruleset(load_command_config(config_path))
+    if output_format == "json":
+        click.echo(json.dumps(standards_report(ruleset), indent=2, ensure_ascii=False))
+    else:
+        click.echo(standards_text(ruleset), nl=False)
