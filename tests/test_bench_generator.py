@@ -1,7 +1,6 @@
 """The benchmark's generator: caselint finds exactly what it planted, and a seed fixes the bytes.
 
-Belongs in tests/ (written in bench/ for now); it finds the repository from its
-own path either way. About five seconds: 300 records, a plant in every fourth,
+About five seconds: 300 records, a plant in every fourth,
 so that every one of the 39 rules is planted at least once.
 """
 
