@@ -21,14 +21,14 @@ from jsonschema.exceptions import ValidationError
 
 from checker.records.data import data_file
 from checker.records.pointer import join
-from checker.records.times import is_date, is_timestamp
+from checker.records.times import is_date, is_moment
 
 TIMESTAMP_FORMAT = "caselint-timestamp"
 DATE_FORMAT = "caselint-date"
 EVENT_TIME_KEYWORD = "x-event-time"
 
 _FORMAT_CHECKER = FormatChecker(formats=())
-_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_timestamp(value))
+_FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_moment(value))
 _FORMAT_CHECKER.checks(DATE_FORMAT)(lambda value: not isinstance(value, str) or is_date(value))
 
 JSON_TYPE_NAMES = {
@@ -128,7 +128,7 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         if schema.get("format") == TIMESTAMP_FORMAT:
             yield Problem(
                 pointer,
-                "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM])",
+                "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or date (YYYY-MM-DD)",
             )
         elif schema.get("format") == DATE_FORMAT:
             yield Problem(pointer, "is not a date (YYYY-MM-DD)")

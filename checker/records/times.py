@@ -96,6 +96,11 @@ def is_timestamp(value: object) -> bool:
     return True
 
 
+def is_moment(value: object) -> bool:
+    """A timestamp, or (record format 1.1) a date alone standing for its whole local day."""
+    return is_timestamp(value) or is_date(value)
+
+
 def is_date(value: object) -> bool:
     if not isinstance(value, str):
         return False

@@ -20,7 +20,7 @@ from checker.records.schema import (
     declared_types,
     json_type,
 )
-from checker.records.times import is_date, is_timestamp
+from checker.records.times import is_date, is_moment
 from checker.templates.documents import KIND_KEY
 from checker.templates.findings import UNKNOWN_FIELD, WRONG_TYPE, Reporter, shown
 
@@ -55,8 +55,8 @@ def value_problem(value: Any, node: Mapping[str, Any]) -> str | None:
         wanted = " or ".join(JSON_TYPE_NAMES[name] for name in sorted(declared) if name != "null")
         return f"must be {wanted}, not {JSON_TYPE_NAMES[actual]}"
     fmt = node.get("format")
-    if fmt == TIMESTAMP_FORMAT and not is_timestamp(value):
-        return "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or a placeholder"
+    if fmt == TIMESTAMP_FORMAT and not is_moment(value):
+        return "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]), a date or a placeholder"
     if fmt == DATE_FORMAT and not is_date(value):
         return "is not a date (YYYY-MM-DD) or a placeholder"
     minimum = node.get("minimum")
