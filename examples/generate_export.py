@@ -1600,7 +1600,8 @@ def s_unknown_incident_type() -> Case:
 @scenario
 def s_meeting_in_the_future() -> Case:
     # DQ003: the MACE date typed as 5 Mar 2013, after the export (the booked date
-    # recorded as if held). EX002 still reads it as recorded and passes.
+    # recorded as if held). EX002 sees the record as it stood at the export, when
+    # the meeting had not happened yet, so it fails.
     case = Case("WM-2012-000347", SHROPSHIRE, child(d("1998-11-11"), risk=["cse"], markers=["cse_risk"]))
     case.missing(t("2012-12-08 21:00"), t("2012-12-09 11:20"), grade="high")
     case.assessment("cse_risk", t("2012-12-12 10:00"))

@@ -402,7 +402,7 @@ def test_boolean_comparisons_are_strict() -> None:
                 },
                 "message": "x",
             },
-            "not a timestamp field",
+            "not a timestamp or date field",
         ),
         (
             {

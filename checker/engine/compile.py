@@ -56,6 +56,10 @@ class CompiledRule:
     def standards(self) -> list[str]:
         return self.definition.standards
 
+    @property
+    def as_recorded(self) -> bool:
+        return self.definition.as_recorded
+
     def fingerprint(self) -> dict[str, Any]:
         """What decides this rule's behaviour, for the rulebook digest."""
         return {
@@ -63,6 +67,7 @@ class CompiledRule:
             "severity": self.severity,
             "parameters": {name: p.as_data() for name, p in sorted(self.parameters.items())},
             "checks": self.definition.checks,
+            "as_recorded": self.as_recorded,
         }
 
 

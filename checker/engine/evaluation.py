@@ -19,10 +19,12 @@ from typing import Any
 from checker.records.pointer import escape, is_within
 from checker.records.schema import Problem
 from checker.records.times import (
+    Moment,
     WorkingDays,
     eighteenth_birthday,
     local_date,
     parse_date,
+    parse_moment,
     parse_timestamp,
 )
 
@@ -48,13 +50,17 @@ UNKNOWN = Outcome(Status.UNKNOWN)
 PENDING = Outcome(Status.PENDING)
 
 
-class _Sentinel(enum.Enum):
+class Sentinel(enum.Enum):
     ABSENT = "absent"
     UNREADABLE = "unreadable"
+    NOT_YET = "not yet"
 
 
-ABSENT = _Sentinel.ABSENT
-UNREADABLE = _Sentinel.UNREADABLE
+ABSENT = Sentinel.ABSENT
+UNREADABLE = Sentinel.UNREADABLE
+# An event stamped after the as-of instant: for every rule but the data-quality
+# ones it has not happened yet (record-format.md, Time).
+NOT_YET = Sentinel.NOT_YET
 
 
 @dataclass
@@ -121,7 +127,10 @@ class Context:
         self.registry = registry
         self.where = where  # "path:line" of the record, for run-wide duplicates
         self.scratch: dict[int, Any] = {}  # per-record memory of stateful predicates
-        self._adulthood: date | _Sentinel | None = _Sentinel.ABSENT
+        # Data-quality rules check values as recorded; every other rule sees the
+        # record as it stood at the as-of instant. The engine sets this per rule.
+        self.as_recorded = True
+        self._adulthood: date | Sentinel | None = Sentinel.ABSENT
         self.adult_from_age: bool | None = None
 
     # -- reading values -----------------------------------------------------
@@ -169,7 +178,7 @@ class Context:
                 return ABSENT
         return value
 
-    def as_timestamp(self, value: Any) -> datetime | _Sentinel:
+    def as_timestamp(self, value: Any) -> datetime | Sentinel:
         if value is ABSENT or value is UNREADABLE:
             return value
         try:
@@ -177,7 +186,27 @@ class Context:
         except (TypeError, ValueError):
             return UNREADABLE
 
-    def as_date(self, value: Any) -> date | _Sentinel:
+    def as_moment(self, value: Any) -> Moment | Sentinel:
+        """A timestamp or date as the rule being run sees it.
+
+        NOT_YET when the event is after the as-of instant and the rule sees the
+        record as of then: an exact time after it, or a date whose whole day is
+        (the day begins at or after it).
+        """
+        if value is ABSENT or value is UNREADABLE:
+            return value
+        try:
+            moment = parse_moment(value, self.zone_name)
+        except (TypeError, ValueError):
+            return UNREADABLE
+        if not self.as_recorded and self.is_after_as_of(moment):
+            return NOT_YET
+        return moment
+
+    def is_after_as_of(self, moment: Moment) -> bool:
+        return moment.lo >= self.as_of if not moment.exact else moment.lo > self.as_of
+
+    def as_date(self, value: Any) -> date | Sentinel:
         if value is ABSENT or value is UNREADABLE:
             return value
         try:
@@ -192,7 +221,7 @@ class Context:
 
     def _adulthood_day(self) -> date | None:
         """The 18th birthday, or None when the record gives no date of birth."""
-        if self._adulthood is _Sentinel.ABSENT:
+        if self._adulthood is Sentinel.ABSENT:
             born = self.as_date(self.read_at("/child/date_of_birth"))
             self._adulthood = eighteenth_birthday(born) if isinstance(born, date) else None
             if self._adulthood is None:
@@ -201,21 +230,28 @@ class Context:
                     self.adult_from_age = age >= 18
         return self._adulthood  # type: ignore[return-value]
 
-    def is_adult_at(self, instant: datetime) -> bool | None:
-        """Adult at ``instant``; None when the record does not say.
+    def is_adult_at(self, moment: Moment | None) -> bool | None:
+        """Adult at an item's time (None: a time not known); None when the record does not say.
 
         ``age_years`` carries no date, so it is read as the age at every
-        event of the record (the export's best knowledge).
+        event of the record (the export's best knowledge), dated or not. With
+        a date of birth, the event's local date is compared with the 18th
+        birthday.
         """
         adulthood = self._adulthood_day()
         if adulthood is not None:
-            return self.local_date(instant) >= adulthood
+            return None if moment is None else moment.local_day(self.zone_name) >= adulthood
         return self.adult_from_age
 
-    def event_time(self, item: Item) -> datetime | _Sentinel:
+    def event_time(self, item: Item) -> Moment | Sentinel:
+        """The item's own time (its start), as the rule being run sees it."""
         if item.event_time_pointer is None:
             return ABSENT
-        return self.as_timestamp(self.read_at(item.event_time_pointer))
+        return self.as_moment(self.read_at(item.event_time_pointer))
+
+    def is_not_yet(self, item: Item) -> bool:
+        """An item whose own time is after the as-of instant is in no rule's scope yet."""
+        return not self.as_recorded and self.event_time(item) is NOT_YET
 
     def is_child_item(self, item: Item) -> bool:
         """Rules about children skip items whose time shows an adult.
@@ -227,10 +263,10 @@ class Context:
         if self._adulthood_day() is None:
             # Only an age in years, or nothing: the item's time does not matter.
             return self.adult_from_age is not True
-        instant = self.event_time(item)
-        if not isinstance(instant, datetime):
+        moment = self.event_time(item)
+        if not isinstance(moment, Moment):
             return True
-        return self.is_adult_at(instant) is not True
+        return self.is_adult_at(moment) is not True
 
 
 Predicate = Callable[[Context, Item], Outcome]

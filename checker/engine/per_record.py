@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from checker.engine.compile import CompiledCheck, CompiledRule, render_message
-from checker.engine.evaluation import Context, Outcome, RunRegistry, Status
+from checker.engine.evaluation import NOT_YET, Context, Outcome, RunRegistry, Status
+from checker.engine.language.times import single
 from checker.records.schema import validate_record
-from checker.records.times import DEFAULT_ZONE, WorkingDays
+from checker.records.times import DEFAULT_ZONE, Moment, WorkingDays
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Engine:
         )
         result = RecordResult()
         for rule in self.rules:
+            ctx.as_recorded = rule.as_recorded
             tally = Tally()
             findings: list[RawFinding] = []
             try:
@@ -82,17 +84,17 @@ def _run_check(
     ctx: Context, rule: CompiledRule, check: CompiledCheck, tally: Tally, findings: list[RawFinding]
 ) -> None:
     for item in check.scope(ctx):
+        if ctx.is_not_yet(item):
+            continue
         if check.children_only and not ctx.is_child_item(item):
             continue
         if check.when is not None and check.when(ctx, item).status is not Status.PASS:
             continue
         outcome = check.require(ctx, item)
-        if (
-            outcome.status is Status.FAIL
-            and check.pending_while is not None
-            and _not_yet_due(ctx, item, check)
-        ):
-            outcome = Outcome(Status.PENDING)
+        if outcome.status is Status.FAIL and check.pending_while is not None:
+            due = _due_status(ctx, item, check)
+            if due is not Status.FAIL:
+                outcome = Outcome(due)
         if outcome.status is Status.UNKNOWN:
             continue
         tally.applicable += 1
@@ -114,11 +116,20 @@ def _run_check(
                 findings.append(RawFinding(rule.id, pointer, message, item.pointer))
 
 
-def _not_yet_due(ctx: Context, item: Any, check: CompiledCheck) -> bool:
+def _due_status(ctx: Context, item: Any, check: CompiledCheck) -> Status:
+    """Whether an unmet obligation is due yet: FAIL once due, PENDING before, UNKNOWN when it
+    depends on a time that cannot be read or on when in its day something happened."""
     assert check.pending_while is not None
     start_of, limit_of = check.pending_while
-    starts, _ = start_of(ctx, item)
+    start = single(start_of(ctx, item))
     limit = limit_of(ctx, item)
-    if not starts or limit is None:
-        return False
-    return ctx.as_of < limit.due(starts[0][0], ctx)
+    if start is Status.UNKNOWN:
+        return Status.UNKNOWN
+    if start is NOT_YET:
+        return Status.PENDING  # it starts after the as-of instant
+    if not isinstance(start, Moment) or limit is None:
+        return Status.FAIL  # nothing says it is not due yet
+    due_lo, due_hi = limit.due(start, ctx)
+    if due_lo > ctx.as_of:
+        return Status.PENDING
+    return Status.FAIL if due_hi <= ctx.as_of else Status.UNKNOWN

@@ -26,6 +26,7 @@ from checker.records.times import is_date, is_moment
 TIMESTAMP_FORMAT = "caselint-timestamp"
 DATE_FORMAT = "caselint-date"
 EVENT_TIME_KEYWORD = "x-event-time"
+ONE_OR_MANY_KEYWORD = "x-one-or-many"
 
 _FORMAT_CHECKER = FormatChecker(formats=())
 _FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_moment(value))
@@ -187,6 +188,11 @@ class Field:
     @property
     def is_object(self) -> bool:
         return "object" in _types(self.node)
+
+    @property
+    def one_or_many(self) -> bool:
+        """A list that may also be written as its one member (format 1.1's plans)."""
+        return self.node.get(ONE_OR_MANY_KEYWORD) is True
 
     @property
     def format(self) -> str | None:

@@ -9,6 +9,7 @@ the last Sunday of March look like 2 h 30 min instead of 1 h 30 min.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -84,6 +85,42 @@ def parse_date(text: str) -> date:
     if _DATE.fullmatch(text) is None:
         raise ValueError("not a date (YYYY-MM-DD)")
     return date.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When something happened: an exact instant, or (format 1.1) a whole local day.
+
+    ``lo`` and ``hi`` are the first and last instants the value allows, in
+    UTC, to the microsecond; they are equal for a timestamp. ``day`` is the
+    local date of a value written as a date alone.
+    """
+
+    lo: datetime
+    hi: datetime
+    day: date | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.day is None
+
+    def local_day(self, zone_name: str) -> date:
+        return self.day if self.day is not None else local_date(self.lo, zone_name)
+
+
+def exact_moment(instant: datetime) -> Moment:
+    return Moment(instant, instant)
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_moment(text: str, zone_name: str = DEFAULT_ZONE) -> Moment:
+    """A timestamp, or a date alone standing for the whole local day (record format 1.1)."""
+    if _DATE.fullmatch(text) is not None:
+        day = parse_date(text)
+        start = start_of_local_day(day, zone_name)
+        end = start_of_local_day(day + timedelta(days=1), zone_name) - timedelta(microseconds=1)
+        return Moment(start, end, day)
+    return exact_moment(parse_timestamp(text, zone_name))
 
 
 def is_timestamp(value: object) -> bool:

@@ -66,6 +66,9 @@ class RuleDefinition(BaseModel):
     standards: list[str]
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     checks: list[dict[str, Any]]
+    # Data-quality rules check values as recorded; every other rule sees the
+    # record as it stood at the as-of instant (record-format.md, Time).
+    as_recorded: bool = False
     examples: list[Example] = Field(default_factory=list)
     source: str
     enabled: bool = True

@@ -7,7 +7,7 @@ an item whose ``by`` equals this item's ``matching`` (default ``id``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from checker.engine.evaluation import (
@@ -15,60 +15,57 @@ from checker.engine.evaluation import (
     PASS,
     UNKNOWN,
     UNREADABLE,
-    CompiledPath,
     Context,
     Item,
     Outcome,
     Predicate,
     Status,
 )
-from checker.engine.language.compiler import Compiler, Env, RuleError
+from checker.engine.language.compiler import Compiler, Env, ListPath, RuleError
 from checker.engine.language.outcomes import combine_all, combine_any, fail, same
 from checker.engine.language.registry import predicate
 
 
-def each_member(ctx: Context, item: Item, path: CompiledPath, value: list[Any]) -> Iterator[Item]:
-    base = ctx.pointer_of(item, path)
-    for position, member in enumerate(value):
-        yield Item(f"{base}/{position}", member, item.event_time_pointer)
-
-
-def _members(compiler: Compiler, argument: Any, env: Env, where: str) -> tuple[CompiledPath, Predicate]:
+def _members(compiler: Compiler, argument: Any, env: Env, where: str) -> tuple[ListPath, Predicate]:
     if not isinstance(argument, dict) or set(argument) != {"each", "require"}:
         raise RuleError(where, "needs 'each' (a list) and 'require' (a condition)")
-    path, member = compiler.list_path(argument["each"], env, f"{where}/each")
-    inner = compiler.predicate(argument["require"], env.inside(member, path), f"{where}/require")
-    return path, inner
+    listed = compiler.list_of(argument["each"], env, f"{where}/each")
+    inner = compiler.predicate(
+        argument["require"], env.inside(listed.member, listed.path), f"{where}/require"
+    )
+    return listed, inner
 
 
 @predicate("every")
 def every(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
-    path, inner = _members(compiler, argument, env, where)
+    listed, inner = _members(compiler, argument, env, where)
 
     def every(ctx: Context, item: Item) -> Outcome:
-        value, _ = ctx.read(item, path)
+        value, _ = ctx.read(item, listed.path)
         if value is UNREADABLE:
             return UNKNOWN
-        if not isinstance(value, list):
+        members = listed.members(ctx, item, value)
+        if members is None:
             return PASS
-        return combine_all(inner(ctx, member) for member in each_member(ctx, item, path, value))
+        return combine_all(inner(ctx, member) for member in members)
 
     return every
 
 
 @predicate("some")
 def some(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
-    path, inner = _members(compiler, argument, env, where)
+    listed, inner = _members(compiler, argument, env, where)
     env.kinds.add("missing")
     env.facts.add("field")
 
     def some(ctx: Context, item: Item) -> Outcome:
-        value, pointer = ctx.read(item, path)
+        value, pointer = ctx.read(item, listed.path)
         if value is UNREADABLE:
             return UNKNOWN
-        if not isinstance(value, list) or not value:
-            return fail(pointer, "missing", field=path.name)
-        return combine_any(inner(ctx, member) for member in each_member(ctx, item, path, value))
+        members = listed.members(ctx, item, value)
+        if not members:
+            return fail(pointer, "missing", field=listed.path.name)
+        return combine_any(inner(ctx, member) for member in members)
 
     return some
 
@@ -83,7 +80,8 @@ def selector(
             where,
             f"needs 'each' (a collection) and may have {', '.join(sorted(allowed - {'each'}))}",
         )
-    collection, member = compiler.list_path(argument["each"], env, f"{where}/each")
+    listed = compiler.list_of(argument["each"], env, f"{where}/each")
+    collection, member = listed.path, listed.member
     member_env = env.detached(member, collection)
     by = matching = None
     if "by" in argument:
@@ -96,10 +94,11 @@ def selector(
     )
 
     def select(ctx: Context, item: Item) -> tuple[list[Item], bool]:
-        members, _ = ctx.read(item, collection)
-        if members is UNREADABLE:
+        value, _ = ctx.read(item, collection)
+        if value is UNREADABLE:
             return [], True
-        if not isinstance(members, list):
+        members = listed.members(ctx, item, value, own_time=True)
+        if members is None:
             return [], False
         key: Any = None
         if matching is not None:
@@ -110,7 +109,9 @@ def selector(
                 return [], False
         chosen: list[Item] = []
         unknown = False
-        for candidate in each_member(ctx, item, collection, members):
+        for candidate in members:
+            if ctx.is_not_yet(candidate):
+                continue  # a linked item after the as-of instant does not exist yet
             if by is not None:
                 linked, _ = ctx.read(candidate, by)
                 if linked is UNREADABLE:

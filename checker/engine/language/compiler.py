@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.engine.evaluation import CompiledPath, Predicate
+from checker.engine.evaluation import CompiledPath, Context, Item, Predicate
 from checker.engine.language.registry import FIELD, PREDICATES
 from checker.records import schema as recordschema
 from checker.records.pointer import escape
@@ -58,6 +58,33 @@ class Env:
         return Env(self.parameters, item, prefixes=self._members_of(path))
 
 
+@dataclass(frozen=True)
+class ListPath:
+    """A path to a list a clause goes through, and what the format says of its members."""
+
+    path: CompiledPath
+    member: Field
+    one_or_many: bool  # an object there is the list's one member
+
+    def members(self, ctx: Context, item: Item, value: Any, own_time: bool = False) -> list[Item] | None:
+        """The members as items (None when the value is not a list); ``own_time``: each
+        member is dated by its own time field, as a linked item is, not by the item's."""
+        base = ctx.pointer_of(item, self.path)
+        event = self.member.event_time if own_time else None
+        if isinstance(value, dict) and self.one_or_many:
+            return [Item(base, value, f"{base}/{event}" if event else item.event_time_pointer)]
+        if not isinstance(value, list):
+            return None
+        return [
+            Item(
+                f"{base}/{position}",
+                member,
+                f"{base}/{position}/{event}" if event else item.event_time_pointer,
+            )
+            for position, member in enumerate(value)
+        ]
+
+
 class Compiler:
     """Compiles the clauses of one rule, with its parameters in force."""
 
@@ -96,16 +123,21 @@ class Compiler:
 
     def time_path(self, text: Any, env: Env, where: str) -> CompiledPath:
         path, target = self.path(text, env, where)
-        if target.format != recordschema.TIMESTAMP_FORMAT:
-            raise RuleError(where, f"{text} is not a timestamp field")
+        # A date field is a time too: its whole local day.
+        if target.format not in (recordschema.TIMESTAMP_FORMAT, recordschema.DATE_FORMAT):
+            raise RuleError(where, f"{text} is not a timestamp or date field")
         return path
 
     def list_path(self, text: Any, env: Env, where: str) -> tuple[CompiledPath, Field]:
+        listed = self.list_of(text, env, where)
+        return listed.path, listed.member
+
+    def list_of(self, text: Any, env: Env, where: str) -> ListPath:
         path, target = self.path(text, env, where)
         member = target.child("*")
         if member is None:
             raise RuleError(where, f"{text} is not a list")
-        return path, member
+        return ListPath(path, member, target.one_or_many)
 
     # -- operands ---------------------------------------------------------------
 

@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from checker.engine.evaluation import (
     ABSENT,
+    NOT_YET,
     PASS,
     PENDING,
     UNKNOWN,
@@ -28,9 +29,17 @@ from checker.engine.evaluation import (
 from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError
 from checker.engine.language.outcomes import fail, time_name
 from checker.engine.language.registry import predicate
-from checker.engine.language.times import TimeExpr, compile_limit, compile_time, single
+from checker.engine.language.times import (
+    Limit,
+    TimeExpr,
+    Times,
+    compile_limit,
+    compile_time,
+    day_count,
+    single,
+)
 from checker.records import schema as recordschema
-from checker.records.times import format_duration, start_of_local_day
+from checker.records.times import Moment, format_duration, start_of_local_day
 
 
 @predicate("deadline")
@@ -60,34 +69,58 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
     env.facts.update({"elapsed", "limit", "deadline"})
     env.kinds.update({"late", "missing"})
 
-    def deadline(ctx: Context, item: Item) -> Outcome:
-        start = single(start_of(ctx, item))
-        limit = limit_of(ctx, item)
-        if not isinstance(start, datetime) or limit is None:
-            return UNKNOWN  # nothing to measure from: not counted
-        due = limit.due(start, ctx)
-        facts = {"limit": limit.shown(), "deadline": limit.shown_due(due, ctx)}
-        met, met_unknown = met_of(ctx, item)
-        if not_before_start:
-            met = [entry for entry in met if entry[0] >= start]
-        if met and limit.met(start, met[0][0], ctx):
+    def judge(ctx: Context, item: Item, start: Moment, limit: Limit, met: Times) -> Outcome:
+        due_lo, due_hi = limit.due(start, ctx)
+        facts = {"limit": limit.shown(), "deadline": limit.shown_due(start, ctx)}
+        first = single(Times(met.found))
+        verdict = limit.met(start, first, ctx) if isinstance(first, Moment) else None
+        if verdict is True:
             return PASS
         if discharged_of is not None:
             discharged = single(discharged_of(ctx, item))
             if discharged is Status.UNKNOWN:
                 return UNKNOWN
-            if isinstance(discharged, datetime) and discharged <= due:
-                return PASS  # the obligation ended before it fell due
-        if met_unknown:
+            if isinstance(discharged, Moment):
+                if discharged.hi <= due_lo:
+                    return PASS  # the obligation ended before it fell due
+                if discharged.lo <= due_hi:
+                    return UNKNOWN  # it may have ended before the deadline or after
+        if met.unknown:
             return UNKNOWN
-        if met:
-            instant, late_pointer = met[0]
-            elapsed = limit.elapsed(start, instant, ctx)
+        if isinstance(first, Moment):
+            if verdict is None:
+                return UNKNOWN
+            late_pointer = met.found[0][1]
+            elapsed = limit.elapsed(start, first, ctx)
             return Outcome(Status.FAIL, late_pointer, "late", {**facts, "elapsed": elapsed})
-        if ctx.as_of < due:
+        if due_lo > ctx.as_of:
             return PENDING
+        if due_hi > ctx.as_of:
+            return UNKNOWN  # due or not, depending on when in its day it started
         missing_pointer = ctx.pointer_of(item, met_pointer) if met_pointer is not None else None
         return Outcome(Status.FAIL, missing_pointer, "missing", facts)
+
+    def deadline(ctx: Context, item: Item) -> Outcome:
+        start = single(start_of(ctx, item))
+        limit = limit_of(ctx, item)
+        if start is Status.UNKNOWN or limit is None:
+            return UNKNOWN
+        if start is NOT_YET:
+            return PENDING  # it starts after the as-of instant, so its deadline is ahead
+        if not isinstance(start, Moment):
+            return UNKNOWN  # nothing to measure from: not counted
+        met = met_of(ctx, item)
+        if not not_before_start:
+            return judge(ctx, item, start, limit, met)
+        # Only what happened on or after the start counts; a time that may be
+        # either side of it decides nothing unless the answer is the same both ways.
+        surely = Times([entry for entry in met.found if entry[0].lo >= start.hi], met.unknown)
+        maybe = Times([entry for entry in met.found if entry[0].hi >= start.lo], met.unknown)
+        outcome = judge(ctx, item, start, limit, surely)
+        if len(maybe.found) == len(surely.found):
+            return outcome
+        other = judge(ctx, item, start, limit, maybe)
+        return outcome if other.status is outcome.status else UNKNOWN
 
     return deadline
 
@@ -100,6 +133,26 @@ def _times(
     return [compile_time(compiler, part, env, f"{where}/{n}") for n, part in enumerate(argument)]
 
 
+def _backwards(earlier: tuple[Moment, str], later: tuple[Moment, str], ctx: Context) -> str | None:
+    """How far ``later`` runs before ``earlier``, or None when they are in order.
+
+    Values given by day are compared by whole day, so two on the same day are
+    in order; a date is after the as-of instant when its day begins at or
+    after it (record-format.md, version 1.1).
+    """
+    (first, _), (second, second_pointer) = earlier, later
+    if first.exact and second.exact:
+        return format_duration(first.lo - second.lo) if second.lo < first.lo else None
+    if not first.exact and second.exact and second_pointer == "":
+        if first.lo < second.lo:
+            return None
+        last_day_before = ctx.local_date(second.lo - timedelta(microseconds=1))
+        return day_count(Moment(second.lo, second.lo, last_day_before), first, ctx)
+    if second.local_day(ctx.zone_name) < first.local_day(ctx.zone_name):
+        return day_count(second, first, ctx)
+    return None
+
+
 @predicate("in_order")
 def in_order(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
     times = _times(compiler, argument, env, where)
@@ -107,17 +160,18 @@ def in_order(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
     env.kinds.add("backwards")
 
     def in_order(ctx: Context, item: Item) -> Outcome:
-        previous: tuple[datetime, str] | None = None
+        previous: tuple[Moment, str] | None = None
         for expression in times:
-            found, _ = expression(ctx, item)
+            found = expression(ctx, item).found
             if not found:  # an interval with an end unrecorded or unreadable is not counted
                 return UNKNOWN
             current = found[0]
-            if previous is not None and current[0] < previous[0]:
+            gap = _backwards(previous, current, ctx) if previous is not None else None
+            if previous is not None and gap is not None:
                 return fail(
                     current[1] or previous[1] or None,
                     "backwards",
-                    gap=format_duration(previous[0] - current[0]),
+                    gap=gap,
                     start_field=time_name(previous[1]),
                     end_field=time_name(current[1]),
                 )
@@ -141,9 +195,12 @@ def longer_than(compiler: Compiler, argument: Any, env: Env, where: str) -> Pred
         limit = limit_of(ctx, item)
         if start is Status.UNKNOWN or end is Status.UNKNOWN or limit is None:
             return UNKNOWN
-        if not isinstance(start, datetime) or not isinstance(end, datetime):
+        if not isinstance(start, Moment) or not isinstance(end, Moment):
             return fail(None, "mismatch")
-        return fail(None, "mismatch") if limit.met(start, end, ctx) else PASS
+        within = limit.met(start, end, ctx)
+        if within is None:
+            return UNKNOWN
+        return fail(None, "mismatch") if within else PASS
 
     return longer_than
 
@@ -160,12 +217,16 @@ def spans_local_midnight(compiler: Compiler, argument: Any, env: Env, where: str
         end = single(end_of(ctx, item))
         if start is Status.UNKNOWN or end is Status.UNKNOWN:
             return UNKNOWN
-        if not isinstance(start, datetime) or not isinstance(end, datetime):
+        if not isinstance(start, Moment) or not isinstance(end, Moment):
             return fail(None, "mismatch")
+        if not start.exact or not end.exact:
+            # Given by day, the days say it: a later day means a night in custody.
+            later = end.local_day(ctx.zone_name) > start.local_day(ctx.zone_name)
+            return PASS if later else fail(None, "mismatch")
         # Held over midnight: in custody both before and after a local
         # midnight, so arriving at 00:00 or leaving at 00:00 is not it.
-        midnight = start_of_local_day(ctx.local_date(start) + timedelta(days=1), ctx.zone_name)
-        return PASS if start < midnight < end else fail(None, "mismatch")
+        midnight = start_of_local_day(ctx.local_date(start.lo) + timedelta(days=1), ctx.zone_name)
+        return PASS if start.lo < midnight < end.lo else fail(None, "mismatch")
 
     return spans
 
@@ -188,9 +249,9 @@ def open_at(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicat
         at = single(at_of(ctx, item))
         if start is UNREADABLE or end is UNREADABLE or at is Status.UNKNOWN:
             return UNKNOWN
-        if start is ABSENT or not isinstance(at, datetime):
+        if start is ABSENT or not isinstance(at, Moment):
             return fail(None, "mismatch")
-        day = ctx.local_date(at)
+        day = at.local_day(ctx.zone_name)
         if start <= day and (end is ABSENT or day <= end):  # type: ignore[operator]
             return PASS
         return fail(None, "mismatch")

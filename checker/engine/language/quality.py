@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from checker.engine.evaluation import PASS, UNKNOWN, Context, Item, Outcome, Predicate
 from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.outcomes import fail, field_name
 from checker.engine.language.registry import predicate
+from checker.records.times import Moment
 
 
 @predicate("child_at_event")
@@ -23,10 +23,8 @@ def child_at_event(compiler: Compiler, argument: Any, env: Env, where: str) -> P
     env.kinds.add("adult")
 
     def child_at_event(ctx: Context, item: Item) -> Outcome:
-        instant = ctx.event_time(item)
-        if not isinstance(instant, datetime):
-            return UNKNOWN
-        adult = ctx.is_adult_at(instant)
+        moment = ctx.event_time(item)
+        adult = ctx.is_adult_at(moment if isinstance(moment, Moment) else None)
         if adult is None:
             return UNKNOWN
         return fail(item.event_time_pointer, "adult") if adult else PASS

@@ -9,88 +9,147 @@ LIMIT is an ISO 8601 duration or ``$parameter``, ``{working_days: N}``, or
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from checker.engine.evaluation import ABSENT, UNREADABLE, Context, Item, Status
+from checker.engine.evaluation import NOT_YET, UNREADABLE, Context, Item, Sentinel, Status
 from checker.engine.language.collections import selector
 from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError
-from checker.records.times import format_duration, format_local, parse_duration, start_of_local_day
+from checker.records.times import (
+    Moment,
+    exact_moment,
+    format_duration,
+    format_local,
+    parse_duration,
+    start_of_local_day,
+)
 
-Times = tuple[list[tuple[datetime, str]], bool]  # candidates, earliest first; unknown?
+
+@dataclass
+class Times:
+    """The candidates a TIME names, earliest first, and what kept others out."""
+
+    found: list[tuple[Moment, str]] = field(default_factory=list)  # (moment, pointer)
+    unknown: bool = False  # a candidate could not be read
+    not_yet: bool = False  # a candidate is stamped after the as-of instant
+
+
 TimeExpr = Callable[[Context, Item], Times]
 
 
 @dataclass(frozen=True)
 class Limit:
-    """A limit of elapsed time, or a number of working days in England and Wales."""
+    """A limit of elapsed time, or a number of working days in England and Wales.
+
+    Times may be whole days (record format 1.1), so a limit answers only what
+    holds for every instant the values allow: ``met`` is None when that
+    depends on when in its day something happened.
+    """
 
     span: timedelta | None = None
     working_days: int | None = None
 
-    def due(self, start: datetime, ctx: Context) -> datetime:
-        if self.span is not None:
-            return start + self.span
+    def last_day(self, start: Moment, ctx: Context) -> date:
         assert self.working_days is not None
-        last = ctx.calendar.nth_after(ctx.local_date(start), self.working_days)
-        return start_of_local_day(last + timedelta(days=1), ctx.zone_name)
+        return ctx.calendar.nth_after(start.local_day(ctx.zone_name), self.working_days)
 
-    def met(self, start: datetime, end: datetime, ctx: Context) -> bool:
-        # "Within 1 hour" is met at exactly 1 hour; "within N working days"
-        # runs to the end of the Nth working day, the instant before midnight.
-        due = self.due(start, ctx)
-        return end <= due if self.span is not None else end < due
-
-    def elapsed(self, start: datetime, end: datetime, ctx: Context) -> str:
+    def due(self, start: Moment, ctx: Context) -> tuple[datetime, datetime]:
+        """The earliest and latest instant the deadline can be."""
         if self.span is not None:
-            return format_duration(end - start)
-        days = ctx.calendar.between(ctx.local_date(start), ctx.local_date(end))
-        if days == 0:
-            return "the same working day"
-        return f"{days} working day{'s' if days != 1 else ''}"
+            return start.lo + self.span, start.hi + self.span
+        # "Within N working days" runs to the end of the Nth working day.
+        end = start_of_local_day(self.last_day(start, ctx) + timedelta(days=1), ctx.zone_name)
+        return end, end
+
+    def met(self, start: Moment, end: Moment, ctx: Context) -> bool | None:
+        """Within the limit (inclusive) for every instant the values allow; None if that varies."""
+        if self.span is None:
+            return end.local_day(ctx.zone_name) <= self.last_day(start, ctx)
+        if end.hi - start.lo <= self.span:
+            return True
+        if end.lo - start.hi > self.span:
+            return False
+        return None
+
+    def elapsed(self, start: Moment, end: Moment, ctx: Context) -> str:
+        if self.span is None:
+            days = ctx.calendar.between(start.local_day(ctx.zone_name), end.local_day(ctx.zone_name))
+            if days == 0:
+                return "the same working day"
+            return f"{days} working day{'s' if days != 1 else ''}"
+        if start.exact and end.exact:
+            return format_duration(end.lo - start.lo)
+        return day_count(start, end, ctx)
 
     def shown(self) -> str:
         if self.span is not None:
             return format_duration(self.span)
         return f"{self.working_days} working day{'s' if self.working_days != 1 else ''}"
 
-    def shown_due(self, due: datetime, ctx: Context) -> str:
-        if self.span is not None:
-            return format_local(due, ctx.zone_name)
-        return f"end of {ctx.local_date(due - timedelta(seconds=1))}"
+    def shown_due(self, start: Moment, ctx: Context) -> str:
+        due_lo, due_hi = self.due(start, ctx)
+        if self.span is not None and start.exact:
+            return format_local(due_lo, ctx.zone_name)
+        return f"end of {ctx.local_date(due_hi - timedelta(microseconds=1))}"
+
+
+def day_count(start: Moment, end: Moment, ctx: Context) -> str:
+    """Elapsed time between values given by day, in whole local days."""
+    days = (end.local_day(ctx.zone_name) - start.local_day(ctx.zone_name)).days
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 LimitExpr = Callable[[Context, Item], Limit | None]
 
+Single = Moment | Status | Sentinel | None
 
-def single(times: Times) -> datetime | Status | None:
-    """The earliest of some times: None when there is none, UNKNOWN when any is unreadable.
 
-    An unreadable candidate might have been the earliest, so no readable
-    one can stand in for it (an unreadable release time must not turn
-    into "still held until the as-of instant").
+def single(times: Times) -> Single:
+    """The earliest of some times.
+
+    None when there is none; UNKNOWN when any is unreadable (an unreadable
+    candidate might have been the earliest, so no readable one can stand in
+    for it: an unreadable release time must not turn into "still held until
+    the as-of instant"); NOT_YET when the only candidates are after the as-of
+    instant.
     """
-    found, unknown = times
-    if unknown:
+    if times.unknown:
         return Status.UNKNOWN
-    return found[0][0] if found else None
+    if not times.found:
+        return NOT_YET if times.not_yet else None
+    first = times.found[0][0]
+    others = times.found[1:]
+    if all(first.hi <= other.lo for other, _ in others):
+        return first
+    return Moment(first.lo, min(candidate.hi for candidate, _ in times.found))
+
+
+def time_of(ctx: Context, value: Any, pointer: str) -> Times:
+    moment = ctx.as_moment(value)
+    if moment is UNREADABLE:
+        return Times(unknown=True)
+    if moment is NOT_YET:
+        return Times(not_yet=True)
+    if isinstance(moment, Moment):
+        return Times([(moment, pointer)])
+    return Times()
+
+
+def merged(parts: list[Times]) -> Times:
+    found = sorted((entry for part in parts for entry in part.found), key=lambda entry: entry[0].lo)
+    return Times(found, any(part.unknown for part in parts), any(part.not_yet for part in parts))
 
 
 def compile_time(compiler: Compiler, spec: Any, env: Env, where: str) -> TimeExpr:
     if spec == AS_OF:
-        return lambda ctx, item: ([(ctx.as_of, "")], False)
+        return lambda ctx, item: Times([(exact_moment(ctx.as_of), "")])
     if isinstance(spec, str):
         path = compiler.time_path(spec, env, where)
 
         def at_path(ctx: Context, item: Item) -> Times:
             value, pointer = ctx.read(item, path)
-            instant = ctx.as_timestamp(value)
-            if instant is UNREADABLE:
-                return [], True
-            if instant is ABSENT:
-                return [], False
-            return [(instant, pointer)], False  # type: ignore[list-item]
+            return time_of(ctx, value, pointer)
 
         return at_path
     if isinstance(spec, dict) and set(spec) == {"earliest"}:
@@ -99,17 +158,7 @@ def compile_time(compiler: Compiler, spec: Any, env: Env, where: str) -> TimeExp
             parts = [
                 compile_time(compiler, part, env, f"{where}/earliest/{n}") for n, part in enumerate(inner)
             ]
-
-            def earliest_of(ctx: Context, item: Item) -> Times:
-                found: list[tuple[datetime, str]] = []
-                unknown = False
-                for part in parts:
-                    times, part_unknown = part(ctx, item)
-                    found.extend(times)
-                    unknown |= part_unknown
-                return sorted(found, key=lambda entry: entry[0]), unknown
-
-            return earliest_of
+            return lambda ctx, item: merged([part(ctx, item) for part in parts])
         if isinstance(inner, dict):
             if "time" not in inner:
                 raise RuleError(f"{where}/earliest", "needs 'time': the timestamp of each selected item")
@@ -121,15 +170,9 @@ def compile_time(compiler: Compiler, spec: Any, env: Env, where: str) -> TimeExp
 
             def earliest_linked(ctx: Context, item: Item) -> Times:
                 chosen, unknown = select(ctx, item)
-                found: list[tuple[datetime, str]] = []
-                for candidate in chosen:
-                    value, pointer = ctx.read(candidate, stamp)
-                    instant = ctx.as_timestamp(value)
-                    if isinstance(instant, datetime):
-                        found.append((instant, pointer))
-                    elif instant is UNREADABLE:
-                        unknown = True
-                return sorted(found, key=lambda entry: entry[0]), unknown
+                found = merged([time_of(ctx, *ctx.read(candidate, stamp)) for candidate in chosen])
+                found.unknown |= unknown
+                return found
 
             return earliest_linked
     raise RuleError(

@@ -11,10 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checker.engine.evaluation import ABSENT, PASS, UNKNOWN, UNREADABLE, Context, Item, Outcome, Predicate
+from checker.engine.evaluation import (
+    ABSENT,
+    NOT_YET,
+    PASS,
+    UNKNOWN,
+    UNREADABLE,
+    Context,
+    Item,
+    Outcome,
+    Predicate,
+)
 from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.outcomes import fail, is_recorded, same
 from checker.engine.language.registry import FIELD, predicate
+from checker.records import schema as recordschema
 
 FIELD_OPERATORS = (
     "equals",
@@ -31,7 +42,8 @@ FIELD_OPERATORS = (
 
 @predicate("present")
 def present(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
-    path, _ = compiler.path(argument, env, where)
+    path, target = compiler.path(argument, env, where)
+    is_time = target.format == recordschema.TIMESTAMP_FORMAT
     env.facts.add("field")
     env.kinds.add("missing")
 
@@ -39,7 +51,8 @@ def present(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicat
         value, pointer = ctx.read(item, path)
         if value is UNREADABLE:
             return UNKNOWN
-        if is_recorded(value):
+        # An event stamped after the as-of instant is simply not recorded yet.
+        if is_recorded(value) and not (is_time and ctx.as_moment(value) is NOT_YET):
             return PASS
         return fail(pointer, "missing", field=path.name)
 

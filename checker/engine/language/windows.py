@@ -15,7 +15,7 @@ from checker.engine.evaluation import Context, Item
 from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.patterns import CompiledScope, compile_pattern, iterate, pattern_tokens
 from checker.engine.language.times import compile_duration
-from checker.records.times import format_duration
+from checker.records.times import Moment, format_duration
 
 
 def first_reaching(argument: Any, compiler: Compiler, where: str, children_only: bool) -> CompiledScope:
@@ -32,14 +32,16 @@ def first_reaching(argument: Any, compiler: Compiler, where: str, children_only:
     time_path = compiler.time_path(argument["time"], env, f"{where}/time")
 
     def reaching(ctx: Context) -> Iterator[Item]:
-        dated: list[tuple[datetime, int, Item]] = []
+        dated: list[tuple[datetime, int, Item]] = []  # by the earliest instant each time allows
         for order, item in enumerate(iterate(ctx, pattern)):
             # A missing episode after the 18th birthday is not a missing child.
             if children_only and not ctx.is_child_item(item):
                 continue
-            instant = ctx.as_timestamp(ctx.read(item, time_path)[0])
-            if isinstance(instant, datetime):  # unreadable ones are reported by the schema check
-                dated.append((instant, order, item))
+            moment = ctx.as_moment(ctx.read(item, time_path)[0])
+            # Unreadable ones are reported by the schema check; ones after the
+            # as-of instant have not happened yet.
+            if isinstance(moment, Moment):
+                dated.append((moment.lo, order, item))
         dated.sort(key=lambda entry: (entry[0], entry[1]))
         oldest = 0
         for newest, (instant, _, item) in enumerate(dated):
