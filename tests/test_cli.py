@@ -104,9 +104,11 @@ def test_envelope_exported_at_is_the_default_as_of(tmp_path: Path) -> None:
     )
     report = report_of(caselint("check", str(path), "--format", "json").stdout)
     assert report["as_of"] == "2012-11-10T19:00:00+00:00"
-    # As of then, the appropriate adult's arrival (due 01:30) was not yet owed.
-    aa003 = next(rule for rule in report["rules"] if rule["id"] == "AA003")
-    assert aa003["pending"] == 0 and aa003["passed"] == 1
+    # As of then, the request (made at 21:30) had not happened yet, and was not due
+    # until 19:20: AA001 is pending and AA003, about a request, does not apply.
+    by_id = {rule["id"]: rule for rule in report["rules"]}
+    assert by_id["AA001"]["pending"] == 1 and by_id["AA001"]["failed"] == 0
+    assert by_id["AA003"]["applicable"] == 0
 
 
 def test_select_ignore_and_fail_on(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ Scope = Callable[[Context], Iterator[Item]]
 class Step:
     token: str
     event_time: str | None  # the field giving the time of members reached by this step
+    one_or_many: bool = False  # "*" over a list that may be written as its one member
 
 
 @dataclass(frozen=True)
@@ -41,19 +42,20 @@ def compile_pattern(text: Any, where: str) -> Pattern:
     current = recordschema.root()
     steps: list[Step] = []
     for position, token in enumerate(tokens):
+        listed = current
         try:
             current = recordschema.field_at(current, [token], text)
         except UnknownField as error:
             raise RuleError(where, str(error)) from None
-        steps.append(Step(token, current.event_time))
+        steps.append(Step(token, current.event_time, token == "*" and listed.one_or_many))
         last = position == len(tokens) - 1
         if current.is_array and (last or tokens[position + 1] != "*"):
             # "custody_episodes" means each episode, as a reader would expect.
             member = current.child("*")
             if member is None:
                 raise RuleError(where, f"{text}: cannot iterate {token}")
+            steps.append(Step("*", member.event_time, current.one_or_many))
             current = member
-            steps.append(Step("*", current.event_time))
     return Pattern(tuple(steps), current)
 
 
@@ -66,6 +68,11 @@ def iterate(ctx: Context, pattern: Pattern) -> Iterator[Item]:
             return
         step = pattern.steps[depth]
         if step.token == "*":
+            if isinstance(value, dict) and step.one_or_many:
+                # One plan written as an object is the list's one member.
+                member_event = f"{pointer}/{step.event_time}" if step.event_time else event
+                yield from walk(value, pointer, member_event, depth + 1)
+                return
             if not isinstance(value, list):
                 return
             for position, member in enumerate(value):

@@ -88,10 +88,16 @@ class Limit:
         return f"{self.working_days} working day{'s' if self.working_days != 1 else ''}"
 
     def shown_due(self, start: Moment, ctx: Context) -> str:
+        if self.span is None:
+            return f"end of {self.last_day(start, ctx)}"
         due_lo, due_hi = self.due(start, ctx)
-        if self.span is not None and start.exact:
+        if start.exact:
             return format_local(due_lo, ctx.zone_name)
-        return f"end of {ctx.local_date(due_hi - timedelta(microseconds=1))}"
+        whole_days, rest = divmod(self.span, timedelta(days=1))
+        if not rest:
+            # From a date, a limit in days is read by people as so many days on.
+            return f"end of {start.local_day(ctx.zone_name) + timedelta(days=whole_days)}"
+        return format_local(due_hi, ctx.zone_name)
 
 
 def day_count(start: Moment, end: Moment, ctx: Context) -> str:
