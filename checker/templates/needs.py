@@ -67,6 +67,10 @@ def missing_findings(data: Any, needs: FieldNeeds, report: Reporter) -> None:
                 if isinstance(node, list) and node:
                     node, pointer = node[0], f"{pointer}/0"
                     continue
+                if isinstance(node, dict):
+                    # A list that may be written as its one member (a child's plan):
+                    # the schema check says whether an object is allowed here.
+                    continue
                 empty_lists.setdefault(pattern[:index], _Gap(pointer)).rules.update(rules)
                 break
             if isinstance(node, dict) and token in node:
