@@ -1,0 +1,158 @@
+"""Records into flat relations: one DuckDB table per collection, each value still as JSON text.
+
+A chunk of records arrives as ``chunk(rec, text)``. Every record is parsed
+once into its top-level values; each collection's members are parsed again
+from their own text, and so on down, so that a value of the wrong type is
+seen at its own place (an episode that is a string, a ``dash`` that is a list)
+instead of vanishing into a null. The result, per table of the layout, is
+``f_<table>(rec, i1.., ok, j__<value>..., c__<container>..., l__<child>...)``:
+``ok`` says the member is an object, ``j__`` columns hold each value's JSON
+text (NULL when absent or null), ``c__`` each folded object's JSON text, and
+``l__`` a child collection's members as JSON texts. ``typed.py`` reads these.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from checker.engine.sql.layout import Table, Tokens, column_name, record_table
+
+ONE_OR_MANY_OBJECT = "o"  # the member key of a one-or-many list written as its one object
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _structure(names: list[str], lists: set[str]) -> str:
+    return json.dumps({name: (["JSON"] if name in lists else "JSON") for name in names}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Flattening:
+    """The statements that flatten one chunk, in the order they run."""
+
+    statements: list[str]
+    tables: list[str]  # the f_ tables they create
+
+
+def _direct(table: Table) -> tuple[list[str], set[str]]:
+    """The names directly below a member, and which of them are child collections (as lists)."""
+    names: set[str] = set()
+    lists: set[str] = set()
+    for value in table.values:
+        names.add(value.tokens[0])
+    for container in table.containers:
+        names.add(container.tokens[0])
+    for child in table.children:
+        names.add(child.via[0])
+        if len(child.via) == 1 and not child.one_or_many:
+            lists.add(child.via[0])
+    return sorted(names), lists
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _field(parsed: str, tokens: Tokens, parent: Tokens) -> str:
+    """A value of the parsed member, or of the folded object it sits in."""
+    holder = parsed if not parent else quote("s__" + column_name(parent))
+    return f"struct_extract({holder}, {_literal(tokens[-1])})"
+
+
+def _member_columns(table: Table, parsed: str) -> list[str]:
+    """Columns of one member from its parsed top level (``parsed`` is the transformed struct)."""
+    columns: list[str] = []
+    # Folded objects, outermost first: each is parsed from its own text when it is an object.
+    texts: dict[Tokens, str] = {}
+    for container in sorted(table.containers, key=lambda entry: len(entry.tokens)):
+        parent = container.tokens[:-1]
+        source = _field(parsed, container.tokens, parent)
+        texts[container.tokens] = source
+        columns.append(f"{source} AS {quote('c__' + column_name(container.tokens))}")
+        names = sorted(
+            {
+                value.tokens[len(container.tokens)]
+                for value in table.values
+                if value.tokens[: len(container.tokens)] == container.tokens
+            }
+            | {
+                inner.tokens[len(container.tokens)]
+                for inner in table.containers
+                if inner.tokens[: len(container.tokens)] == container.tokens
+                and len(inner.tokens) > len(container.tokens)
+            }
+            | {
+                child.via[len(container.tokens)]
+                for child in table.children
+                if child.via[: len(container.tokens)] == container.tokens
+                and len(child.via) > len(container.tokens)
+            }
+        )
+        structure = _structure(names, set())
+        columns.append(
+            f"CASE WHEN starts_with({source}, '{{') THEN json_transform({source}, '{structure}') END "
+            f"AS {quote('s__' + column_name(container.tokens))}"
+        )
+    for value in table.values:
+        parent = value.tokens[:-1]
+        columns.append(f"{_field(parsed, value.tokens, parent)} AS {quote('j__' + value.column)}")
+    for child in table.children:
+        parent = child.via[:-1]
+        columns.append(f"{_field(parsed, child.via, parent)} AS {quote('l__' + child.name)}")
+    return columns
+
+
+def _select_members(table: Table, source: str, keys: list[str], text: str) -> str:
+    names, lists = _direct(table)
+    structure = _structure(names, lists)
+    parsed = quote("p")
+    columns = _member_columns(table, parsed)
+    key_list = ", ".join(keys)
+    return (
+        f"SELECT {key_list}, {text} AS text__, coalesce(starts_with({text}, '{{'), FALSE) AS ok, {', '.join(columns)} "
+        f"FROM (SELECT *, CASE WHEN starts_with({text}, '{{') THEN json_transform({text}, '{structure}') END AS {parsed} "
+        f"FROM {source})"
+    )
+
+
+def flattening() -> Flattening:
+    """Statements turning ``chunk(rec, text)`` into the ``f_`` tables."""
+    statements: list[str] = []
+    made: list[str] = []
+    top = record_table()
+    statements.append(
+        f"CREATE OR REPLACE TEMP TABLE f_record AS {_select_members(top, 'chunk', ['rec'], 'text')}"
+    )
+    made.append("f_record")
+    pending = [(child, top) for child in top.children]
+    while pending:
+        table, parent = pending.pop(0)
+        parent_keys = parent.keys
+        column = quote("l__" + table.name)
+        member_key = f"i{table.depth}"
+        if table.one_or_many:
+            # An object is the list's one member (no position); a list gives its members.
+            source = (
+                f"(SELECT {', '.join(parent_keys)}, NULL::BIGINT AS {member_key}, {column} AS member "
+                f"FROM f_{parent.name} WHERE starts_with({column}, '{{') "
+                f"UNION ALL SELECT {', '.join(parent_keys)}, m.i AS {member_key}, m.member FROM "
+                f"(SELECT {', '.join(parent_keys)}, unnest(json_transform({column}, '[\"JSON\"]')) AS member, "
+                f"generate_subscripts(json_transform({column}, '[\"JSON\"]'), 1) AS i "
+                f"FROM f_{parent.name} WHERE starts_with({column}, '[')) AS m)"
+            )
+        else:
+            source = (
+                f"(SELECT {', '.join(parent_keys)}, unnest({column}) AS member, "
+                f"generate_subscripts({column}, 1) AS {member_key} "
+                f"FROM f_{parent.name} WHERE {column} IS NOT NULL)"
+            )
+        statements.append(
+            f"CREATE OR REPLACE TEMP TABLE f_{table.name} AS "
+            f"{_select_members(table, source, table.keys, 'member')}"
+        )
+        made.append(f"f_{table.name}")
+        pending.extend((child, table) for child in table.children)
+    return Flattening(statements, made)

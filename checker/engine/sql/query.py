@@ -1,0 +1,193 @@
+"""One check as one SQL query: the item rows of its scope, and a column per clause.
+
+A clause compiles to two columns of the item's row: its status (PASS 0,
+FAIL 1, PENDING 2, UNKNOWN 3; the four values of the Python engine) and, for
+a failing row only, a ``failure`` struct holding what its message needs (the
+kind of failure, the pointer, the times and limit to show). Columns refer to
+earlier ones by name in the same SELECT (DuckDB reads lateral aliases without
+computing them twice), so a clause used by several others is worked out once.
+
+Rule parameters and literal values from rule files are bound parameters
+(``$p1``...), never SQL text; identifiers come from the record schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.engine.sql.flatten import quote
+from checker.engine.sql.layout import Table, Tokens, column_name
+from checker.engine.sql.clock import SWITCHES
+from checker.engine.sql.typed import zone_offset
+
+PASS, FAIL, PENDING, UNKNOWN = 0, 1, 2, 3
+
+# A zone's switch points by year, bound to each run of a chunk ($zone_utc, $zone_wall).
+ZONE_MAP = (
+    "MAP(INTEGER, STRUCT(off0 BIGINT, "
+    + ", ".join(f"sw{n} BIGINT, off{n} BIGINT" for n in range(1, SWITCHES + 1))
+    + "))"
+)
+
+FAILURE_FIELDS: list[tuple[str, str]] = [
+    ("kind", "VARCHAR"),
+    ("ptr", "VARCHAR"),
+    ("field", "VARCHAR"),
+    ("lacking", "VARCHAR[]"),
+    ("s_lo", "BIGINT"),
+    ("s_hi", "BIGINT"),
+    ("s_date", "BOOLEAN"),
+    ("s_ptr", "VARCHAR"),
+    ("e_lo", "BIGINT"),
+    ("e_hi", "BIGINT"),
+    ("e_date", "BOOLEAN"),
+    ("e_ptr", "VARCHAR"),
+    ("span", "BIGINT"),
+    ("wd", "INTEGER"),
+    ("first", "VARCHAR"),
+    ("problems", "STRUCT(ptr VARCHAR, msg VARCHAR)[]"),
+]
+
+
+def failure(**values: str) -> str:
+    """A failure struct; fields not given are typed NULLs, so every branch has one type."""
+    unknown = set(values) - {name for name, _ in FAILURE_FIELDS}
+    if unknown:
+        raise ValueError(f"not failure fields: {sorted(unknown)}")
+    parts = [f"{name} := CAST({values.get(name, 'NULL')} AS {kind})" for name, kind in FAILURE_FIELDS]
+    return f"struct_pack({', '.join(parts)})"
+
+
+NO_FAILURE = f"CAST(NULL AS STRUCT({', '.join(f'{name} {kind}' for name, kind in FAILURE_FIELDS)}))"
+
+
+def literal(text: str) -> str:
+    """A SQL string literal for text the engine itself writes (field names, kinds)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A clause compiled: the names (or expressions) of its status and failure."""
+
+    status: str
+    failure: str
+
+
+@dataclass(frozen=True)
+class Time:
+    """A TIME compiled: the earliest readable candidate (its bounds, whether it is a date,
+    its pointer; NULL bounds when there is none), whether any candidate could not be read,
+    and whether any was stamped after the as-of instant."""
+
+    lo: str
+    hi: str
+    date: str
+    ptr: str
+    unknown: str
+    not_yet: str
+
+
+VALUE, NONE, UNREADABLE, NOT_YET = 0, 1, 2, 3  # what single() makes of a time
+
+
+@dataclass
+class Frame:
+    """The relation a clause is compiled against: an item table, or a single value of it."""
+
+    table: Table
+    alias: str  # the item row
+    record: str  # the record row
+    value: Tokens | None = None  # for items that are values (each id, each timestamp)
+    as_recorded: bool = False  # a data-quality rule: no as-of reading
+
+    def column(self, tokens: Tokens, suffix: str = "") -> str:
+        return f"{self.alias}.{quote(column_name(tokens) + suffix)}"
+
+    def pointer(self) -> str:
+        own = f"{self.alias}.ptr__"
+        if self.value is not None:
+            return f"{own} || {literal('/' + '/'.join(self.value))}"
+        return own
+
+
+@dataclass
+class Query:
+    """The SELECT a check compiles to, built up clause by clause."""
+
+    params: dict[str, Any]
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (name, expression), in order
+    joins: list[str] = field(default_factory=list)
+    # A ``unique`` clause's (within, value, pointer): decided over all the check's items.
+    unique: tuple[str, str, str] | None = None
+    _count: int = 0
+
+    def name(self, stem: str) -> str:
+        self._count += 1
+        return f"{stem}_{self._count}"
+
+    def column(self, stem: str, expression: str) -> str:
+        """Add a computed column to the item row, and return its name."""
+        name = self.name(stem)
+        self.columns.append((name, expression))
+        return name
+
+    def param(self, value: Any, sql_type: str) -> str:
+        name = f"p{len(self.params) + 1}"
+        self.params[name] = value
+        return f"CAST(${name} AS {sql_type})"
+
+    def join(self, clause: str) -> None:
+        self.joins.append(clause)
+
+    def outcome(self, status: str, failure_expression: str) -> Outcome:
+        """Name a clause's status, and its failure for failing rows only."""
+        status_name = self.column("s", status)
+        failure_name = self.column("f", f"CASE WHEN {status_name} = {FAIL} THEN {failure_expression} END")
+        return Outcome(status_name, failure_name)
+
+    def time(self, stem: str, time: Time) -> Time:
+        """Materialise a time's parts as columns, so that clauses reading it share them."""
+        return Time(
+            self.column(stem + "_lo", time.lo),
+            self.column(stem + "_hi", time.hi),
+            self.column(stem + "_date", time.date),
+            self.column(stem + "_ptr", time.ptr),
+            self.column(stem + "_unknown", time.unknown),
+            self.column(stem + "_notyet", time.not_yet),
+        )
+
+    def wall_to_utc(self, wall: str) -> str:
+        """The instant of a local wall-clock time (microseconds read as UTC), as fold=0 reads it."""
+        zone = f"(CAST($zone_wall AS {ZONE_MAP})[year(make_timestamp({wall}))])"
+        return f"({wall} - {zone_offset(zone, wall)})"
+
+    def day(self, instant: str) -> str:
+        """The local day of an instant (microseconds since 1970 UTC), through the zone's offsets."""
+        zone = f"(CAST($zone_utc AS {ZONE_MAP})[year(make_timestamp({instant}))])"
+        return f"CAST(make_timestamp({instant} + {zone_offset(zone, instant)}) AS DATE)"
+
+
+def combine_all(query: Query, parts: list[Outcome]) -> Outcome:
+    """Kleene's and, as combine_all: the first failure decides; else unknown, pending, pass."""
+    statuses = [part.status for part in parts]
+    status = (
+        f"CASE WHEN {' OR '.join(f'{s} = {FAIL}' for s in statuses)} THEN {FAIL} "
+        f"WHEN {' OR '.join(f'{s} = {UNKNOWN}' for s in statuses)} THEN {UNKNOWN} "
+        f"WHEN {' OR '.join(f'{s} = {PENDING}' for s in statuses)} THEN {PENDING} ELSE {PASS} END"
+    )
+    first = " ".join(f"WHEN {part.status} = {FAIL} THEN {part.failure}" for part in parts)
+    return query.outcome(status, f"CASE {first} END")
+
+
+def combine_any(query: Query, parts: list[Outcome]) -> Outcome:
+    """Kleene's or, as combine_any: a pass decides; else unknown, pending, the first failure."""
+    statuses = [part.status for part in parts]
+    status = (
+        f"CASE WHEN {' OR '.join(f'{s} = {PASS}' for s in statuses)} THEN {PASS} "
+        f"WHEN {' OR '.join(f'{s} = {UNKNOWN}' for s in statuses)} THEN {UNKNOWN} "
+        f"WHEN {' OR '.join(f'{s} = {PENDING}' for s in statuses)} THEN {PENDING} ELSE {FAIL} END"
+    )
+    first = " ".join(f"WHEN {part.status} = {FAIL} THEN {part.failure}" for part in parts)
+    return query.outcome(status, f"CASE {first} ELSE {failure(kind=literal('mismatch'))} END")

@@ -1,0 +1,143 @@
+"""Running the compiled rulebook over chunks of records on DuckDB.
+
+A chunk is ``chunk(rec, text, as_of__, as_of_day__, where__)``: record numbers
+in input order, each record's JSON text, the instant (and its local day) it
+is checked as of, and ``path:line`` for run-wide duplicates. The chunk is
+flattened and typed once; every check's query then reads the same tables,
+and their rows are gathered in ``judged``. What a chunk leaves behind is the
+keys that must stay unique across the run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from checker.engine.compile import CompiledRule
+from checker.engine.sql import clauses  # noqa: F401  (registers every clause)
+from checker.engine.sql.checks import RESULT_COLUMNS, SqlCheck, compile_check, remember_sql, unique_sql
+from checker.engine.sql.clock import Clock
+from checker.engine.sql.flatten import flattening
+from checker.engine.sql.layout import record_table
+from checker.engine.sql.query import FAIL
+from checker.engine.sql.typed import (
+    MACROS,
+    RECORD_STATEMENT,
+    inherited_event_statement,
+    problems_statement,
+    typing_statement,
+)
+
+
+@dataclass(frozen=True)
+class CompiledRulebook:
+    """Every check of the selected rules as SQL, with the parameters they bind."""
+
+    rules: list[CompiledRule]
+    checks: list[tuple[int, int, SqlCheck]]  # (rule index, check index, its SQL)
+    params: dict[str, Any]
+
+
+def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
+    params: dict[str, Any] = {}
+    checks: list[tuple[int, int, SqlCheck]] = []
+    for rule_index, rule in enumerate(rules):
+        for check_index in range(len(rule.definition.checks)):
+            checks.append((rule_index, check_index, compile_check(rule, rule_index, check_index, params)))
+    return CompiledRulebook(list(rules), checks, params)
+
+
+def _statements() -> list[str]:
+    """The chunk's flattening and typing, in dependency order."""
+    statements = list(flattening().statements)
+    for table in record_table().walk():
+        statements.append(typing_statement(table))
+    for table in record_table().walk():
+        inherited = inherited_event_statement(table)
+        if inherited is not None:
+            statements.append(inherited)
+    statements.append(RECORD_STATEMENT)
+    statements.append(problems_statement())
+    return statements
+
+
+def _years_sql() -> str:
+    parts = []
+    for table in record_table().walk():
+        for value in table.values:
+            if value.kind in ("moment", "date"):
+                j = '"j__' + value.column + '"'
+                parts.append(f"SELECT TRY_CAST(substr(jtext({j}), 1, 4) AS INTEGER) AS y FROM f_{table.name}")
+    return "SELECT DISTINCT y FROM (" + " UNION ALL ".join(parts) + ") WHERE y IS NOT NULL"
+
+
+class Session:
+    """One DuckDB connection holding a run's state between chunks."""
+
+    def __init__(self, rulebook: CompiledRulebook, zone_name: str, connection: Any | None = None) -> None:
+        self.rulebook = rulebook
+        self.connection = connection if connection is not None else duckdb.connect()
+        for macro in MACROS:
+            self.connection.execute(macro)
+        self.clock = Clock(self.connection, zone_name)
+        self.statements = _statements()
+        self.years_sql = _years_sql()
+        self.seen: dict[int, str] = {}
+        for position, (_, _, check) in enumerate(rulebook.checks):
+            if check.unique_within == "run":
+                table = f"seen_{position}"
+                self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} (key__ VARCHAR, where__ VARCHAR)")
+                self.seen[position] = table
+        parts = []
+        for position, (_, _, check) in enumerate(rulebook.checks):
+            if check.unique_within is None:
+                parts.append(check.sql)
+            else:
+                parts.append(unique_sql(check, self.seen.get(position, "no_seen")))
+        self.judged_sql = "CREATE OR REPLACE TEMP TABLE judged AS " + " UNION ALL ".join(f"({part})" for part in parts)
+        self._calendar_ready = False
+
+    def load(self, rows: Sequence[tuple[int, str, int, Any, str]]) -> None:
+        """Replace the chunk: (rec, JSON text, as-of microseconds, as-of local day, path:line)."""
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE chunk (rec BIGINT, text VARCHAR, as_of__ BIGINT, as_of_day__ DATE, where__ VARCHAR)"
+        )
+        self.connection.executemany("INSERT INTO chunk VALUES (?, ?, ?, ?, ?)", list(rows))
+
+    def run(self) -> None:
+        execute = self.connection.execute
+        for statement in self.statements[: len(flattening().statements)]:
+            execute(statement)
+        years = [row[0] for row in execute(self.years_sql).fetchall()]
+        as_of_years = [row[0] for row in execute("SELECT DISTINCT year(make_timestamp(as_of__)) FROM chunk").fetchall()]
+        wanted = {year + delta for year in [*years, *as_of_years] for delta in (-1, 0, 1)}
+        self.clock.ensure_years(wanted)
+        if wanted:
+            self.clock.ensure_calendar(min(wanted), max(wanted) + 1)
+        for statement in self.statements[len(flattening().statements) :]:
+            execute(statement)
+        execute(self.judged_sql, self._params(self.judged_sql))
+        for position, table in self.seen.items():
+            check = self.rulebook.checks[position][2]
+            remember = remember_sql(check, table)
+            execute(remember, self._params(remember))
+
+    def _params(self, sql: str) -> dict[str, Any]:
+        """The parameters a statement names (DuckDB refuses any it does not)."""
+        named = set(re.findall(r"\$(\w+)", sql))
+        available = {**self.rulebook.params, **self.clock.maps(), **self.clock.calendar()}
+        return {name: value for name, value in available.items() if name in named}
+
+    def failures(self) -> list[tuple[Any, ...]]:
+        return self.connection.execute(
+            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL} ORDER BY rec, rule_i, check_i, item_ptr"
+        ).fetchall()
+
+    def tallies(self) -> list[tuple[int, int, int]]:
+        return self.connection.execute(
+            "SELECT rule_i, status, count(*) FROM judged GROUP BY rule_i, status ORDER BY rule_i, status"
+        ).fetchall()
