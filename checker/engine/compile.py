@@ -12,7 +12,7 @@ import hashlib
 import json
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.engine.evaluation import Item, Outcome, Predicate
@@ -34,6 +34,7 @@ class CompiledCheck:
     pending_while: tuple[TimeExpr, LimitExpr] | None
     messages: Mapping[str, str]
     pointer_path: Any  # CompiledPath | None
+    reads: frozenset[tuple[str, ...]] = frozenset()  # what this check alone reads (see assessable.py)
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,20 @@ def compile_rule(
         raise RulebookError([f"{rule.source}:{rule.line_of('/parameters')}: {error}"]) from None
     compiler = Compiler(parameters)
     checks: list[CompiledCheck] = []
+    reads: set[tuple[str, ...]] = set()
     try:
         for index, spec in enumerate(rule.checks):
-            checks.append(_compile_check(spec, compiler, rule.check_base(index)))
+            # Each check's reads apart: an input that lacks what one check reads
+            # may still be assessed by the others (assessable.py).
+            compiler.reads = set()
+            check = _compile_check(spec, compiler, rule.check_base(index))
+            checks.append(replace(check, reads=frozenset(compiler.reads)))
+            reads |= compiler.reads
     except RuleError as error:
         raise RulebookError(
             [f"{rule.source}:{rule.line_of(error.where)}: {rule.id}: {error.message}"]
         ) from None
-    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks), frozenset(compiler.reads))
+    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks), frozenset(reads))
 
 
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:
