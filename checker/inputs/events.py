@@ -7,7 +7,8 @@ with its path and line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,12 @@ from checker.records.times import is_timestamp
 class InputFile:
     label: str  # the path as the report shows it
     path: Path | None  # None for standard input
-    kind: str  # "jsonl", "json" or "yaml"
+    kind: str  # "jsonl", "json", "yaml", "cin" or "tabular"
+    # The field patterns ("strategy_discussions/*/held_at") an adapter carries;
+    # None for the record format's own files, which can carry every field.
+    carries: frozenset[str] | None = None
+    # How an adapter configured beyond its path (tables through a mapping) reads.
+    reader: Callable[[], Iterator[ReadEvent]] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -36,6 +42,7 @@ class Rejected:
 
     line: int | None
     message: str
+    path: str | None = None  # the file, when not the input's own (a table of an extract)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class Problem:
 
     line: int | None
     message: str
+    path: str | None = None
 
 
 ReadEvent = Record | Rejected | Problem
