@@ -118,7 +118,8 @@ class Scenarios:
         self.rng = rng
 
     def _born(self) -> date:
-        return date(2006, 1, 1) + timedelta(days=self.rng.randrange(0, 365 * 16))
+        # Under 18 at every event of the census years, and born before the first of them.
+        return date(2008, 1, 1) + timedelta(days=self.rng.randrange(0, 365 * 13))
 
     def _referral(self, earliest: date, latest: date) -> date:
         return next_working_day(earliest + timedelta(days=self.rng.randrange((latest - earliest).days)))
