@@ -69,21 +69,47 @@ def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
     )
 
 
-def envelope_as_of(export: Any) -> tuple[str | None, str | None]:
-    """The envelope's ``exported_at`` as written, or why it cannot be used.
+SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accept
 
-    It stays text here: a time without an offset is local time in the zone
-    the run is configured with, which readers do not know.
+
+@dataclass(frozen=True)
+class EnvelopeProblem:
+    member: str | None  # the export's member it is about, to place it at its line
+    message: str
+
+
+def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
+    """The envelope's ``exported_at`` as written, and what is wrong with the envelope.
+
+    ``exported_at`` stays text here: a time without an offset is local time in
+    the zone the run is configured with, which readers do not know. Nothing
+    wrong with the envelope loses a record, so each problem is only reported.
     """
     if export is None:
-        return None, None
+        return None, []
     if not isinstance(export, dict):
-        return None, "the envelope's 'export' must be an object; its metadata was ignored"
+        return None, [
+            EnvelopeProblem(None, "the envelope's 'export' must be an object; its metadata was ignored")
+        ]
+    problems: list[EnvelopeProblem] = []
+    version = export.get("schema_version")
+    if version is not None and version not in SCHEMA_VERSIONS:
+        written = "a number" if isinstance(version, (int, float)) else "not one of them"
+        problems.append(
+            EnvelopeProblem(
+                "schema_version",
+                f'export.schema_version must be "1" or "1.1" ({written}); the records were read as version 1.1',
+            )
+        )
     exported_at = export.get("exported_at")
     if exported_at is None:
-        return None, None
+        return None, problems
     if not is_timestamp(exported_at):
-        return None, (
-            "export.exported_at is not an ISO 8601 timestamp; the file was checked as of the time of the run"
+        problems.append(
+            EnvelopeProblem(
+                "exported_at",
+                "export.exported_at is not an ISO 8601 timestamp; the file was checked as of the time of the run",
+            )
         )
-    return str(exported_at), None
+        return None, problems
+    return str(exported_at), problems
