@@ -51,7 +51,7 @@ _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def census_boolean(text: str) -> bool | str:
-    """xs:boolean, spaces around it ignored; anything else stays the text it was (DQ001 reports it)."""
+    """xs:boolean, spaces around it ignored; anything else stays the text it was, for the schema check."""
     stripped = text.strip()
     return _BOOLEANS.get(stripped, stripped)
 
