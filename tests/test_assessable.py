@@ -93,3 +93,25 @@ def test_assess_all_keeps_the_rule_order(rules: dict[str, CompiledRule], carried
     assert sorted(runnable, key=lambda rule: rule.id) == runnable
     assert [entry.rule_id for entry in not_assessable] == sorted(entry.rule_id for entry in not_assessable)
     assert len(runnable) + len(not_assessable) == len(ordered)
+
+
+def test_a_check_whose_items_the_input_never_has_shows_nothing(rules: dict[str, CompiledRule]) -> None:
+    # RF001 iterates referrals; an input of incidents alone has none, though it carries incident types.
+    carried = Carried.of(["record_id", "incidents", "incidents/*", "incidents/*/id", "incidents/*/type"])
+    outcome = assess(rules["RF001"], carried)
+    assert isinstance(outcome, NotAssessable)
+    assert "referrals/*/impact_on_child" in outcome.missing
+
+
+def test_a_linked_collection_the_input_lacks_would_fail_every_item(rules: dict[str, CompiledRule]) -> None:
+    # Without conferences every section 47 discussion would lack its conference.
+    outcome = assess(rules["SD006"], Carried.of(SECTION_47))
+    assert isinstance(outcome, NotAssessable)
+    assert "child_protection_conferences/*/held_at" in outcome.missing
+
+
+def test_fields_of_unreachable_items_in_a_scope_of_several_are_harmless(
+    rules: dict[str, CompiledRule],
+) -> None:
+    # DQ006 looks at the items of eight collections; an input with only some still has them checked.
+    assert assess(rules["DQ006"], Carried.of(SECTION_47)) is rules["DQ006"]

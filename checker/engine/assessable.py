@@ -2,22 +2,23 @@
 
 An adapter (the CIN census, a mapped spreadsheet) carries only some fields of
 the record format, and declares them as patterns (``strategy_discussions/*/held_at``,
-``*`` for the members of a list). A read field the input does not carry is
-either
+``*`` for the members of a list). Each check of a rule iterates the items of
+its scope and reads fields of them and of other items. On a given input:
 
-- *missing*: the input has the items it belongs to but not the field (a
-  strategy discussion's ``decisions`` in the census). A check reading it would
-  report an absence on every item, so the check cannot run there;
-- *out of reach*: it belongs to items the input never has (custody episodes
-  in the census). A check reading it finds no items; it shows nothing either
-  way, which is harmless beside other checks but is no assessment on its own.
+- a check whose scope lies wholly in what the input does not carry (custody
+  episodes, for the census) finds no items: it can show nothing, so it is not
+  run;
+- a check that reads a field the input does not carry, other than fields of
+  the very items its scope cannot reach, would judge an absence on every item
+  (a strategy discussion's ``decisions``, a conference linked to it when no
+  conferences are carried), so it is not run either;
+- every other check runs (the data-quality checks over every value, which
+  read nothing in particular, always do).
 
-A check runs when it reads no missing field and either reads nothing in
-particular (the data-quality checks over every value) or reads at least one
-carried field. A rule runs with the checks that can run; a rule with none is
-*not assessable* for that input, and is listed with every field it reads that
-the input does not carry, never passed or failed (cin-census.md, "What the
-rules then see").
+A rule runs with the checks that can run; a rule with none is *not
+assessable* for that input, and is listed with every field it reads that the
+input does not carry, never passed or failed (cin-census.md, "What the rules
+then see").
 """
 
 from __future__ import annotations
@@ -44,13 +45,6 @@ class Carried:
     def carries(self, pattern: Pattern) -> bool:
         return pattern in self.patterns
 
-    def out_of_reach(self, pattern: Pattern) -> bool:
-        """Whether the pattern lies below list members this input never has."""
-        return any(
-            token == "*" and pattern[: position + 1] not in self.patterns
-            for position, token in enumerate(pattern)
-        )
-
 
 @dataclass(frozen=True)
 class NotAssessable:
@@ -59,12 +53,14 @@ class NotAssessable:
 
 
 def _runs(check: CompiledCheck, carried: Carried) -> bool:
-    reads = [one_or_many_as_list(pattern) for pattern in check.reads]
-    if not reads:
-        return True
-    if any(not carried.carries(p) and not carried.out_of_reach(p) for p in reads):
+    scope = [one_or_many_as_list(pattern) for pattern in check.scope_reads]
+    if scope and not any(carried.carries(pattern) for pattern in scope):
         return False
-    return any(carried.carries(p) for p in reads)
+    unreachable = [pattern for pattern in scope if not carried.carries(pattern)]
+    for read in (one_or_many_as_list(pattern) for pattern in check.reads):
+        if not carried.carries(read) and not any(read[: len(item)] == item for item in unreachable):
+            return False
+    return True
 
 
 def assess(rule: CompiledRule, carried: Carried | None) -> CompiledRule | NotAssessable:

@@ -35,6 +35,7 @@ class CompiledCheck:
     messages: Mapping[str, str]
     pointer_path: Any  # CompiledPath | None
     reads: frozenset[tuple[str, ...]] = frozenset()  # what this check alone reads (see assessable.py)
+    scope_reads: frozenset[tuple[str, ...]] = frozenset()  # of those, what its scope reads
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def compile_rule(
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:
     children_only = bool(spec.get("children_only", False))
     scope = compile_scope(spec["scope"], compiler, f"{base}/scope", children_only)
+    scope_reads = frozenset(compiler.reads)
     scope_facts = scope.facts
     when = (
         compiler.predicate(
@@ -149,7 +151,16 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
                 f"{base}/message",
                 f"no message for failing as {', '.join(uncovered)} (add them or 'default')",
             )
-    return CompiledCheck(scope.iterate, children_only, when, require, pending_while, messages, pointer_path)
+    return CompiledCheck(
+        scope.iterate,
+        children_only,
+        when,
+        require,
+        pending_while,
+        messages,
+        pointer_path,
+        scope_reads=scope_reads,
+    )
 
 
 class _Facts(dict[str, str]):
