@@ -98,7 +98,8 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
         problems.append(
             EnvelopeProblem(
                 "schema_version",
-                f'export.schema_version must be "1" or "1.1" ({written}); the records were read as version 1.1',
+                f'export.schema_version must be "1" or "1.1" ({written}); '
+                "the records were read as version 1.1",
             )
         )
     exported_at = export.get("exported_at")
@@ -108,7 +109,8 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
         problems.append(
             EnvelopeProblem(
                 "exported_at",
-                "export.exported_at is not an ISO 8601 timestamp; the file was checked as of the time of the run",
+                "export.exported_at is not an ISO 8601 timestamp; "
+                "the file was checked as of the time of the run",
             )
         )
         return None, problems
