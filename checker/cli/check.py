@@ -46,7 +46,7 @@ def check(
     min_compliance: Sequence[str],
     baseline: str | None,
 ) -> None:
-    """Check case-record exports (.jsonl, .json, .yaml; directories; - for stdin)."""
+    """Check case-record exports (.jsonl, .json, .yaml; .xml CIN census; directories; - for stdin)."""
     try:
         outputs = parse_outputs(formats, output)
         minimums = dict(parse_minimum(text) for text in min_compliance)

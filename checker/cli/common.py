@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 import click
 
 from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.inputs.events import InputFile
 from checker.inputs.paths import InputNotFound, expand_inputs
+from checker.inputs.tabular import MappingError, mapped_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import RunOptions, run_check
 from checker.report.model import Report
@@ -108,6 +110,7 @@ class RunRequest:
     extend_select: Sequence[str]
     ignore: Sequence[str]
     waivers: str | None
+    mapping: str | None = None
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -123,9 +126,10 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         extend_select: Sequence[str],
         ignore: Sequence[str],
         waivers: str | None,
+        mapping: str | None,
         **rest: Any,
     ) -> Any:
-        request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers)
+        request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers, mapping)
         return function(request, **rest)
 
     options = [
@@ -147,10 +151,29 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
         ),
+        click.option(
+            "--mapping",
+            metavar="FILE",
+            help="Read each PATH as a directory of tables (CSV, XLSX) joined into records as FILE says.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _inputs(request: RunRequest) -> list[InputFile]:
+    if request.mapping is not None:
+        try:
+            return mapped_inputs(request.mapping, list(request.paths))
+        except MappingError as error:
+            for problem in error.problems:
+                click.echo(f"caselint: invalid mapping: {problem}", err=True)
+            raise SystemExit(2) from None
+    try:
+        return expand_inputs(request.paths)
+    except InputNotFound as error:
+        raise CommandError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -164,10 +187,7 @@ def run_request(request: RunRequest) -> Checked:
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
-    try:
-        inputs = expand_inputs(request.paths)
-    except InputNotFound as error:
-        raise CommandError(str(error)) from None
+    inputs = _inputs(request)
     options = RunOptions(
         as_of=as_of_instant,
         zone_name=config.time_zone,

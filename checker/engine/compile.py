@@ -12,7 +12,7 @@ import hashlib
 import json
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.engine.evaluation import Item, Outcome, Predicate
@@ -34,6 +34,8 @@ class CompiledCheck:
     pending_while: tuple[TimeExpr, LimitExpr] | None
     messages: Mapping[str, str]
     pointer_path: Any  # CompiledPath | None
+    reads: frozenset[tuple[str, ...]] = frozenset()  # what this check alone reads (see assessable.py)
+    scope_reads: frozenset[tuple[str, ...]] = frozenset()  # of those, what its scope reads
 
 
 @dataclass(frozen=True)
@@ -89,19 +91,26 @@ def compile_rule(
         raise RulebookError([f"{rule.source}:{rule.line_of('/parameters')}: {error}"]) from None
     compiler = Compiler(parameters)
     checks: list[CompiledCheck] = []
+    reads: set[tuple[str, ...]] = set()
     try:
         for index, spec in enumerate(rule.checks):
-            checks.append(_compile_check(spec, compiler, rule.check_base(index)))
+            # Each check's reads apart: an input that lacks what one check reads
+            # may still be assessed by the others (assessable.py).
+            compiler.reads = set()
+            check = _compile_check(spec, compiler, rule.check_base(index))
+            checks.append(replace(check, reads=frozenset(compiler.reads)))
+            reads |= compiler.reads
     except RuleError as error:
         raise RulebookError(
             [f"{rule.source}:{rule.line_of(error.where)}: {rule.id}: {error.message}"]
         ) from None
-    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks), frozenset(compiler.reads))
+    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks), frozenset(reads))
 
 
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:
     children_only = bool(spec.get("children_only", False))
     scope = compile_scope(spec["scope"], compiler, f"{base}/scope", children_only)
+    scope_reads = frozenset(compiler.reads)
     scope_facts = scope.facts
     when = (
         compiler.predicate(
@@ -147,7 +156,16 @@ def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> Compi
                 f"{base}/message",
                 f"no message for failing as {', '.join(uncovered)} (add them or 'default')",
             )
-    return CompiledCheck(scope.iterate, children_only, when, require, pending_while, messages, pointer_path)
+    return CompiledCheck(
+        scope.iterate,
+        children_only,
+        when,
+        require,
+        pending_while,
+        messages,
+        pointer_path,
+        scope_reads=scope_reads,
+    )
 
 
 class _Facts(dict[str, str]):

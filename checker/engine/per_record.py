@@ -56,14 +56,25 @@ class Engine:
         self.calendar = WorkingDays()
         self.registry = RunRegistry()
 
-    def check(self, record: dict[str, Any], as_of: datetime, where: str = "") -> RecordResult:
+    def check(
+        self,
+        record: dict[str, Any],
+        as_of: datetime,
+        where: str = "",
+        rules: Sequence[CompiledRule] | None = None,
+    ) -> RecordResult:
+        """Findings and tallies of ``rules`` (default: all the engine's) on one record.
+
+        An input that cannot assess some rules passes the part of the rule set it can
+        (assessable.py); uniqueness across the run is still kept in one registry.
+        """
         problems = validate_record(record)
         unreadable = {problem.pointer for problem in problems if not problem.missing}
         ctx = Context(
             record, as_of, self.zone_name, unreadable, self.calendar, self.registry, where, problems
         )
         result = RecordResult()
-        for rule in self.rules:
+        for rule in self.rules if rules is None else rules:
             ctx.as_recorded = rule.as_recorded
             tally = Tally()
             findings: list[RawFinding] = []

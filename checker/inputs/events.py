@@ -7,7 +7,8 @@ with its path and line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,12 @@ from checker.records.times import is_timestamp
 class InputFile:
     label: str  # the path as the report shows it
     path: Path | None  # None for standard input
-    kind: str  # "jsonl", "json" or "yaml"
+    kind: str  # "jsonl", "json", "yaml", "cin" or "tabular"
+    # The field patterns ("strategy_discussions/*/held_at") an adapter carries;
+    # None for the record format's own files, which can carry every field.
+    carries: frozenset[str] | None = None
+    # How an adapter configured beyond its path (tables through a mapping) reads.
+    reader: Callable[[], Iterator[ReadEvent]] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -36,6 +42,7 @@ class Rejected:
 
     line: int | None
     message: str
+    path: str | None = None  # the file, when not the input's own (a table of an extract)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class Problem:
 
     line: int | None
     message: str
+    path: str | None = None
 
 
 ReadEvent = Record | Rejected | Problem
@@ -61,21 +69,49 @@ def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
     )
 
 
-def envelope_as_of(export: Any) -> tuple[str | None, str | None]:
-    """The envelope's ``exported_at`` as written, or why it cannot be used.
+SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accept
 
-    It stays text here: a time without an offset is local time in the zone
-    the run is configured with, which readers do not know.
+
+@dataclass(frozen=True)
+class EnvelopeProblem:
+    member: str | None  # the export's member it is about, to place it at its line
+    message: str
+
+
+def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
+    """The envelope's ``exported_at`` as written, and what is wrong with the envelope.
+
+    ``exported_at`` stays text here: a time without an offset is local time in
+    the zone the run is configured with, which readers do not know. Nothing
+    wrong with the envelope loses a record, so each problem is only reported.
     """
     if export is None:
-        return None, None
+        return None, []
     if not isinstance(export, dict):
-        return None, "the envelope's 'export' must be an object; its metadata was ignored"
+        return None, [
+            EnvelopeProblem(None, "the envelope's 'export' must be an object; its metadata was ignored")
+        ]
+    problems: list[EnvelopeProblem] = []
+    version = export.get("schema_version")
+    if version is not None and version not in SCHEMA_VERSIONS:
+        written = "a number" if isinstance(version, (int, float)) else "not one of them"
+        problems.append(
+            EnvelopeProblem(
+                "schema_version",
+                f'export.schema_version must be "1" or "1.1" ({written}); '
+                "the records were read as version 1.1",
+            )
+        )
     exported_at = export.get("exported_at")
     if exported_at is None:
-        return None, None
+        return None, problems
     if not is_timestamp(exported_at):
-        return None, (
-            "export.exported_at is not an ISO 8601 timestamp; the file was checked as of the time of the run"
+        problems.append(
+            EnvelopeProblem(
+                "exported_at",
+                "export.exported_at is not an ISO 8601 timestamp; "
+                "the file was checked as of the time of the run",
+            )
         )
-    return str(exported_at), None
+        return None, problems
+    return str(exported_at), problems

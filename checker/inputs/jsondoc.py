@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from checker.inputs.events import Problem, ReadEvent, Record, Rejected, envelope_as_of
+from checker.inputs.events import Problem, ReadEvent, Record, Rejected, read_envelope
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
 
@@ -105,10 +105,12 @@ def _json_record(
 
 
 def _json_envelope(text: str, start: int, index: LineIndex, envelope: dict[str, Any]) -> Iterator[ReadEvent]:
-    as_of, problem = envelope_as_of(envelope.get("export"))
-    if problem is not None:
-        export_start = _member_start(text, start, "export")
-        yield Problem(index.position(export_start if export_start is not None else start)[0], problem)
+    as_of, problems = read_envelope(envelope.get("export"))
+    for problem in problems:
+        at = _member_start(text, start, "export")
+        if at is not None and problem.member is not None and isinstance(envelope["export"], dict):
+            at = _member_start(text, at, problem.member)
+        yield Problem(index.position(at if at is not None else start)[0], problem.message)
     cases_start = _member_start(text, start, "cases")
     assert cases_start is not None  # the decoded envelope has it
     if isinstance(envelope["cases"], list):

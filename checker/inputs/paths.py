@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from checker.inputs import cin
 from checker.inputs.events import InputFile
 
 STDIN = "-"
@@ -13,7 +14,8 @@ STDIN_LABEL = "<stdin>"
 JSON_LINES = (".jsonl",)
 JSON = (".json",)
 YAML = (".yaml", ".yml")
-EXTENSIONS = JSON_LINES + JSON + YAML
+CENSUS = (".xml",)  # the DfE children in need census
+EXTENSIONS = JSON_LINES + JSON + YAML + CENSUS
 
 
 class InputNotFound(Exception):
@@ -28,7 +30,14 @@ def _kind_of(path: Path) -> str | None:
         return "json"
     if suffix in YAML:
         return "yaml"
+    if suffix in CENSUS:
+        return "cin"
     return None
+
+
+def _input_file(path: Path, kind: str) -> InputFile:
+    carries = cin.CARRIES if kind == "cin" else None
+    return InputFile(_label(path), path, kind, carries)
 
 
 def _label(path: Path) -> str:
@@ -59,7 +68,7 @@ def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
             kind = _kind_of(path)
             if kind is None:
                 raise InputNotFound(f"{argument}: not a case-record file (expected {', '.join(EXTENSIONS)})")
-            found.append(InputFile(_label(path), path, kind))
+            found.append(_input_file(path, kind))
         elif path.exists():
             raise InputNotFound(f"{argument}: not a regular file or directory")
         else:
@@ -76,4 +85,4 @@ def _search(directory: Path) -> Iterator[InputFile]:
             path = Path(root) / name
             kind = _kind_of(path)
             if kind is not None:
-                yield InputFile(_label(path), path, kind)
+                yield _input_file(path, kind)

@@ -3,8 +3,9 @@
 Shapes (spec: record-format.md, "Files"): ``.jsonl`` has one record per line
 and is streamed; ``.json`` and ``.yaml``/``.yml`` hold a single record, a list
 of records or an ``{export, cases}`` envelope (YAML: in each of several
-documents); ``-`` is JSON Lines on standard input; a directory is searched for
-those extensions. Anything that cannot be read becomes a ``Rejected`` event
+documents); ``-`` is JSON Lines on standard input; ``.xml`` is a CIN census
+file (cin-census.md); a directory is searched for those extensions; tables
+read through a mapping bring their own reader. Anything that cannot be read becomes a ``Rejected`` event
 with its path and line, and the stream goes on.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from checker.inputs.cin import read_census
 from checker.inputs.events import InputFile, ReadEvent, Rejected, encoding_message, line_of_byte
 from checker.inputs.jsondoc import read_json_text
 from checker.inputs.jsonlines import read_json_lines
@@ -24,6 +26,12 @@ def read_input(source: InputFile, stdin: BinaryIO | None = None) -> Iterator[Rea
         if stdin is None:
             raise ValueError("standard input was named but not given")
         yield from read_json_lines(stdin)
+        return
+    if source.reader is not None:
+        yield from source.reader()
+        return
+    if source.kind == "cin":
+        yield from read_census(source.path)
         return
     if source.kind == "jsonl":
         with source.path.open("rb") as stream:

@@ -22,9 +22,18 @@ Position = tuple[int, int]  # 1-based line and column
 class SourceMap(Protocol):
     def locate(self, pointer: str) -> Position: ...
 
+    def file(self, pointer: str) -> str | None:
+        """The file the value came from, when not the input itself (a table of an extract)."""
+        ...
+
+
+class _InTheInput:
+    def file(self, pointer: str) -> str | None:
+        return None
+
 
 @dataclass(frozen=True)
-class RecordStart:
+class RecordStart(_InTheInput):
     """A record known only by the line it starts on (JSON Lines, stdin)."""
 
     line: int
@@ -35,8 +44,8 @@ class RecordStart:
 
 
 @dataclass
-class PositionTable:
-    """Positions of every value, known up front (YAML)."""
+class PositionTable(_InTheInput):
+    """Positions of every value, known up front (YAML, the census)."""
 
     positions: dict[str, Position]
 
@@ -67,7 +76,7 @@ class LineIndex:
 
 
 @dataclass
-class JsonSpan:
+class JsonSpan(_InTheInput):
     """One record's text inside a JSON document, scanned for positions on demand.
 
     Most records of a large file never need a location (they have no

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.inputs.events import Problem, ReadEvent, Record, Rejected, envelope_as_of
+from checker.inputs.events import Problem, ReadEvent, Record, Rejected, read_envelope
 from checker.inputs.sourcemap import Position, PositionTable
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.schema import json_type
@@ -24,9 +24,10 @@ def _yaml_records(document: YamlDocument) -> Iterator[ReadEvent]:
     as_of: str | None = None
     base = ""
     if isinstance(data, dict) and "cases" in data:
-        as_of, problem = envelope_as_of(data.get("export"))
-        if problem is not None:
-            yield Problem(positions.get("/export", (document.line, 1))[0], problem)
+        as_of, problems = read_envelope(data.get("export"))
+        for problem in problems:
+            at = positions.get(f"/export/{problem.member}") or positions.get("/export", (document.line, 1))
+            yield Problem(at[0], problem.message)
         data, base = data["cases"], "/cases"
         if not isinstance(data, list):
             yield Rejected(

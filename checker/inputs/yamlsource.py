@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from jsonschema.exceptions import ValidationError, best_match
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -118,6 +119,21 @@ def load_yaml_documents(text: str) -> Iterator[YamlDocument | YamlProblem]:
         positions[""] = (first_line + root_line + 1, root_col + 1)
         data = to_plain(node, "", positions, first_line)
         yield YamlDocument(data, positions, positions[""][0])
+
+
+def schema_problem(error: ValidationError, whole: str) -> str:
+    """A JSON Schema error about a YAML file in words: the deepest, most specific one.
+
+    ``whole`` names the document when the error is about all of it ("the rule").
+    """
+    if error.context:
+        error = best_match(error.context)
+    location = "/".join(str(token) for token in error.absolute_path) or whole
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        return f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
+    return f"{location}: {error.message}"
 
 
 def _root_position(node: Any) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from checker.records.times import is_date, is_moment
 TIMESTAMP_FORMAT = "caselint-timestamp"
 DATE_FORMAT = "caselint-date"
 EVENT_TIME_KEYWORD = "x-event-time"
-ONE_OR_MANY_KEYWORD = "x-one-or-many"
+ONE_OR_MANY_KEYWORD = "x-one-or-many"  # a field that holds one object or a list of them
 
 _FORMAT_CHECKER = FormatChecker(formats=())
 _FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_moment(value))
@@ -245,6 +245,26 @@ def field_at(start: Field, tokens: list[str], shown: str) -> Field:
             )
         current = found
     return current
+
+
+def one_or_many_as_list(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A field pattern with every one-or-many field read as a list (``*`` after it).
+
+    ``child/child_protection_plan/start_date`` and
+    ``child/child_protection_plan/*/start_date`` name the same values, so
+    whoever compares patterns compares them in this one spelling.
+    """
+    out: list[str] = []
+    current: Field | None = root()
+    for position, token in enumerate(tokens):
+        out.append(token)
+        current = current.child(token) if current is not None else None
+        if current is not None and current.one_or_many:
+            following = tokens[position + 1] if position + 1 < len(tokens) else None
+            if following is not None and following != "*":
+                out.append("*")
+                current = current.child("*")
+    return tuple(out)
 
 
 def paths_with_format(fmt: str) -> list[tuple[str, ...]]:

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import BinaryIO
 
 from checker import __version__
+from checker.engine.assessable import Carried, assess_all
 from checker.engine.compile import CompiledRule, digest
 from checker.engine.per_record import Engine, Tally
 from checker.inputs.events import InputFile, Problem, Record, Rejected
@@ -19,6 +20,7 @@ from checker.report.model import (
     InputError,
     InputSummary,
     Location,
+    NotAssessableRule,
     Report,
     RulebookSummary,
     RuleResult,
@@ -55,20 +57,27 @@ def run_check(
     for source in inputs:
         summary = InputSummary(path=source.label)
         summaries.append(summary)
+        runnable, not_assessable = assess_all(
+            rules, Carried.of(source.carries) if source.carries is not None else None
+        )
+        if not_assessable:
+            summary.not_assessable = [
+                NotAssessableRule(rule_id=entry.rule_id, missing=list(entry.missing))
+                for entry in sorted(not_assessable, key=lambda entry: entry.rule_id)
+            ]
         instants_used: set[datetime] = set()
         instants_by_input.append(instants_used)
         for event in read_input(source, stdin):
-            if isinstance(event, Rejected):
-                summary.rejected += 1
-                errors.append(InputError(path=source.label, line=event.line, message=event.message))
-                continue
-            if isinstance(event, Problem):
-                errors.append(InputError(path=source.label, line=event.line, message=event.message))
+            if isinstance(event, (Rejected, Problem)):
+                summary.rejected += isinstance(event, Rejected)
+                errors.append(
+                    InputError(path=event.path or source.label, line=event.line, message=event.message)
+                )
                 continue
             summary.records += 1
             as_of = _as_of_for(event, options, run_as_of)
             instants_used.add(as_of)
-            result = engine.check(event.data, as_of, f"{source.label}:{event.line}")
+            result = engine.check(event.data, as_of, f"{source.label}:{event.line}", runnable)
             for rule_id, tally in result.tallies.items():
                 tallies[rule_id].add(tally)
             record_id = event.data.get("record_id")
@@ -78,6 +87,7 @@ def run_check(
             for raw in result.findings:
                 rule = by_id[raw.rule_id]
                 line, column = event.source.locate(raw.pointer)
+                path = event.source.file(raw.pointer) or source.label
                 findings.append(
                     Finding(
                         rule_id=raw.rule_id,
@@ -86,7 +96,7 @@ def run_check(
                         pointer=raw.pointer,
                         message=raw.message,
                         standards=list(rule.standards),
-                        location=Location(path=source.label, line=line, column=column),
+                        location=Location(path=path, line=line, column=column),
                         item=raw.item,
                     )
                 )

@@ -29,6 +29,13 @@ class RulebookSummary(_Model):
     config: str | None = None  # the configuration file in force, if any
 
 
+class NotAssessableRule(_Model):
+    """A rule this input cannot assess: it reads fields the input's adapter does not carry."""
+
+    rule_id: str
+    missing: list[str]  # field patterns such as strategy_discussions/*/decisions
+
+
 class InputSummary(_Model):
     path: str
     records: int = 0
@@ -36,6 +43,8 @@ class InputSummary(_Model):
     # Only when this input was checked as of another instant than the report's
     # (an envelope's exported_at among inputs without one); absent otherwise.
     as_of: str | None = None
+    # Rules not run on this input's records, never passed or failed; absent when none.
+    not_assessable: list[NotAssessableRule] | None = None
 
 
 class BySeverity(_Model):
@@ -156,12 +165,22 @@ class Report(_Model):
     waivers: list[Waiver] | None = None
     waived: list[WaivedFinding] | None = None
 
+    def assessed_rules(self) -> list[RuleResult]:
+        """The rules at least one input could assess: what a table of compliance should show."""
+        if not self.inputs:
+            return list(self.rules)
+        nowhere = set.intersection(
+            *({entry.rule_id for entry in summary.not_assessable or []} for summary in self.inputs)
+        )
+        return [rule for rule in self.rules if rule.id not in nowhere]
+
     def to_data(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         # Keys the spec does not list appear only when they say something.
         for entry in data["inputs"]:
-            if entry["as_of"] is None:
-                del entry["as_of"]
+            for key in ("as_of", "not_assessable"):
+                if not entry[key]:
+                    del entry[key]
         for entry in data["rules"]:
             if entry["waived"] is None:
                 del entry["waived"]

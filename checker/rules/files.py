@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.inputs.sourcemap import Position, nearest
-from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
+from checker.inputs.yamlsource import YamlDocument, load_yaml_documents, schema_problem
 from checker.records.data import data_dir
 from checker.records.pointer import join
 from checker.rules.parameters import Parameter, ParameterError, coerce
@@ -148,19 +148,13 @@ def rule_files(directory: Path) -> list[Path]:
 
 def _schema_problem(error: ValidationError) -> str:
     """A rule-file schema error in words: the deepest, most specific one."""
-    if error.context:
-        error = best_match(error.context)
-    location = "/".join(str(token) for token in error.absolute_path) or "the rule"
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
-        return f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
-    if error.validator == "oneOf" and not error.absolute_path:
+    deepest = best_match(error.context) if error.context else error
+    if deepest.validator == "oneOf" and not deepest.absolute_path:
         return (
             "a rule states one check (scope, require, message at the top) or a list of "
             "'checks', not both and not neither"
         )
-    return f"{location}: {error.message}"
+    return schema_problem(error, "the rule")
 
 
 def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | RuleOverride:

@@ -12,6 +12,7 @@ from typing import Any
 
 from checker.engine.compile import CompiledRule
 from checker.records.pointer import join
+from checker.records.schema import field_at, one_or_many_as_list, root
 from checker.templates.findings import MISSING_FIELD, Reporter, shown
 from checker.templates.kinds import RECORD, item_kinds
 
@@ -23,7 +24,8 @@ def fields_read_by(rules: Iterable[CompiledRule]) -> dict[Pattern, frozenset[str
     needs: dict[Pattern, set[str]] = {}
     for rule in rules:
         for pattern in rule.reads:
-            needs.setdefault(pattern, set()).add(rule.id)
+            # A plan is one object or a list of them: a template may show either.
+            needs.setdefault(one_or_many_as_list(pattern), set()).add(rule.id)
     return {pattern: frozenset(ids) for pattern, ids in needs.items()}
 
 
@@ -38,6 +40,10 @@ def needs_for_kind(needs: FieldNeeds, kind: str) -> dict[Pattern, frozenset[str]
         return dict(needs)
     head = (item_kinds()[kind], "*")
     return {pattern[2:]: ids for pattern, ids in needs.items() if pattern[:2] == head and len(pattern) > 2}
+
+
+def _one_or_many(pattern: Pattern) -> bool:
+    return field_at(root(), list(pattern), "/".join(pattern)).one_or_many
 
 
 @dataclass
@@ -67,10 +73,8 @@ def missing_findings(data: Any, needs: FieldNeeds, report: Reporter) -> None:
                 if isinstance(node, list) and node:
                     node, pointer = node[0], f"{pointer}/0"
                     continue
-                if isinstance(node, dict):
-                    # A list that may be written as its one member (a child's plan):
-                    # the schema check says whether an object is allowed here.
-                    continue
+                if isinstance(node, dict) and _one_or_many(pattern[:index]):
+                    continue  # the one object stands for the list
                 empty_lists.setdefault(pattern[:index], _Gap(pointer)).rules.update(rules)
                 break
             if isinstance(node, dict) and token in node:

@@ -61,7 +61,10 @@ def _suite(
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_rule[finding.rule_id].append(finding)
-    cases = [_rule_case(path, rule, by_rule[rule.id], context) for rule in rules]
+    not_assessable = (
+        {entry.rule_id: entry.missing for entry in (summary.not_assessable or [])} if summary else {}
+    )
+    cases = [_rule_case(path, rule, by_rule[rule.id], context, not_assessable.get(rule.id)) for rule in rules]
     if errors:
         cases.append(_input_case(path, errors))
     suite.set("tests", str(len(cases)))
@@ -77,10 +80,17 @@ def _case(path: str, name: str) -> ET.Element:
 
 
 def _rule_case(
-    path: str, rule: RuleResult, findings: Sequence[Finding], context: RenderContext
+    path: str,
+    rule: RuleResult,
+    findings: Sequence[Finding],
+    context: RenderContext,
+    not_carried: Sequence[str] | None,
 ) -> ET.Element:
     case = _case(path, context.heading(rule.id))
-    if findings:
+    if not_carried is not None:
+        skipped = ET.SubElement(case, "skipped", message="not assessable from this input")
+        skipped.text = _xml("fields not carried: " + ", ".join(not_carried))
+    elif findings:
         failure = ET.SubElement(case, "failure", message=plural(len(findings), "finding"), type=rule.severity)
         failure.text = _xml(
             "\n".join(

@@ -46,6 +46,7 @@ def render_markdown(report: Report, context: RenderContext) -> str:
     if report.waivers is not None:
         lines += _waiver_lines(report)
     lines += ["### Rules", "", *_rule_table(report, context), ""]
+    lines += _not_assessable_lines(report)
     lines += _finding_lines(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -89,11 +90,30 @@ def _rule_table(report: Report, context: RenderContext) -> list[str]:
     header += ["compliance", "title"]
     align = ["---", "---", *(["--:"] * (len(header) - 3)), "---"]
     lines = [_row(header), _row(align)]
-    for rule in report.rules:
+    for rule in report.assessed_rules():
         compiled = context.rules.get(rule.id)
         title = compiled.title if compiled is not None else ""
         cells = [rule.id, rule.severity, *_counts(rule, with_waived), percent(rule.compliance), title]
         lines.append(_row([_inline(cell) for cell in cells]))
+    return lines
+
+
+def _not_assessable_lines(report: Report) -> list[str]:
+    lines: list[str] = []
+    for entry in report.inputs:
+        if not entry.not_assessable:
+            continue
+        lines += [
+            f"### Not assessable from {_code(entry.path)}",
+            "",
+            "Not run: this input does not carry the fields these rules read.",
+            "",
+            _row(["rule", "fields not carried"]),
+            _row(["---", "---"]),
+        ]
+        for rule in entry.not_assessable:
+            lines.append(_row([_inline(rule.rule_id), ", ".join(_code(field) for field in rule.missing)]))
+        lines.append("")
     return lines
 
 

@@ -26,7 +26,7 @@ def _table(report: Report, titles: dict[str, str]) -> list[str]:
     header += ["waived"] if waivers else []
     header += ["compliance", "title"]
     rows = []
-    for rule in report.rules:
+    for rule in report.assessed_rules():
         row = [
             rule.id,
             rule.severity,
@@ -80,6 +80,13 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     for entry in report.inputs:
         if entry.as_of is not None:
             lines.append(f"{entry.path}: checked as of {_local(entry.as_of)}")
+    for entry in report.inputs:
+        if entry.not_assessable:
+            lines.append(
+                f"{entry.path}: {plural(len(entry.not_assessable), 'rule')} not assessable "
+                "(not run: this input does not carry the fields they read):"
+            )
+            lines += [f"  {rule.rule_id}  {', '.join(rule.missing)}" for rule in entry.not_assessable]
     if report.rulebook.config:
         lines.append(f"configuration: {report.rulebook.config}; rulebook {report.rulebook.digest[:19]}")
     if report.baseline is not None:

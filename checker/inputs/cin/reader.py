@@ -1,0 +1,276 @@
+"""Reading a census file: refused constructs, its header, and its children as they close.
+
+Two passes over the file, each in chunks so that memory stays flat however
+many children it holds, both through defusedxml's expat parser (no DTD, so
+no entity can expand and no other file can be read). The first only checks
+that the file is well-formed, because a file that is not gives no records at
+all (cin-census.md, "Input errors"): without it, the children before a fault
+deep in a national file would already have been checked. The second hands
+on each record as its ``</Child>`` closes.
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+import xml.sax
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
+
+from checker.inputs.cin.child import ITEMS, VALUES, ChildBuilder
+from checker.inputs.events import Problem, ReadEvent, Rejected
+from checker.inputs.sourcemap import Position
+from checker.records.times import parse_date, zone
+
+CHUNK = 1 << 16
+CENSUS_ZONE = "Europe/London"  # the census year ends at midnight in England, whatever the run's zone
+
+ROOT = "Message"
+_REFUSED = (
+    "XML not accepted: the file declares a DTD or entities, which a census file never needs "
+    "(they can expand without limit or read other files)"
+)
+
+
+def census_as_of(reference_date: date) -> str:
+    """The end of the census year's last day in England: the next day's midnight, with its offset."""
+    midnight = datetime.combine(reference_date + timedelta(days=1), time(0), tzinfo=zone(CENSUS_ZONE))
+    return midnight.isoformat()
+
+
+def read_census(path: Path) -> Iterator[ReadEvent]:
+    with path.open("rb") as stream:
+        fault = _first_fault(stream)
+    if fault is not None:
+        yield fault
+        return
+    with path.open("rb") as stream:
+        yield from _census_events(stream)
+
+
+# -- the elements read, as a tree of element names ------------------------------
+
+
+@dataclass
+class _Node:
+    kind: str  # what its element is to the reader: see _CensusReader.start
+    below: tuple[str, ...] = ()  # its path below Child, for the child's own elements
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+def _tree() -> _Node:
+    child = _Node("child")
+    for path in sorted(VALUES | ITEMS, key=len):
+        node = child
+        for depth, name in enumerate(path, start=1):
+            kind = "value" if path[:depth] in VALUES else "item" if path[:depth] in ITEMS else "pass"
+            node = node.children.setdefault(name, _Node(kind, path[:depth]))
+    header = _Node(
+        "header_block",
+        children={
+            "CollectionDetails": _Node(
+                "pass", children={"ReferenceDate": _Node("header", ("ReferenceDate",))}
+            ),
+            "Source": _Node("pass", children={"LEA": _Node("header", ("LEA",))}),
+        },
+    )
+    root = _Node(
+        "root", children={"Header": header, "Children": _Node("children", children={"Child": child})}
+    )
+    return _Node("document", children={ROOT: root})
+
+
+_TREE = _tree()
+
+
+class _Stop(Exception):
+    """The file is not a census: stop reading it."""
+
+
+class _DefusedParser(DefusedExpatParser):
+    """defusedxml's parser, its refusals kept, with element events sent straight to a reader.
+
+    SAX wraps every element in Python objects; on a national file that was
+    most of the time, so the reader takes expat's own events instead (or
+    none at all, for the first pass).
+    """
+
+    _parser: xml.parsers.expat.XMLParserType
+    _parsing: bool
+
+    def __init__(self, reader: _CensusReader | None) -> None:
+        super().__init__(forbid_dtd=True)
+        self._reader = reader
+
+    def reset(self) -> None:
+        super().reset()
+        expat = self._parser
+        expat.buffer_text = True
+        expat.ProcessingInstructionHandler = None
+        reader = self._reader
+        expat.StartElementHandler = reader.start if reader else None
+        expat.EndElementHandler = reader.end if reader else None
+        expat.CharacterDataHandler = reader.characters if reader else None
+        if reader is not None:
+            reader.expat = expat
+
+    def line(self) -> int:
+        return int(self._parser.CurrentLineNumber) if self._parsing else int(self.getLineNumber())
+
+
+def _feed(parser: _DefusedParser, stream: BinaryIO) -> Iterator[None]:
+    """Parse the stream a chunk at a time, pausing after each."""
+    parser.feed(b"")  # starts the parse: SAX would not judge an empty file at all
+    while chunk := stream.read(CHUNK):
+        parser.feed(chunk)
+        yield None
+    parser.close()
+
+
+def _first_fault(stream: BinaryIO) -> Rejected | None:
+    """Why the file cannot be read as XML at all, or None. No Python call per element."""
+    parser = _DefusedParser(None)
+    try:
+        for _ in _feed(parser, stream):
+            pass
+    except DefusedXmlException:
+        return Rejected(parser.line(), _REFUSED)
+    except xml.sax.SAXParseException as error:
+        return Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
+    return None
+
+
+def _census_events(stream: BinaryIO) -> Iterator[ReadEvent]:
+    reader = _CensusReader()
+    parser = _DefusedParser(reader)
+    try:
+        for _ in _feed(parser, stream):
+            yield from reader.drain()
+    except _Stop:
+        yield from reader.drain()
+        return
+    except DefusedXmlException:  # the file changed since the first pass
+        yield from reader.drain()
+        yield Rejected(parser.line(), _REFUSED)
+        return
+    except xml.sax.SAXParseException as error:
+        yield from reader.drain()
+        yield Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
+        return
+    yield from reader.drain()
+    yield from reader.finish()
+
+
+class _CensusReader:
+    """Follows the tree of elements read; builds the header's values and one child at a time."""
+
+    def __init__(self) -> None:
+        self.expat: xml.parsers.expat.XMLParserType | None = None
+        self._stack: list[_Node | None] = [_TREE]
+        self._events: list[ReadEvent] = []
+        self._text: list[str] | None = None  # the text of a read element, while inside it
+        self._text_at: Position = (1, 1)
+        self._child: ChildBuilder | None = None
+        self._header: dict[str, tuple[str, Position]] = {}
+        self._root_at: Position = (1, 1)
+        self._header_at: Position = (1, 1)
+        self._as_of: str | None = None
+        self._lea: str | None = None
+        self._header_done = False
+        self._saw_children = False
+
+    def drain(self) -> Iterator[ReadEvent]:
+        events, self._events = self._events, []
+        yield from events
+
+    def _position(self) -> Position:
+        assert self.expat is not None
+        return (self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
+
+    def start(self, name: str, attributes: object) -> None:
+        top = self._stack[-1]
+        node = top.children.get(name) if top is not None else None
+        self._stack.append(node)
+        if node is None:
+            if top is _TREE:
+                self._events.append(
+                    Rejected(self._position()[0], f"not a CIN census: the root is not {ROOT}")
+                )
+                raise _Stop
+            return
+        kind = node.kind
+        if kind == "value" or kind == "header":
+            self._text, self._text_at = [], self._position()
+        elif kind == "item" and self._child is not None:
+            self._child.open_item(node.below, self._position())
+        elif kind == "child":
+            self._child = ChildBuilder(self._position(), self._lea, self._as_of)
+        elif kind == "children":
+            self._saw_children = True
+            self._end_header(self._header_at)
+        elif kind == "root":
+            self._root_at = self._header_at = self._position()
+        elif kind == "header_block":
+            self._header_at = self._position()  # where a missing header value is reported
+
+    def characters(self, content: str) -> None:
+        if self._text is not None:
+            self._text.append(content)
+
+    def end(self, name: str) -> None:
+        node = self._stack.pop()
+        if node is None:
+            return
+        kind = node.kind
+        if self._text is not None and (kind == "value" or kind == "header"):
+            text, self._text = "".join(self._text), None
+            if kind == "header":
+                self._header.setdefault(node.below[0], (text.strip(), self._text_at))
+            elif self._child is not None:
+                self._child.value(node.below, text, self._text_at)
+        elif kind == "item" and self._child is not None:
+            self._child.close_item(node.below)
+        elif kind == "child" and self._child is not None:
+            self._events.append(self._child.finish())
+            self._child = None
+
+    def _end_header(self, at: Position) -> None:
+        """Settle the as-of instant and the authority as the children begin.
+
+        Only then, so that a file without children (not a census) gets one
+        error and not three.
+        """
+        if self._header_done:
+            return
+        self._header_done = True
+        reference = self._header.get("ReferenceDate")
+        if reference is None:
+            self._problem(at, "no Header/CollectionDetails/ReferenceDate")
+        else:
+            try:
+                self._as_of = census_as_of(parse_date(reference[0]))
+            except ValueError:
+                self._problem(reference[1], "ReferenceDate is not a date (YYYY-MM-DD)")
+        lea = self._header.get("LEA")
+        if lea is None or not lea[0]:
+            self._events.append(
+                Problem(
+                    (lea[1] if lea else at)[0], "no Header/Source/LEA: each record_id is the LAchildID alone"
+                )
+            )
+        else:
+            self._lea = lea[0]
+
+    def _problem(self, at: Position, what: str) -> None:
+        self._events.append(
+            Problem(at[0], f"{what}: the records were checked as of --as-of, else the time of the run")
+        )
+
+    def finish(self) -> Iterator[ReadEvent]:
+        if not self._saw_children:
+            yield Rejected(self._root_at[0], f"not a CIN census: {ROOT} has no Children")

@@ -1,0 +1,42 @@
+"""Spreadsheets and CSV extracts read through a mapping: several tables joined into case records.
+
+``mapping.py`` loads and checks the mapping (``mapping.schema.json``),
+``tables.py`` reads CSV and XLSX tables a row at a time, ``values.py`` turns
+a cell into a field's value, and ``extract.py`` joins the rows into records,
+each value placed at its table, line and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.inputs.events import InputFile
+from checker.inputs.tabular.extract import extract_input, open_extract
+from checker.inputs.tabular.mapping import Mapping, MappingError, load_mapping
+
+__all__ = ["Mapping", "MappingError", "load_mapping", "mapped_inputs"]
+
+
+def mapped_inputs(mapping_file: str, arguments: list[str]) -> list[InputFile]:
+    """One input per extract directory named, its tables checked against the mapping.
+
+    Raises MappingError with every problem found, each naming a file and line.
+    """
+    mapping = load_mapping(Path(mapping_file))
+    problems: list[str] = []
+    inputs: list[InputFile] = []
+    for argument in arguments:
+        directory = Path(argument)
+        if not directory.is_dir():
+            problems.append(
+                f"{argument}: with --mapping, each path is a directory holding the extract's tables"
+            )
+            continue
+        label = directory.as_posix()
+        try:
+            inputs.append(extract_input(open_extract(mapping, directory, label), directory, label))
+        except MappingError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise MappingError(problems)
+    return inputs

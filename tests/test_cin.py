@@ -1,0 +1,599 @@
+"""The CIN census adapter (spec: cin-census.md): records, lines, errors, hostile files, privacy."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.inputs.cin import census_as_of
+from checker.inputs.events import Problem, ReadEvent, Record, Rejected
+from checker.inputs.paths import expand_inputs
+from checker.inputs.readers import read_input
+from checker.records.times import parse_date
+from tests.conftest import REPO, caselint
+
+SPEC_EXAMPLE = REPO / "tests" / "data" / "cin" / "spec-example.xml"
+
+
+def read(path: Path) -> list[ReadEvent]:
+    (source,) = expand_inputs([str(path)])
+    return list(read_input(source))
+
+
+def records(events: list[ReadEvent]) -> list[Record]:
+    return [event for event in events if isinstance(event, Record)]
+
+
+def census(tmp_path: Path, children: str, header: str | None = None, name: str = "census.xml") -> Path:
+    """A census file whose children (and header) are given as XML text."""
+    if header is None:
+        header = (
+            "<CollectionDetails><Collection>CIN</Collection><ReferenceDate>2024-03-31</ReferenceDate>"
+            "</CollectionDetails><Source><LEA>999</LEA></Source>"
+        )
+    path = tmp_path / name
+    path.write_text(
+        f"<Message>\n<Header>{header}</Header>\n<Children>\n{textwrap.dedent(children).strip()}\n"
+        "</Children>\n</Message>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def one_child(tmp_path: Path, inside: str) -> dict[str, Any]:
+    (record,) = records(read(census(tmp_path, f"<Child>{inside}</Child>")))
+    return record.data
+
+
+ID = "<ChildIdentifiers><LAchildID>C1</LAchildID></ChildIdentifiers>"
+
+
+# -- the spec's example, exactly -------------------------------------------------
+
+SPEC_RECORDS = [
+    {
+        "record_id": "999-C1001",
+        "child": {
+            "person_id": "C1001",
+            "date_of_birth": "2014-05-03",
+            "child_protection_plan": [{"start_date": "2023-09-27", "end_date": None}],
+        },
+        "referrals": [{"id": "CIN1", "made_at": "2023-09-04", "to": "childrens_social_care"}],
+        "strategy_discussions": [
+            {
+                "id": "CIN1-S47-1",
+                "referral_id": "CIN1",
+                "held_at": "2023-09-06",
+                "section_47": True,
+                "icpc_not_required": False,
+            }
+        ],
+        "child_protection_conferences": [
+            {
+                "id": "CIN1-S47-1-ICPC",
+                "type": "initial",
+                "strategy_discussion_id": "CIN1-S47-1",
+                "held_at": "2023-09-27",
+            },
+            {"id": "CIN1-CPP1-R1", "type": "review", "held_at": "2023-12-20"},
+            {"id": "CIN1-CPP1-R2", "type": "review", "held_at": "2024-03-20"},
+        ],
+    },
+    {
+        "record_id": "999-C1002",
+        "child": {"person_id": "C1002", "date_of_birth": "2009-11-30", "child_protection_plan": []},
+        "referrals": [
+            {"id": "CIN1", "made_at": "2022-02-14", "to": "childrens_social_care"},
+            {"id": "CIN2", "made_at": "2024-02-26", "to": "childrens_social_care"},
+        ],
+        "strategy_discussions": [
+            {
+                "id": "CIN2-S47-1",
+                "referral_id": "CIN2",
+                "held_at": "2024-02-27",
+                "section_47": True,
+                "icpc_not_required": False,
+            }
+        ],
+        "child_protection_conferences": [],
+    },
+    {
+        "record_id": "999-C1003",
+        "child": {"person_id": "C1003", "date_of_birth": "2017-07-19", "child_protection_plan": []},
+        "referrals": [{"id": "CIN1", "made_at": "2024-03-11", "to": "childrens_social_care"}],
+        "strategy_discussions": [
+            {
+                "id": "CIN1-S47-1",
+                "referral_id": "CIN1",
+                "held_at": "2024-03-13",
+                "section_47": True,
+                "icpc_not_required": True,
+            },
+            {
+                "id": "CIN1-S47-2",
+                "referral_id": "CIN1",
+                "held_at": "2024-03-20",
+                "section_47": True,
+                "icpc_not_required": False,
+            },
+        ],
+        "child_protection_conferences": [],
+    },
+]
+
+
+def test_the_spec_example_gives_exactly_the_spec_records() -> None:
+    events = read(SPEC_EXAMPLE)
+    assert [event.data for event in records(events)] == SPEC_RECORDS
+    assert len(events) == 3  # no errors, nothing rejected
+
+
+def test_the_example_is_checked_as_of_the_end_of_the_reference_date() -> None:
+    assert {record.exported_at for record in records(read(SPEC_EXAMPLE))} == {"2024-04-01T00:00:00+01:00"}
+
+
+@pytest.mark.parametrize(
+    ("reference_date", "as_of"),
+    [
+        ("2024-03-31", "2024-04-01T00:00:00+01:00"),  # summer time has begun by then
+        ("2023-03-31", "2023-04-01T00:00:00+01:00"),
+        ("2021-03-27", "2021-03-28T00:00:00+00:00"),  # the clocks go forward at 01:00 that night
+        ("2023-12-31", "2024-01-01T00:00:00+00:00"),
+    ],
+)
+def test_as_of_is_the_next_midnight_in_england_with_its_offset(reference_date: str, as_of: str) -> None:
+    assert census_as_of(parse_date(reference_date)) == as_of
+
+
+@pytest.mark.parametrize(
+    ("record", "pointer", "line"),
+    [
+        (0, "", 8),  # the Child
+        (0, "/record_id", 9),  # LAchildID
+        (0, "/child/person_id", 9),
+        (0, "/child/date_of_birth", 10),
+        (0, "/referrals/0", 12),  # CINdetails
+        (0, "/referrals/0/made_at", 13),
+        (0, "/strategy_discussions/0", 14),  # Section47
+        (0, "/strategy_discussions/0/held_at", 14),
+        (0, "/strategy_discussions/0/icpc_not_required", 15),
+        (0, "/child_protection_conferences/0/held_at", 15),  # Section47/DateOfInitialCPC
+        (0, "/child_protection_conferences/1/held_at", 18),  # the first CPPreviewDate
+        (0, "/child/child_protection_plan/0/start_date", 17),
+        (0, "/child/child_protection_plan/0/end_date", 17),  # absent: its plan's line
+        (1, "/referrals/1/made_at", 28),
+        (1, "/strategy_discussions/0/held_at", 29),
+        (2, "/strategy_discussions/1/icpc_not_required", 37),
+        (2, "/child/warning_markers", 32),  # nothing there: the Child's line
+    ],
+)
+def test_each_value_is_placed_at_the_line_of_its_element(record: int, pointer: str, line: int) -> None:
+    assert records(read(SPEC_EXAMPLE))[record].source.locate(pointer)[0] == line
+
+
+# -- mapping details ---------------------------------------------------------------
+
+
+def test_the_conference_target_is_ignored(tmp_path: Path) -> None:
+    data = one_child(
+        tmp_path,
+        ID + "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate><Section47>"
+        "<S47ActualStartDate>2022-06-02</S47ActualStartDate><InitialCPCtarget>2022-06-23</InitialCPCtarget>"
+        "<ICPCnotRequired>false</ICPCnotRequired></Section47></CINdetails>",
+    )
+    assert "2022-06-23" not in json.dumps(data)
+    assert data["child_protection_conferences"] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [
+        ("true", True),
+        ("1", True),
+        ("false", False),
+        ("0", False),
+        ("  true ", True),
+        ("\n 0\n", False),
+        ("True", "True"),  # xs:boolean is lower case: kept, for DQ001 to report
+        ("Y", "Y"),
+        ("", ""),
+    ],
+)
+def test_icpc_not_required_in_both_spellings(tmp_path: Path, written: str, read_as: object) -> None:
+    data = one_child(
+        tmp_path,
+        ID + "<CINdetails><Section47><S47ActualStartDate>2024-01-02</S47ActualStartDate>"
+        f"<ICPCnotRequired>{written}</ICPCnotRequired></Section47></CINdetails>",
+    )
+    assert data["strategy_discussions"][0]["icpc_not_required"] == read_as
+
+
+@pytest.mark.parametrize("written", ["31/03/2024", "2023-02-30", "2024-3-1", "20240301", "2024-03-31Z"])
+def test_unreadable_dates_are_kept_as_written(tmp_path: Path, written: str) -> None:
+    data = one_child(
+        tmp_path,
+        ID + f"<CINdetails><CINreferralDate>{written}</CINreferralDate>"
+        f"<Section47><S47ActualStartDate> {written} </S47ActualStartDate></Section47></CINdetails>",
+    )
+    assert data["referrals"][0]["made_at"] == written
+    assert data["strategy_discussions"][0]["held_at"] == written
+
+
+def test_absent_elements_are_not_recorded(tmp_path: Path) -> None:
+    data = one_child(tmp_path, ID + "<CINdetails><Section47/><ChildProtectionPlans/></CINdetails>")
+    assert data["referrals"] == [{"id": "CIN1", "to": "childrens_social_care"}]
+    assert data["strategy_discussions"] == [{"id": "CIN1-S47-1", "referral_id": "CIN1", "section_47": True}]
+    assert data["child"] == {"person_id": "C1", "child_protection_plan": [{"end_date": None}]}
+
+
+def test_plans_are_one_list_across_episodes_in_document_order(tmp_path: Path) -> None:
+    data = one_child(
+        tmp_path,
+        ID + "<CINdetails><ChildProtectionPlans><CPPstartDate>2022-01-10</CPPstartDate>"
+        "<CPPendDate>2022-08-01</CPPendDate></ChildProtectionPlans>"
+        "<ChildProtectionPlans><CPPstartDate>2022-09-01</CPPstartDate>"
+        "<Reviews><CPPreviewDate>2022-12-01</CPPreviewDate></Reviews></ChildProtectionPlans></CINdetails>"
+        "<CINdetails><ChildProtectionPlans><CPPstartDate>2023-05-01</CPPstartDate>"
+        "<Reviews><CPPreviewDate>2023-08-01</CPPreviewDate></Reviews></ChildProtectionPlans></CINdetails>",
+    )
+    assert data["child"]["child_protection_plan"] == [
+        {"start_date": "2022-01-10", "end_date": "2022-08-01"},
+        {"start_date": "2022-09-01", "end_date": None},
+        {"start_date": "2023-05-01", "end_date": None},
+    ]
+    assert [c["id"] for c in data["child_protection_conferences"]] == ["CIN1-CPP2-R1", "CIN2-CPP1-R1"]
+
+
+def test_the_three_kinds_of_conference(tmp_path: Path) -> None:
+    data = one_child(
+        tmp_path,
+        ID + "<CINdetails><CINreferralDate>2023-01-02</CINreferralDate>"
+        "<DateOfInitialCPC>2023-01-20</DateOfInitialCPC>"
+        "<Section47><S47ActualStartDate>2023-01-03</S47ActualStartDate></Section47>"
+        "<Section47><S47ActualStartDate>2023-02-01</S47ActualStartDate>"
+        "<DateOfInitialCPC>2023-02-15</DateOfInitialCPC></Section47>"
+        "<ChildProtectionPlans><CPPstartDate>2023-02-15</CPPstartDate><Reviews>"
+        "<CPPreviewDate>2023-05-10</CPPreviewDate><CPPreviewDate>2023-11-10</CPPreviewDate>"
+        "</Reviews></ChildProtectionPlans></CINdetails>",
+    )
+    assert data["child_protection_conferences"] == [
+        {"id": "CIN1-ICPC", "type": "initial", "held_at": "2023-01-20"},
+        {
+            "id": "CIN1-S47-2-ICPC",
+            "type": "initial",
+            "strategy_discussion_id": "CIN1-S47-2",
+            "held_at": "2023-02-15",
+        },
+        {"id": "CIN1-CPP1-R1", "type": "review", "held_at": "2023-05-10"},
+        {"id": "CIN1-CPP1-R2", "type": "review", "held_at": "2023-11-10"},
+    ]
+
+
+def test_elements_out_of_place_are_not_read(tmp_path: Path) -> None:
+    # A local export's wrapper, or a date in the wrong parent, is not the census's element.
+    data = one_child(
+        tmp_path,
+        ID + "<Local><CINdetails><CINreferralDate>2023-01-02</CINreferralDate></CINdetails></Local>"
+        "<CINdetails><Section47><CINreferralDate>2023-01-05</CINreferralDate></Section47></CINdetails>",
+    )
+    assert data["referrals"] == [{"id": "CIN1", "to": "childrens_social_care"}]
+
+
+def test_a_repeated_child_id_stays_a_separate_record(tmp_path: Path) -> None:
+    path = census(tmp_path, f"<Child>{ID}</Child>\n<Child>{ID}</Child>")
+    assert [record.data["record_id"] for record in records(read(path))] == ["999-C1", "999-C1"]
+
+
+# -- input errors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("identifiers", ["", "<LAchildID/>", "<LAchildID>  </LAchildID>"])
+def test_a_child_without_an_id_is_rejected_at_its_line(tmp_path: Path, identifiers: str) -> None:
+    path = census(
+        tmp_path,
+        f"""
+        <Child>{ID}</Child>
+        <Child><ChildIdentifiers>{identifiers}<UPN>CANARY-UPN</UPN></ChildIdentifiers></Child>
+        <Child>{ID}</Child>
+        """,
+    )
+    events = read(path)
+    assert [type(event).__name__ for event in events] == ["Record", "Rejected", "Record"]
+    rejected = events[1]
+    assert isinstance(rejected, Rejected) and rejected.line == 5
+    assert "LAchildID" in rejected.message and "CANARY" not in rejected.message
+
+
+@pytest.mark.parametrize(
+    ("header", "message", "line"),
+    [
+        ("<Source><LEA>999</LEA></Source>", "no Header/CollectionDetails/ReferenceDate", 2),
+        (
+            "<CollectionDetails><ReferenceDate>31/03/2024</ReferenceDate></CollectionDetails>"
+            "<Source><LEA>999</LEA></Source>",
+            "ReferenceDate is not a date (YYYY-MM-DD)",
+            2,
+        ),
+    ],
+)
+def test_a_missing_or_unreadable_reference_date_is_an_error_but_records_are_read(
+    tmp_path: Path, header: str, message: str, line: int
+) -> None:
+    events = read(census(tmp_path, f"<Child>{ID}</Child>", header))
+    problems = [event for event in events if isinstance(event, Problem)]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(line, message)]
+    assert [(r.data["record_id"], r.exported_at) for r in records(events)] == [("999-C1", None)]
+
+
+def test_without_an_lea_the_record_id_is_the_child_id(tmp_path: Path) -> None:
+    header = "<CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>"
+    events = read(census(tmp_path, f"<Child>{ID}</Child>", header))
+    assert [r.data["record_id"] for r in records(events)] == ["C1"]
+    assert [p.message for p in events if isinstance(p, Problem)] == [
+        "no Header/Source/LEA: each record_id is the LAchildID alone"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("<Message><Children><Child>\n</Message>", 2, "not well-formed XML: mismatched tag"),
+        (
+            "<Message>\n<Children/>\n</Message>\n<Message/>",
+            4,
+            "not well-formed XML: junk after document element",
+        ),
+        ("", 1, "not well-formed XML: no element found"),
+        ("<Message><Children>&nbsp;</Children></Message>", 1, "not well-formed XML: undefined entity"),
+        ("<CINreturn>\n<Children/></CINreturn>", 1, "not a CIN census: the root is not Message"),
+        ("<Message>\n<Header/>\n</Message>", 1, "not a CIN census: Message has no Children"),
+    ],
+)
+def test_a_file_that_is_not_a_census_is_one_error_with_its_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = tmp_path / "x.xml"
+    path.write_text(text, encoding="utf-8")
+    assert read(path) == [Rejected(line, message)]
+
+
+def test_a_fault_deep_in_the_file_gives_no_records_at_all(tmp_path: Path) -> None:
+    children = "\n".join(f"<Child>{ID}</Child>" for _ in range(2000)) + "\n<Child><Oops></Child>"
+    events = read(census(tmp_path, children))
+    assert events == [Rejected(2004, "not well-formed XML: mismatched tag")]
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE Message [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<Message><Children><Child><ChildIdentifiers><LAchildID>&lol9;</LAchildID></ChildIdentifiers></Child>
+</Children></Message>
+"""
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<Message><Children><Child><ChildIdentifiers><LAchildID>&secret;</LAchildID></ChildIdentifiers></Child>
+</Children></Message>
+"""
+EXTERNAL_DTD = """<?xml version="1.0"?>
+<!DOCTYPE Message SYSTEM "http://example.invalid/census.dtd">
+<Message><Children/></Message>
+"""
+PARAMETER_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY % remote SYSTEM "http://example.invalid/x.dtd"> %remote;]>
+<Message><Children/></Message>
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD, PARAMETER_ENTITY],
+    ids=["laughs", "file", "dtd", "pe"],
+)
+def test_dtds_and_entities_are_refused_before_anything_is_read(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "hostile.xml"
+    path.write_text(text, encoding="utf-8")
+    (event,) = read(path)
+    assert isinstance(event, Rejected) and event.line == 2
+    assert event.message.startswith("XML not accepted: the file declares a DTD or entities")
+    assert "passwd" not in event.message and "example.invalid" not in event.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "iso-8859-1", "windows-1252"])
+def test_the_encoding_is_the_one_the_declaration_names(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "census.xml"
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<Message><Header><CollectionDetails>'
+        "<ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails><Source><LEA>999</LEA></Source>"
+        "</Header><Children>\n<Child><ChildIdentifiers><LAchildID>C\u00e91</LAchildID>"
+        "<Surname>Andr\u00e9</Surname></ChildIdentifiers></Child></Children></Message>\n"
+    )
+    path.write_bytes(text.encode(encoding))
+    (record,) = records(read(path))
+    assert record.data["record_id"] == "999-C\u00e91" and record.line == 3
+
+
+def test_xml_files_are_found_when_a_directory_is_searched(tmp_path: Path) -> None:
+    census(tmp_path, f"<Child>{ID}</Child>", name="return.XML")
+    (source,) = expand_inputs([str(tmp_path)])
+    assert source.kind == "cin" and source.carries is not None and "referrals/*/made_at" in source.carries
+
+
+# -- privacy -------------------------------------------------------------------------
+
+CANARIES = [
+    "CANARYUPN0001",
+    "CANARYFORMER2",
+    "CanarySurname",
+    "CanaryForename",
+    "CanaryPostcode",
+    "CANARYBADDATE",
+    "CANARYBOOLEAN",
+    "CanaryStray",
+]
+PERSONAL = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Message>
+  <Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>
+    <Source><LEA>999</LEA></Source></Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>C1</LAchildID><UPN>{CANARIES[0]}</UPN><FormerUPN>{CANARIES[1]}</FormerUPN>
+        <UPNunknown>UN1</UPNunknown><Surname>{CANARIES[2]}</Surname><Forename>{CANARIES[3]}</Forename>
+        <PersonBirthDate>{CANARIES[5]}</PersonBirthDate></ChildIdentifiers>
+      <ChildCharacteristics><Postcode>{CANARIES[4]}</Postcode></ChildCharacteristics>
+      <CINdetails>{CANARIES[7]}<CINreferralDate>2023-05-02</CINreferralDate>
+        <Section47><S47ActualStartDate>2023-05-03</S47ActualStartDate>
+          <ICPCnotRequired>{CANARIES[6]}</ICPCnotRequired></Section47></CINdetails>
+    </Child>
+    <Child><ChildIdentifiers><UPN>{CANARIES[0]}</UPN><Surname>{CANARIES[2]}</Surname></ChildIdentifiers></Child>
+    <Child><ChildIdentifiers><LAchildID>C1</LAchildID><UPN>{CANARIES[0]}</UPN></ChildIdentifiers></Child>
+  </Children>
+</Message>
+"""
+
+
+def test_nothing_personal_reaches_any_output_format_or_message(tmp_path: Path) -> None:
+    path = tmp_path / "census.xml"
+    path.write_text(PERSONAL, encoding="utf-8")
+    formats = ["text", "json", "sarif", "junit", "github", "gitlab", "markdown"]
+    arguments = [argument for name in formats for argument in ("--format", f"{name}={tmp_path / name}")]
+    done = caselint("check", str(path), "--format", "text", *arguments)
+    assert done.returncode == 2  # the nameless child is rejected
+    outputs = [done.stdout, done.stderr, *((tmp_path / name).read_text(encoding="utf-8") for name in formats)]
+    for output in outputs:
+        for canary in CANARIES:
+            assert canary.lower() not in output.lower()
+    report = json.loads((tmp_path / "json").read_text(encoding="utf-8"))
+    # The unreadable values are reported by pointer, and the repeated child by DQ005.
+    assert {(f["rule_id"], f["pointer"]) for f in report["findings"]} >= {
+        ("DQ001", "/child/date_of_birth"),
+        ("DQ001", "/strategy_discussions/0/icpc_not_required"),
+        ("DQ005", "/record_id"),
+    }
+    assert report["summary"] == {
+        "records": 2,
+        "rejected": 1,
+        "findings": len(report["findings"]),
+        "by_severity": report["summary"]["by_severity"],
+    }
+
+
+# -- through the command -----------------------------------------------------------
+
+
+def test_check_lists_the_rules_the_census_cannot_assess(tmp_path: Path) -> None:
+    done = caselint("check", str(SPEC_EXAMPLE), "--format", "json")
+    report = json.loads(done.stdout)
+    (entry,) = report["inputs"]
+    missing = {rule["rule_id"]: rule["missing"] for rule in entry["not_assessable"]}
+    assert missing["SD002"] == ["strategy_discussions/*/decisions"]
+    assert missing["RF004"] == ["child/warning_markers"]
+    assert missing["SD007"] == [
+        "child_protection_conferences/*/police_attended",
+        "child_protection_conferences/*/police_report_submitted",
+    ]
+    assert {"SD001", "SD003", "SD004", "SD005", "AA001", "VC001", "MI005"} <= set(missing)
+    assert not {"DQ001", "DQ003", "DQ004", "DQ005", "DQ006", "SD006"} & set(missing)
+    for rule in report["rules"]:
+        if rule["id"] in missing:  # never passed or failed
+            assert (rule["applicable"], rule["passed"], rule["failed"], rule["pending"]) == (0, 0, 0, 0)
+    text = caselint("check", str(SPEC_EXAMPLE)).stdout
+    assert "rules not assessable (not run: this input does not carry the fields they read):" in text
+    assert "  SD002  strategy_discussions/*/decisions\n" in text
+    assert "\nSD002 " not in text  # not in the table of compliance
+    markdown = caselint("check", str(SPEC_EXAMPLE), "--format", "markdown").stdout
+    assert "### Not assessable from" in markdown and "| SD002 |" in markdown
+
+
+def test_exports_in_the_record_format_list_nothing_as_not_assessable() -> None:
+    report = json.loads(caselint("check", "examples/exports/single-record.yaml", "--format", "json").stdout)
+    assert all("not_assessable" not in entry for entry in report["inputs"])
+
+
+def test_select_still_narrows_a_census_check() -> None:
+    report = json.loads(caselint("check", str(SPEC_EXAMPLE), "--select", "SD", "--format", "json").stdout)
+    assert [rule["id"] for rule in report["rules"]] == [f"SD00{n}" for n in range(1, 8)]
+    listed = [entry["rule_id"] for entry in report["inputs"][0]["not_assessable"]]
+    assert listed == ["SD001", "SD002", "SD003", "SD004", "SD005", "SD007"]
+
+
+# -- streaming -----------------------------------------------------------------------
+
+_PEAK_MEMORY = """
+import resource, sys
+from pathlib import Path
+from checker.inputs.cin import read_census
+count = sum(1 for _ in read_census(Path(sys.argv[1])))
+print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak(path: Path) -> tuple[int, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_MEMORY, str(path)], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    count, peak = done.stdout.split()
+    return int(count), int(peak)
+
+
+def test_a_large_file_is_streamed_in_flat_memory(tmp_path: Path) -> None:
+    child = (
+        "<Child><ChildIdentifiers><LAchildID>C{n}</LAchildID><UPN>X000000000017</UPN>"
+        "<PersonBirthDate>2014-05-03</PersonBirthDate></ChildIdentifiers><CINdetails>"
+        "<CINreferralDate>2023-09-04</CINreferralDate><Section47><S47ActualStartDate>2023-09-06"
+        "</S47ActualStartDate><DateOfInitialCPC>2023-09-27</DateOfInitialCPC><ICPCnotRequired>false"
+        "</ICPCnotRequired></Section47><ChildProtectionPlans><CPPstartDate>2023-09-27</CPPstartDate>"
+        "<Reviews><CPPreviewDate>2023-12-20</CPPreviewDate></Reviews></ChildProtectionPlans>"
+        "</CINdetails></Child>\n"
+    )
+    small, large = tmp_path / "small.xml", tmp_path / "large.xml"
+    for path, count in ((small, 10), (large, 95_000)):
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write("<Message><Header/><Children>\n")
+            for n in range(count):
+                stream.write(child.format(n=n))
+            stream.write("</Children></Message>\n")
+    assert large.stat().st_size > 48_000_000
+    small_count, small_peak = _peak(small)
+    large_count, large_peak = _peak(large)
+    assert (small_count, large_count) == (10 + 2, 95_000 + 2)  # and the two header problems
+    assert large_peak - small_peak < 16 * 1024, (small_peak, large_peak)  # KiB: the file is 50 MB
+
+
+# -- the bundled example -------------------------------------------------------------
+
+EXAMPLE = REPO / "examples" / "cin" / "census-999-2024.xml"
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate_census", EXAMPLE.parent / "generate_census.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bundled_census_is_what_its_generator_writes() -> None:
+    assert EXAMPLE.read_text(encoding="utf-8") == _generator().census_xml()
+
+
+def test_the_bundled_census_has_the_cases_it_promises() -> None:
+    events = read(EXAMPLE)
+    read_records = [record.data for record in records(events)]
+    assert len(events) == len(read_records) >= 30
+    discussions = [d for r in read_records for d in r["strategy_discussions"]]
+    assert sum(d.get("icpc_not_required") is True for d in discussions) >= 3
+    assert sum(len(r["child"]["child_protection_plan"]) >= 2 for r in read_records) >= 3
+    ids = [r["record_id"] for r in read_records]
+    assert len(set(ids)) == len(ids) - 1  # one child sent twice

@@ -1,0 +1,136 @@
+"""What the rules make of a census (cin-census.md, "What the rules then see" and "Example").
+
+These need the engine's reading of record format 1.1: census dates are dates
+alone, standing for the whole local day.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, caselint
+
+SPEC_EXAMPLE = REPO / "tests" / "data" / "cin" / "spec-example.xml"
+EXAMPLE = REPO / "examples" / "cin" / "census-999-2024.xml"
+
+
+def report_of(*arguments: str) -> dict[str, Any]:
+    done = caselint("check", *arguments, "--format", "json")
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def findings_by_rule(report: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for finding in report["findings"]:
+        found[finding["rule_id"]].append((finding["record_id"], finding["pointer"]))
+    return found
+
+
+def rule_counts(report: dict[str, Any], rule_id: str) -> tuple[int, int, int]:
+    (rule,) = [rule for rule in report["rules"] if rule["id"] == rule_id]
+    return rule["passed"], rule["failed"], rule["pending"]
+
+
+@pytest.fixture(scope="module")
+def spec_report() -> dict[str, Any]:
+    return report_of(str(SPEC_EXAMPLE))
+
+
+def test_sd006_on_the_spec_example(spec_report: dict[str, Any]) -> None:
+    # C1001 passes (27 September is the 15th working day after 6 September); C1002
+    # fails (due 19 March 2024); C1003's first enquiry needs no conference; its second
+    # is pending (29 March and 1 April are bank holidays: due 12 April).
+    assert rule_counts(spec_report, "SD006") == (1, 1, 1)
+    assert findings_by_rule(spec_report)["SD006"] == [("999-C1002", "/strategy_discussions/0")]
+
+
+def test_no_dq002_finding_on_the_spec_example(spec_report: dict[str, Any]) -> None:
+    assert "DQ002" not in findings_by_rule(spec_report)
+    (rule,) = [rule for rule in spec_report["rules"] if rule["id"] == "DQ002"]
+    assert rule["applicable"] > 0  # judged, not merely absent
+
+
+def test_the_spec_example_has_no_findings_at_all(spec_report: dict[str, Any]) -> None:
+    assert [(f["rule_id"], f["record_id"]) for f in spec_report["findings"]] == [("SD006", "999-C1002")]
+
+
+def test_a_census_is_assessed_by_the_data_quality_rules_and_sd006_only() -> None:
+    report = report_of(str(EXAMPLE))
+    not_assessable = {entry["rule_id"] for entry in report["inputs"][0]["not_assessable"]}
+    assessed = {rule["id"] for rule in report["rules"]} - not_assessable
+    assert assessed == {"DQ001", "DQ002", "DQ003", "DQ004", "DQ005", "DQ006", "SD006"}
+
+
+def test_the_working_day_deadline_ignores_the_authoritys_target(tmp_path: Path) -> None:
+    # 2 June 2022: with the two Jubilee bank holidays the 15th working day is 24 June,
+    # though the file's InitialCPCtarget says 23 June.
+    path = tmp_path / "jubilee.xml"
+    path.write_text(
+        "<Message><Header><CollectionDetails><ReferenceDate>2023-03-31</ReferenceDate></CollectionDetails>"
+        "<Source><LEA>999</LEA></Source></Header><Children>\n"
+        "<Child><ChildIdentifiers><LAchildID>J1</LAchildID></ChildIdentifiers><CINdetails>"
+        "<CINreferralDate>2022-06-01</CINreferralDate><Section47><S47ActualStartDate>2022-06-02"
+        "</S47ActualStartDate><InitialCPCtarget>2022-06-23</InitialCPCtarget>"
+        "<DateOfInitialCPC>2022-06-24</DateOfInitialCPC><ICPCnotRequired>false</ICPCnotRequired>"
+        "</Section47></CINdetails></Child>\n</Children></Message>\n",
+        encoding="utf-8",
+    )
+    assert rule_counts(report_of(str(path)), "SD006") == (1, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def example_report() -> dict[str, Any]:
+    return report_of(str(EXAMPLE))
+
+
+def _scenarios() -> dict[str, set[str]]:
+    """The record ids of the bundled census by scenario, from its generator."""
+    spec = importlib.util.spec_from_file_location("generate_census", EXAMPLE.parent / "generate_census.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    ids: dict[str, set[str]] = defaultdict(set)
+    for child in module.children():
+        ids[child.scenario.split(" (")[0].split(":")[0]].add(f"999-{child.child_id}")
+    return ids
+
+
+def test_the_bundled_census_fails_sd006_where_its_scenarios_say(example_report: dict[str, Any]) -> None:
+    ids = _scenarios()
+    failing = {record for record, _ in findings_by_rule(example_report)["SD006"]}
+    assert ids["conference after the 15th working day"] <= failing
+    assert ids["no conference and none ruled out"] <= failing
+    assert ids["conference recorded on the episode, not the enquiry"] <= failing
+    for scenario in (
+        "conference in time, plan with reviews",
+        "section 47 found no conference needed",
+        "two episodes, two plans",
+        "an unborn child",
+        "enquiry started less than 15 working days before the year's end",
+    ):
+        assert not ids[scenario] & failing, scenario
+    assert rule_counts(example_report, "SD006")[2] == 3  # pending
+
+
+def test_the_bundled_census_data_quality_findings(example_report: dict[str, Any]) -> None:
+    ids = _scenarios()
+    found = findings_by_rule(example_report)
+    (backwards,) = ids["enquiry before its referral, conference before it, plan ending before it starts"]
+    assert sorted(found["DQ002"]) == [
+        (backwards, "/child/child_protection_plan/0/end_date"),
+        (backwards, "/child_protection_conferences/0/held_at"),
+        (backwards, "/strategy_discussions/0/held_at"),
+    ]
+    (late_referral,) = ids["a referral dated after the reference date"]
+    assert found["DQ003"] == [(late_referral, "/referrals/0/made_at")]
+    (adult,) = ids["referred after the 18th birthday"]
+    assert found["DQ006"] == [(adult, "/referrals/0/made_at")]

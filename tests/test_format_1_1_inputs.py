@@ -1,0 +1,111 @@
+"""Record format 1.1 on the reading side: envelope versions, and templates with several plans."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from checker.inputs.events import Problem, Record
+from checker.inputs.paths import expand_inputs
+from checker.inputs.readers import read_input
+from checker.templates.lint import check_template_text
+from checker.templates.needs import FieldNeeds
+
+RECORD = {"record_id": "R-1", "child": {"person_id": "P-1"}}
+
+
+def _read(path: Path) -> tuple[list[Record], list[Problem]]:
+    (source,) = expand_inputs([str(path)])
+    events = list(read_input(source))
+    return (
+        [event for event in events if isinstance(event, Record)],
+        [event for event in events if isinstance(event, Problem)],
+    )
+
+
+@pytest.mark.parametrize("version", ["1", "1.1", None])
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_versions_1_and_1_1_are_read_without_a_word(tmp_path: Path, version: str | None, suffix: str) -> None:
+    export = {"system": "Test", "exported_at": "2024-04-01T00:00:00+01:00"}
+    if version is not None:
+        export["schema_version"] = version
+    path = tmp_path / f"export{suffix}"
+    path.write_text(json.dumps({"export": export, "cases": [RECORD]}, indent=1), encoding="utf-8")
+    found, problems = _read(path)
+    assert problems == []
+    assert [record.exported_at for record in found] == ["2024-04-01T00:00:00+01:00"]
+
+
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [('"2"', "not one of them"), ('"1.0"', "not one of them"), ("1.1", "a number"), ("1", "a number")],
+)
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_another_version_is_a_problem_at_its_line_and_the_records_are_read(
+    tmp_path: Path, version: str, said: str, suffix: str
+) -> None:
+    path = tmp_path / f"export{suffix}"
+    path.write_text(
+        '{"export": {\n"system": "Test",\n"schema_version": '
+        + version
+        + ',\n"exported_at": "2024-04-01T00:00:00Z"},\n'
+        + '"cases": [{"record_id": "R-1", "child": {"person_id": "P"}}]}',
+        encoding="utf-8",
+    )
+    found, problems = _read(path)
+    assert [record.data["record_id"] for record in found] == ["R-1"]
+    assert [record.exported_at for record in found] == ["2024-04-01T00:00:00Z"]
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (
+            3,
+            f'export.schema_version must be "1" or "1.1" ({said}); the records were read as version 1.1',
+        )
+    ]
+
+
+PLAN_NEEDS: FieldNeeds = {
+    ("child", "child_protection_plan", "*", "start_date"): frozenset({"XX001"}),
+    ("child", "child_protection_plan", "*", "end_date"): frozenset({"XX001"}),
+}
+
+
+def _lint(text: str) -> list[tuple[int, str]]:
+    documents = check_template_text(dedent(text), PLAN_NEEDS, "template.yaml")
+    return [(finding.line, finding.message) for document in documents for finding in document.findings]
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "child_protection_plan: {start_date: YYYY-MM-DD, end_date: YYYY-MM-DD}",
+        "child_protection_plan: [{start_date: YYYY-MM-DD, end_date: YYYY-MM-DD}]",
+        "child_protection_plan:\n    - {start_date: 2024-01-02, end_date: null}\n"
+        "    - {start_date: <start>, end_date: ''}",
+    ],
+    ids=["one plan", "a list of one", "a list of two"],
+)
+def test_a_template_may_hold_one_plan_or_a_list_of_them(plan: str) -> None:
+    assert _lint(f"# caselint-template: record\nrecord_id: <id>\nchild:\n  person_id: <p>\n  {plan}\n") == []
+
+
+def test_the_fields_a_rule_reads_are_looked_for_in_the_first_plan_of_a_list() -> None:
+    text = (
+        "# caselint-template: record\nrecord_id: <id>\nchild:\n  person_id: <p>\n  child_protection_plan:\n"
+    )
+    text += "    - {start_date: YYYY-MM-DD}\n"
+    assert _lint(text) == [(6, "missing field child/child_protection_plan/*/end_date (read by XX001)")]
+
+
+def test_a_plan_in_a_list_is_checked_like_a_plan_object() -> None:
+    text = (
+        "# caselint-template: record\nrecord_id: <id>\nchild:\n  person_id: <p>\n  child_protection_plan:\n"
+    )
+    text += "    - {start_dte: YYYY-MM-DD, end_date: 12}\n"
+    assert _lint(text) == [
+        (6, "missing field child/child_protection_plan/*/start_date (read by XX001)"),
+        (6, "unknown field 'start_dte' (did you mean 'start_date'?)"),
+        (6, "child/child_protection_plan/0/end_date must be text, not a whole number"),
+    ]
