@@ -133,7 +133,7 @@ def _times(
     return [compile_time(compiler, part, env, f"{where}/{n}") for n, part in enumerate(argument)]
 
 
-def _backwards(earlier: tuple[Moment, str], later: tuple[Moment, str], ctx: Context) -> str | None:
+def backwards_gap(earlier: tuple[Moment, str], later: tuple[Moment, str], ctx: Context) -> str | None:
     """How far ``later`` runs before ``earlier``, or None when they are in order.
 
     Values given by day are compared by whole day, so two on the same day are
@@ -166,7 +166,7 @@ def in_order(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
             if not found:  # an interval with an end unrecorded or unreadable is not counted
                 return UNKNOWN
             current = found[0]
-            gap = _backwards(previous, current, ctx) if previous is not None else None
+            gap = backwards_gap(previous, current, ctx) if previous is not None else None
             if previous is not None and gap is not None:
                 return fail(
                     current[1] or previous[1] or None,

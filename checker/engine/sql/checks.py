@@ -1,23 +1,24 @@
 """A compiled check as SQL: its scope's items, filtered as the Python engine filters them,
 with the status and failure of each item that the check applies to.
 
-Every check compiles to one SELECT of ``(rule_i, check_i, rec, item_ptr, status,
-failure, ev_lo, ev_date, count__)``: one row per item counted (passed, failed
-or pending), in the same terms for every rule, so a run is one UNION ALL over
-a chunk of records. Scopes are the tables of the layout (``record``, a
-collection, a list of them, every value of a format, or the member that first
-brings a count inside a rolling window).
+Every check compiles to one SELECT of ``RESULT_COLUMNS``: one row per item
+counted (passed, failed or pending), in the same terms for every rule, so a
+run is one UNION ALL over a chunk of records. Scopes are the tables of the
+layout (``record``, a collection, a list of them, every value of a format,
+or the member that first brings a count inside a rolling window).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from checker.engine.compile import CompiledRule
 from checker.engine.language.compiler import RuleError
+from checker.engine.sql.clauses.deadlines import due_of
 from checker.engine.sql.compiler import SqlCompiler, span_micros
-from checker.engine.sql.layout import Table, Tokens, record_table, table_for, tables
+from checker.engine.sql.layout import Table, Tokens, moments_table, record_table, table_for, tables
 from checker.engine.sql.query import (
     FAIL,
     NONE,
@@ -26,15 +27,14 @@ from checker.engine.sql.query import (
     PENDING,
     UNKNOWN,
     UNREADABLE,
-    VALUE,
     Frame,
     Query,
     failure,
     literal,
 )
-from checker.records.schema import DATE_FORMAT, TIMESTAMP_FORMAT
+from checker.records.times import parse_duration
 
-RESULT_COLUMNS = "rule_i, check_i, rec, item_ptr, status, failure, ev_lo, ev_date, count__"
+RESULT_COLUMNS = "rule_i, check_i, rec, item_ptr, status, failure, month, count__"
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Scope:
 
     frame: Frame
     source: str  # FROM clause giving the frame's alias and the record's
-    filters: list[str] = field(default_factory=list)
+    filters: list[str]
     count: str = "NULL"  # the window scope's count of items, for its message
     order: int = 0  # which of the check's patterns, for uniqueness in pattern order
 
@@ -66,7 +66,7 @@ def _pattern_tokens(text: str) -> Tokens:
     return tuple(out)
 
 
-def _frame_for(tokens: Tokens, alias: str, record: str, as_recorded: bool) -> tuple[Table, Tokens | None]:
+def _table_of(tokens: Tokens, where: str) -> tuple[Table, Tokens | None]:
     table = table_for(tokens)
     if table is not None:
         return table, None
@@ -77,124 +77,113 @@ def _frame_for(tokens: Tokens, alias: str, record: str, as_recorded: bool) -> tu
                 return candidate, rest
     if record_table().value(tokens) is not None:
         return record_table(), tokens
-    raise RuleError("scope", f"{'/'.join(tokens)}: the set-based engine has no table for this scope")
+    raise RuleError(where, f"{'/'.join(tokens)}: the set-based engine has no table for this scope")
 
 
-def _base(table: Table, value: Tokens | None, as_recorded: bool, order: int) -> Scope:
-    alias = "t"
-    if table.parent is None:
-        frame = Frame(table, "r", "r", value, as_recorded)
-        scope = Scope(frame, "t_record AS r", order=order)
-    else:
-        frame = Frame(table, alias, "r", value, as_recorded)
-        scope = Scope(frame, f"t0_{table.name} AS {alias} JOIN t_record AS r ON r.rec = {alias}.rec", ["t.ok"], order=order)
-    if value is not None:
-        column = frame.column(value)
-        leaf = table.value(value)
-        assert leaf is not None
-        present = (
-            f"{frame.column(value, '__set')}" if leaf.kind in ("moment", "date") else f"{column} IS NOT NULL"
-        )
-        scope.filters += [present, f"NOT {frame.column(value, '__bad')}"]
-    return scope
+ScopeMaker = Callable[[Query], Scope]
 
 
-def scopes(spec: Any, rule: CompiledRule, compiler_params: dict[str, Any], where: str) -> list[Scope]:
+def _base(table: Table, value: Tokens | None, as_recorded: bool, order: int) -> ScopeMaker:
+    def make(query: Query) -> Scope:
+        if table.parent is None:
+            frame = Frame(table, "r", "r", query, value, as_recorded)
+            scope = Scope(frame, "t_record AS r", [], order=order)
+        else:
+            frame = Frame(table, "t", "r", query, value, as_recorded)
+            source = f"t_{table.name} AS t JOIN t_record AS r ON r.rec = t.rec"
+            scope = Scope(frame, source, [frame.own("ok")], order=order)
+        if value is not None:
+            leaf = table.value(value)
+            assert leaf is not None
+            set_column = "__set" if leaf.kind in ("moment", "date") else ""
+            present = frame.column(value, set_column) + ("" if set_column else " IS NOT NULL")
+            scope.filters += [present, f"NOT {frame.column(value, '__bad')}"]
+        return scope
+
+    return make
+
+
+def scope_makers(spec: Any, rule: CompiledRule, where: str) -> list[ScopeMaker]:
     as_recorded = rule.as_recorded
     if spec == "record":
         return [_base(record_table(), None, as_recorded, 0)]
     if isinstance(spec, str):
-        table, value = _frame_for(_pattern_tokens(spec), "t", "r", as_recorded)
-        return [_base(table, value, as_recorded, 0)]
+        return [_base(*_table_of(_pattern_tokens(spec), where), as_recorded, 0)]
     if isinstance(spec, list):
-        found = []
-        for order, text in enumerate(spec):
-            table, value = _frame_for(_pattern_tokens(text), "t", "r", as_recorded)
-            found.append(_base(table, value, as_recorded, order))
-        return found
+        return [
+            _base(*_table_of(_pattern_tokens(text), where), as_recorded, order) for order, text in enumerate(spec)
+        ]
     if "each_value_with_format" in spec:
-        wanted = {"timestamp": TIMESTAMP_FORMAT, "date": DATE_FORMAT}[spec["each_value_with_format"]]
-        found = []
-        for table in record_table().walk():
-            for leaf in table.values:
-                if leaf.node.format == wanted:
-                    found.append(_base(table, leaf.tokens, as_recorded, len(found)))
-        return found
+        return [_values(spec["each_value_with_format"], as_recorded)]
+    if "first_reaching" in spec:
+        return [_window(spec["first_reaching"], rule, where)]
     raise RuleError(where, "this scope has no set-based form")
 
 
-def window_scope(
-    argument: dict[str, Any], compiler: SqlCompiler, rule: CompiledRule, children_only: bool
-) -> Scope:
-    """``first_reaching``: the member that first brings the count inside a window to ``count``."""
-    table, value = _frame_for(_pattern_tokens(argument["each"]), "t", "r", rule.as_recorded)
+def _values(fmt: str, as_recorded: bool) -> ScopeMaker:
+    """Every value of a format, from the chunk's ``t_moments`` (one row a value)."""
+
+    def make(query: Query) -> Scope:
+        frame = Frame(moments_table(), "t", "r", query, ("value",), as_recorded)
+        source = "t_moments AS t JOIN t_record AS r ON r.rec = t.rec"
+        fits = f"{frame.own('fmt__')} = {query.param(fmt, 'VARCHAR')}"
+        return Scope(frame, source, [fits, frame.column(("value",), "__set"), f"NOT {frame.column(('value',), '__bad')}"])
+
+    return make
+
+
+def _window(argument: dict[str, Any], rule: CompiledRule, where: str) -> ScopeMaker:
+    table, value = _table_of(_pattern_tokens(argument["each"]), where)
     if value is not None:
-        raise RuleError("scope", "first_reaching counts items of a collection")
-    count = int(compiler.operand(argument["count"]))
-    span = argument["within"]
-    span_value = compiler.parameter(span).value if isinstance(span, str) and span.startswith("$") else None
-    if span_value is None:
-        from checker.records.times import parse_duration
+        raise RuleError(where, "first_reaching counts items of a collection")
 
-        span_value = parse_duration(span)
-    inner = Query(compiler.query.params)
-    sub = SqlCompiler(compiler.parameters, inner)
-    frame = Frame(table, "t", "r", None, rule.as_recorded)
-    time = sub.time(argument["time"], frame, "first_reaching/time")
-    filters = ["t.ok", f"{time.lo} IS NOT NULL"]
-    if children_only:
-        filters.append(_child(sub, frame))
-    columns = ", ".join(f"{expression} AS {name}" for name, expression in inner.columns)
-    usable = (
-        f"SELECT t.*, {columns}, {time.lo} AS w_lo, ({' AND '.join(filters)}) AS usable__ "
-        f"FROM t0_{table.name} AS t JOIN t_record AS r ON r.rec = t.rec {' '.join(inner.joins)}"
-    )
-    dated = (
-        f"SELECT *, row_number() OVER (PARTITION BY rec ORDER BY w_lo, i1) AS w_rn FROM ({usable}) WHERE usable__"
-    )
-    span_sql = compiler.query.param(span_micros(span_value), "BIGINT")
-    needed = compiler.query.param(count, "BIGINT")
-    counted = (
-        f"SELECT d.*, (SELECT count(*) FROM ({dated}) AS e WHERE e.rec = d.rec AND e.w_rn <= d.w_rn "
-        f"AND e.w_lo >= d.w_lo - {span_sql}) AS inside__ FROM ({dated}) AS d"
-    )
-    first = (
-        f"SELECT * FROM ({counted}) WHERE inside__ >= {needed} "
-        f"QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1"
-    )
-    frame = Frame(table, "t", "r", None, rule.as_recorded)
-    return Scope(frame, f"({first}) AS t JOIN t_record AS r ON r.rec = t.rec", count="t.inside__")
+    def make(query: Query) -> Scope:
+        compiler = SqlCompiler(rule.parameters, query)
+        count = int(compiler.operand(argument["count"]))
+        span = argument["within"]
+        window = compiler.parameter(span).value if span.startswith("$") else parse_duration(span)
+        inner = Query(query.params)
+        sub = SqlCompiler(rule.parameters, inner)
+        frame = Frame(table, "t", "r", inner, None, rule.as_recorded)
+        time = sub.time(argument["time"], frame, f"{where}/time")
+        filters = [frame.own("ok"), f"{time.lo} IS NOT NULL", _not_yet_item(frame)]
+        if query.children_only:
+            filters.append(frame.own("child__"))
+        usable = inner.column("usable", " AND ".join(filters))
+        lo = inner.column("wlo", time.lo)
+        source = f"t_{table.name} AS t JOIN t_record AS r ON r.rec = t.rec"
+        rows = inner.select(source, ["t.*"])
+        dated = (
+            f"SELECT *, {lo} AS w_lo, row_number() OVER (PARTITION BY rec ORDER BY {lo}, i1) AS w_rn "
+            f"FROM ({rows}) WHERE {usable}"
+        )
+        span_sql = query.param(span_micros(window), "BIGINT")
+        counted = (
+            f"SELECT d.*, (SELECT count(*) FROM ({dated}) AS e WHERE e.rec = d.rec AND e.w_rn <= d.w_rn "
+            f"AND e.w_lo >= d.w_lo - {span_sql}) AS inside__ FROM ({dated}) AS d"
+        )
+        first = (
+            f"SELECT * FROM ({counted}) WHERE inside__ >= {query.param(count, 'BIGINT')} "
+            f"QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1"
+        )
+        outer = Frame(table, "t", "r", query, None, rule.as_recorded)
+        return Scope(outer, f"({first}) AS t JOIN t_record AS r ON r.rec = t.rec", [], count=outer.own("inside__"))
 
-
-def _child(compiler: SqlCompiler, frame: Frame) -> str:
-    """is_child_item: an adult's item is skipped by rules about children."""
-    event = compiler.event_time(frame)
-    state = compiler.single(event)
-    adulthood = f"{frame.record}.adulthood__"
-    day = compiler.query.day(event.lo)
-    return (
-        f"(CASE WHEN {adulthood} IS NULL THEN {frame.record}.adult_by_age__ IS NOT TRUE "
-        f"WHEN {state} <> {VALUE} THEN TRUE ELSE {day} < {adulthood} END)"
-    )
+    return make
 
 
-def _not_yet_item(compiler: SqlCompiler, frame: Frame) -> str:
+def _not_yet_item(frame: Frame) -> str:
     """An item whose own time is after the as-of instant is in no rule's scope yet."""
-    if frame.as_recorded or frame.table.event_time is None:
-        return "TRUE"
-    event = compiler.event_time(frame)
-    return f"({compiler.single(event)} <> {NOT_YET})"
+    return "TRUE" if frame.as_recorded else f"NOT {frame.own('ev__ny')}"
 
 
 def _due_status(compiler: SqlCompiler, spec: dict[str, Any], frame: Frame) -> str:
     """pending_while: FAIL once due, PENDING before, UNKNOWN when that cannot be told."""
-    from checker.engine.sql.clauses.deadlines import due_of
-
     start = compiler.time(spec["from"], frame, "pending_while/from")
     limit = compiler.limit(spec["limit"], frame, "pending_while/limit")
     due = due_of(compiler.query, start, limit)
     state = compiler.single(start)
-    as_of, as_of_day = f"{frame.record}.as_of__", f"{frame.record}.as_of_day__"
+    as_of, as_of_day = frame.rec("as_of__"), frame.rec("as_of_day__")
     return (
         f"CASE WHEN {state} = {UNREADABLE} THEN {UNKNOWN} WHEN {state} = {NOT_YET} THEN {PENDING} "
         f"WHEN {state} = {NONE} OR ({limit.span or 'FALSE'}) IS NULL THEN {FAIL} "
@@ -209,89 +198,71 @@ def compile_check(rule: CompiledRule, rule_index: int, check_index: int, params:
     children_only = bool(spec.get("children_only", False))
     selects: list[str] = []
     unique_within: str | None = None
-    raw_scope = spec["scope"]
-    if isinstance(raw_scope, dict) and "first_reaching" in raw_scope:
-        compiler = SqlCompiler(rule.parameters, Query(params))
-        found = [window_scope(raw_scope["first_reaching"], compiler, rule, children_only)]
-        base_query: Query | None = compiler.query
-    else:
-        found = scopes(raw_scope, rule, params, f"{where}/scope")
-        base_query = None
-    for scope in found:
-        query = base_query if base_query is not None else Query(params)
-        base_query = None
+    for make in scope_makers(spec["scope"], rule, f"{where}/scope"):
+        query = Query(params)
+        query.children_only = children_only
+        scope = make(query)
         compiler = SqlCompiler(rule.parameters, query)
         frame = scope.frame
-        filters = [*scope.filters, _not_yet_item(compiler, frame)]
+        filters = [*scope.filters, _not_yet_item(frame)]
         if children_only:
-            filters.append(_child(compiler, frame))
+            filters.append(frame.own("child__"))
         when = compiler.predicate(spec["when"], frame, f"{where}/when") if "when" in spec else None
         require = compiler.predicate(spec["require"], frame, f"{where}/require")
         status = require.status
         if "pending_while" in spec:
             due = _due_status(compiler, spec["pending_while"], frame)
-            status = f"CASE WHEN {require.status} = {FAIL} THEN {due} ELSE {require.status} END"
-        event = compiler.event_time(frame) if frame.table.event_time is not None else None
-        columns = [
-            *(f"{expression} AS {name}" for name, expression in query.columns),
-            f"{rule_index} AS rule_i",
-            f"{check_index} AS check_i",
-            f"{frame.alias}.rec AS rec",
-            f"{frame.pointer()} AS item_ptr",
-            f"{status} AS status__",
-            f"{require.failure} AS failure",
-            f"{event.lo if event else 'NULL::BIGINT'} AS ev_lo",
-            f"{event.date if event else 'FALSE'} AS ev_date",
-            f"{scope.count} AS count__",
-            f"{when.status if when else PASS} AS when__",
-            f"{scope.order} AS order__",
-        ]
+            status = query.column("due", f"CASE WHEN {require.status} = {FAIL} THEN {due} ELSE {require.status} END")
+        output = {
+            "rule_i": str(rule_index),
+            "check_i": str(check_index),
+            "rec": frame.own("rec"),
+            "item_ptr": query.column("ptr", frame.pointer()),
+            "status__": status,
+            "failure": require.failure,
+            "month": frame.own("month__"),
+            "count__": scope.count,
+            "when__": when.status if when else str(PASS),
+            "order__": str(scope.order),
+        }
         if query.unique is not None:
-            within, value, _ = query.unique
-            unique_within = within
-            columns.append(f"{value} AS key__")
-            columns.append("r.where__ AS where__")
-            columns.append(f"coalesce({frame.alias}.i1, 0) AS i1__" if frame.table.parent is not None else "0 AS i1__")
-        # Filters read computed columns, which only an outer SELECT can see.
-        columns.append(f"({' AND '.join(filters) or 'TRUE'}) AS in_scope__")
-        wanted = "rule_i, check_i, rec, item_ptr, status__, failure, ev_lo, ev_date, count__, when__, order__"
-        if query.unique is not None:
-            wanted += ", key__, where__, i1__"
-        inner = f"SELECT {', '.join(columns)} FROM {scope.source} {' '.join(query.joins)}"
-        sql = f"SELECT {wanted} FROM ({inner}) WHERE in_scope__"
-        selects.append(sql)
+            unique_within, value, _ = query.unique
+            output["key__"] = value
+            output["where__"] = frame.rec("where__")
+            output["i1__"] = f"coalesce({frame.own('i1')}, 0)" if frame.table.parent is not None else "0"
+        in_scope = query.column("in_scope", " AND ".join(filters) or "TRUE")
+        layered = query.select(scope.source)
+        projected = ", ".join(f"{expression} AS {name}" for name, expression in output.items())
+        selects.append(f"SELECT {projected} FROM ({layered}) WHERE {in_scope}")
     union = " UNION ALL ".join(f"({sql})" for sql in selects)
     judged = f"SELECT * FROM ({union}) WHERE when__ = {PASS} AND status__ <> {UNKNOWN}"
     if unique_within is not None:
         return SqlCheck(judged, unique_within)
-    final = (
-        f"SELECT rule_i, check_i, rec, item_ptr, status__ AS status, failure, ev_lo, ev_date, count__ FROM ({judged})"
+    return SqlCheck(
+        f"SELECT rule_i, check_i, rec, item_ptr, status__ AS status, failure, month, count__ FROM ({judged})",
+        None,
     )
-    return SqlCheck(final, None)
 
 
 def unique_sql(check: SqlCheck, seen_table: str) -> str:
     """A uniqueness check decided over all its items: within a record, or across the run
     (``seen_table`` holds the keys of earlier chunks, in input order)."""
     if check.unique_within == "record":
-        ordering = "ORDER BY order__, i1__, item_ptr"
-        first = f"first_value(item_ptr) OVER (PARTITION BY rec, key__ {ordering})"
-        number = f"row_number() OVER (PARTITION BY rec, key__ {ordering})"
+        ordering = "ORDER BY j.order__, j.i1__, j.item_ptr"
+        first = f"first_value(j.item_ptr) OVER (PARTITION BY j.rec, j.key__ {ordering})"
+        number = f"row_number() OVER (PARTITION BY j.rec, j.key__ {ordering})"
         earlier = f"CASE WHEN {number} > 1 THEN {first} END"
+        source = f"({check.sql}) AS j"
     else:
         first = "first_value(j.where__) OVER (PARTITION BY j.key__ ORDER BY j.rec)"
         number = "row_number() OVER (PARTITION BY j.key__ ORDER BY j.rec)"
         earlier = f"coalesce(s.where__, CASE WHEN {number} > 1 THEN {first} END)"
-    source = f"({check.sql}) AS j"
-    if check.unique_within == "run":
-        source += f" LEFT JOIN {seen_table} AS s ON s.key__ = j.key__"
-    marked = (
-        f"SELECT j.*, {earlier} AS earlier__ FROM {source}"
-    )
+        source = f"({check.sql}) AS j LEFT JOIN {seen_table} AS s ON s.key__ = j.key__"
+    marked = f"SELECT j.*, {earlier} AS earlier__ FROM {source}"
     detail = failure(kind=literal("duplicate"), ptr="item_ptr", first="earlier__")
     return (
         f"SELECT rule_i, check_i, rec, item_ptr, CASE WHEN earlier__ IS NULL THEN {PASS} ELSE {FAIL} END AS status, "
-        f"CASE WHEN earlier__ IS NOT NULL THEN {detail} END AS failure, ev_lo, ev_date, count__ FROM ({marked})"
+        f"CASE WHEN earlier__ IS NOT NULL THEN {detail} END AS failure, month, count__ FROM ({marked})"
     )
 
 
@@ -301,4 +272,3 @@ def remember_sql(check: SqlCheck, seen_table: str) -> str:
         f"INSERT INTO {seen_table} SELECT key__, arg_min(where__, rec) FROM ({check.sql}) AS j "
         f"WHERE NOT EXISTS (SELECT 1 FROM {seen_table} AS s WHERE s.key__ = j.key__) GROUP BY key__"
     )
-

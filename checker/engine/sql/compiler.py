@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from checker.engine.language.compiler import AS_OF, RuleError
-from checker.engine.sql.flatten import quote
 from checker.engine.sql.layout import Container, Table, Tokens, Value, column_name, record_table, tables
 from checker.engine.sql.query import NONE, NOT_YET, UNREADABLE, VALUE, Frame, Outcome, Query, Time, literal
 from checker.records.times import parse_duration
@@ -55,18 +54,22 @@ class Ref:
     child: Table | None = None
     whole: bool = False  # "." : the item itself
 
+    def raw(self, column: str) -> str:
+        """A column of the row holding this value."""
+        return self.frame.query.ref(self.owner, column)
+
     def column(self, suffix: str = "") -> str:
         assert self.value is not None
-        return f"{self.owner}.{quote(self.value.column + suffix)}"
+        return self.raw(self.value.column + suffix)
 
     @property
     def bad(self) -> str:
         if self.value is not None:
             return self.column("__bad")
         if self.container is not None:
-            return f"{self.owner}.{quote('c__' + column_name(self.container.tokens) + '__bad')}"
+            return self.raw("c__" + column_name(self.container.tokens) + "__bad")
         if self.child is not None:
-            return f"{self.owner}.{quote('l__' + self.child.name + '__bad')}"
+            return self.raw("l__" + self.child.name + "__bad")
         return "FALSE"
 
     @property
@@ -142,17 +145,10 @@ class SqlCompiler:
 
     # -- times ---------------------------------------------------------------------
 
-    def not_yet(self, frame: Frame, lo: str, date: str) -> str:
-        """Stamped after the as-of instant, for a rule that sees the record as of then."""
-        if frame.as_recorded:
-            return "FALSE"
-        as_of = f"{frame.record}.as_of__"
-        return f"(CASE WHEN {date} THEN {lo} >= {as_of} ELSE {lo} > {as_of} END)"
-
     def time(self, spec: Any, frame: Frame, where: str) -> Time:
         if spec == AS_OF:
-            as_of = f"{frame.record}.as_of__"
-            return Time(as_of, as_of, "FALSE", "''", "FALSE", "FALSE")
+            as_of = frame.rec("as_of__")
+            return Time(as_of, as_of, "FALSE", "''", "FALSE", "FALSE", frame.rec("as_of_day__"))
         if isinstance(spec, str):
             ref, pointer = self.resolve(spec, frame, where)
             return self.time_of_value(ref, pointer, frame)
@@ -167,49 +163,29 @@ class SqlCompiler:
     def time_of_value(self, ref: Ref, pointer: str, frame: Frame) -> Time:
         """A timestamp or date value as a time: unreadable, absent, after as-of, or its bounds."""
         assert ref.value is not None
-        lo, hi, date = ref.column("__lo"), ref.column("__hi"), ref.column("__date")
-        if ref.value.kind == "date":
-            date = "TRUE"
-        present = ref.column("__set")
-        unreadable = f"({ref.bad} OR ({present} AND {lo} IS NULL))"
-        later = self.not_yet(frame, lo, date)
-        usable = f"(NOT {unreadable} AND {lo} IS NOT NULL AND NOT {later})"
-        return self.query.time(
-            "v",
-            Time(
-                f"CASE WHEN {usable} THEN {lo} END",
-                f"CASE WHEN {usable} THEN {hi} END",
-                f"coalesce({date}, FALSE)",
-                pointer,
-                unreadable,
-                f"(NOT {unreadable} AND {lo} IS NOT NULL AND {later})",
-            ),
+        return self._time(ref.column, pointer, frame)
+
+    def _time(self, column: Callable[[str], str], pointer: str, frame: Frame) -> Time:
+        unreadable = column("__unr")
+        later = "FALSE" if frame.as_recorded else column("__ny")
+        usable = f"(NOT {unreadable} AND NOT {later})"
+        return Time(
+            f"CASE WHEN {usable} THEN {column('__lo')} END",
+            f"CASE WHEN {usable} THEN {column('__hi')} END",
+            f"coalesce({column('__date')}, FALSE)",
+            pointer,
+            unreadable,
+            later,
+            f"CASE WHEN {usable} THEN {column('__day')} END",
         )
 
     def event_time(self, frame: Frame) -> Time:
         """The item's own time (its start); a member of a nested list has its parent's."""
-        own = frame.table.member.event_time
-        if own is not None:
-            ref, pointer = self.resolve(own, Frame(frame.table, frame.alias, frame.record, as_recorded=frame.as_recorded), "event")
-            return self.time_of_value(ref, pointer, frame)
-        if frame.table.event_time is None:
-            return Time("NULL::BIGINT", "NULL::BIGINT", "FALSE", "NULL", "FALSE", "FALSE")
-        alias = frame.alias
-        lo, date, bad, stamped = f"{alias}.ev__lo", f"{alias}.ev__date", f"{alias}.ev__bad", f"{alias}.ev__set"
-        unreadable = f"({bad} OR ({stamped} AND {lo} IS NULL))"
-        later = self.not_yet(frame, lo, date)
-        usable = f"(NOT {unreadable} AND {lo} IS NOT NULL AND NOT {later})"
-        return self.query.time(
-            "ev",
-            Time(
-                f"CASE WHEN {usable} THEN {lo} END",
-                f"CASE WHEN {usable} THEN {alias}.ev__hi END",
-                f"coalesce({date}, FALSE)",
-                f"{alias}.ev_ptr__",
-                unreadable,
-                f"(NOT {unreadable} AND {lo} IS NOT NULL AND {later})",
-            ),
-        )
+        return self._time(lambda suffix: frame.own("ev" + suffix), frame.own("ev_ptr__"), frame)
+
+    def not_yet(self, frame: Frame, ref: Ref) -> str:
+        """A value stamped after the as-of instant, for a rule that sees the record as of then."""
+        return "FALSE" if frame.as_recorded else ref.column("__ny")
 
     def single(self, time: Time) -> str:
         """single()'s answer as a state: UNREADABLE, VALUE, NOT_YET or NONE."""
@@ -262,6 +238,7 @@ def earliest(parts: list[Time]) -> Time:
         f"least({', '.join(other.lo for m, other in enumerate(parts) if m != n)})" for n in range(len(parts))
     ]
     alone = pick([f"({first_hi} <= {lo} OR {lo} IS NULL)" for lo in others_lo])
+    days = [part.day for part in parts]
     return Time(
         f"least({lows})",
         f"CASE WHEN {alone} THEN {first_hi} ELSE least({', '.join(part.hi for part in parts)}) END",
@@ -269,6 +246,7 @@ def earliest(parts: list[Time]) -> Time:
         f"coalesce({pick([part.ptr for part in parts])}, '')",
         "(" + " OR ".join(part.unknown for part in parts) + ")",
         "(" + " OR ".join(part.not_yet for part in parts) + ")",
+        None if any(day is None for day in days) else pick([day for day in days if day is not None]),
     )
 
 

@@ -77,6 +77,7 @@ class Table:
     containers: list[Container] = field(default_factory=list, repr=False)
     children: list[Table] = field(default_factory=list, repr=False)
     via: Tokens = ()  # the path from the parent's item to this list
+    pointer_is_value: bool = False  # a row is one value (the moments table), its pointer that value's
 
     @property
     def keys(self) -> list[str]:
@@ -184,3 +185,15 @@ def describe(value: Value) -> dict[str, Any]:
         "min_length": node.get("minLength"),
         "minimum": node.get("minimum"),
     }
+
+
+@cache
+def moments_table() -> Table:
+    """Every timestamp or date value of a record as a row (``derived.moments_statement``),
+    for scopes over a format: a value, its pointer, and its item's time."""
+    record = record_table()
+    timestamp = next(value.node for table in tables().values() for value in table.values if value.kind == "moment")
+    member = Field({"type": "object", "properties": {"value": timestamp.node}})
+    table = Table(name="moments", tokens=("<moments>",), member=member, depth=1, parent=record, pointer_is_value=True)
+    table.values.append(Value(("value",), timestamp))
+    return table

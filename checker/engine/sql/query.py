@@ -13,6 +13,7 @@ Rule parameters and literal values from rule files are bound parameters
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,7 @@ class Time:
     ptr: str
     unknown: str
     not_yet: str
+    day: str | None = None  # its local day, where the value's own is at hand
 
 
 VALUE, NONE, UNREADABLE, NOT_YET = 0, 1, 2, 3  # what single() makes of a time
@@ -99,39 +101,83 @@ class Frame:
     table: Table
     alias: str  # the item row
     record: str  # the record row
+    query: Query = field(repr=False)
     value: Tokens | None = None  # for items that are values (each id, each timestamp)
     as_recorded: bool = False  # a data-quality rule: no as-of reading
 
     def column(self, tokens: Tokens, suffix: str = "") -> str:
-        return f"{self.alias}.{quote(column_name(tokens) + suffix)}"
+        return self.query.ref(self.alias, column_name(tokens) + suffix)
+
+    def own(self, column: str) -> str:
+        """A column of the item's row by its name in the flat table."""
+        return self.query.ref(self.alias, column)
+
+    def rec(self, column: str) -> str:
+        """A column of the record's row."""
+        return self.query.ref(self.record, column)
 
     def pointer(self) -> str:
-        own = f"{self.alias}.ptr__"
-        if self.value is not None:
+        own = self.own("ptr__")
+        if self.value is not None and not self.table.pointer_is_value:
             return f"{own} || {literal('/' + '/'.join(self.value))}"
         return own
 
 
+_COMPUTED = re.compile(r"\bk(\d+)_[a-z_]+\b")
+
+
 @dataclass
 class Query:
-    """The SELECT a check compiles to, built up clause by clause."""
+    """The SELECT a check compiles to, built up clause by clause.
+
+    Columns of the joined tables are read through ``ref`` and projected once
+    at the bottom; each computed column sits one SELECT above the deepest one
+    it reads. (DuckDB would copy a lateral alias into every expression that
+    names it, which grows without bound as clauses nest.)
+    """
 
     params: dict[str, Any]
     columns: list[tuple[str, str]] = field(default_factory=list)  # (name, expression), in order
     joins: list[str] = field(default_factory=list)
     # A ``unique`` clause's (within, value, pointer): decided over all the check's items.
     unique: tuple[str, str, str] | None = None
+    refs: dict[str, str] = field(default_factory=dict)  # projected name -> column of a joined table
+    children_only: bool = False  # the check skips an adult's items (its window scope too)
+    depths: dict[str, int] = field(default_factory=dict)
     _count: int = 0
 
     def name(self, stem: str) -> str:
         self._count += 1
         return f"{stem}_{self._count}"
 
+    def ref(self, alias: str, column: str) -> str:
+        """A column of a table in the FROM clause, as the layers above see it."""
+        name = quote(f"{alias}.{column}")
+        self.refs.setdefault(name, f"{alias}.{quote(column)}")
+        return name
+
     def column(self, stem: str, expression: str) -> str:
         """Add a computed column to the item row, and return its name."""
-        name = self.name(stem)
+        self._count += 1
+        name = f"k{self._count}_{stem}"
+        read = [self.depths[found.group(0)] for found in _COMPUTED.finditer(expression) if found.group(0) in self.depths]
+        self.depths[name] = 1 + max(read, default=0)
         self.columns.append((name, expression))
         return name
+
+    def select(self, source: str, head: list[str] | None = None) -> str:
+        """The layered SELECT over ``source`` (a FROM clause), with every computed column.
+
+        ``head`` expressions (already named) are projected at the bottom beside the refs.
+        """
+        bottom = [*(f"{expression} AS {name}" for name, expression in self.refs.items()), *(head or [])]
+        sql = f"SELECT {', '.join(bottom) or '1 AS one__'} FROM {source} {' '.join(self.joins)}"
+        deepest = max(self.depths.values(), default=0)
+        for depth in range(1, deepest + 1):
+            layer = [f"{expression} AS {name}" for name, expression in self.columns if self.depths[name] == depth]
+            if layer:
+                sql = f"SELECT *, {', '.join(layer)} FROM ({sql})"
+        return sql
 
     def param(self, value: Any, sql_type: str) -> str:
         name = f"p{len(self.params) + 1}"
@@ -156,17 +202,25 @@ class Query:
             self.column(stem + "_ptr", time.ptr),
             self.column(stem + "_unknown", time.unknown),
             self.column(stem + "_notyet", time.not_yet),
+            None if time.day is None else self.column(stem + "_day", time.day),
         )
+
+    def day_of(self, time: Time) -> str:
+        """A time's local day: its own where known, else worked out from its first instant."""
+        return time.day if time.day is not None else self.day(time.lo)
 
     def wall_to_utc(self, wall: str) -> str:
         """The instant of a local wall-clock time (microseconds read as UTC), as fold=0 reads it."""
-        zone = f"(CAST($zone_wall AS {ZONE_MAP})[year(make_timestamp({wall}))])"
-        return f"({wall} - {zone_offset(zone, wall)})"
+        wall = self.column("wall", wall)
+        zone = self.column("zw", f"CAST($zone_wall AS {ZONE_MAP})[year(make_timestamp({wall}))]")
+        return self.column("utc", f"({wall} - {zone_offset(zone, wall, row=False)})")
 
     def day(self, instant: str) -> str:
         """The local day of an instant (microseconds since 1970 UTC), through the zone's offsets."""
-        zone = f"(CAST($zone_utc AS {ZONE_MAP})[year(make_timestamp({instant}))])"
-        return f"CAST(make_timestamp({instant} + {zone_offset(zone, instant)}) AS DATE)"
+        instant = self.column("at", instant)
+        zone = self.column("zu", f"CAST($zone_utc AS {ZONE_MAP})[year(make_timestamp({instant}))]")
+        offset = zone_offset(zone, instant, row=False)
+        return self.column("day", f"CAST(make_timestamp({instant} + {offset}) AS DATE)")
 
 
 def combine_all(query: Query, parts: list[Outcome]) -> Outcome:

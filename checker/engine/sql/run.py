@@ -24,13 +24,8 @@ from checker.engine.sql.clock import Clock
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
 from checker.engine.sql.query import FAIL
-from checker.engine.sql.typed import (
-    MACROS,
-    RECORD_STATEMENT,
-    inherited_event_statement,
-    problems_statement,
-    typing_statement,
-)
+from checker.engine.sql.derived import derived_statements, moments_statement
+from checker.engine.sql.typed import MACROS, problems_statement, typing_statement
 
 
 @dataclass(frozen=True)
@@ -56,11 +51,8 @@ def _statements() -> list[str]:
     statements = list(flattening().statements)
     for table in record_table().walk():
         statements.append(typing_statement(table))
-    for table in record_table().walk():
-        inherited = inherited_event_statement(table)
-        if inherited is not None:
-            statements.append(inherited)
-    statements.append(RECORD_STATEMENT)
+    statements += derived_statements()
+    statements.append(moments_statement())
     statements.append(problems_statement())
     return statements
 

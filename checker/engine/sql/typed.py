@@ -71,12 +71,20 @@ MACROS = [
 ]
 
 
-def zone_offset(alias: str, wall: str) -> str:
-    """The offset (microseconds) a zone row gives a wall-clock or UTC time in its year."""
-    parts = [f"WHEN {alias}.sw1 IS NULL OR {wall} < {alias}.sw1 THEN {alias}.off0"]
+def zone_offset(alias: str, wall: str, row: bool = True) -> str:
+    """The offset (microseconds) a zone row gives a wall-clock or UTC time in its year.
+
+    ``alias`` is a joined zone table (``row``) or a column holding one year's struct.
+    """
+
+    def part(name: str) -> str:
+        return f"{alias}.{name}" if row else f"struct_extract({alias}, '{name}')"
+
+    parts = [f"WHEN {part('sw1')} IS NULL OR {wall} < {part('sw1')} THEN {part('off0')}"]
     for n in range(1, SWITCHES):
-        parts.append(f"WHEN {alias}.sw{n + 1} IS NULL OR {wall} < {alias}.sw{n + 1} THEN {alias}.off{n}")
-    return f"(CASE {' '.join(parts)} ELSE {alias}.off{SWITCHES} END)"
+        switch = part(f"sw{n + 1}")
+        parts.append(f"WHEN {switch} IS NULL OR {wall} < {switch} THEN {part(f'off{n}')}")
+    return f"(CASE {' '.join(parts)} ELSE {part(f'off{SWITCHES}')} END)"
 
 
 def row_pointer(table: Table) -> str:
@@ -160,77 +168,99 @@ def _moment_parts(j: str) -> str:
 
 @dataclass(frozen=True)
 class MomentSql:
-    """Expressions over the parts struct ``p`` of a value and its zone row ``z``."""
+    """A timestamp or date value worked out in stages, each a SELECT over the last.
 
-    p: str
-    z: str
+    Stage by stage: the text's parts; their numbers; whether the date and the
+    time are real, and the wall-clock instants; the zone's offsets at them
+    (joined by year); the exact instant; the first and last instant. Each
+    stage names plain columns, so no expression grows by repeating another.
+    """
 
-    def _int(self, name: str) -> str:
-        return f"TRY_CAST({self.p}.{name} AS BIGINT)"
+    column: str  # the value's column name
 
-    def calendar_ok(self) -> str:
-        y, mo, d = self._int("y"), self._int("mo"), self._int("d")
-        return f"({self.p}.y <> '' AND {y} >= 1 AND {mo} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND month_days({y}, {mo}))"
+    def name(self, part: str) -> str:
+        return quote(f"{part}__{self.column}")
 
-    def clock_ok(self) -> str:
-        h, mi = self._int("h"), self._int("mi")
-        seconds = f"coalesce(TRY_CAST(nullif({self.p}.s, '') AS BIGINT), 0)"
-        offset_ok = (
-            f"({self.p}.sg = '' OR (coalesce(TRY_CAST(nullif({self.p}.om, '') AS BIGINT), 0) <= 59 "
-            f"AND {self._int('oh')} * 60 + coalesce(TRY_CAST(nullif({self.p}.om, '') AS BIGINT), 0) < 1440))"
+    def parts(self, j: str) -> str:
+        return f"{_moment_parts(j)} AS {self.name('p')}"
+
+    def numbers(self) -> list[str]:
+        p = self.name("p")
+
+        def number(part: str, default: str = "NULL") -> str:
+            return f"coalesce(TRY_CAST(nullif({p}.{part}, '') AS BIGINT), {default})"
+
+        return [
+            f"({p}.y <> '') AS {self.name('m')}",
+            f"{number('y')} AS {self.name('y')}",
+            f"{number('mo')} AS {self.name('mo')}",
+            f"{number('d')} AS {self.name('d')}",
+            f"{number('h', '0')} AS {self.name('h')}",
+            f"{number('mi', '0')} AS {self.name('mi')}",
+            f"{number('s', '0')} AS {self.name('s')}",
+            f"coalesce(TRY_CAST(rpad(left(nullif({p}.f, ''), 6), 6, '0') AS BIGINT), 0) AS {self.name('fr')}",
+            f"({p}.z <> '') AS {self.name('z')}",
+            f"CASE {p}.sg WHEN '+' THEN 1 WHEN '-' THEN -1 END AS {self.name('sg')}",
+            f"{number('oh', '0')} AS {self.name('oh')}",
+            f"{number('om', '0')} AS {self.name('om')}",
+            f"({p}.h = '') AS {self.name('do')}",
+        ]
+
+    def checks(self) -> list[str]:
+        n = self.name
+        return [
+            f"({n('m')} AND {n('y')} >= 1 AND {n('mo')} BETWEEN 1 AND 12 "
+            f"AND {n('d')} BETWEEN 1 AND month_days({n('y')}, {n('mo')})) AS {n('cal')}",
+            f"({n('do')} OR ({n('h')} <= 23 AND {n('mi')} <= 59 AND {n('s')} <= 59 AND ({n('sg')} IS NULL "
+            f"OR ({n('om')} <= 59 AND {n('oh')} * 60 + {n('om')} < 1440)))) AS {n('clk')}",
+        ]
+
+    def walls(self) -> list[str]:
+        n = self.name
+        midnight = f"CASE WHEN {n('cal')} THEN civil_days({n('y')}, {n('mo')}, {n('d')}) * {DAY_MICROS} END"
+        return [
+            f"{midnight} AS {n('m0')}",
+            f"{midnight} + {DAY_MICROS} AS {n('m1')}",
+            f"{midnight} + {n('h')} * 3600000000 + {n('mi')} * 60000000 + {n('s')} * 1000000 + {n('fr')} "
+            f"AS {n('w')}",
+            f"{n('sg')} * ({n('oh')} * 3600000000 + {n('om')} * 60000000) AS {n('off')}",
+        ]
+
+    def zone_join(self, alias: str) -> str:
+        return f"LEFT JOIN zone_wall AS {alias} ON {alias}.year = {self.name('y')}"
+
+    def offsets(self, alias: str) -> list[str]:
+        n = self.name
+        return [
+            f"{zone_offset(alias, n('w'))} AS {n('zw')}",
+            f"{zone_offset(alias, n('m0'))} AS {n('zm0')}",
+            f"{zone_offset(alias, n('m1'))} AS {n('zm1')}",
+        ]
+
+    def instant(self) -> list[str]:
+        n = self.name
+        exact = (
+            f"CASE WHEN {n('z')} THEN {n('w')} WHEN {n('sg')} IS NOT NULL THEN {n('w')} - {n('off')} "
+            f"ELSE {n('w')} - {n('zw')} END"
         )
-        return f"({self.p}.h = '' OR ({h} <= 23 AND {mi} <= 59 AND {seconds} <= 59 AND {offset_ok}))"
+        return [f"CASE WHEN ({exact}) BETWEEN {FIRST_MICROS} AND {LAST_MICROS} THEN {exact} END AS {n('u')}"]
 
-    def date_only(self) -> str:
-        return f"({self.p}.h = '')"
+    def bounds(self) -> list[str]:
+        n = self.name
+        ok = f"{n('cal')} AND {n('clk')}"
+        last = f"{n('m1')} - {n('zm1')} - 1"
+        return [
+            f"CASE WHEN {ok} THEN CASE WHEN {n('do')} THEN {n('m0')} - {n('zm0')} ELSE {n('u')} END END AS {n('lo')}",
+            f"CASE WHEN {ok} THEN CASE WHEN {n('do')} THEN (CASE WHEN {last} <= {LAST_MICROS} THEN {last} END) "
+            f"ELSE {n('u')} END END AS {n('hi')}",
+        ]
 
-    def wall_midnight(self, days_on: int = 0) -> str:
-        return (
-            f"(civil_days({self._int('y')}, {self._int('mo')}, {self._int('d')}) + {days_on}) * {DAY_MICROS}"
-        )
-
-    def wall(self) -> str:
-        fraction = f"coalesce(TRY_CAST(rpad(left(nullif({self.p}.f, ''), 6), 6, '0') AS BIGINT), 0)"
-        seconds = f"coalesce(TRY_CAST(nullif({self.p}.s, '') AS BIGINT), 0)"
-        return (
-            f"({self.wall_midnight()} + {self._int('h')} * 3600000000 + {self._int('mi')} * 60000000 "
-            f"+ {seconds} * 1000000 + {fraction})"
-        )
-
-    def utc(self) -> str:
-        """The exact instant of a value with a time, or NULL."""
-        offset = (
-            f"(CASE WHEN {self.p}.sg = '-' THEN -1 ELSE 1 END) * ({self._int('oh')} * 3600000000 "
-            f"+ coalesce(TRY_CAST(nullif({self.p}.om, '') AS BIGINT), 0) * 60000000)"
-        )
-        local = f"{self.wall()} - {zone_offset(self.z, self.wall())}"
-        instant = (
-            f"CASE WHEN {self.p}.z <> '' THEN {self.wall()} WHEN {self.p}.sg <> '' THEN {self.wall()} - {offset} "
-            f"ELSE {local} END"
-        )
-        return f"CASE WHEN {instant} BETWEEN {FIRST_MICROS} AND {LAST_MICROS} THEN {instant} END"
-
-    def day_start(self, days_on: int = 0) -> str:
-        wall = self.wall_midnight(days_on)
-        return f"({wall} - {zone_offset(self.z, wall)})"
-
-    def lo(self) -> str:
-        return (
-            f"CASE WHEN {self.calendar_ok()} AND {self.clock_ok()} THEN "
-            f"CASE WHEN {self.date_only()} THEN {self.day_start()} ELSE {self.utc()} END END"
-        )
-
-    def hi(self) -> str:
-        last = f"{self.day_start(1)} - 1"
-        return (
-            f"CASE WHEN {self.calendar_ok()} AND {self.clock_ok()} THEN "
-            f"CASE WHEN {self.date_only()} THEN (CASE WHEN {last} <= {LAST_MICROS} THEN {last} END) "
-            f"ELSE {self.utc()} END END"
-        )
-
-
-def _local_day(instant: str, zone_alias: str) -> str:
-    return f"CAST(make_timestamp({instant} + {zone_offset(zone_alias, instant)}) AS DATE)"
+    def valid(self, date_only: bool) -> str:
+        """A valid timestamp (or date) in the validator's sense: non-NULL when it is."""
+        n = self.name
+        if date_only:
+            return f"CASE WHEN {n('cal')} AND {n('do')} THEN 1 END"
+        return f"CASE WHEN {n('cal')} AND {n('clk')} AND ({n('do')} OR {n('u')} IS NOT NULL) THEN 1 END"
 
 
 def _key_present(holder: str, key: str) -> str:
@@ -286,12 +316,36 @@ def _required_problem(
 def typing_statement(table: Table) -> str:
     """``t0_<table>``: each value typed, with its problem and whether it can be read.
 
-    Every expression names the flattened columns bare: they come from one
-    subquery, beside the zone rows joined for each time.
+    Built as stacked SELECTs (see ``MomentSql``): every expression reads the
+    plain columns of the stage below, so none repeats another.
     """
-    inner: list[str] = ["f.*", f"{row_pointer(table)} AS ptr__"]
-    outer: list[str] = [*table.keys, "ok", "ptr__", "text__"]
-    joins: list[str] = []
+    moments = [MomentSql(value.column) for value in table.values if value.kind in ("moment", "date")]
+    stages: list[list[str]] = [
+        [m.parts(quote("j__" + m.column)) for m in moments],
+        [column for m in moments for column in m.numbers()],
+        [column for m in moments for column in m.checks()],
+        [column for m in moments for column in m.walls()],
+    ]
+    sql = f"SELECT f.*, {row_pointer(table)} AS ptr__ FROM f_{table.name} AS f"
+    for stage in stages:
+        if stage:
+            sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    zones = [f"zw_{n}" for n in range(len(moments))]
+    offsets = [column for m, zone in zip(moments, zones, strict=True) for column in m.offsets(zone)]
+    if moments:
+        joins = " ".join(m.zone_join(zone) for m, zone in zip(moments, zones, strict=True))
+        sql = f"SELECT s.*, {', '.join(offsets)} FROM ({sql}) AS s {joins}"
+        for stage in ([c for m in moments for c in m.instant()], [c for m in moments for c in m.bounds()]):
+            sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    values, flags = _value_columns(table)
+    sql = f"SELECT *, {', '.join(values)} FROM ({sql})"
+    return f"CREATE OR REPLACE TEMP TABLE t0_{table.name} AS SELECT {', '.join(flags)} FROM ({sql})"
+
+
+def _value_columns(table: Table) -> tuple[list[str], list[str]]:
+    """The problems and typed values (first list), then what ``t0_`` keeps (second list)."""
+    values: list[str] = []
+    kept: list[str] = [*table.keys, "ok", "ptr__", "text__"]
     required = _required(table)
     absent = {holder: _absent(table, holder, required) for holder in set(required.values())}
     container_bad: dict[tuple[str, ...], str] = {}
@@ -304,52 +358,42 @@ def typing_statement(table: Table) -> str:
             problem, missing = _required_problem(
                 c, container.tokens, holder, absent[holder], "'must be an object, not null'", problem
             )
-            outer.append(f"{missing} AS {quote('c__' + name + '__missing')}")
-        outer.append(f"{problem} AS {quote('c__' + name + '__problem')}")
+            values.append(f"{missing} AS {quote('c__' + name + '__missing')}")
+            kept.append(quote("c__" + name + "__missing"))
+        values.append(f"{problem} AS {quote('c__' + name + '__problem')}")
+        kept.append(quote("c__" + name + "__problem"))
         enclosing = [container_bad[container.tokens[:n]] for n in range(1, len(container.tokens))]
-        own = f"{quote('c__' + name + '__problem')} IS NOT NULL"
-        container_bad[container.tokens] = " OR ".join([own, *enclosing])
-        outer.append(f"(NOT ok OR {container_bad[container.tokens]}) AS {quote('c__' + name + '__bad')}")
+        container_bad[container.tokens] = " OR ".join([f"{quote('c__' + name + '__problem')} IS NOT NULL", *enclosing])
+        kept.append(f"(NOT ok OR {container_bad[container.tokens]}) AS {quote('c__' + name + '__bad')}")
+        kept.append(c)
     for value in table.values:
         column = value.column
         j = quote("j__" + column)
-        holders = [container_bad[value.tokens[:n]] for n in range(1, len(value.tokens))]
-        moment = None
-        if value.kind in ("moment", "date"):
-            parts = quote("p__" + column)
-            inner.append(f"{_moment_parts(j)} AS {parts}")
-            zone = f"zw_{len(joins)}"
-            joins.append(f"LEFT JOIN zone_wall AS {zone} ON {zone}.year = TRY_CAST({parts}.y AS INTEGER)")
-            moment = MomentSql(parts, zone)
-        problem = _leaf_problem(value, j, None if moment is None else _format_ok(value, moment))
+        moment = MomentSql(column) if value.kind in ("moment", "date") else None
+        problem = _leaf_problem(value, j, None if moment is None else moment.valid(value.kind == "date"))
         if value.tokens in required:
             declared = _declared(value.node.node)
-            null_problem = (
-                f"'must be {_names(declared)}, not null'" if declared and "null" not in declared else "NULL"
-            )
+            null_problem = f"'must be {_names(declared)}, not null'" if declared and "null" not in declared else "NULL"
             holder = required[value.tokens]
-            problem, missing = _required_problem(
-                j, value.tokens, holder, absent[holder], null_problem, problem
-            )
-            outer.append(f"{missing} AS {quote(column + '__missing')}")
-        outer.append(f"{problem} AS {quote(column + '__problem')}")
-        outer.extend(_typed_columns(value, j, moment))
+            problem, missing = _required_problem(j, value.tokens, holder, absent[holder], null_problem, problem)
+            values.append(f"{missing} AS {quote(column + '__missing')}")
+            kept.append(quote(column + "__missing"))
+        values.append(f"{problem} AS {quote(column + '__problem')}")
+        kept.append(quote(column + "__problem"))
+        for definition, name in _typed_columns(value, j, moment):
+            values.append(f"{definition} AS {name}")
+            kept.append(name)
+        holders = [container_bad[value.tokens[:n]] for n in range(1, len(value.tokens))]
         bad = [f"{quote(column + '__problem')} IS NOT NULL", "NOT ok", *holders]
-        outer.append(f"({' OR '.join(bad)}) AS {quote(column + '__bad')}")
+        kept.append(f"({' OR '.join(bad)}) AS {quote(column + '__bad')}")
         if value.kind == "texts":
-            outer.append(f"{j}")
+            kept.append(j)
     for child in table.children:
-        outer.append(quote("l__" + child.name))
+        kept.append(quote("l__" + child.name))
         enclosing = [container_bad[child.via[:n]] for n in range(1, len(child.via))]
-        outer.append(
-            f"(NOT ok OR {' OR '.join([_list_wrong(child), *enclosing])}) AS {quote('l__' + child.name + '__bad')}"
-        )
-    outer.extend(quote("c__" + column_name(container.tokens)) for container in table.containers)
-    source = f"(SELECT {', '.join(inner)} FROM f_{table.name} AS f) AS b"
-    return (
-        f"CREATE OR REPLACE TEMP TABLE t0_{table.name} AS SELECT {', '.join(outer)} "
-        f"FROM {source} {' '.join(joins)}"
-    )
+        wrong = " OR ".join([_list_wrong(child), *enclosing])
+        kept.append(f"(NOT ok OR {wrong}) AS {quote('l__' + child.name + '__bad')}")
+    return values, kept
 
 
 def problems_statement() -> str:
@@ -458,44 +502,36 @@ def _list_node(child: Table) -> dict[str, object]:
     return node.node
 
 
-def _format_ok(value: Value, moment: MomentSql) -> str:
-    """Non-NULL when a text value is a valid timestamp (or date) in the validator's sense."""
-    if value.kind == "date":
-        return f"CASE WHEN {moment.calendar_ok()} AND {moment.date_only()} THEN 1 END"
-    return f"CASE WHEN {moment.calendar_ok()} AND {moment.clock_ok()} AND ({moment.date_only()} OR {moment.utc()} IS NOT NULL) THEN 1 END"
-
-
-def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[str]:
+def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple[str, str]]:
+    """(definition, name) of the columns a value is read through."""
     name = value.column
     kind = value.kind
     if kind == "text":
-        return [f"jtext({j}) AS {quote(name)}"]
+        return [(f"jtext({j})", quote(name))]
     if kind == "flag":
-        return [f"CASE WHEN {j} = 'true' THEN TRUE WHEN {j} = 'false' THEN FALSE END AS {quote(name)}"]
+        return [(f"CASE WHEN {j} = 'true' THEN TRUE WHEN {j} = 'false' THEN FALSE END", quote(name))]
     if kind in ("integer", "number"):
         return [
-            f"CASE WHEN jkind({j}) IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END AS {quote(name)}",
-            f"jkind({j}) = 'integer' AS {quote(name + '__int')}",
+            (f"CASE WHEN jkind({j}) IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END", quote(name)),
+            (f"jkind({j}) = 'integer'", quote(name + "__int")),
         ]
     if kind == "texts":
+        strings = f"list_filter(json_transform({j}, '[\"JSON\"]'), lambda x: jkind(x) = 'string')"
         return [
-            f"CASE WHEN jkind({j}) = 'array' THEN list_transform(list_filter(json_transform({j}, '[\"JSON\"]'), "
-            f"lambda x: jkind(x) = 'string'), lambda x: jtext(x)) END AS {quote(name)}",
-            f"CASE WHEN jkind({j}) = 'array' THEN json_array_length({j}) END AS {quote(name + '__n')}",
+            (f"CASE WHEN jkind({j}) = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END", quote(name)),
+            (f"CASE WHEN jkind({j}) = 'array' THEN json_array_length({j}) END", quote(name + "__n")),
         ]
     assert moment is not None
-    columns: list[str] = []
+    n = moment.name
+    columns: list[tuple[str, str]] = []
     if kind == "date":
-        columns.append(
-            f"CASE WHEN {moment.calendar_ok()} AND {moment.date_only()} THEN "
-            f"make_date(TRY_CAST({moment.p}.y AS INTEGER), TRY_CAST({moment.p}.mo AS INTEGER), "
-            f"TRY_CAST({moment.p}.d AS INTEGER)) END AS {quote(name)}"
-        )
+        date = f"make_date(CAST({n('y')} AS INTEGER), CAST({n('mo')} AS INTEGER), CAST({n('d')} AS INTEGER))"
+        columns.append((f"CASE WHEN {n('cal')} AND {n('do')} THEN {date} END", quote(name)))
     columns += [
-        f"({j} IS NOT NULL) AS {quote(name + '__set')}",
-        f"{moment.lo()} AS {quote(name + '__lo')}",
-        f"{moment.hi()} AS {quote(name + '__hi')}",
-        f"{moment.date_only()} AS {quote(name + '__date')}",
+        (f"({j} IS NOT NULL)", quote(name + "__set")),
+        (n("lo"), quote(name + "__lo")),
+        (n("hi"), quote(name + "__hi")),
+        (f"coalesce({n('do')}, FALSE)", quote(name + "__date")),
     ]
     return columns
 

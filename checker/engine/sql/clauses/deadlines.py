@@ -58,7 +58,7 @@ def due_of(query: Query, start: Time, limit: Limit) -> Due:
     if limit.span is not None:
         return Due(f"({start.lo} + {limit.span})", f"({start.hi} + {limit.span})", None, limit)
     assert limit.working_days is not None
-    day = query.column("sday", query.day(start.lo))
+    day = query.column("sday", query.day_of(start))
     cum = f"CAST($cal_cum AS INTEGER[])[CAST({day} - CAST($cal_first AS DATE) AS BIGINT) + 1]"
     nth = f"CAST($cal_day AS DATE[])[{cum} + {limit.working_days}]"
     last_day = query.column("last", f"CASE WHEN {limit.working_days} = 0 THEN {day} ELSE {nth} END")
@@ -71,7 +71,7 @@ def met(query: Query, start: Time, end: Time, due: Due) -> str:
     """TRUE when within the limit for every instant the values allow, FALSE when beyond it
     for every one, NULL when that depends on when in its day something happened."""
     if due.last_day is not None:
-        return f"({query.day(end.lo)} <= {due.last_day})"
+        return f"({query.day_of(end)} <= {due.last_day})"
     span = due.limit.span
     return (
         f"CASE WHEN {end.hi} - {start.lo} <= {span} THEN TRUE "
@@ -80,7 +80,7 @@ def met(query: Query, start: Time, end: Time, due: Due) -> str:
 
 
 def _as_of(frame: Frame) -> tuple[str, str]:
-    return f"{frame.record}.as_of__", f"{frame.record}.as_of_day__"
+    return frame.rec("as_of__"), frame.rec("as_of_day__")
 
 
 def _limit_facts(due: Due) -> dict[str, str]:
@@ -150,8 +150,8 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
         if not (isinstance(met_by, dict) and isinstance(met_by.get("earliest"), dict)):
             raise RuleError(f"{where}/not_before_start", "the set-based engine reads this with linked items only")
         chosen = select(compiler, met_by["earliest"], frame, f"{where}/met_by/earliest", met_by["earliest"]["time"], argument["from"])
-        surely = judge(compiler, frame, start, due, chosen.earliest(query, "surely_"), discharged, missing_pointer)
-        maybe = judge(compiler, frame, start, due, chosen.earliest(query, "maybe_"), discharged, missing_pointer)
+        surely = judge(compiler, frame, start, due, chosen.earliest("surely_"), discharged, missing_pointer)
+        maybe = judge(compiler, frame, start, due, chosen.earliest("maybe_"), discharged, missing_pointer)
         judged = query.outcome(
             f"CASE WHEN {surely.status} = {maybe.status} THEN {surely.status} ELSE {UNKNOWN} END", surely.failure
         )
@@ -178,7 +178,7 @@ def in_order(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
     failures: list[str] = []
     for position in range(1, len(times)):
         earlier, later = times[position - 1], times[position]
-        by_day = f"({query.day(later.lo)} < {query.day(earlier.lo)})"
+        by_day = f"({query.day_of(later)} < {query.day_of(earlier)})"
         exact = f"({later.lo} < {earlier.lo})"
         if argument[position] == AS_OF:
             # A date is after the as-of instant when its day begins at or after it.
@@ -227,8 +227,8 @@ def spans_local_midnight(compiler: SqlCompiler, argument: Any, frame: Frame, whe
     start = compiler.time(argument["from"], frame, f"{where}/from")
     end = compiler.time(argument["to"], frame, f"{where}/to")
     s, e = compiler.single(start), compiler.single(end)
-    start_day = query.day(start.lo)
-    by_day = f"({query.day(end.lo)} > {start_day})"
+    start_day = query.day_of(start)
+    by_day = f"({query.day_of(end)} > {start_day})"
     # In custody before and after a local midnight: the day of the last instant before
     # the end is later than the start's day.
     exact = f"({query.day(f'({end.lo} - 1)')} > {start_day})"
@@ -247,7 +247,7 @@ def open_at(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> O
     end, _ = compiler.resolve(argument["end"], frame, f"{where}/end")
     at = compiler.time(argument["at"], frame, f"{where}/at")
     state = compiler.single(at)
-    day = f"{frame.record}.as_of_day__" if argument["at"] == AS_OF else query.day(at.lo)
+    day = query.day_of(at)
     inside = f"({start.column()} <= {day} AND ({end.column()} IS NULL OR {day} <= {end.column()}))"
     status = (
         f"CASE WHEN {start.bad} OR {end.bad} OR {state} = {UNREADABLE} THEN {UNKNOWN} "

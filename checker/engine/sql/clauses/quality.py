@@ -18,27 +18,18 @@ RECORD = "record"
 
 def event_time_pointer(frame: Frame) -> str:
     """The pointer of the value giving the item its time (its own, or its parent's)."""
-    table = frame.table
-    own = table.member.event_time
-    if own is not None:
-        return f"{frame.alias}.ptr__ || {literal('/' + own)}"
-    parent = table.parent
-    while parent is not None and parent.member.event_time is None:
-        parent = parent.parent
-    if parent is None or parent.parent is None:
-        return "NULL"
-    return f"{frame.alias}.ev_ptr__"
+    return frame.own("ev_ptr__")
 
 
 @clause("child_at_event")
 def child_at_event(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Outcome:
     event = compiler.event_time(frame)
     state = compiler.single(event)
-    adulthood = f"{frame.record}.adulthood__"
-    by_age = f"{frame.record}.adult_by_age__"
+    adulthood = frame.rec("adulthood__")
+    by_age = frame.rec("adult_by_age__")
     adult = (
         f"CASE WHEN {adulthood} IS NOT NULL THEN "
-        f"CASE WHEN {state} = {VALUE} THEN {compiler.query.day(event.lo)} >= {adulthood} END "
+        f"CASE WHEN {state} = {VALUE} THEN {compiler.query.day_of(event)} >= {adulthood} END "
         f"ELSE {by_age} END"
     )
     status = f"CASE WHEN ({adult}) IS NULL THEN {UNKNOWN} WHEN {adult} THEN {FAIL} ELSE {PASS} END"
@@ -53,8 +44,9 @@ def conforms_to_schema(compiler: SqlCompiler, argument: Any, frame: Frame, where
         f"LEFT JOIN (SELECT rec, list(struct_pack(ptr := pointer, msg := message)) AS found "
         f"FROM problems GROUP BY rec) AS {grouped} ON {grouped}.rec = {frame.record}.rec"
     )
-    status = f"CASE WHEN {grouped}.found IS NULL THEN {PASS} ELSE {FAIL} END"
-    return query.outcome(status, failure(kind=literal("invalid"), problems=f"{grouped}.found"))
+    found = query.ref(grouped, "found")
+    status = f"CASE WHEN {found} IS NULL THEN {PASS} ELSE {FAIL} END"
+    return query.outcome(status, failure(kind=literal("invalid"), problems=found))
 
 
 @clause("unique")

@@ -24,22 +24,20 @@ def recorded(compiler: SqlCompiler, ref: Ref, frame: Frame) -> str:
         if kind == "texts":
             return f"coalesce({ref.column('__n')} > 0, FALSE)"
         if kind == "moment":
-            later = compiler.not_yet(frame, ref.column("__lo"), ref.column("__date"))
+            later = compiler.not_yet(frame, ref)
             # An event stamped after the as-of instant is not recorded yet.
-            return f"({ref.column('__set')} AND NOT coalesce({ref.column('__lo')} IS NOT NULL AND {later}, FALSE))"
+            return f"({ref.column('__set')} AND NOT {later})"
         if kind == "date":
             return f"({ref.column('__set')})"
         return f"({ref.column()} IS NOT NULL)"
     if ref.container is not None:
-        from checker.engine.sql.flatten import quote
         from checker.engine.sql.layout import column_name
 
-        text = f"{ref.owner}.{quote('c__' + column_name(ref.container.tokens))}"
+        text = ref.raw("c__" + column_name(ref.container.tokens))
         return f"({text} IS NOT NULL AND NOT regexp_full_match({text}, '\\{{\\s*\\}}'))"
     assert ref.child is not None
-    from checker.engine.sql.flatten import quote
 
-    members = f"{ref.owner}.{quote('l__' + ref.child.name)}"
+    members = ref.raw("l__" + ref.child.name)
     if ref.child.one_or_many:
         return f"({members} IS NOT NULL AND NOT regexp_full_match({members}, '[\\[{{]\\s*[\\]}}]'))"
     return f"coalesce(len({members}) > 0, FALSE)"
