@@ -16,6 +16,7 @@ from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import RunOptions, run_check
+from checker.report.formats import error_position, shown_text
 from checker.report.model import Report
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config, ConfigError, discover, load_config
@@ -108,6 +109,8 @@ class RunRequest:
     extend_select: Sequence[str]
     ignore: Sequence[str]
     waivers: str | None
+    exclude: Sequence[str] = ()
+    extend_exclude: Sequence[str] = ()
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -123,9 +126,21 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         extend_select: Sequence[str],
         ignore: Sequence[str],
         waivers: str | None,
+        exclude: Sequence[str],
+        extend_exclude: Sequence[str],
         **rest: Any,
     ) -> Any:
-        request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers)
+        request = RunRequest(
+            paths,
+            config_path,
+            as_of,
+            select,
+            extend_select,
+            ignore,
+            waivers,
+            parse_patterns(exclude),
+            parse_patterns(extend_exclude),
+        )
         return function(request, **rest)
 
     options = [
@@ -147,6 +162,14 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
         ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOBS",
+            help="Pass over these files and directories when searching a directory "
+            "(replaces the configuration's or the default list).",
+        ),
+        click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Pass over these as well."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -165,7 +188,8 @@ def run_request(request: RunRequest) -> Checked:
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
     try:
-        inputs = expand_inputs(request.paths)
+        exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
+        inputs = expand_inputs(request.paths, exclude)
     except InputNotFound as error:
         raise CommandError(str(error)) from None
     options = RunOptions(
@@ -182,4 +206,12 @@ def run_request(request: RunRequest) -> Checked:
         except WaiverError as error:
             raise CommandError(f"invalid waivers: {error}") from None
         report = apply_waivers(report, entries, config.time_zone)
+    for problem in report.errors:
+        # On stderr, so that a report piped from stdout stays whole and parseable.
+        click.echo(f"{error_position(problem)}: input error: {shown_text(problem.message)}", err=True)
     return Checked(config, ruleset, report)
+
+
+def parse_patterns(values: Sequence[str]) -> tuple[str, ...]:
+    """Glob patterns from repeated options and comma-separated lists alike."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
