@@ -11,7 +11,7 @@ class SelectionError(ValueError):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """``; did you mean AA003?`` when ``word`` looks like a mistyped one of ``choices``, else ``""``."""
+    """``; did you mean XX003?`` when ``word`` looks like a mistyped one of ``choices``, else ``""``."""
     close = difflib.get_close_matches(word.strip().upper(), sorted(set(choices)), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
 
