@@ -74,10 +74,10 @@ def record(**collections: Any) -> dict[str, Any]:
 
 
 def caselint(
-    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The command as a user runs it, in a fresh process."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    """The command as a user runs it, in a fresh process (``env`` adds to the environment)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "checker", *args],
         cwd=cwd or REPO,
