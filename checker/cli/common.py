@@ -79,7 +79,12 @@ def config_option(function: F) -> F:
 
 
 text_or_json = click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
 )
 
 
