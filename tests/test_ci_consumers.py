@@ -21,7 +21,7 @@ import xmlschema
 from click.testing import CliRunner
 
 from checker.cli.main import main
-from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.engine.ruleset import Ruleset
 from checker.inputs.paths import expand_inputs
 from checker.report.build import RunOptions, run_check
 from checker.report.formats import RenderContext, shown_text
@@ -33,26 +33,10 @@ from checker.report.formats.sarif import render_sarif
 from checker.report.formats.text import render_text
 from checker.report.gates import apply_gates
 from checker.report.model import Location, Report
-from checker.rules.config import Config
-from tests.conftest import EXAMPLES, REPO, caselint
+from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 JUNIT_XSD = Path(__file__).parent / "junit-10.xsd"
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> Ruleset:
-    return load_ruleset(Config())
-
-
-@pytest.fixture(scope="module")
-def context(ruleset: Ruleset) -> RenderContext:
-    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
-
-
-@pytest.fixture(scope="module")
-def report(ruleset: Ruleset) -> Report:
-    return run_check(expand_inputs([str(EXPORT)]), ruleset.selected, RunOptions())
 
 
 def junit_cases(text: str) -> dict[str, ET.Element]:

@@ -61,20 +61,10 @@ def templates_repository(directory: Path, sources: list[Path], env: dict[str, st
     return directory
 
 
-def try_repo(
-    caselint_repository: Path, templates: Path, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
+def pre_commit(*arguments: str, cwd: Path | None, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pre_commit",
-            "try-repo",
-            str(caselint_repository),
-            "caselint-templates",
-            "--all-files",
-        ],
-        cwd=templates,
+        [sys.executable, "-m", "pre_commit", *arguments],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -83,14 +73,16 @@ def try_repo(
     )
 
 
-def test_the_manifest_is_valid_and_its_entries_are_commands(home: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "validate-manifest", str(MANIFEST)],
-        env=environment(home),
-        capture_output=True,
-        text=True,
-        check=False,
+def try_repo(
+    caselint_repository: Path, templates: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return pre_commit(
+        "try-repo", str(caselint_repository), "caselint-templates", "--all-files", cwd=templates, env=env
     )
+
+
+def test_the_manifest_is_valid_and_its_entries_are_commands(home: Path) -> None:
+    done = pre_commit("validate-manifest", str(MANIFEST), cwd=None, env=environment(home))
     assert done.returncode == 0, done.stdout + done.stderr
     found = hooks()
     assert set(found) == {"caselint-templates", "caselint-check"}
@@ -162,23 +154,12 @@ def test_the_readmes_pre_commit_snippet_works_as_written(
     (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     commit_everything(project, env)
 
-    def pre_commit(*arguments: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pre_commit", *arguments],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-
-    done = pre_commit("run", "--all-files")
+    done = pre_commit("run", "--all-files", cwd=project, env=env)
     # The templates pass; the export has findings, which fail its hook as they should.
     assert re.search(r"caselint templates\.+Passed", done.stdout), done.stdout + done.stderr
     assert re.search(r"caselint check\.+Failed", done.stdout), done.stdout + done.stderr
     assert "exports/west-mercia-2013-01.json:" in done.stdout and "Traceback" not in done.stdout
-    updated = pre_commit("autoupdate")
+    updated = pre_commit("autoupdate", cwd=project, env=env)
     assert updated.returncode == 0, updated.stdout + updated.stderr
     (rev,) = re.findall(r"rev: (\S+)", (project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert re.fullmatch(r"[0-9a-f]{40}", rev), rev  # pinned to the commit main stands at
