@@ -38,7 +38,7 @@ from checker.rules.severity import FAIL_ON_CHOICES
     type=click.Choice(COLOR_CHOICES),
     default="auto",
     show_default=True,
-    help="Colour the text output: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR is).",
+    help="Colour the text output; with auto, on a terminal (NO_COLOR turns it off, FORCE_COLOR on).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings and nothing else.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has, not each finding.")
