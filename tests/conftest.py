@@ -14,7 +14,13 @@ import pytest
 
 from checker.engine.compile import CompiledRule, compile_rule
 from checker.engine.per_record import Engine, RecordResult
+from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.inputs.paths import expand_inputs
 from checker.records.times import parse_timestamp
+from checker.report.build import RunOptions, run_check
+from checker.report.formats import RenderContext
+from checker.report.model import Report
+from checker.rules.config import Config
 from checker.rules.files import RuleDefinition, builtin_rulebook_dir, load_rule_definitions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +30,25 @@ EXAMPLES = REPO / "examples"
 @pytest.fixture(scope="session")
 def definitions() -> list[RuleDefinition]:
     return load_rule_definitions([builtin_rulebook_dir()])
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Ruleset:
+    """The built-in rules, as a run without configuration has them."""
+    return load_ruleset(Config())
+
+
+@pytest.fixture(scope="module")
+def context(ruleset: Ruleset) -> RenderContext:
+    """What the CI renderers are given, in a run from the repository's root."""
+    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
+
+
+@pytest.fixture(scope="module")
+def report(ruleset: Ruleset) -> Report:
+    """The report of the example export."""
+    export = EXAMPLES / "exports" / "west-mercia-2013-01.json"
+    return run_check(expand_inputs([str(export)]), ruleset.selected, RunOptions())
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +99,10 @@ def record(**collections: Any) -> dict[str, Any]:
 
 
 def caselint(
-    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The command as a user runs it, in a fresh process."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    """The command as a user runs it, in a fresh process (``env`` adds to the environment)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "checker", *args],
         cwd=cwd or REPO,

@@ -54,9 +54,9 @@ def test_findings_give_exit_status_1_and_a_readable_text_report(tmp_path: Path) 
     done = caselint("check", str(path), "--as-of", "2013-01-07T09:00:00Z", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     line = next(line for line in done.stdout.splitlines() if "AA002" in line)
-    assert line.startswith(f"{path.as_posix()}:2:1  AA002  appropriate adult requested 3h 10m")
-    assert line.endswith("R-2 /custody_episodes/0/appropriate_adult/requested_at")
-    assert "rule   severity  applicable  passed  failed  pending  compliance" in done.stdout
+    assert line.startswith(f"{path.as_posix()}:2:1: error AA002 appropriate adult requested 3h 10m")
+    assert line.endswith("[R-2 /custody_episodes/0/appropriate_adult/requested_at]")
+    assert "rule   severity  applicable  passed  failed  pending  compliance  title" in done.stdout
     assert (
         "2 records checked as of 2013-01-07 09:00 GMT; 1 finding (1 error, 0 warnings, 0 info)" in done.stdout
     )

@@ -169,11 +169,25 @@ class TestGates:
         status, result = report(str(EXPORT), cwd=tmp_path)
         assert status == 1 and result["gates"][1]["rule_id"] == "DQ001"
 
-    def test_plain_runs_keep_the_spec_shape(self, tmp_path: Path) -> None:
+    def test_plain_runs_list_the_severity_gate(self, tmp_path: Path) -> None:
         _, result = report(str(EXPORT), cwd=tmp_path)
         assert set(result) == {
-            "report_version", "tool", "as_of", "rulebook", "inputs", "summary", "rules", "findings", "errors"
+            "report_version", "tool", "as_of", "rulebook", "inputs", "summary", "rules", "findings", "errors",
+            "gates",
         }  # fmt: skip
+        errors = result["summary"]["by_severity"]["error"]
+        assert result["gates"] == [
+            {
+                "gate": "fail-on",
+                "rule_id": None,
+                "threshold": "error",
+                "actual": errors,
+                "passed": False,
+                "detail": f"{errors} findings at or above error",
+            }
+        ]
+        text = caselint("check", str(EXPORT), "--fail-on", "never", cwd=tmp_path)
+        assert text.returncode == 0 and "gate passed: findings do not fail the run" in text.stdout
 
     @pytest.mark.parametrize("text", ["AA002", "AA002=x", "AA002=1.5"])
     def test_bad_minimums(self, text: str) -> None:

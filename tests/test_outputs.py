@@ -1,14 +1,10 @@
-"""Several formats from one run, and the CI examples' own commands."""
+"""Several formats from one run (the CI examples' own commands are run in test_readme.py)."""
 
 from __future__ import annotations
 
 import json
-import shlex
-import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-
-from ruamel.yaml import YAML
 
 from checker.report.formats import FORMATS
 from checker.report.outputs import OUTPUT_FORMATS
@@ -48,30 +44,3 @@ def test_two_formats_cannot_share_the_terminal(tmp_path: Path) -> None:
     assert done.returncode == 2 and "only one format can go to the terminal" in done.stderr
     done = caselint("check", str(EXPORT), "--format", "pdf", cwd=tmp_path)
     assert done.returncode == 2 and "'pdf' is not one of" in done.stderr
-
-
-def test_the_github_workflows_command_runs_as_written(tmp_path: Path) -> None:
-    workflow = YAML(typ="safe").load((EXAMPLES / "ci" / "github-actions.yml").read_text(encoding="utf-8"))
-    steps = workflow["jobs"]["caselint"]["steps"]
-    command = next(step["run"] for step in steps if str(step.get("run", "")).startswith("caselint check"))
-    (tmp_path / "exports").mkdir()
-    shutil.copy(EXPORT, tmp_path / "exports")
-    created = caselint("baseline", "create", "caselint-baseline.json", "exports/", cwd=tmp_path)
-    assert created.returncode == 0
-    done = caselint(*shlex.split(command)[1:], cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr  # nothing new against the baseline
-    for written in ("caselint.sarif", "caselint-junit.xml", "caselint-summary.md"):
-        assert (tmp_path / written).is_file(), written
-
-
-def test_the_gitlab_jobs_command_runs_as_written(tmp_path: Path) -> None:
-    job = YAML(typ="safe").load((EXAMPLES / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))["caselint"]
-    command = next(line for line in job["script"] if line.startswith("caselint check"))
-    (tmp_path / "exports").mkdir()
-    shutil.copy(EXPORT, tmp_path / "exports")
-    caselint("baseline", "create", "caselint-baseline.json", "exports/", cwd=tmp_path)
-    done = caselint(*shlex.split(command)[1:], cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    quality = json.loads((tmp_path / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8"))
-    assert quality == []  # nothing new
-    assert (tmp_path / job["artifacts"]["reports"]["junit"]).is_file()

@@ -8,7 +8,6 @@ are two: one over good templates and one over bad ones.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import EXAMPLES, REPO, caselint
+from tests.repository import clean_environment, commit_everything, snapshot
 
 pytest.importorskip("pre_commit", reason="pre-commit is a test dependency: pip install '.[test]'")
 if shutil.which("git") is None:
@@ -27,14 +27,6 @@ if shutil.which("git") is None:
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 TEMPLATES = EXAMPLES / "templates"
-IDENTITY = [
-    "-c",
-    "user.name=caselint tests",
-    "-c",
-    "user.email=tests@caselint.invalid",
-    "-c",
-    "commit.gpgsign=false",
-]
 
 
 def hooks() -> dict[str, dict[str, Any]]:
@@ -43,25 +35,7 @@ def hooks() -> dict[str, dict[str, Any]]:
 
 
 def environment(home: Path) -> dict[str, str]:
-    # GIT_DIR and friends leak in when the tests themselves run from a git hook.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    env["PRE_COMMIT_HOME"] = str(home)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
-def git(*arguments: str, cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        ["git", *IDENTITY, *arguments], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def commit_everything(directory: Path, env: dict[str, str]) -> None:
-    git("init", "-q", "-b", "main", cwd=directory, env=env)
-    git("add", "-A", cwd=directory, env=env)
-    git("commit", "-q", "-m", "snapshot", cwd=directory, env=env)
+    return clean_environment(PRE_COMMIT_HOME=str(home))
 
 
 @pytest.fixture(scope="module")
@@ -71,31 +45,11 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def caselint_repository(tmp_path_factory: pytest.TempPathFactory, home: Path) -> Path:
-    """The working tree as a repository of one commit.
-
-    try-repo takes HEAD plus uncommitted changes to tracked files, but not new
-    files, so a working tree with a new module would be tried without it. A
-    snapshot of what a commit would hold tries what is here.
-    """
-    env = environment(home)
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode != 0:
+    """The working tree as a repository of one commit (see tests/repository.py)."""
+    made = snapshot(tmp_path_factory.mktemp("caselint-repository"), environment(home))
+    if made is None:
         pytest.skip("not a git checkout: the hooks are tried from one")
-    snapshot = tmp_path_factory.mktemp("caselint-repository")
-    for name in filter(None, listed.stdout.decode("utf-8").split("\0")):
-        source = REPO / name
-        if source.is_file():  # a tracked file deleted in the working tree is listed too
-            target = snapshot / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    commit_everything(snapshot, env)
-    return snapshot
+    return made
 
 
 def templates_repository(directory: Path, sources: list[Path], env: dict[str, str]) -> Path:
@@ -107,20 +61,10 @@ def templates_repository(directory: Path, sources: list[Path], env: dict[str, st
     return directory
 
 
-def try_repo(
-    caselint_repository: Path, templates: Path, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
+def pre_commit(*arguments: str, cwd: Path | None, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pre_commit",
-            "try-repo",
-            str(caselint_repository),
-            "caselint-templates",
-            "--all-files",
-        ],
-        cwd=templates,
+        [sys.executable, "-m", "pre_commit", *arguments],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -129,14 +73,16 @@ def try_repo(
     )
 
 
-def test_the_manifest_is_valid_and_its_entries_are_commands(home: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "validate-manifest", str(MANIFEST)],
-        env=environment(home),
-        capture_output=True,
-        text=True,
-        check=False,
+def try_repo(
+    caselint_repository: Path, templates: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return pre_commit(
+        "try-repo", str(caselint_repository), "caselint-templates", "--all-files", cwd=templates, env=env
     )
+
+
+def test_the_manifest_is_valid_and_its_entries_are_commands(home: Path) -> None:
+    done = pre_commit("validate-manifest", str(MANIFEST), cwd=None, env=environment(home))
     assert done.returncode == 0, done.stdout + done.stderr
     found = hooks()
     assert set(found) == {"caselint-templates", "caselint-check"}
@@ -182,3 +128,38 @@ def test_the_templates_hook_fails_on_bad_templates_naming_file_and_line(
         "templates/missing-episode-wrong-enum.yaml:7:13  wrong-type",
     ):
         assert where in done.stdout, done.stdout
+
+
+def readme_block(marker: str) -> str:
+    """The fenced block that follows ``<!-- marker`` in the README."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    after = text[text.index(f"<!-- {marker}") :]
+    return after.split("```", 2)[1].split("\n", 1)[1]
+
+
+def test_the_readmes_pre_commit_snippet_works_as_written(
+    caselint_repository: Path, home: Path, tmp_path: Path
+) -> None:
+    """The README's configuration, with this repository's address, run by pre-commit; then pinned."""
+    env = environment(home)
+    snippet = readme_block("pre-commit-config")
+    (address,) = re.findall(r"repo: (\S+)", snippet)
+    config = snippet.replace(address, caselint_repository.as_uri())
+    project = tmp_path / "force-repository"
+    for source in sorted((TEMPLATES / "good").iterdir()):
+        (project / "templates").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, project / "templates" / source.name)
+    (project / "exports").mkdir()
+    shutil.copy2(EXAMPLES / "exports" / "west-mercia-2013-01.json", project / "exports")
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    commit_everything(project, env)
+
+    done = pre_commit("run", "--all-files", cwd=project, env=env)
+    # The templates pass; the export has findings, which fail its hook as they should.
+    assert re.search(r"caselint templates\.+Passed", done.stdout), done.stdout + done.stderr
+    assert re.search(r"caselint check\.+Failed", done.stdout), done.stdout + done.stderr
+    assert "exports/west-mercia-2013-01.json:" in done.stdout and "Traceback" not in done.stdout
+    updated = pre_commit("autoupdate", cwd=project, env=env)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    (rev,) = re.findall(r"rev: (\S+)", (project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert re.fullmatch(r"[0-9a-f]{40}", rev), rev  # pinned to the commit main stands at

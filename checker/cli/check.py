@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from checker.cli.common import CommandError, RunRequest, run_options, run_request
+from checker.cli.terminal import COLOR_CHOICES, terminal_width, use_color
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+from checker.report.formats.text import TextOptions
 from checker.report.gates import GateError, apply_gates, parse_minimum
 from checker.report.model import exit_status
-from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
+from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render, write_output
 from checker.rules.severity import FAIL_ON_CHOICES
 
 
@@ -19,12 +23,26 @@ from checker.rules.severity import FAIL_ON_CHOICES
 @run_options
 @click.option(
     "--format",
+    "--output-format",
     "formats",
     multiple=True,
     metavar="FORMAT[=FILE]",
-    help=f"Output format, repeatable: {', '.join(OUTPUT_FORMATS)}; FORMAT=FILE writes it to FILE.",
+    help=f"Output format, repeatable: {', '.join(OUTPUT_FORMATS)}; FORMAT=FILE writes it to FILE "
+    "(markdown=$GITHUB_STEP_SUMMARY appends to the job summary).",
 )
-@click.option("--output", "-o", metavar="FILE", help="Write the terminal's format to FILE instead.")
+@click.option(
+    "--output", "--output-file", "-o", metavar="FILE", help="Write the terminal's format to FILE instead."
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text output; with auto, on a terminal (NO_COLOR turns it off, FORCE_COLOR on).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings and nothing else.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has, not each finding.")
+@click.option("--show-all-rules", is_flag=True, help="List rules with nothing applicable in the table too.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
@@ -45,6 +63,10 @@ def check(
     fail_on: str | None,
     min_compliance: Sequence[str],
     baseline: str | None,
+    color: str,
+    quiet: bool,
+    statistics: bool,
+    show_all_rules: bool,
 ) -> None:
     """Check case-record exports (.jsonl, .json, .yaml; .xml CIN census; directories; - for stdin)."""
     try:
@@ -66,13 +88,27 @@ def check(
         report = apply_gates(report, fail_level, {**config.min_compliance, **minimums})
     except GateError as error:
         raise CommandError(str(error)) from None
+    stdout = sys.stdout
+    colored = use_color(color, stdout, os.environ)
     for entry in outputs:
-        rendered = render(entry.format, report, checked.ruleset, Path.cwd())
-        if entry.path is None:
-            click.echo(rendered, nl=False)
+        to_terminal = entry.path is None
+        text = TextOptions(
+            color=colored and to_terminal,
+            width=terminal_width(stdout) if to_terminal else None,
+            quiet=quiet,
+            statistics=statistics,
+            show_all_rules=show_all_rules,
+            errors_inline=not to_terminal,  # run_request has written them to stderr
+        )
+        elsewhere = [other.shown(os.environ) for other in outputs if other is not entry]
+        rendered = render(entry.format, report, checked.ruleset, Path.cwd(), text, elsewhere)
+        for notice in rendered.notices:
+            click.echo(f"caselint: {entry.format}: {notice}", err=True)
+        if to_terminal:
+            click.echo(rendered.text, nl=False, color=text.color)
             continue
         try:
-            entry.path.write_text(rendered, encoding="utf-8")
+            write_output(entry, rendered.text, os.environ)
         except OSError as error:
             raise CommandError(f"--format {entry.format}: {entry.path}: {error.strerror}") from None
     raise SystemExit(exit_status(report, fail_level))
@@ -90,8 +126,6 @@ def baseline_create(request: RunRequest, file: str) -> None:
     """Write FILE: the fingerprints of the findings of checking PATHS (no personal data)."""
     checked = run_request(request)
     if checked.report.errors:
-        for error in checked.report.errors:
-            click.echo(f"{error.path}:{error.line or ''}: input error: {error.message}", err=True)
         raise CommandError("some input could not be read; the baseline was not written")
     try:
         count = write_baseline(checked.report, Path(file))

@@ -18,6 +18,7 @@ from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.inputs.tabular import MappingError, mapped_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import RunOptions, run_check
+from checker.report.formats import error_position, shown_text
 from checker.report.model import Report
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config, ConfigError, discover, load_config
@@ -80,7 +81,12 @@ def config_option(function: F) -> F:
 
 
 text_or_json = click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
 )
 
 
@@ -111,6 +117,8 @@ class RunRequest:
     ignore: Sequence[str]
     waivers: str | None
     mapping: str | None = None
+    exclude: Sequence[str] = ()
+    extend_exclude: Sequence[str] = ()
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -127,9 +135,22 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ignore: Sequence[str],
         waivers: str | None,
         mapping: str | None,
+        exclude: Sequence[str],
+        extend_exclude: Sequence[str],
         **rest: Any,
     ) -> Any:
-        request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers, mapping)
+        request = RunRequest(
+            paths,
+            config_path,
+            as_of,
+            select,
+            extend_select,
+            ignore,
+            waivers,
+            mapping,
+            parse_patterns(exclude),
+            parse_patterns(extend_exclude),
+        )
         return function(request, **rest)
 
     options = [
@@ -156,13 +177,21 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
             metavar="FILE",
             help="Read each PATH as a directory of tables (CSV, XLSX) joined into records as FILE says.",
         ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOBS",
+            help="Pass over these files and directories when searching a directory "
+            "(replaces the configuration's or the default list).",
+        ),
+        click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Pass over these as well."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _inputs(request: RunRequest) -> list[InputFile]:
+def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
     if request.mapping is not None:
         try:
             return mapped_inputs(request.mapping, list(request.paths))
@@ -171,7 +200,8 @@ def _inputs(request: RunRequest) -> list[InputFile]:
                 click.echo(f"caselint: invalid mapping: {problem}", err=True)
             raise SystemExit(2) from None
     try:
-        return expand_inputs(request.paths)
+        exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
+        return expand_inputs(request.paths, exclude)
     except InputNotFound as error:
         raise CommandError(str(error)) from None
 
@@ -187,7 +217,7 @@ def run_request(request: RunRequest) -> Checked:
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
-    inputs = _inputs(request)
+    inputs = _inputs(request, config)
     options = RunOptions(
         as_of=as_of_instant,
         zone_name=config.time_zone,
@@ -202,4 +232,12 @@ def run_request(request: RunRequest) -> Checked:
         except WaiverError as error:
             raise CommandError(f"invalid waivers: {error}") from None
         report = apply_waivers(report, entries, config.time_zone)
+    for problem in report.errors:
+        # On stderr, so that a report piped from stdout stays whole and parseable.
+        click.echo(f"{error_position(problem)}: input error: {shown_text(problem.message)}", err=True)
     return Checked(config, ruleset, report)
+
+
+def parse_patterns(values: Sequence[str]) -> tuple[str, ...]:
+    """Glob patterns from repeated options and comma-separated lists alike."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())

@@ -15,10 +15,12 @@ from checker.cli.common import (
 )
 from checker.report.explain import (
     explain_text,
+    parameter_text,
     rule_entries,
     standards_report,
     standards_text,
 )
+from checker.rules.selection import did_you_mean
 
 
 @click.command()
@@ -28,12 +30,15 @@ def rules(config_path: str | None, output_format: str) -> None:
     """List every rule in force: id, severity, title, standards and parameters."""
     ruleset = load_command_ruleset(load_command_config(config_path))
     entries = rule_entries(ruleset.compiled)
+    rules_by_id = ruleset.by_id()
     if output_format == "json":
         click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
         return
     for entry in entries:
         click.echo(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}")
-        params = ", ".join(f"{name}={value}" for name, value in entry["parameters"].items())
+        params = ", ".join(
+            parameter_text(name, parameter) for name, parameter in rules_by_id[entry["id"]].parameters.items()
+        )
         click.echo(
             f"        standards: {', '.join(entry['standards'])}"
             + (f"; parameters: {params}" if params else "")
@@ -54,7 +59,8 @@ def explain(rule_id: str, config_path: str | None) -> None:
         off = next((d for d in ruleset.definitions if d.id == rule_id.upper()), None)
         if off is not None:
             raise CommandError(f"{off.id} is switched off: {off.changes[-1]}")
-        raise CommandError(f"no rule {rule_id!r} (see 'caselint rules')")
+        known = [definition.id for definition in ruleset.definitions]
+        raise CommandError(f"no rule {rule_id!r}{did_you_mean(rule_id, known)} (see 'caselint rules')")
     click.echo(explain_text(rule, ruleset.catalogue), nl=False)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import click
 
-from checker.cli.common import load_command_config, load_command_ruleset
+from checker.cli.common import load_command_config, load_command_ruleset, text_or_json
 from checker.templates.documents import TemplateReadError, expand_template_paths
 from checker.templates.lint import CheckedDocument, check_template, json_report, summary_line
 from checker.templates.needs import fields_read_by
@@ -23,9 +23,7 @@ from checker.templates.needs import fields_read_by
 )
 @click.option("--select", multiple=True, metavar="IDS", help="Need the fields of only these rules.")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Do not need the fields of these rules.")
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 def templates_command(
     files: Sequence[str],
     config_path: str | None,

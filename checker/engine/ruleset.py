@@ -14,7 +14,7 @@ from checker.rules.files import (
     resolve_parameters,
 )
 from checker.rules.parameters import ParameterError
-from checker.rules.selection import select_rule_ids
+from checker.rules.selection import did_you_mean, select_rule_ids
 from checker.rules.standards import Standard, catalogue_for
 
 
@@ -36,7 +36,8 @@ def _check_config_refers_to_real_rules(config: Config, definitions: list[RuleDef
     for table in ("severity", "parameters"):
         for rule_id in getattr(config, table):
             if rule_id not in by_id:
-                raise ConfigError(f"{where}: {table}.{rule_id}: no such rule (see 'caselint rules')")
+                hint = did_you_mean(rule_id, by_id)
+                raise ConfigError(f"{where}: {table}.{rule_id}: no such rule{hint} (see 'caselint rules')")
     for rule_id, values in config.parameters.items():
         try:
             resolve_parameters(by_id[rule_id], values)

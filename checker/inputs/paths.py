@@ -1,9 +1,21 @@
-"""Which files a command line names: paths, directories searched, and standard input."""
+"""Which files a command line names: paths, directories searched, and standard input.
+
+Searching a directory passes over hidden files and directories and whatever
+the exclude patterns name (``exclude`` and ``extend-exclude``, as in ruff):
+a pattern without a slash matches a file or directory of that name anywhere
+(``templates``, ``*-ci.yml``); one with a slash matches a path relative to
+the directory of the configuration that gives it, or to the working
+directory on the command line (``exports/old/**``). A file named on the
+command line is always read.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from checker.inputs import cin
@@ -18,8 +30,62 @@ CENSUS = (".xml",)  # the DfE children in need census
 EXTENSIONS = JSON_LINES + JSON + YAML + CENSUS
 
 
+# What a directory of exports commonly holds besides exports: environments and
+# build output, form templates (``caselint templates`` lints them) and CI
+# configuration, whose YAML would otherwise be read as case records.
+DEFAULT_EXCLUDE = ("__pycache__", "node_modules", "site-packages", "venv", "build", "dist", "templates", "ci")
+
+
 class InputNotFound(Exception):
     """A path on the command line that cannot be used at all."""
+
+
+@dataclass(frozen=True)
+class Exclude:
+    """One exclude pattern and the directory a pattern with a slash is relative to."""
+
+    pattern: str
+    base: Path
+
+    def matches(self, path: Path) -> bool:
+        if "/" not in self.pattern.strip("/"):
+            return fnmatch.fnmatchcase(path.name, self.pattern.strip("/"))
+        relative = os.path.relpath(path.absolute(), self.base.absolute())
+        posix = Path(relative).as_posix()
+        return not posix.startswith("../") and _glob(self.pattern).fullmatch(posix) is not None
+
+
+def excludes(patterns: Iterable[str], base: Path) -> tuple[Exclude, ...]:
+    return tuple(Exclude(pattern, base) for pattern in patterns)
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A glob as a regular expression: ``*`` and ``?`` within a segment, ``**`` across them."""
+    parts: list[str] = []
+    text = pattern.strip("/")
+    index = 0
+    while index < len(text):
+        if text.startswith("**/", index):
+            parts.append("(?:[^/]+/)*")
+            index += 3
+        elif text.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif text[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif text[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        elif text[index] == "[" and "]" in text[index + 2 :]:
+            end = text.index("]", index + 2)
+            body = text[index + 1 : end]
+            parts.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            index = end + 1
+        else:
+            parts.append(re.escape(text[index]))
+            index += 1
+    return re.compile("".join(parts))
 
 
 def _kind_of(path: Path) -> str | None:
@@ -44,12 +110,12 @@ def _label(path: Path) -> str:
     return path.as_posix()
 
 
-def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
+def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> list[InputFile]:
     """The files named by the command line, directories searched in name order.
 
     Hidden files and directories are passed over when searching (``.git``,
-    editors' backups), as ruff and pre-commit do; a file named explicitly is
-    always read.
+    editors' backups), as ruff and pre-commit do, and so is whatever an
+    exclude pattern matches; a file named explicitly is always read.
     """
     found: list[InputFile] = []
     for argument in arguments:
@@ -58,10 +124,11 @@ def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
             continue
         path = Path(argument)
         if path.is_dir():
-            matches = list(_search(path))
+            matches = list(_search(path, exclude))
             if not matches:
+                left = " that the exclude patterns leave" if exclude else ""
                 raise InputNotFound(
-                    f"{argument}: no case-record files ({', '.join(EXTENSIONS)}) in this directory"
+                    f"{argument}: no case-record files ({', '.join(EXTENSIONS)}) in this directory{left}"
                 )
             found.extend(matches)
         elif path.is_file():
@@ -76,13 +143,16 @@ def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
     return found
 
 
-def _search(directory: Path) -> Iterator[InputFile]:
+def _search(directory: Path, exclude: Sequence[Exclude]) -> Iterator[InputFile]:
+    def excluded(path: Path) -> bool:
+        return path.name.startswith(".") or any(entry.matches(path) for entry in exclude)
+
     for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not excluded(Path(root) / d))
         for name in sorted(files):
-            if name.startswith("."):
-                continue
             path = Path(root) / name
+            if excluded(path):
+                continue
             kind = _kind_of(path)
             if kind is not None:
                 yield _input_file(path, kind)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.report.model import BaselineSummary, Report
-from checker.report.tallies import recount
+from checker.report.tallies import recount, set_aside_known
 
 BASELINE_VERSION = "1"
 
@@ -73,4 +73,5 @@ def apply_baseline(report: Report, baseline: Counter[str], path: str) -> Report:
         else:
             new.append(finding)
     summary = BaselineSummary(path=path, known=known, new=len(new), fixed=sum(remaining.values()))
-    return recount(report.model_copy(update={"findings": new, "baseline": summary}))
+    updated = report.model_copy(update={"findings": new, "baseline": summary})
+    return recount(set_aside_known(updated, report.findings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -14,7 +15,14 @@ from checker.engine.compile import CompiledRule
 from checker.engine.examples import run_examples
 from checker.engine.ruleset import Ruleset
 from checker.report.describe import Describer
+from checker.report.wording import plural
+from checker.rules.parameters import Parameter
 from checker.rules.standards import Standard
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def rule_entries(rules: Iterable[CompiledRule]) -> list[dict[str, Any]]:
@@ -44,8 +52,51 @@ def _paragraph(text: str, indent: str = "") -> list[str]:
     ]
 
 
+def spoken_duration(span: timedelta) -> str:
+    """``PT1H`` as a person says it: ``1 hour``, ``72 hours``, ``3 days``, ``1 hour 30 minutes``."""
+    total = int(span.total_seconds())
+    days, rest = divmod(total, 86400) if total % 86400 == 0 or total > 72 * 3600 else (0, total)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    units = ((days, "day"), (hours, "hour"), (minutes, "minute"), (seconds, "second"))
+    return " ".join(plural(value, unit) for value, unit in units if value) or "no time"
+
+
+def spoken_value(parameter: Parameter) -> str | None:
+    """A time parameter's value in words (``1 hour``); None for values that read as they are."""
+    if parameter.type == "duration":
+        return spoken_duration(parameter.value)
+    if parameter.type == "durations":
+        return ", ".join(f"{kind} {spoken_duration(span)}" for kind, span in parameter.value.items())
+    if parameter.type == "working_days":
+        return plural(parameter.value, "working day")
+    return None
+
+
+def parameter_text(name: str, parameter: Parameter) -> str:
+    """``max_request_delay=PT1H (1 hour)``: as the configuration writes it, and as it is said."""
+    written = parameter.as_data()
+    shown = written if isinstance(written, str) else json.dumps(written)
+    spoken = spoken_value(parameter)
+    return f"{name}={shown}" + (f" ({spoken})" if spoken else "")
+
+
+def citation(standard: Standard) -> str:
+    """Where a standard is written: publisher and title, section, and date, as a reader would cite it."""
+    return f"{standard.document}, {standard.section} ({spoken_date(standard.date)})"
+
+
+def spoken_date(text: str) -> str:
+    """``2013-04`` as ``April 2013``, ``2016-12-16`` as ``16 December 2016``; a year stays a year."""
+    parts = text.split("-")
+    if len(parts) >= 2 and all(part.isdigit() for part in parts) and 1 <= int(parts[1]) <= 12:
+        month = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month}" if len(parts) == 3 else month
+    return text
+
+
 def standard_lines(standard: Standard, indent: str = "  ") -> list[str]:
-    lines = [f"{standard.document}, {standard.section} ({standard.date}; source: {standard.source})"]
+    lines = _paragraph(citation(standard))
     if standard.quote:
         lines += _paragraph(f'"{standard.quote}"')
     if standard.summary:
@@ -91,7 +142,9 @@ def explain_text(rule: CompiledRule, catalogue: Mapping[str, Standard], markdown
     if rule.parameters:
         lines += [f"{section} Parameters (values in force)", ""]
         for name, parameter in rule.parameters.items():
-            lines.append(f"- {name} = {json.dumps(parameter.as_data())}: {parameter.description}")
+            spoken = spoken_value(parameter)
+            written = json.dumps(parameter.as_data()) + (f" ({spoken})" if spoken else "")
+            lines.append(f"- {name} = {written}: {parameter.description}")
         lines.append("")
     if definition.changes:
         lines += [f"{section} Local changes", "", *(f"- {change}" for change in definition.changes), ""]

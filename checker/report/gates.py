@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from checker.report.model import Gate, Report, at_or_above
+from checker.rules.selection import did_you_mean
 
 
 class GateError(ValueError):
@@ -26,17 +27,16 @@ def parse_minimum(text: str) -> tuple[str, float]:
 
 
 def apply_gates(report: Report, fail_on: str, minimums: Mapping[str, float]) -> Report:
-    """Set the report's gates when any minimum compliance is asked for.
+    """Set the report's gates: the fail-on level always, and each minimum compliance asked for.
 
-    Without one, the fail-on level alone decides and the report keeps the
-    spec's shape.
+    Every condition that decides the exit status is listed, so that a report
+    says why a run failed (or passed) without knowing the command line.
     """
-    if not minimums:
-        return report
     results = {rule.id: rule for rule in report.rules}
     missing = sorted(set(minimums) - set(results))
     if missing:
-        raise GateError(f"min-compliance: {', '.join(missing)} is not among the rules checked")
+        hint = did_you_mean(missing[0], results) if len(missing) == 1 else ""
+        raise GateError(f"min-compliance: {', '.join(missing)} is not among the rules checked{hint}")
     count = at_or_above(report, fail_on)
     gates = [
         Gate(

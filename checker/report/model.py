@@ -71,6 +71,9 @@ class RuleResult(_Model):
     # Items whose findings a waiver covers: not failed, and left out of compliance.
     # Present only when a waivers file is in use.
     waived: int | None = None
+    # Items whose every finding the baseline already has: set aside, not counted in
+    # failed, but still failures for compliance. Present only with a baseline.
+    known: int | None = None
 
 
 class Location(_Model):
@@ -159,7 +162,8 @@ class Report(_Model):
     rules: list[RuleResult]
     findings: list[Finding]
     errors: list[InputError]
-    # Beyond the spec's report, present only when the run uses them:
+    # Beyond the spec's report: gates always (the fail-on level at least), the
+    # others only when the run uses them.
     gates: list[Gate] | None = None
     baseline: BaselineSummary | None = None
     waivers: list[Waiver] | None = None
@@ -182,8 +186,9 @@ class Report(_Model):
                 if not entry[key]:
                     del entry[key]
         for entry in data["rules"]:
-            if entry["waived"] is None:
-                del entry["waived"]
+            for key in ("waived", "known"):
+                if entry[key] is None:
+                    del entry[key]
         if data["rulebook"]["config"] is None:
             del data["rulebook"]["config"]
         for key in ("gates", "baseline", "waivers", "waived"):
@@ -195,12 +200,14 @@ class Report(_Model):
         return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
 
 
+def reaches(severity: str, fail_on: str) -> bool:
+    """Whether a finding of this severity fails a run with this fail-on level."""
+    return fail_on != "never" and SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on]
+
+
 def at_or_above(report: Report, fail_on: str) -> int:
     """How many findings are at or above the fail-on level."""
-    if fail_on == "never":
-        return 0
-    threshold = SEVERITY_RANK[fail_on]
-    return sum(1 for finding in report.findings if SEVERITY_RANK[finding.severity] >= threshold)
+    return sum(1 for finding in report.findings if reaches(finding.severity, fail_on))
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.engine.ruleset import Ruleset
-from checker.report.formats.text import render_text
+from checker.report.formats import FORMATS, RenderContext
+from checker.report.formats.text import TextOptions, render_text
 from checker.report.model import Report
 
-# Named here rather than read from checker.report.formats so that a plain check does not
-# import the CI renderers; a test keeps the two lists the same.
+# The formats the command offers, in the order its help lists them: text and json,
+# rendered here, and the CI renderers registered in checker.report.formats.
 OUTPUT_FORMATS = ("text", "json", "github", "gitlab", "junit", "markdown", "sarif")
+# GitHub Actions names the job summary's file in this variable; what a step appends to
+# it is shown on the run's page.
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
 class OutputError(ValueError):
@@ -23,6 +28,27 @@ class OutputError(ValueError):
 class Output:
     format: str
     path: Path | None  # None: standard output
+
+    def shown(self, environ: Mapping[str, str]) -> str:
+        """How a reader of another output would know where this one went."""
+        if self.path is None:
+            return "standard output"
+        if self.appends(environ):
+            return "the job summary"
+        return self.path.as_posix()
+
+    def appends(self, environ: Mapping[str, str]) -> bool:
+        """True for GitHub's job summary: earlier commands of the step may have written to it."""
+        summary = environ.get(STEP_SUMMARY)
+        if not summary or self.path is None:
+            return False
+        return os.path.normpath(self.path.absolute()) == os.path.normpath(Path(summary).absolute())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    notices: list[str] = field(default_factory=list)  # for stderr: what had to be left out
 
 
 def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
@@ -52,12 +78,28 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
     return outputs
 
 
-def render(name: str, report: Report, ruleset: Ruleset, cwd: Path) -> str:
+def render(
+    name: str,
+    report: Report,
+    ruleset: Ruleset,
+    cwd: Path,
+    text: TextOptions | None = None,
+    elsewhere: Sequence[str] = (),
+) -> Rendered:
+    """One format of the report; ``elsewhere`` names the run's other outputs."""
     if name == "json":
-        return report.to_json()
+        return Rendered(report.to_json())
     if name == "text":
-        return render_text(report, {rule.id: rule.title for rule in ruleset.selected})
-    from checker.report.formats import FORMATS, RenderContext
+        return Rendered(render_text(report, {rule.id: rule.title for rule in ruleset.selected}, text))
+    context = RenderContext(
+        {rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, cwd, tuple(elsewhere)
+    )
+    rendered = FORMATS[name](report, context)
+    return Rendered(rendered, list(context.notices))
 
-    context = RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, cwd)
-    return FORMATS[name](report, context)
+
+def write_output(entry: Output, text: str, environ: Mapping[str, str]) -> None:
+    """Write one format to its file; GitHub's job summary is appended to, as GitHub asks."""
+    assert entry.path is not None
+    with entry.path.open("a" if entry.appends(environ) else "w", encoding="utf-8") as stream:
+        stream.write(text)

@@ -3,8 +3,31 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
-from checker.report.model import BySeverity, Report, compliance
+from checker.report.model import BySeverity, Finding, Report, compliance
+
+
+def failed_items(findings: Iterable[Finding]) -> Counter[str]:
+    """Failed items per rule: a failed item may have several findings (one per bad value)."""
+    distinct = {(f.rule_id, f.location.path, f.record_id, f.item) for f in findings}
+    return Counter(rule_id for rule_id, *_ in distinct)
+
+
+def set_aside_known(report: Report, all_findings: Iterable[Finding]) -> Report:
+    """Each rule's items whose every finding a baseline knows, counted as known rather than failed.
+
+    Unlike a waiver, a baseline is no judgement that the records are right:
+    known items stay failures for compliance, so an audit target cannot be
+    met by baselining the records that miss it.
+    """
+    before = failed_items(all_findings)
+    still = failed_items(report.findings)
+    rules = []
+    for rule in report.rules:
+        known = before[rule.id] - still[rule.id]
+        rules.append(rule.model_copy(update={"failed": rule.failed - known, "known": known}))
+    return report.model_copy(update={"rules": rules})
 
 
 def recount(report: Report, waived_items: Counter[str] | None = None) -> Report:

@@ -28,7 +28,8 @@ from typing import Any
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
 from checker.report.model import Report, WaivedFinding, Waiver
-from checker.report.tallies import recount
+from checker.report.tallies import failed_items, recount
+from checker.rules.selection import did_you_mean
 
 FIELDS = ("rule", "record", "reason", "approved_by", "expires")
 
@@ -89,7 +90,7 @@ def _entry(shown: str, document: YamlDocument, index: int, entry: Any, rules: se
             raise fail(key if key in entry else "", f"{key} is required (text)")
     rule = entry["rule"].strip().upper()
     if rule not in rules:
-        raise fail("rule", f"no rule {rule} (see 'caselint rules')")
+        raise fail("rule", f"no rule {rule}{did_you_mean(rule, rules)} (see 'caselint rules')")
     if not is_date(entry["expires"]):
         raise fail("expires", "expires must be a date, YYYY-MM-DD")
     return WaiverEntry(
@@ -136,10 +137,4 @@ def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = D
         for n, waiver in enumerate(waivers)
     ]
     updated = report.model_copy(update={"findings": kept, "waived": waived, "waivers": entries})
-    return recount(updated, waived_items=_items(waived))
-
-
-def _items(findings: list[WaivedFinding]) -> Counter[str]:
-    """Waived items per rule: a failed item may have several findings (one per bad value)."""
-    distinct = {(f.rule_id, f.location.path, f.record_id, f.item) for f in findings}
-    return Counter(rule_id for rule_id, *_ in distinct)
+    return recount(updated, waived_items=failed_items(waived))

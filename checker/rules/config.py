@@ -12,6 +12,8 @@ working directory upwards (as ruff does). Keys::
     rulebooks = ["local-rules"]     # more rule directories, relative to this file
     waivers = "waivers.yaml"        # justified exceptions (relative to this file)
     baseline = "baseline.json"      # findings already known (relative to this file)
+    exclude = ["templates", "old/**"]   # what searching a directory passes over
+    extend-exclude = ["scratch"]        # added to exclude (or to the default list)
 
     [severity]
     RULE = "warning"                # a rule id
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from checker.inputs.paths import DEFAULT_EXCLUDE, Exclude, excludes
 from checker.records.times import DEFAULT_ZONE
 from checker.rules.severity import FAIL_ON_CHOICES, SEVERITIES
 
@@ -58,6 +61,8 @@ _KEYS = {
     "waivers": "the path of a waivers file",
     "baseline": "the path of a baseline file",
     "min-compliance": "a table of rule id = a rate between 0 and 1",
+    "exclude": "a list of glob patterns (replacing the default list)",
+    "extend-exclude": "a list of glob patterns (added to exclude)",
 }
 
 
@@ -79,6 +84,21 @@ class Config:
     waivers: Path | None = None
     baseline: Path | None = None
     min_compliance: Mapping[str, float] = field(default_factory=dict)
+    exclude: tuple[Exclude, ...] | None = None  # None: the default list
+    extend_exclude: tuple[Exclude, ...] = ()
+
+    def excludes(
+        self, cwd: Path, exclude: Sequence[str] = (), extend_exclude: Sequence[str] = ()
+    ) -> tuple[Exclude, ...]:
+        """The patterns in force: ``--exclude`` replaces the configuration's (or the default) list,
+        and both ``extend-exclude`` lists add to it, as in ruff."""
+        if exclude:
+            chosen = excludes(exclude, cwd)
+        elif self.exclude is not None:
+            chosen = self.exclude
+        else:
+            chosen = excludes(DEFAULT_EXCLUDE, cwd)
+        return (*chosen, *self.extend_exclude, *excludes(extend_exclude, cwd))
 
     @property
     def shown_path(self) -> str | None:
@@ -182,8 +202,15 @@ def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
             raise _fail(
                 path, f"{prefix}min-compliance.{rule_id}", "must be a rate between 0 and 1, e.g. 0.95"
             )
+    patterns = {
+        key: excludes(_strings(path, prefix + key, table[key]), path.parent)
+        for key in ("exclude", "extend-exclude")
+        if key in table
+    }
     return Config(
         path=path,
+        exclude=patterns.get("exclude"),
+        extend_exclude=patterns.get("extend-exclude", ()),
         select=_selectors(path, prefix + "select", table["select"]) if "select" in table else None,
         extend_select=_selectors(path, prefix + "extend-select", table.get("extend-select", [])),
         ignore=_selectors(path, prefix + "ignore", table.get("ignore", [])),

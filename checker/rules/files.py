@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.inputs.sourcemap import Position, nearest
-from checker.inputs.yamlsource import YamlDocument, load_yaml_documents, schema_problem
+from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_dir
 from checker.records.pointer import join
 from checker.rules.parameters import Parameter, ParameterError, coerce
+from checker.rules.problems import describe, not_a_rule
 from checker.rules.severity import Severity
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
@@ -146,17 +147,6 @@ def rule_files(directory: Path) -> list[Path]:
     )
 
 
-def _schema_problem(error: ValidationError) -> str:
-    """A rule-file schema error in words: the deepest, most specific one."""
-    deepest = best_match(error.context) if error.context else error
-    if deepest.validator == "oneOf" and not deepest.absolute_path:
-        return (
-            "a rule states one check (scope, require, message at the top) or a list of "
-            "'checks', not both and not neither"
-        )
-    return schema_problem(error, "the rule")
-
-
 def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | RuleOverride:
     """One rule file; ``shown`` is how messages and pages name it (default: its path)."""
     shown = shown or path.as_posix()
@@ -171,15 +161,22 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
     if not isinstance(document, YamlDocument):
         raise RulebookError([f"{shown}:{document.line}: {document.message}"])
     data = document.data
-    is_override = isinstance(data, dict) and "override" in data
+    foreign = not_a_rule(data)
+    if foreign is not None:
+        raise RulebookError([f"{shown}:{document.line}: {foreign}"])
+    is_override = "override" in data
     validator = _validator("rule-override.schema.json" if is_override else "rule-file.schema.json")
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
+        line = nearest(document.positions, "")[0]
+        by_place: dict[str, list[ValidationError]] = {}
+        for found_error in errors:
+            by_place.setdefault(join("", found_error.absolute_path), []).append(found_error)
         raise RulebookError(
             [
-                f"{shown}:{nearest(document.positions, join('', error.absolute_path))[0]}: "
-                f"{_schema_problem(error)}"
-                for error in errors
+                f"{shown}:{nearest(document.positions, place)[0] if place else line}: {sentence}"
+                for place, found in by_place.items()
+                for sentence in describe(found)
             ]
         )
     if is_override:

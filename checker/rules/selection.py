@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 
 
 class SelectionError(ValueError):
     pass
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean XX003?`` when ``word`` looks like a mistyped one of ``choices``, else ``""``."""
+    close = difflib.get_close_matches(word.strip().upper(), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def parse_selectors(values: Iterable[str]) -> list[str]:
@@ -17,7 +24,9 @@ def parse_selectors(values: Iterable[str]) -> list[str]:
 def _matching(available: Sequence[str], selector: str, option: str) -> set[str]:
     found = {rule_id for rule_id in available if rule_id.startswith(selector)}
     if not found:
-        raise SelectionError(f"--{option}: no rule matches {selector!r} (see 'caselint rules')")
+        families = {rule_id.rstrip("0123456789") for rule_id in available}
+        hint = did_you_mean(selector, [*available, *families])
+        raise SelectionError(f"--{option}: no rule matches {selector!r}{hint} (see 'caselint rules')")
     return found
 
 

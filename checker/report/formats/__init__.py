@@ -9,8 +9,9 @@ record id, its JSON Pointer and the rule's message.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.engine.compile import CompiledRule
@@ -24,7 +25,12 @@ from checker.rules.standards import Standard
 class RenderContext:
     rules: Mapping[str, CompiledRule]  # the selected rules, by id
     catalogue: Mapping[str, Standard]  # the standards rules cite, by id
-    cwd: Path  # paths are shown relative to this when they lie under it
+    cwd: Path  # paths are shown relative to this
+    # Where else this run writes its report (file names), for a renderer that can show
+    # only part of it to say where the rest is.
+    elsewhere: tuple[str, ...] = ()
+    # What a renderer had to leave out or change, for the command to say on stderr.
+    notices: list[str] = field(default_factory=list)
 
     def heading(self, rule_id: str) -> str:
         """``<id>: <title>``; a rule the context does not know (a stale waiver's) is shown by id."""
@@ -39,51 +45,79 @@ class Levels:
     sarif: str
     github: str
     gitlab: str
+    problem: str  # code scanning's problem.severity: error, warning or recommendation
 
 
 # GitLab's scale goes on to critical and blocker, which speak of software that
 # breaks; a recommendation not met is a major defect of a record, not more.
 LEVELS: Mapping[Severity, Levels] = {
-    "error": Levels(sarif="error", github="error", gitlab="major"),
-    "warning": Levels(sarif="warning", github="warning", gitlab="minor"),
-    "info": Levels(sarif="note", github="notice", gitlab="info"),
+    "error": Levels(sarif="error", github="error", gitlab="major", problem="error"),
+    "warning": Levels(sarif="warning", github="warning", gitlab="minor", problem="warning"),
+    "info": Levels(sarif="note", github="notice", gitlab="info", problem="recommendation"),
 }
+
+# C0 and C1 controls (ESC starts a terminal escape, a newline a forged line such as
+# "::warning::" in a CI log), DEL, line and paragraph separators, and the bidirectional
+# overrides and isolates that make text read differently from how it is stored.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_text(text: str) -> str:
+    """Text from a record or a file name, made safe to print: every control character escaped.
+
+    Record ids, paths and messages can carry what the export's author put in
+    them. Each control character becomes a visible escape (``\\x1b``,
+    ``\\u202e``), so that nothing a record holds can colour a terminal, move
+    its cursor, start a new line in a CI log or reorder what a reader sees.
+    Every human-readable renderer (text, github, markdown) passes record ids,
+    paths and messages through this one function.
+    """
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def shown_path(label: str, cwd: Path) -> str:
-    """An input's path in POSIX form: relative to ``cwd`` when under it, else absolute.
+    """An input's path in POSIX form, relative to ``cwd`` (with ``..`` when it lies outside).
 
     Code scanning and GitLab match findings to files by repository-relative
-    path, and CI runs the check from the repository's root. Standard input
-    keeps its label, having no path.
+    path, and CI runs the check from the repository's root; an absolute path
+    would also tell whoever reads the report about the machine it ran on.
+    Standard input keeps its label, having no path; a path on another drive
+    (Windows), which no relative path reaches, stays as it is.
     """
     if label == STDIN_LABEL:
         return label
-    base = Path(os.path.normpath(cwd))
-    path = Path(os.path.normpath(base / label))
+    base = os.path.normpath(Path(cwd).absolute())
+    path = os.path.normpath(Path(base) / label)
     try:
-        return path.relative_to(base).as_posix()
+        return Path(os.path.relpath(path, base)).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(path).as_posix()
 
 
 def record_reference(finding: Finding) -> str:
     """Where in the data a finding is, ``WM-2012-000101 /incidents/0/dash``: never the value there."""
-    return " ".join(part for part in (finding.record_id or "-", finding.pointer) if part)
+    parts = (finding.record_id or "-", finding.pointer)
+    return " ".join(shown_text(part) for part in parts if part)
 
 
 def message_with_record(finding: Finding) -> str:
-    return f"{finding.message} (record {record_reference(finding)})"
+    return f"{shown_text(finding.message)} (record {record_reference(finding)})"
 
 
 def position(finding: Finding) -> str:
     """``path:line:column`` as the report gives it, for people rather than for a code host."""
     location = finding.location
-    return f"{location.path}:{location.line}:{location.column}"
+    return f"{shown_text(location.path)}:{location.line}:{location.column}"
 
 
 def error_position(error: InputError) -> str:
-    return error.path if error.line is None else f"{error.path}:{error.line}"
+    path = shown_text(error.path)
+    return path if error.line is None else f"{path}:{error.line}"
 
 
 Renderer = Callable[[Report, RenderContext], str]

@@ -1,4 +1,9 @@
-"""Annotations for code hosts: GitHub workflow commands and GitLab Code Quality."""
+"""Annotations for code hosts: GitHub workflow commands and GitLab Code Quality.
+
+Both name files by path relative to the working directory, which in CI is
+the repository's root; an input outside it gets ``..`` segments rather than
+an absolute path.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,12 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path
+from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
 from checker.report.model import Finding, InputError, Report
+from checker.report.wording import plural
+
+# GitHub shows at most this many annotations of each level per step; it drops the rest silently.
+ANNOTATIONS_SHOWN = 10
 
 
 def escape_data(text: str) -> str:
@@ -28,15 +37,34 @@ def workflow_command(command: str, properties: Mapping[str, str | int], message:
 
 
 def render_github(report: Report, context: RenderContext) -> str:
-    """One workflow command a line: GitHub shows each as an annotation on the file and line."""
+    """One workflow command a line: GitHub shows each as an annotation on the file and line.
+
+    When there are more of a level than GitHub shows, a last notice says so and
+    where every finding is.
+    """
     lines = [_input_error_command(error, context) for error in report.errors]
     lines += [_finding_command(finding, context) for finding in report.findings]
+    levels = Counter(line[2 : line.index(" ")] for line in lines)
+    if any(count > ANNOTATIONS_SHOWN for count in levels.values()):
+        lines.append(workflow_command("notice", {"title": "caselint"}, _too_many(levels, context)))
     return "".join(line + "\n" for line in lines)
+
+
+def _too_many(levels: Counter[str], context: RenderContext) -> str:
+    counts = ", ".join(
+        plural(levels[level], level) for level in ("error", "warning", "notice") if levels[level]
+    )
+    where = ["this step's log"]
+    where += [f"{name}" for name in context.elsewhere if name != "standard output"]
+    return (
+        f"{counts}: GitHub shows only {ANNOTATIONS_SHOWN} errors, {ANNOTATIONS_SHOWN} warnings and "
+        f"{ANNOTATIONS_SHOWN} notices as annotations per step; every finding is in {', '.join(where)}"
+    )
 
 
 def _finding_command(finding: Finding, context: RenderContext) -> str:
     properties: dict[str, str | int] = {
-        "file": shown_path(finding.location.path, context.cwd),
+        "file": shown_text(shown_path(finding.location.path, context.cwd)),
         "line": finding.location.line,
         "col": finding.location.column,
         "title": context.heading(finding.rule_id),
@@ -45,11 +73,11 @@ def _finding_command(finding: Finding, context: RenderContext) -> str:
 
 
 def _input_error_command(error: InputError, context: RenderContext) -> str:
-    properties: dict[str, str | int] = {"file": shown_path(error.path, context.cwd)}
+    properties: dict[str, str | int] = {"file": shown_text(shown_path(error.path, context.cwd))}
     if error.line is not None:
         properties["line"] = error.line
     properties["title"] = "caselint: input error"
-    return workflow_command("error", properties, error.message)
+    return workflow_command("error", properties, shown_text(error.message))
 
 
 def render_gitlab(report: Report, context: RenderContext) -> str:

@@ -1,4 +1,12 @@
-"""JUnit XML, for CI test dashboards: each input a test suite, each rule a test case in it."""
+"""JUnit XML, for CI test dashboards: each input a test suite, each rule a test case in it.
+
+The file keeps to the common JUnit schema (Jenkins xunit's ``junit-10.xsd``),
+which GitLab, Jenkins and the test-report actions read. A rule's test case
+fails only when its findings are at or above the run's fail-on level, so that
+the dashboard is red exactly when the run is: findings below that level are
+listed in the case's ``system-out``, which Jenkins and GitLab show with a
+passed test, and a rule with nothing applicable is ``skipped``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
-from checker.report.formats import RenderContext, error_position, position, record_reference
-from checker.report.model import Finding, InputError, InputSummary, Report, RuleResult
+from checker.report.formats import RenderContext, error_position, position, record_reference, shown_text
+from checker.report.model import Finding, InputError, InputSummary, Report, RuleResult, reaches
 from checker.report.wording import plural
 
 # XML 1.0 cannot carry these at all, escaped or not; a record id could hold one.
@@ -29,11 +37,13 @@ def render_junit(report: Report, context: RenderContext) -> str:
     paths = list(dict.fromkeys([*summaries, *sorted({*findings, *errors} - set(summaries))]))
 
     root = ET.Element("testsuites", name="caselint")
+    fail_on = fail_level(report)
     suites = [
-        _suite(path, summaries.get(path), report.rules, findings[path], errors[path], context)
+        _suite(path, summaries.get(path), report.rules, findings[path], errors[path], context, fail_on)
         for path in paths
     ]
-    for attribute in ("tests", "failures", "errors", "skipped"):
+    # junit-10.xsd allows no skipped count on testsuites (each testsuite has its own).
+    for attribute in ("tests", "failures", "errors"):
         root.set(attribute, str(sum(int(suite.get(attribute, "0")) for suite in suites)))
     root.set("time", _NO_TIME)
     root.extend(suites)
@@ -48,6 +58,7 @@ def _suite(
     findings: Sequence[Finding],
     errors: Sequence[InputError],
     context: RenderContext,
+    fail_on: str,
 ) -> ET.Element:
     suite = ET.Element("testsuite", name=_xml(path))
     properties = ET.SubElement(suite, "properties")
@@ -64,7 +75,9 @@ def _suite(
     not_assessable = (
         {entry.rule_id: entry.missing for entry in (summary.not_assessable or [])} if summary else {}
     )
-    cases = [_rule_case(path, rule, by_rule[rule.id], context, not_assessable.get(rule.id)) for rule in rules]
+    cases = [
+        _rule_case(path, rule, by_rule[rule.id], context, fail_on, not_assessable.get(rule.id)) for rule in rules
+    ]
     if errors:
         cases.append(_input_case(path, errors))
     suite.set("tests", str(len(cases)))
@@ -79,23 +92,38 @@ def _case(path: str, name: str) -> ET.Element:
     return ET.Element("testcase", name=_xml(name), classname=_xml(path), time=_NO_TIME)
 
 
+def fail_level(report: Report) -> str:
+    """The run's fail-on level, as its gates record it (``error`` for a report without gates)."""
+    gate = next((gate for gate in report.gates or [] if gate.gate == "fail-on"), None)
+    return str(gate.threshold) if gate is not None else "error"
+
+
 def _rule_case(
     path: str,
     rule: RuleResult,
     findings: Sequence[Finding],
     context: RenderContext,
+    fail_on: str,
     not_carried: Sequence[str] | None,
 ) -> ET.Element:
     case = _case(path, context.heading(rule.id))
+    listed = _xml(
+        "\n".join(
+            f"{position(finding)} {record_reference(finding)} {shown_text(finding.message)}"
+            for finding in findings
+        )
+    )
     if not_carried is not None:
         skipped = ET.SubElement(case, "skipped", message="not assessable from this input")
         skipped.text = _xml("fields not carried: " + ", ".join(not_carried))
-    elif findings:
+    elif findings and reaches(rule.severity, fail_on):
         failure = ET.SubElement(case, "failure", message=plural(len(findings), "finding"), type=rule.severity)
-        failure.text = _xml(
-            "\n".join(
-                f"{position(finding)} {record_reference(finding)} {finding.message}" for finding in findings
-            )
+        failure.text = listed
+    elif findings:
+        out = ET.SubElement(case, "system-out")
+        out.text = (
+            f"{plural(len(findings), rule.severity + ' finding')}, below the fail-on level "
+            f"({fail_on}):\n{listed}"
         )
     elif rule.applicable == 0:
         ET.SubElement(case, "skipped", message="not applicable")
@@ -105,7 +133,7 @@ def _rule_case(
 def _input_case(path: str, errors: Sequence[InputError]) -> ET.Element:
     case = _case(path, "input")
     error = ET.SubElement(case, "error", message=plural(len(errors), "input error"), type="input")
-    error.text = _xml("\n".join(f"{error_position(entry)}: {entry.message}" for entry in errors))
+    error.text = _xml("\n".join(f"{error_position(entry)}: {shown_text(entry.message)}" for entry in errors))
     return case
 
 

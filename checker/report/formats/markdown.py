@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import datetime
 
 from checker.records.times import format_local
-from checker.report.formats import RenderContext, error_position, position
+from checker.report.formats import RenderContext, error_position, position, shown_text
 from checker.report.model import Report, RuleResult
 from checker.report.wording import percent, plural
 
@@ -58,7 +58,9 @@ def _totals(report: Report) -> str:
     return (
         f"**{plural(summary.records, 'record')}** checked, {summary.rejected} rejected; "
         f"**{plural(summary.findings, 'finding')}** ({plural(counts.error, 'error')}, "
-        f"{plural(counts.warning, 'warning')}, {counts.info} info); as of {as_of}."
+        f"{plural(counts.warning, 'warning')}, {counts.info} info)"
+        + (f", {report.baseline.known} known, set aside by the baseline" if report.baseline else "")
+        + f"; as of {as_of}."
     )
 
 
@@ -85,7 +87,9 @@ def _waiver_lines(report: Report) -> list[str]:
 
 def _rule_table(report: Report, context: RenderContext) -> list[str]:
     with_waived = any(rule.waived is not None for rule in report.rules)
+    with_known = report.baseline is not None
     header = ["rule", "severity", "applicable", "passed", "failed", "pending"]
+    header += ["known"] if with_known else []
     header += ["waived"] if with_waived else []
     header += ["compliance", "title"]
     align = ["---", "---", *(["--:"] * (len(header) - 3)), "---"]
@@ -93,7 +97,8 @@ def _rule_table(report: Report, context: RenderContext) -> list[str]:
     for rule in report.assessed_rules():
         compiled = context.rules.get(rule.id)
         title = compiled.title if compiled is not None else ""
-        cells = [rule.id, rule.severity, *_counts(rule, with_waived), percent(rule.compliance), title]
+        counts = _counts(rule, with_known, with_waived)
+        cells = [rule.id, rule.severity, *counts, percent(rule.compliance), title]
         lines.append(_row([_inline(cell) for cell in cells]))
     return lines
 
@@ -117,8 +122,10 @@ def _not_assessable_lines(report: Report) -> list[str]:
     return lines
 
 
-def _counts(rule: RuleResult, with_waived: bool) -> list[str]:
+def _counts(rule: RuleResult, with_known: bool, with_waived: bool) -> list[str]:
     counts = [rule.applicable, rule.passed, rule.failed, rule.pending]
+    if with_known:
+        counts.append(rule.known or 0)
     if with_waived:
         counts.append(rule.waived or 0)
     return [str(count) for count in counts]
@@ -146,7 +153,8 @@ def _finding_lines(report: Report) -> list[str]:
 
 def _inline(text: str) -> str:
     """Text that renders as itself: no HTML, no emphasis or link, no table break, no line break."""
-    return " ".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False)).split())
+    safe = html.escape(shown_text(text), quote=False)
+    return " ".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", safe).split())
 
 
 def _code(text: str) -> str:

@@ -1,11 +1,21 @@
-"""SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it."""
+"""SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+
+Paths are URIs relative to the base ``SRCROOT``, the working directory of
+the run (the repository's root in CI), which the log leaves undefined: an
+absolute ``file://`` URI would tell whoever reads the log about the machine
+it ran on, and code scanning resolves relative URIs against the checkout.
+A log is kept within code scanning's limits (25,000 results a run, 10 MB
+gzipped): beyond them the least severe results are left out, and the run's
+invocation says so.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import textwrap
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +23,7 @@ from checker.engine.compile import CompiledRule
 from checker.report.explain import explain_text
 from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path
 from checker.report.model import Finding, InputError, Report, WaivedFinding
+from checker.rules.severity import SEVERITY_RANK
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -21,6 +32,13 @@ FINGERPRINT_KEY = "caselintFinding/v1"
 # Code scanning rejects or cuts longer values.
 MAX_RULE_NAME = 255
 MAX_DESCRIPTION = 1024
+# Code scanning refuses a run with more results, or an upload larger than this gzipped.
+MAX_RESULTS = 25_000
+MAX_GZIPPED_BYTES = 10 * 1024 * 1024
+SOURCE_ROOT = "SRCROOT"
+# Every rule is a deterministic check of recorded values, not a heuristic: what it
+# reports is what the record says, so code scanning may rank its alerts first.
+PRECISION = "very-high"
 
 
 def render_sarif(report: Report, context: RenderContext) -> str:
@@ -41,25 +59,67 @@ def render_sarif(report: Report, context: RenderContext) -> str:
                 "toolExecutionNotifications": [_notification(error, context) for error in report.errors],
             }
         ],
+        "originalUriBaseIds": {
+            SOURCE_ROOT: {
+                "description": {"text": "The directory caselint ran in: the repository's root in CI."}
+            }
+        },
         "columnKind": "unicodeCodePoints",
         "results": [_result(finding, report, context, rule_index) for finding in findings],
         "properties": _run_properties(report),
     }
+    return _within_limits(run, findings, context)
+
+
+def _serialised(run: dict[str, Any]) -> str:
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
+def _within_limits(run: dict[str, Any], findings: list[Finding], context: RenderContext) -> str:
+    """The log, with the least severe results left out while it is over code scanning's limits."""
+    results = run["results"]
+    total = len(results)
+    # Most severe first, then in report order: what is cut is what matters least.
+    by_importance = sorted(range(total), key=lambda n: (-SEVERITY_RANK[findings[n].severity], n))
+    keep = min(total, MAX_RESULTS)
+    while True:
+        kept = sorted(by_importance[:keep])
+        text = _serialised({**run, "results": [results[n] for n in kept]})
+        size = len(gzip.compress(text.encode("utf-8")))
+        if size <= MAX_GZIPPED_BYTES or keep == 0:
+            break
+        keep = min(keep - 1, int(keep * MAX_GZIPPED_BYTES / size * 0.95))
+    if keep == total:
+        return text
+    note = (
+        f"{total - keep} of {total} results left out (the least severe) to keep within code "
+        f"scanning's limits of {MAX_RESULTS:,} results and {MAX_GZIPPED_BYTES // (1024 * 1024)} MB gzipped; "
+        "every finding is in the JSON report (--format json=FILE)"
+    )
+    context.notices.append(note)
+    invocation = {
+        **run["invocations"][0],
+        "toolExecutionNotifications": [
+            *run["invocations"][0]["toolExecutionNotifications"],
+            {"level": "warning", "descriptor": {"id": "results-capped"}, "message": {"text": note}},
+        ],
+    }
+    return _serialised({**run, "invocations": [invocation], "results": [results[n] for n in kept]})
+
+
 def artifact_uri(label: str, cwd: Path) -> str:
-    """A URI reference for an input: relative under ``cwd``, a file URI elsewhere.
+    """A URI reference for an input, relative to ``cwd`` (``..`` segments when outside it).
 
     Every character outside the unreserved set is percent-encoded, so that a
-    label such as ``<stdin>`` or a first segment holding a colon (which would
-    read as a scheme) is still a relative reference.
+    label such as ``<stdin>`` or a first segment holding a colon (a drive, or
+    what would read as a scheme) is still a relative reference.
     """
-    path = shown_path(label, cwd)
-    if PurePath(path).is_absolute():
-        return Path(path).as_uri()
-    return quote(path, safe="/")
+    return quote(shown_path(label, cwd), safe="/")
+
+
+def artifact_location(label: str, cwd: Path) -> dict[str, str]:
+    return {"uri": artifact_uri(label, cwd), "uriBaseId": SOURCE_ROOT}
 
 
 def pascal_case(title: str) -> str:
@@ -82,8 +142,13 @@ def _rule_descriptor(rule: CompiledRule, context: RenderContext) -> dict[str, An
             "markdown": explain_text(rule, context.catalogue, markdown=True),
         },
         "defaultConfiguration": {"level": LEVELS[rule.severity].sarif},
-        # Tags are what code scanning filters alerts by: by standard, here.
-        "properties": {"tags": list(dict.fromkeys(standards)), "standards": standards},
+        "properties": {
+            # Tags are what code scanning filters alerts by: by standard, here.
+            "tags": list(dict.fromkeys(standards)),
+            "standards": standards,
+            "precision": PRECISION,
+            "problem.severity": LEVELS[rule.severity].problem,
+        },
     }
 
 
@@ -107,7 +172,7 @@ def _result(
     result["locations"] = [
         {
             "physicalLocation": {
-                "artifactLocation": {"uri": artifact_uri(finding.location.path, context.cwd)},
+                "artifactLocation": artifact_location(finding.location.path, context.cwd),
                 "region": _region(finding.location.line, finding.location.column),
             },
             "logicalLocations": [{"name": record_id, "fullyQualifiedName": record_id + finding.pointer}],
@@ -141,7 +206,7 @@ def _suppression(finding: WaivedFinding, report: Report, context: RenderContext)
         suppression["justification"] = waiver.reason
         suppression["location"] = {
             "physicalLocation": {
-                "artifactLocation": {"uri": artifact_uri(waiver.path, context.cwd)},
+                "artifactLocation": artifact_location(waiver.path, context.cwd),
                 "region": _region(waiver.line),
             }
         }
@@ -149,7 +214,7 @@ def _suppression(finding: WaivedFinding, report: Report, context: RenderContext)
 
 
 def _notification(error: InputError, context: RenderContext) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(error.path, context.cwd)}}
+    physical: dict[str, Any] = {"artifactLocation": artifact_location(error.path, context.cwd)}
     if error.line is not None:
         physical["region"] = _region(error.line)
     return {
