@@ -10,7 +10,7 @@ import click
 from checker.cli.common import CommandError, RunRequest, run_options, run_request
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from checker.report.gates import GateError, apply_gates, parse_minimum
-from checker.report.model import exit_status
+from checker.report.model import DIMENSIONS, Dimension, exit_status
 from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
 from checker.rules.severity import FAIL_ON_CHOICES
 
@@ -38,6 +38,13 @@ from checker.rules.severity import FAIL_ON_CHOICES
     help="Fail when the rule RULE has compliance below RATE (0.95 or 95%).",
 )
 @click.option("--baseline", metavar="FILE", help="Report and fail only on findings not in this baseline.")
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(DIMENSIONS),
+    help="Break each rule's tallies down by district, team or month; repeatable.",
+)
 def check(
     request: RunRequest,
     formats: Sequence[str],
@@ -45,6 +52,7 @@ def check(
     fail_on: str | None,
     min_compliance: Sequence[str],
     baseline: str | None,
+    by: Sequence[Dimension],
 ) -> None:
     """Check case-record exports (.jsonl, .json, .yaml; directories; - for stdin)."""
     try:
@@ -52,7 +60,7 @@ def check(
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
-    checked = run_request(request)
+    checked = run_request(request, by=list(dict.fromkeys(by)))
     config, report = checked.config, checked.report
     baseline_file = Path(baseline) if baseline else config.baseline
     if baseline_file is not None:

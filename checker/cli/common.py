@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 import click
 
 from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.inputs.events import InputFile
 from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
-from checker.report.build import RunOptions, run_check
-from checker.report.model import Report
+from checker.report.build import Observer, RunOptions, run_check
+from checker.report.model import Dimension, Report
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config, ConfigError, discover, load_config
 from checker.rules.files import RulebookError
@@ -158,9 +159,12 @@ class Checked:
     config: Config
     ruleset: Ruleset
     report: Report
+    inputs: Sequence[InputFile]
 
 
-def run_request(request: RunRequest) -> Checked:
+def run_request(
+    request: RunRequest, by: Sequence[Dimension] = (), observe: Observer | None = None
+) -> Checked:
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
@@ -173,8 +177,9 @@ def run_request(request: RunRequest) -> Checked:
         zone_name=config.time_zone,
         rules_in_rulebook=len(ruleset.definitions),
         config_path=config.shown_path,
+        by=tuple(by),
     )
-    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
+    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer, observe=observe)
     waivers_file = Path(request.waivers) if request.waivers else config.waivers
     if waivers_file is not None:
         try:
@@ -182,4 +187,4 @@ def run_request(request: RunRequest) -> Checked:
         except WaiverError as error:
             raise CommandError(f"invalid waivers: {error}") from None
         report = apply_waivers(report, entries, config.time_zone)
-    return Checked(config, ruleset, report)
+    return Checked(config, ruleset, report, inputs)

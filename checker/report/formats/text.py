@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from checker.records.times import format_local
-from checker.report.model import Finding, Report
+from checker.report.breakdowns import shown_key
+from checker.report.model import Finding, Group, GroupRule, Report, RuleResult
 from checker.report.wording import percent, plural
 
 
@@ -20,32 +21,52 @@ def _finding_line(finding: Finding, suffix: str = "") -> str:
     )
 
 
-def _table(report: Report, titles: dict[str, str]) -> list[str]:
-    waivers = report.waivers is not None
-    header = ["rule", "severity", "applicable", "passed", "failed", "pending"]
-    header += ["waived"] if waivers else []
-    header += ["compliance", "title"]
-    rows = []
-    for rule in report.rules:
-        row = [
-            rule.id,
-            rule.severity,
-            str(rule.applicable),
-            str(rule.passed),
-            str(rule.failed),
-            str(rule.pending),
-        ]
-        row += [str(rule.waived or 0)] if waivers else []
-        row += [percent(rule.compliance), titles.get(rule.id, "")]
-        rows.append(row)
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+def _aligned(rows: list[list[str]], free_last: bool) -> list[str]:
+    """Columns padded to their widest cell: the first two to the left, counts to the right.
+
+    A free last column (a rule's title) is left as it is, so long titles do not widen the table.
+    """
+    padded = len(rows[0]) - 1 if free_last else len(rows[0])
+    widths = [max(len(row[i]) for row in rows) for i in range(padded)]
     lines = []
-    for row in [header, *rows]:
+    for row in rows:
         cells = [
             cell.ljust(width) if i < 2 else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=False))
         ]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
+        lines.append("  ".join([*cells, *row[padded:]]).rstrip())
+    return lines
+
+
+def _counts(entry: RuleResult | Group | GroupRule, waivers: bool) -> list[str]:
+    counts = [entry.applicable, entry.passed, entry.failed, entry.pending]
+    counts += [entry.waived or 0] if waivers else []
+    return [*(str(count) for count in counts), percent(entry.compliance)]
+
+
+def _count_header(waivers: bool) -> list[str]:
+    return ["applicable", "passed", "failed", "pending", *(["waived"] if waivers else []), "compliance"]
+
+
+def _table(report: Report, titles: dict[str, str]) -> list[str]:
+    waivers = report.waivers is not None
+    rows = [["rule", "severity", *_count_header(waivers), "title"]]
+    for rule in report.rules:
+        rows.append([rule.id, rule.severity, *_counts(rule, waivers), titles.get(rule.id, "")])
+    return _aligned(rows, free_last=True)
+
+
+def _breakdown_tables(report: Report) -> list[str]:
+    """Per dimension asked for: each group's totals (rule "all"), then each rule's tallies in it."""
+    waivers = report.waivers is not None
+    lines: list[str] = []
+    for dimension, groups in (report.breakdowns or {}).items():
+        rows = [[f"by {dimension}", "rule", *_count_header(waivers)]]
+        for group in groups:
+            name = shown_key(dimension, group.key)
+            rows.append([name, "all", *_counts(group, waivers)])
+            rows += [[name, entry.id, *_counts(entry, waivers)] for entry in group.rules]
+        lines += ["", *_aligned(rows, free_last=False)]
     return lines
 
 
@@ -67,6 +88,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
             lines.append(_finding_line(finding, f"  waived by {waiver.path}:{waiver.line}"))
         lines.append("")
     lines += _table(report, titles or {})
+    lines += _breakdown_tables(report)
     lines.append("")
     summary = report.summary
     checked = f"{plural(summary.records, 'record')} checked"
