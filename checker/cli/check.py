@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from checker.cli.common import CommandError, RunRequest, run_options, run_request
+from checker.inputs.events import InputFile
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from checker.report.gates import GateError, apply_gates, parse_minimum
-from checker.report.model import DIMENSIONS, Dimension, exit_status
+from checker.report.history import HistoryError, append_run, input_digests, read_runs, trend
+from checker.report.model import DIMENSIONS, Dimension, Report, exit_status
 from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
 from checker.rules.severity import FAIL_ON_CHOICES
 
@@ -45,6 +48,11 @@ from checker.rules.severity import FAIL_ON_CHOICES
     type=click.Choice(DIMENSIONS),
     help="Break each rule's tallies down by district, team or month; repeatable.",
 )
+@click.option(
+    "--history",
+    metavar="FILE",
+    help="Append this run's counts to the SQLite database FILE; the HTML report draws the trend.",
+)
 def check(
     request: RunRequest,
     formats: Sequence[str],
@@ -53,6 +61,7 @@ def check(
     min_compliance: Sequence[str],
     baseline: str | None,
     by: Sequence[Dimension],
+    history: str | None,
 ) -> None:
     """Check case-record exports (.jsonl, .json, .yaml; directories; - for stdin)."""
     try:
@@ -74,6 +83,8 @@ def check(
         report = apply_gates(report, fail_level, {**config.min_compliance, **minimums})
     except GateError as error:
         raise CommandError(str(error)) from None
+    if history is not None:
+        report = _with_history(report, checked.inputs, Path(history))
     for entry in outputs:
         rendered = render(entry.format, report, checked.ruleset, Path.cwd())
         if entry.path is None:
@@ -84,6 +95,17 @@ def check(
         except OSError as error:
             raise CommandError(f"--format {entry.format}: {entry.path}: {error.strerror}") from None
     raise SystemExit(exit_status(report, fail_level))
+
+
+def _with_history(report: Report, inputs: Sequence[InputFile], path: Path) -> Report:
+    """Record the run and give the report the trend it is the latest point of."""
+    recorded_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    try:
+        append_run(path, report, input_digests(inputs), recorded_at)
+        runs = read_runs(path)
+    except HistoryError as error:
+        raise CommandError(str(error)) from None
+    return report.model_copy(update={"trend": trend(runs)})
 
 
 @click.group()

@@ -6,6 +6,7 @@ import click
 
 from checker import __version__
 from checker.cli.check import baseline, check
+from checker.cli.history import history_command
 from checker.cli.rulebook import rulebook
 from checker.cli.rules import explain, rules, standards
 from checker.cli.templates import templates_command
@@ -17,5 +18,5 @@ def main() -> None:
     """Check child-protection case records against inspection recommendations."""
 
 
-for command in (check, baseline, rules, explain, standards, rulebook, templates_command):
+for command in (check, baseline, history_command, rules, explain, standards, rulebook, templates_command):
     main.add_command(command)

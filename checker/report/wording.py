@@ -9,3 +9,8 @@ def plural(count: int, word: str) -> str:
 
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def points(change: float | None) -> str:
+    """A change between two rates in percentage points: ``+2.5 pts``; ``-`` when either is unknown."""
+    return "-" if change is None else f"{change * 100:+.1f} pts"
