@@ -13,7 +13,7 @@ from typing import Any
 
 from checker.records.times import format_local
 from checker.report.history import RecordedRun
-from checker.report.wording import percent, points
+from checker.report.wording import aligned, percent, points
 
 HISTORY_VERSION = "1"
 
@@ -86,24 +86,6 @@ def history_data(runs: Sequence[RecordedRun]) -> dict[str, Any]:
     return {"history_version": HISTORY_VERSION, "runs": entries}
 
 
-def _columns(rows: list[list[str]], left: int, free_last: bool = False) -> list[str]:
-    """Cells padded to their column's widest: the first ``left`` columns to the left, the rest right."""
-    padded = len(rows[0]) - (1 if free_last else 0)
-    widths = [max(len(row[i]) for row in rows) for i in range(padded)]
-    return [
-        "  ".join(
-            [
-                *(
-                    cell.ljust(width) if i < left else cell.rjust(width)
-                    for i, (cell, width) in enumerate(zip(row, widths, strict=False))
-                ),
-                *row[padded:],
-            ]
-        ).rstrip()
-        for row in rows
-    ]
-
-
 def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6) -> str:
     """The runs, one a line; then each rule's compliance in the last ``columns`` runs and its change."""
     if not runs:
@@ -127,7 +109,7 @@ def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6)
             ]
         )
         previous = run
-    lines += _columns(rows, left=3, free_last=True)
+    lines += aligned(rows, left=3, free_last=True)
     shown = list(runs[-columns:])
     latest, before = shown[-1], (runs[-2] if len(runs) > 1 else None)
     rule_ids = sorted({rule.rule_id for run in shown for rule in run.rules})
@@ -140,5 +122,5 @@ def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6)
         cells = [percent(rate.get(rule_id)) for rate in rates]
         now = _rule_rates(latest).get(rule_id)
         table.append([rule_id, *cells, points(_change(now, earlier.get(rule_id)))])
-    lines += _columns(table, left=1)
+    lines += aligned(table, left=1)
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from datetime import datetime
 from checker.records.times import format_local
 from checker.report.breakdowns import shown_key
 from checker.report.model import Finding, Group, GroupRule, Report, RuleResult
-from checker.report.wording import percent, plural
+from checker.report.wording import aligned, percent, plural
 
 
 def _local(instant: str) -> str:
@@ -19,23 +19,6 @@ def _finding_line(finding: Finding, suffix: str = "") -> str:
     return (
         f"{where}  {finding.rule_id}  {finding.message}  {finding.record_id or '-'} {finding.pointer}{suffix}"
     )
-
-
-def _aligned(rows: list[list[str]], free_last: bool) -> list[str]:
-    """Columns padded to their widest cell: the first two to the left, counts to the right.
-
-    A free last column (a rule's title) is left as it is, so long titles do not widen the table.
-    """
-    padded = len(rows[0]) - 1 if free_last else len(rows[0])
-    widths = [max(len(row[i]) for row in rows) for i in range(padded)]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.ljust(width) if i < 2 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=False))
-        ]
-        lines.append("  ".join([*cells, *row[padded:]]).rstrip())
-    return lines
 
 
 def _counts(entry: RuleResult | Group | GroupRule, waivers: bool) -> list[str]:
@@ -53,7 +36,7 @@ def _table(report: Report, titles: dict[str, str]) -> list[str]:
     rows = [["rule", "severity", *_count_header(waivers), "title"]]
     for rule in report.rules:
         rows.append([rule.id, rule.severity, *_counts(rule, waivers), titles.get(rule.id, "")])
-    return _aligned(rows, free_last=True)
+    return aligned(rows, left=2, free_last=True)
 
 
 def _breakdown_tables(report: Report) -> list[str]:
@@ -66,7 +49,7 @@ def _breakdown_tables(report: Report) -> list[str]:
             name = shown_key(dimension, group.key)
             rows.append([name, "all", *_counts(group, waivers)])
             rows += [[name, entry.id, *_counts(entry, waivers)] for entry in group.rules]
-        lines += ["", *_aligned(rows, free_last=False)]
+        lines += ["", *aligned(rows, left=2)]
     return lines
 
 
