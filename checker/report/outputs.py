@@ -12,7 +12,7 @@ from checker.report.model import Report
 
 # Named here rather than read from checker.report.formats so that a plain check does not
 # import the CI renderers; a test keeps the two lists the same.
-OUTPUT_FORMATS = ("text", "json", "github", "gitlab", "junit", "markdown", "sarif")
+OUTPUT_FORMATS = ("text", "json", "github", "gitlab", "junit", "markdown", "sarif", "html")
 
 
 class OutputError(ValueError):
