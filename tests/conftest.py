@@ -14,7 +14,10 @@ import pytest
 
 from checker.engine.compile import CompiledRule, compile_rule
 from checker.engine.per_record import Engine, RecordResult
+from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.records.times import parse_timestamp
+from checker.report.formats import RenderContext
+from checker.rules.config import Config
 from checker.rules.files import RuleDefinition, builtin_rulebook_dir, load_rule_definitions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +32,18 @@ def definitions() -> list[RuleDefinition]:
 @pytest.fixture(scope="session")
 def rules(definitions: list[RuleDefinition]) -> dict[str, CompiledRule]:
     return {definition.id: compile_rule(definition) for definition in definitions}
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> Ruleset:
+    """The built-in rulebook with no configuration: every rule, as a user without caselint.toml has it."""
+    return load_ruleset(Config())
+
+
+@pytest.fixture(scope="session")
+def context(ruleset: Ruleset) -> RenderContext:
+    """What the renderers are given: the rules in force and the standards catalogue."""
+    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
 
 
 def inline_rule(body: dict[str, Any], parameters: dict[str, Any] | None = None) -> CompiledRule:

@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 
 from checker.engine.per_record import Engine, JudgedItem
-from checker.engine.ruleset import load_ruleset
+from checker.engine.ruleset import Ruleset
 from checker.inputs.paths import expand_inputs
 from checker.report.breakdowns import group_keys, item_month, record_field, shown_key
 from checker.report.build import RunOptions, run_check
 from checker.report.model import Report
-from checker.rules.config import Config
 from tests.conftest import EXAMPLES, caselint, inline_rule, record, utc
 from tests.test_cli import jsonl, report_of
 
@@ -170,8 +169,7 @@ def test_each_group_counts_its_own_items(tmp_path: Path) -> None:
     assert [group.key for group in report.breakdowns["district"]] == ["North", None]  # keyless last
 
 
-def test_groups_add_up_to_the_rules_tallies_on_the_example_export() -> None:
-    ruleset = load_ruleset(Config())
+def test_groups_add_up_to_the_rules_tallies_on_the_example_export(ruleset: Ruleset) -> None:
     report = run_check(
         expand_inputs([str(EXPORT)]), ruleset.selected, RunOptions(by=("district", "team", "month"))
     )

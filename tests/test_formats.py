@@ -14,7 +14,7 @@ import pytest
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
-from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.engine.ruleset import Ruleset
 from checker.inputs.paths import STDIN_LABEL, expand_inputs
 from checker.report.build import RunOptions, run_check
 from checker.report.formats import FORMATS, RenderContext, shown_path
@@ -32,7 +32,6 @@ from checker.report.model import (
     WaivedFinding,
     Waiver,
 )
-from checker.rules.config import Config
 from tests.conftest import EXAMPLES, REPO
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -56,16 +55,6 @@ _URI_REFERENCE = re.compile(
     r"(?:[A-Za-z][A-Za-z0-9+.-]*:|(?![^/?#]*:))(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*"
 )
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*")
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> Ruleset:
-    return load_ruleset(Config())
-
-
-@pytest.fixture(scope="module")
-def context(ruleset: Ruleset) -> RenderContext:
-    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
 
 
 def check(ruleset: Ruleset, *paths: Path) -> Report:

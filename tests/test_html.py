@@ -11,28 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.engine.ruleset import Ruleset
 from checker.inputs.paths import expand_inputs
 from checker.report.build import RunOptions, run_check
 from checker.report.charts import BarValue, bar_chart, trend_chart, worst_first
 from checker.report.formats import RenderContext
 from checker.report.formats.html import render_html
 from checker.report.model import InputError, NotAssessable, Report, TrendPoint, TrendRule, Waiver
-from checker.rules.config import Config
-from tests.conftest import EXAMPLES, REPO, caselint, record, utc
+from tests.conftest import EXAMPLES, caselint, record, utc
 from tests.test_cli import jsonl
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> Ruleset:
-    return load_ruleset(Config())
-
-
-@pytest.fixture(scope="module")
-def context(ruleset: Ruleset) -> RenderContext:
-    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
 
 
 @pytest.fixture(scope="module")
