@@ -62,9 +62,10 @@ class Browser:
             "--remote-debugging-pipe",
             "about:blank",
         ]
-        # The shell puts the pipe ends on descriptors 3 and 4, where Chromium looks for them.
+        # bash puts the pipe ends on descriptors 3 and 4, where Chromium looks for them (dash
+        # cannot: it refuses descriptors above 9, and pytest's own are often that high).
         self._process = subprocess.Popen(
-            ["sh", "-c", f'exec "$@" 3<&{to_browser_read} 4>&{from_browser_write}', "sh", *command],
+            ["bash", "-c", f'exec "$@" 3<&{to_browser_read} 4>&{from_browser_write}', "bash", *command],
             pass_fds=(to_browser_read, from_browser_write),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
