@@ -113,7 +113,18 @@ class RunRequest:
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add the shared options, handing them to the command as one RunRequest."""
+    return _with_run_options(function, paths_required=True, waivers=True)
 
+
+def sample_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared options less waivers (a waiver does not change what a rule decided), and the
+    paths optional (comparing a filled-in sample reads no export)."""
+    return _with_run_options(function, paths_required=False, waivers=False)
+
+
+def _with_run_options(
+    function: Callable[..., Any], paths_required: bool, waivers: bool
+) -> Callable[..., Any]:
     @functools.wraps(function)
     def command(
         *,
@@ -123,14 +134,14 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         select: Sequence[str],
         extend_select: Sequence[str],
         ignore: Sequence[str],
-        waivers: str | None,
+        waivers: str | None = None,
         **rest: Any,
     ) -> Any:
         request = RunRequest(paths, config_path, as_of, select, extend_select, ignore, waivers)
         return function(request, **rest)
 
     options = [
-        click.argument("paths", nargs=-1, required=True),
+        click.argument("paths", nargs=-1, required=paths_required),
         config_option,
         click.option(
             "--as-of",
@@ -145,10 +156,13 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
         ),
-        click.option(
-            "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
-        ),
     ]
+    if waivers:
+        options.append(
+            click.option(
+                "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
+            )
+        )
     for option in reversed(options):
         command = option(command)
     return command
@@ -163,7 +177,10 @@ class Checked:
 
 
 def run_request(
-    request: RunRequest, by: Sequence[Dimension] = (), observe: Observer | None = None
+    request: RunRequest,
+    by: Sequence[Dimension] = (),
+    observe: Observer | None = None,
+    with_waivers: bool = True,
 ) -> Checked:
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
@@ -181,7 +198,7 @@ def run_request(
     )
     report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer, observe=observe)
     waivers_file = Path(request.waivers) if request.waivers else config.waivers
-    if waivers_file is not None:
+    if waivers_file is not None and with_waivers:
         try:
             entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
         except WaiverError as error:
