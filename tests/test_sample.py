@@ -19,7 +19,7 @@ from checker.inputs.paths import expand_inputs
 from checker.report.agreement import compare
 from checker.report.build import RunOptions, run_check
 from checker.report.sample import Sampler, SampleRow
-from checker.report.samplefiles import Reviewed, SampleFileError, read_sample
+from checker.report.samplefiles import Reviewed, SampleFileError, SampleInfo, read_sample, write_sample
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -127,26 +127,61 @@ def test_on_the_example_export_every_stratum_is_represented(ruleset: Ruleset) ->
 # -- the command and its files ------------------------------------------------
 
 
-def _draw(tmp_path: Path, name: str, seed: str = "panel-2013", *extra: str) -> bytes:
-    done = caselint(
-        "sample", str(EXPORT), "--per-rule", "3", "--seed", seed, "--output", name, *extra, cwd=tmp_path
-    )
+def _draw(tmp_path: Path, name: str, seed: str = "panel-2013") -> bytes:
+    done = caselint("sample", str(EXPORT), "--per-rule", "3", "--seed", seed, "--output", name, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return (tmp_path / name).read_bytes()
 
 
+@pytest.fixture(scope="module")
+def drawn(ruleset: Ruleset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example export sampled in one run: seed panel-2013 twice, and panel-2014, in every format."""
+    samplers = {
+        name: Sampler(per_rule=3, seed=seed)
+        for name, seed in (("a", "panel-2013"), ("b", "panel-2013"), ("c", "panel-2014"))
+    }
+
+    def observe(label: str, record: dict[str, Any], judged: Any) -> None:
+        for sampler in samplers.values():
+            sampler.observe(label, record, judged)
+
+    report = run_check(expand_inputs([str(EXPORT)]), ruleset.selected, RunOptions(), observe=observe)
+    folder = tmp_path_factory.mktemp("samples")
+    written = {}
+    for name, sampler in samplers.items():
+        info = SampleInfo(
+            seed=sampler.seed, per_rule=3, as_of=report.as_of, rulebook_digest=report.rulebook.digest,
+            tool_version=report.tool.version, inputs=["west-mercia-2013-01.json"],
+            rule_titles=[(rule.id, rule.title) for rule in ruleset.selected],
+        )  # fmt: skip
+        for suffix in (".xlsx", ".csv", ".json"):
+            written[name + suffix] = folder / f"{name}{suffix}"
+            write_sample(written[name + suffix], sampler.rows(), info)
+    return written
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json"])
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_sample(
-    tmp_path: Path, suffix: str
+    drawn: dict[str, Path], suffix: str
 ) -> None:
-    first = _draw(tmp_path, f"a{suffix}")
-    assert _draw(tmp_path, f"b{suffix}") == first
-    assert _draw(tmp_path, f"c{suffix}", "panel-2014") != first
+    first = drawn["a" + suffix].read_bytes()
+    assert drawn["b" + suffix].read_bytes() == first
+    assert drawn["c" + suffix].read_bytes() != first
 
 
-def test_the_workbook_is_ready_for_an_auditor(tmp_path: Path) -> None:
-    _draw(tmp_path, "sample.xlsx")
-    workbook = load_workbook(tmp_path / "sample.xlsx")
+def test_the_command_draws_the_same_workbook_in_another_process_and_another_with_another_seed(
+    tmp_path: Path, drawn: dict[str, Path]
+) -> None:
+    first = _draw(tmp_path, "a.xlsx")
+    assert _draw(tmp_path, "b.xlsx") == first
+    assert _draw(tmp_path, "c.xlsx", "panel-2014") != first
+    on_sheet = [list(row) for row in load_workbook(tmp_path / "a.xlsx")["Sample"].iter_rows(values_only=True)]
+    in_process = [list(row) for row in load_workbook(drawn["a.xlsx"])["Sample"].iter_rows(values_only=True)]
+    assert on_sheet == in_process
+
+
+def test_the_workbook_is_ready_for_an_auditor(drawn: dict[str, Path]) -> None:
+    workbook = load_workbook(drawn["a.xlsx"])
     assert workbook.sheetnames == ["Sample", "About"]
     sheet = workbook["Sample"]
     header = [cell.value for cell in sheet[1]]
@@ -163,20 +198,18 @@ def test_the_workbook_is_ready_for_an_auditor(tmp_path: Path) -> None:
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["Seed"] == "panel-2013" and about["Items per rule and outcome"] == 3
     assert about["AA002"] == "Appropriate adult requested promptly after detention is authorised"
+    assert workbook.properties.modified.isoformat() == "2013-01-07T09:00:00"  # the as-of, not the clock
 
 
-def test_csv_and_json_have_the_same_rows_as_the_workbook(tmp_path: Path) -> None:
-    _draw(tmp_path, "s.xlsx")
-    _draw(tmp_path, "s.csv")
-    _draw(tmp_path, "s.json")
-    sheet = load_workbook(tmp_path / "s.xlsx")["Sample"]
+def test_csv_and_json_have_the_same_rows_as_the_workbook(drawn: dict[str, Path]) -> None:
+    sheet = load_workbook(drawn["a.xlsx"])["Sample"]
     # A workbook keeps an empty cell for the pointer "" (the record as a whole).
     from_workbook = [[*row[:3], row[3] or "", row[4]] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    with (tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as stream:
+    with drawn["a.csv"].open(encoding="utf-8-sig", newline="") as stream:
         lines = list(csv.reader(stream))
     assert lines[0] == ["record_id", "rule", "outcome", "pointer", "district", "verdict", "note"]
     assert [line[:5] for line in lines[1:]] == from_workbook
-    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    data = json.loads(drawn["a.json"].read_text(encoding="utf-8"))
     assert data["seed"] == "panel-2013" and data["per_rule"] == 3
     items = [
         [i["record_id"], i["rule"], i["outcome"], i["pointer"], i["district"] or "(none)"]
@@ -324,9 +357,8 @@ def test_compare_reports_in_text_and_json_and_never_shows_a_note(tmp_path: Path)
     assert "Jane" not in done.stdout + json.dumps(data)
 
 
-def test_a_drawn_sample_compares_as_all_unreviewed(tmp_path: Path) -> None:
-    _draw(tmp_path, "s.xlsx")
-    done = caselint("sample", "--compare", "s.xlsx", "--format", "json", cwd=tmp_path)
+def test_a_drawn_sample_compares_as_all_unreviewed(drawn: dict[str, Path]) -> None:
+    done = caselint("sample", "--compare", str(drawn["a.xlsx"]), "--format", "json")
     overall = json.loads(done.stdout)["overall"]
     assert all(entry["not_reviewed"] == entry["sampled"] > 0 for entry in overall.values())
 

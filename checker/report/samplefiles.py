@@ -304,7 +304,7 @@ def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 def _reviewed(shown: str, where: str, cells: dict[str, Any]) -> Reviewed:
     rule_id = cells.get("rule")
     if not isinstance(rule_id, str) or not _RULE_ID.fullmatch(rule_id.strip()):
-        raise SampleFileError(f"{shown}: {where}: the rule is not a rule id such as AA002")
+        raise SampleFileError(f"{shown}: {where}: the rule is not a rule id (capitals and three digits)")
     written = cells.get("outcome")
     outcome = next((o for o in OUTCOMES if isinstance(written, str) and written.strip().lower() == o), None)
     if outcome is None:
