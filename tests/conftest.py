@@ -33,18 +33,6 @@ def definitions() -> list[RuleDefinition]:
 
 
 @pytest.fixture(scope="module")
-def ruleset() -> Ruleset:
-    """The built-in rules, as a run without configuration has them."""
-    return load_ruleset(Config())
-
-
-@pytest.fixture(scope="module")
-def context(ruleset: Ruleset) -> RenderContext:
-    """What the CI renderers are given, in a run from the repository's root."""
-    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
-
-
-@pytest.fixture(scope="module")
 def report(ruleset: Ruleset) -> Report:
     """The report of the example export."""
     export = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -54,6 +42,18 @@ def report(ruleset: Ruleset) -> Report:
 @pytest.fixture(scope="session")
 def rules(definitions: list[RuleDefinition]) -> dict[str, CompiledRule]:
     return {definition.id: compile_rule(definition) for definition in definitions}
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> Ruleset:
+    """The built-in rulebook with no configuration: every rule, as a user without caselint.toml has it."""
+    return load_ruleset(Config())
+
+
+@pytest.fixture(scope="session")
+def context(ruleset: Ruleset) -> RenderContext:
+    """What the renderers are given: the rules in force and the standards catalogue."""
+    return RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
 
 
 def inline_rule(body: dict[str, Any], parameters: dict[str, Any] | None = None) -> CompiledRule:

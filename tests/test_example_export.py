@@ -29,11 +29,6 @@ def export() -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def ruleset() -> Ruleset:
-    return load_ruleset(Config())
-
-
 def _generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("generate_export", EXAMPLES / "generate_export.py")
     assert spec is not None and spec.loader is not None

@@ -476,4 +476,4 @@ def test_no_format_shows_free_text(ruleset: Ruleset, tmp_path: Path, context: Re
 
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"sarif", "junit", "github", "gitlab", "markdown"}
+    assert set(FORMATS) == {"sarif", "junit", "github", "gitlab", "markdown", "html"}

@@ -23,7 +23,9 @@ def test_the_rulebook_has_rules() -> None:
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.stem)
 def test_file_name_is_the_rule_id(path: Path) -> None:
-    assert load_rule_file(path).id == path.stem
+    definition = load_rule_file(path)
+    assert isinstance(definition, RuleDefinition)
+    assert definition.id == path.stem
 
 
 def _examples(definitions: list[RuleDefinition]) -> list[tuple[str, int]]:
@@ -146,8 +148,10 @@ def test_a_misspelt_field_is_caught_at_load_with_its_line(tmp_path: Path) -> Non
         "scope: incidents\nrequire:\n  present: demenour\nmessage: m\n",
         encoding="utf-8",
     )
+    definition = load_rule_file(path)
+    assert isinstance(definition, RuleDefinition)
     with pytest.raises(RulebookError) as raised:
-        compile_rule(load_rule_file(path))
+        compile_rule(definition)
     (problem,) = raised.value.problems
     assert problem.startswith(f"{path.as_posix()}:8: XX002: demenour:")
     assert "did you mean 'demeanour'" in problem

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,12 @@ TABLES = {
 }
 
 
-def extract(tmp_path: Path, mapping: str = MAPPING, **tables: str | bytes | None) -> tuple[Path, Path]:
+def extract(
+    tmp_path: Path, mapping: str = MAPPING, tables: Mapping[str, str | bytes | None] | None = None
+) -> tuple[Path, Path]:
     directory = tmp_path / "extract"
     directory.mkdir(exist_ok=True)
-    for name, content in {**TABLES, **tables}.items():
+    for name, content in {**TABLES, **(tables or {})}.items():
         path = directory / name
         if content is None:
             continue
@@ -211,7 +214,7 @@ def test_the_adapter_carries_what_the_mapping_maps(tmp_path: Path) -> None:
 def test_rows_that_cannot_be_joined_are_rejected_and_the_run_goes_on(tmp_path: Path) -> None:
     mapping_file, directory = extract(
         tmp_path,
-        **{
+        tables={
             "incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\nI1,P9,DA,,,\nI2,,DA,,,\nI3,P1,DA,,,\n",
             "interviews.csv": "CNO,STARTED,AA\nC7,,Y\n",
             "children.csv": "REF,DOB,MARKERS\nP1,,\n,01/01/2010,\nP2,,\n",
@@ -244,7 +247,7 @@ def test_rows_that_cannot_be_joined_are_rejected_and_the_run_goes_on(tmp_path: P
 
 def test_rejected_rows_are_counted_and_exit_2(tmp_path: Path) -> None:
     mapping_file, directory = extract(
-        tmp_path, **{"incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\nI1,P9,DA,,,\n"}
+        tmp_path, tables={"incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\nI1,P9,DA,,,\n"}
     )
     done = caselint("check", "--mapping", str(mapping_file), str(directory), "--format", "json")
     report = json.loads(done.stdout)
@@ -268,7 +271,7 @@ def test_a_column_missing_from_a_header_names_the_mapping_line_and_the_header(tm
 
 
 def test_a_column_named_twice_in_a_header_cannot_be_used(tmp_path: Path) -> None:
-    mapping_file, directory = extract(tmp_path, **{"custody.csv": "CNO,REF,ARRIVED,CNO\nC1,P1,,C1\n"})
+    mapping_file, directory = extract(tmp_path, tables={"custody.csv": "CNO,REF,ARRIVED,CNO\nC1,P1,,C1\n"})
     (problem,) = problems(mapping_file, directory)
     assert problem.endswith(
         f"column 'CNO' appears more than once in the header of {directory.as_posix()}/custody.csv "
@@ -278,7 +281,7 @@ def test_a_column_named_twice_in_a_header_cannot_be_used(tmp_path: Path) -> None
 
 
 def test_a_missing_table_file_is_an_error_naming_the_table(tmp_path: Path) -> None:
-    mapping_file, directory = extract(tmp_path, **{"interviews.csv": None})
+    mapping_file, directory = extract(tmp_path, tables={"interviews.csv": None})
     line = line_of(MAPPING, "interviews: {")
     assert problems(mapping_file, directory) == [
         f"{mapping_file.as_posix()}:{line}: table interviews: "
@@ -396,7 +399,9 @@ NO_ITEMS = {
 )
 def test_encodings_and_delimiters_are_detected(tmp_path: Path, encoded: bytes) -> None:
     events = read(
-        *extract(tmp_path, **{"children.csv": encoded, "incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\n"})
+        *extract(
+            tmp_path, tables={"children.csv": encoded, "incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\n"}
+        )
     )
     assert list(records(events)) == ["Pé1"]
     assert records(events)["Pé1"].data["child"]["date_of_birth"] == "2008-07-03"
@@ -406,19 +411,21 @@ def test_a_stated_encoding_is_used(tmp_path: Path) -> None:
     mapping = MAPPING.replace(
         "children: {file: children.csv}", "children: {file: children.csv, encoding: utf-16-le}"
     )
-    events = read(*extract(tmp_path, mapping, **{**NO_ITEMS, "children.csv": CHILDREN.encode("utf-16-le")}))
+    events = read(
+        *extract(tmp_path, mapping, tables={**NO_ITEMS, "children.csv": CHILDREN.encode("utf-16-le")})
+    )
     assert sorted(records(events)) == ["P1", "P2"]
 
 
 def test_utf_16_without_a_byte_order_mark_is_named_as_such(tmp_path: Path) -> None:
-    mapping_file, directory = extract(tmp_path, **{"children.csv": CHILDREN.encode("utf-16-le")})
+    mapping_file, directory = extract(tmp_path, tables={"children.csv": CHILDREN.encode("utf-16-le")})
     (problem,) = problems(mapping_file, directory)
     assert "NUL bytes: the file is probably UTF-16 without a byte-order mark; state its encoding" in problem
 
 
 def test_a_row_with_a_nul_byte_or_another_width_is_rejected(tmp_path: Path) -> None:
     children = "REF,DOB,MARKERS\nP1,03/07/2008,\nP2,02/02/2012\nP3,02/02/2012,,extra\nP4\x00,,\nP5,,\n"
-    events = read(*extract(tmp_path, **{"children.csv": children, **NO_ITEMS}))
+    events = read(*extract(tmp_path, tables={"children.csv": children, **NO_ITEMS}))
     rejected = [(event.line, event.message) for event in events if isinstance(event, Rejected)]
     assert rejected == [
         (3, "row has 2 cells where the header has 3; it was not read"),
@@ -429,7 +436,7 @@ def test_a_row_with_a_nul_byte_or_another_width_is_rejected(tmp_path: Path) -> N
 
 
 def test_an_empty_table_has_no_header(tmp_path: Path) -> None:
-    mapping_file, directory = extract(tmp_path, **{"custody.csv": ""})
+    mapping_file, directory = extract(tmp_path, tables={"custody.csv": ""})
     (problem,) = problems(mapping_file, directory)
     assert problem.endswith("custody.csv: no header row (row 1): the table is empty")
 
@@ -461,7 +468,7 @@ def test_xlsx_sheets_are_read_with_their_types(tmp_path: Path) -> None:
         "  children: {file: extract.xlsx, sheet: Children}\n"
         "  incidents: {file: extract.xlsx, sheet: Incidents}\n",
     )
-    mapping_file, directory = extract(tmp_path, mapping, **NO_ITEMS)
+    mapping_file, directory = extract(tmp_path, mapping, tables=NO_ITEMS)
     _workbook(directory / "extract.xlsx")
     events = read(mapping_file, directory)
     found = records(events)
@@ -487,7 +494,7 @@ def test_xlsx_sheets_are_read_with_their_types(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_workbook_is_an_error(tmp_path: Path) -> None:
     mapping = MAPPING.replace("children: {file: children.csv}", "children: {file: children.xlsx}")
-    mapping_file, directory = extract(tmp_path, mapping, **{"children.xlsx": b"PK\x03\x04 not really"})
+    mapping_file, directory = extract(tmp_path, mapping, tables={"children.xlsx": b"PK\x03\x04 not really"})
     (problem,) = problems(mapping_file, directory)
     assert problem.endswith("children.xlsx: not a readable XLSX workbook (BadZipFile)")
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from checker.cli.common import CommandError, RunRequest, run_options, run_request
 from checker.cli.terminal import COLOR_CHOICES, terminal_width, use_color
+from checker.inputs.events import InputFile
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from checker.report.formats.text import TextOptions
 from checker.report.gates import GateError, apply_gates, parse_minimum
-from checker.report.model import exit_status
+from checker.report.history import HistoryError, append_run, input_digests, read_runs, trend
+from checker.report.model import DIMENSIONS, Dimension, Report, exit_status
 from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render, write_output
 from checker.rules.severity import FAIL_ON_CHOICES
 
@@ -56,6 +59,18 @@ from checker.rules.severity import FAIL_ON_CHOICES
     help="Fail when the rule RULE has compliance below RATE (0.95 or 95%).",
 )
 @click.option("--baseline", metavar="FILE", help="Report and fail only on findings not in this baseline.")
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(DIMENSIONS),
+    help="Break each rule's tallies down by district, team or month; repeatable.",
+)
+@click.option(
+    "--history",
+    metavar="FILE",
+    help="Append this run's counts to the SQLite database FILE; the HTML report draws the trend.",
+)
 def check(
     request: RunRequest,
     formats: Sequence[str],
@@ -67,6 +82,8 @@ def check(
     quiet: bool,
     statistics: bool,
     show_all_rules: bool,
+    by: Sequence[Dimension],
+    history: str | None,
 ) -> None:
     """Check case-record exports (.jsonl, .json, .yaml; .xml CIN census; directories; - for stdin)."""
     try:
@@ -74,7 +91,7 @@ def check(
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
-    checked = run_request(request)
+    checked = run_request(request, by=list(dict.fromkeys(by)))
     config, report = checked.config, checked.report
     baseline_file = Path(baseline) if baseline else config.baseline
     if baseline_file is not None:
@@ -88,6 +105,8 @@ def check(
         report = apply_gates(report, fail_level, {**config.min_compliance, **minimums})
     except GateError as error:
         raise CommandError(str(error)) from None
+    if history is not None:
+        report = _with_history(report, checked.inputs, Path(history))
     stdout = sys.stdout
     colored = use_color(color, stdout, os.environ)
     for entry in outputs:
@@ -112,6 +131,17 @@ def check(
         except OSError as error:
             raise CommandError(f"--format {entry.format}: {entry.path}: {error.strerror}") from None
     raise SystemExit(exit_status(report, fail_level))
+
+
+def _with_history(report: Report, inputs: Sequence[InputFile], path: Path) -> Report:
+    """Record the run and give the report the trend it is the latest point of."""
+    recorded_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    try:
+        append_run(path, report, input_digests(inputs), recorded_at)
+        runs = read_runs(path)
+    except HistoryError as error:
+        raise CommandError(str(error)) from None
+    return report.model_copy(update={"trend": trend(runs)})
 
 
 @click.group()

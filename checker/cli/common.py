@@ -17,9 +17,9 @@ from checker.inputs.events import InputFile
 from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.inputs.tabular import MappingError, mapped_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
-from checker.report.build import RunOptions, run_check
+from checker.report.build import Observer, RunOptions, run_check
 from checker.report.formats import error_position, shown_text
-from checker.report.model import Report
+from checker.report.model import Dimension, Report
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config, ConfigError, discover, load_config
 from checker.rules.files import RulebookError
@@ -123,7 +123,18 @@ class RunRequest:
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add the shared options, handing them to the command as one RunRequest."""
+    return _with_run_options(function, paths_required=True, waivers=True)
 
+
+def sample_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared options less waivers (a waiver does not change what a rule decided), and the
+    paths optional (comparing a filled-in sample reads no export)."""
+    return _with_run_options(function, paths_required=False, waivers=False)
+
+
+def _with_run_options(
+    function: Callable[..., Any], paths_required: bool, waivers: bool
+) -> Callable[..., Any]:
     @functools.wraps(function)
     def command(
         *,
@@ -133,10 +144,10 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         select: Sequence[str],
         extend_select: Sequence[str],
         ignore: Sequence[str],
-        waivers: str | None,
         mapping: str | None,
         exclude: Sequence[str],
         extend_exclude: Sequence[str],
+        waivers: str | None = None,
         **rest: Any,
     ) -> Any:
         request = RunRequest(
@@ -154,7 +165,7 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(request, **rest)
 
     options = [
-        click.argument("paths", nargs=-1, required=True),
+        click.argument("paths", nargs=-1, required=paths_required),
         config_option,
         click.option(
             "--as-of",
@@ -170,9 +181,6 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
         ),
         click.option(
-            "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
-        ),
-        click.option(
             "--mapping",
             metavar="FILE",
             help="Read each PATH as a directory of tables (CSV, XLSX) joined into records as FILE says.",
@@ -186,6 +194,12 @@ def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Pass over these as well."),
     ]
+    if waivers:
+        options.append(
+            click.option(
+                "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
+            )
+        )
     for option in reversed(options):
         command = option(command)
     return command
@@ -211,9 +225,15 @@ class Checked:
     config: Config
     ruleset: Ruleset
     report: Report
+    inputs: Sequence[InputFile]
 
 
-def run_request(request: RunRequest) -> Checked:
+def run_request(
+    request: RunRequest,
+    by: Sequence[Dimension] = (),
+    observe: Observer | None = None,
+    with_waivers: bool = True,
+) -> Checked:
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
@@ -223,10 +243,11 @@ def run_request(request: RunRequest) -> Checked:
         zone_name=config.time_zone,
         rules_in_rulebook=len(ruleset.definitions),
         config_path=config.shown_path,
+        by=tuple(by),
     )
-    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
+    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer, observe=observe)
     waivers_file = Path(request.waivers) if request.waivers else config.waivers
-    if waivers_file is not None:
+    if waivers_file is not None and with_waivers:
         try:
             entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
         except WaiverError as error:
@@ -235,7 +256,7 @@ def run_request(request: RunRequest) -> Checked:
     for problem in report.errors:
         # On stderr, so that a report piped from stdout stays whole and parseable.
         click.echo(f"{error_position(problem)}: input error: {shown_text(problem.message)}", err=True)
-    return Checked(config, ruleset, report)
+    return Checked(config, ruleset, report, inputs)
 
 
 def parse_patterns(values: Sequence[str]) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """The engine: a pure function of (compiled rules, record, as-of instant).
 
-It returns findings and per-rule tallies for one record; a whole run is the
-sum of those, so records can be checked in any number of workers and the
-results merged by addition. The one exception is uniqueness across a run
-(record ids), which goes through the run registry in input order.
+It returns findings and per-rule tallies for one record, and each item a rule
+judged (for breakdowns and dip-samples); a whole run is the sum of those, so
+records can be checked in any number of workers and the results merged by
+addition. The one exception is uniqueness across a run (record ids), which
+goes through the run registry in input order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from checker.engine.compile import CompiledCheck, CompiledRule, render_message
 from checker.engine.evaluation import NOT_YET, Context, Outcome, RunRegistry, Status
@@ -42,11 +43,32 @@ class RawFinding:
     item: str  # the pointer of the item that failed
 
 
+Judgement = Literal["passed", "failed", "pending"]
+
+
+@dataclass(frozen=True)
+class JudgedItem:
+    """One item a rule decided: what breakdowns and dip-samples are counted from."""
+
+    rule_id: str
+    item: str  # the item's pointer; "" for the record itself
+    status: Judgement
+    time: str | None  # the pointer of the value giving the item's time (x-event-time), if any
+
+
+_JUDGEMENTS: dict[Status, Judgement] = {
+    Status.PASS: "passed",
+    Status.PENDING: "pending",
+    Status.FAIL: "failed",
+}
+
+
 @dataclass
 class RecordResult:
     findings: list[RawFinding] = field(default_factory=list)
     tallies: dict[str, Tally] = field(default_factory=dict)
     crashes: list[str] = field(default_factory=list)
+    judged: list[JudgedItem] = field(default_factory=list)
 
 
 class Engine:
@@ -78,9 +100,10 @@ class Engine:
             ctx.as_recorded = rule.as_recorded
             tally = Tally()
             findings: list[RawFinding] = []
+            judged: list[JudgedItem] = []
             try:
                 for check in rule.checks:
-                    _run_check(ctx, rule, check, tally, findings)
+                    _run_check(ctx, rule, check, tally, findings, judged)
             except Exception as error:  # a broken rule must never pass silently
                 result.crashes.append(
                     f"rule {rule.id} failed on this record: {type(error).__name__}: {error}"
@@ -88,11 +111,17 @@ class Engine:
                 continue
             result.tallies[rule.id] = tally
             result.findings.extend(findings)
+            result.judged.extend(judged)
         return result
 
 
 def _run_check(
-    ctx: Context, rule: CompiledRule, check: CompiledCheck, tally: Tally, findings: list[RawFinding]
+    ctx: Context,
+    rule: CompiledRule,
+    check: CompiledCheck,
+    tally: Tally,
+    findings: list[RawFinding],
+    judged: list[JudgedItem],
 ) -> None:
     for item in check.scope(ctx):
         if ctx.is_not_yet(item):
@@ -109,6 +138,8 @@ def _run_check(
         if outcome.status is Status.UNKNOWN:
             continue
         tally.applicable += 1
+        judgement = _JUDGEMENTS[outcome.status]
+        judged.append(JudgedItem(rule.id, item.pointer, judgement, item.event_time_pointer))
         if outcome.status is Status.PASS:
             tally.passed += 1
         elif outcome.status is Status.PENDING:

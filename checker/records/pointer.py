@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 def escape(token: str | int) -> str:
@@ -30,3 +31,16 @@ def parent(pointer: str) -> str:
 def is_within(pointer: str, ancestor: str) -> bool:
     """True when ``pointer`` is ``ancestor`` or lies inside it."""
     return pointer == ancestor or pointer.startswith(ancestor + "/")
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    """The value at ``pointer`` in a parsed JSON document, or None when there is none."""
+    value = document
+    for token in split(pointer):
+        if isinstance(value, dict):
+            value = value.get(token)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    return value

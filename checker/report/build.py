@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from checker import __version__
 from checker.engine.assessable import Carried, assess_all
 from checker.engine.compile import CompiledRule, digest
-from checker.engine.per_record import Engine, Tally
+from checker.engine.per_record import Engine, JudgedItem, Tally
 from checker.inputs.events import InputFile, Problem, Record, Rejected
 from checker.inputs.readers import read_input
 from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
+from checker.report.breakdowns import BreakdownCounter
 from checker.report.model import (
     BySeverity,
+    Dimension,
     Finding,
     InputError,
     InputSummary,
@@ -36,6 +38,11 @@ class RunOptions:
     zone_name: str = DEFAULT_ZONE
     rules_in_rulebook: int = 0
     config_path: str | None = None  # the configuration in force, for the report
+    by: tuple[Dimension, ...] = ()  # breakdowns asked for (--by)
+
+
+# Told of every record checked: its input's label, the record, the items each rule judged.
+Observer = Callable[[str, dict[str, Any], Sequence[JudgedItem]], None]
 
 
 def run_check(
@@ -44,9 +51,11 @@ def run_check(
     options: RunOptions,
     stdin: BinaryIO | None = None,
     now: datetime | None = None,
+    observe: Observer | None = None,
 ) -> Report:
     run_as_of = options.as_of or (now or datetime.now(timezone.utc)).replace(microsecond=0)
     engine = Engine(rules, options.zone_name)
+    breakdowns = BreakdownCounter(options.by, options.zone_name) if options.by else None
     by_id = {rule.id: rule for rule in rules}
     tallies = {rule.id: Tally() for rule in rules}
     findings: list[Finding] = []
@@ -80,6 +89,9 @@ def run_check(
             result = engine.check(event.data, as_of, f"{source.label}:{event.line}", runnable)
             for rule_id, tally in result.tallies.items():
                 tallies[rule_id].add(tally)
+            if observe is not None:
+                observe(source.label, event.data, result.judged)
+            failed_groups = breakdowns.add_record(event.data, result.judged) if breakdowns else {}
             record_id = event.data.get("record_id")
             shown_id = record_id if isinstance(record_id, str) else None
             for crash in result.crashes:
@@ -98,6 +110,7 @@ def run_check(
                         standards=list(rule.standards),
                         location=Location(path=path, line=line, column=column),
                         item=raw.item,
+                        groups=failed_groups.get((raw.rule_id, raw.item), {}),
                     )
                 )
 
@@ -141,6 +154,7 @@ def run_check(
         ],
         findings=findings,
         errors=errors,
+        breakdowns=breakdowns.result() if breakdowns else None,
     )
 
 

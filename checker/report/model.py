@@ -93,6 +93,9 @@ class Finding(_Model):
     # The item the finding is about (a custody episode, say): one failed item may
     # have several findings. Internal, for counting; not part of the report.
     item: str = Field(default="", exclude=True)
+    # The item's group in each breakdown asked for, so that waiving it can be
+    # counted there too. Internal, like ``item``.
+    groups: dict[str, str | None] = Field(default_factory=dict, exclude=True)
 
     @property
     def fingerprint(self) -> str:
@@ -152,6 +155,54 @@ class WaivedFinding(Finding):
     waiver: int  # the index of its waiver in the report's waivers
 
 
+Dimension = Literal["district", "team", "month"]
+DIMENSIONS: tuple[Dimension, ...] = ("district", "team", "month")
+
+
+class GroupRule(_Model):
+    """One rule's tallies over the items of one group (a district, a team, a month)."""
+
+    id: str
+    applicable: int
+    passed: int
+    failed: int
+    pending: int
+    compliance: float | None
+    waived: int | None = None  # present only when a waivers file is in use
+
+
+class Group(_Model):
+    # None: the record gives no district or team, or the item has no readable time.
+    key: str | None
+    applicable: int
+    passed: int
+    failed: int
+    pending: int
+    compliance: float | None  # passed / (passed + failed) over every rule of the group
+    waived: int | None = None
+    rules: list[GroupRule]  # the rules that judged at least one item of the group, by id
+
+
+class TrendRule(_Model):
+    id: str
+    passed: int
+    failed: int
+    compliance: float | None
+
+
+class TrendPoint(_Model):
+    """One run recorded in the history database, for the report's trend."""
+
+    run: int
+    recorded_at: str
+    as_of: str
+    rulebook_digest: str
+    passed: int
+    failed: int
+    compliance: float | None
+    rules: list[TrendRule]
+
+
 class Report(_Model):
     report_version: str = REPORT_VERSION
     tool: Tool
@@ -168,6 +219,8 @@ class Report(_Model):
     baseline: BaselineSummary | None = None
     waivers: list[Waiver] | None = None
     waived: list[WaivedFinding] | None = None
+    breakdowns: dict[Dimension, list[Group]] | None = None  # only when asked for (--by)
+    trend: list[TrendPoint] | None = None  # only with a history database (--history)
 
     def assessed_rules(self) -> list[RuleResult]:
         """The rules at least one input could assess: what a table of compliance should show."""
@@ -182,18 +235,15 @@ class Report(_Model):
         data = self.model_dump(mode="json")
         # Keys the spec does not list appear only when they say something.
         for entry in data["inputs"]:
-            for key in ("as_of", "not_assessable"):
-                if not entry[key]:
-                    del entry[key]
+            _drop_empty(entry, "as_of", "not_assessable")
         for entry in data["rules"]:
-            for key in ("waived", "known"):
-                if entry[key] is None:
-                    del entry[key]
-        if data["rulebook"]["config"] is None:
-            del data["rulebook"]["config"]
-        for key in ("gates", "baseline", "waivers", "waived"):
-            if data[key] is None:
-                del data[key]
+            _drop_nones(entry, "waived", "known")
+        for group in (group for groups in (data["breakdowns"] or {}).values() for group in groups):
+            _drop_nones(group, "waived")
+            for entry in group["rules"]:
+                _drop_nones(entry, "waived", "known")
+        _drop_nones(data["rulebook"], "config")
+        _drop_nones(data, "gates", "baseline", "waivers", "waived", "breakdowns", "trend")
         return data
 
     def to_json(self) -> str:
@@ -203,6 +253,18 @@ class Report(_Model):
 def reaches(severity: str, fail_on: str) -> bool:
     """Whether a finding of this severity fails a run with this fail-on level."""
     return fail_on != "never" and SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on]
+
+
+def _drop_nones(entry: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        if key in entry and entry[key] is None:
+            del entry[key]
+
+
+def _drop_empty(entry: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        if key in entry and not entry[key]:
+            del entry[key]
 
 
 def at_or_above(report: Report, fail_on: str) -> int:
@@ -233,3 +295,8 @@ def finding_fingerprint(record_id: str | None, rule_id: str, pointer: str) -> st
 def compliance(passed: int, failed: int) -> float | None:
     decided = passed + failed
     return passed / decided if decided else None
+
+
+def overall_compliance(rules: list[RuleResult]) -> float | None:
+    """Every rule's passed items over every rule's decided ones: the report's one headline rate."""
+    return compliance(sum(rule.passed for rule in rules), sum(rule.failed for rule in rules))

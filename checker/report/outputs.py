@@ -13,8 +13,9 @@ from checker.report.formats.text import TextOptions, render_text
 from checker.report.model import Report
 
 # The formats the command offers, in the order its help lists them: text and json,
-# rendered here, and the CI renderers registered in checker.report.formats.
-OUTPUT_FORMATS = ("text", "json", "github", "gitlab", "junit", "markdown", "sarif")
+# rendered here, and the CI and panel renderers registered in checker.report.formats
+# (named here so that a plain check does not import them; a test keeps the lists equal).
+OUTPUT_FORMATS = ("text", "json", "github", "gitlab", "junit", "markdown", "sarif", "html")
 # GitHub Actions names the job summary's file in this variable; what a step appends to
 # it is shown on the run's page.
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"

@@ -27,6 +27,7 @@ from typing import Any
 
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
+from checker.report.breakdowns import without_waived
 from checker.report.model import Report, WaivedFinding, Waiver
 from checker.report.tallies import failed_items, recount
 from checker.rules.selection import did_you_mean
@@ -121,7 +122,9 @@ def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = D
             would_have.update(n for n in matching if not in_force[n])
             continue
         covered[active] += 1
-        waived.append(WaivedFinding(**finding.model_dump(), item=finding.item, waiver=active))
+        waived.append(
+            WaivedFinding(**finding.model_dump(), item=finding.item, groups=finding.groups, waiver=active)
+        )
     entries = [
         Waiver(
             path=waiver.path,
@@ -137,4 +140,6 @@ def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = D
         for n, waiver in enumerate(waivers)
     ]
     updated = report.model_copy(update={"findings": kept, "waived": waived, "waivers": entries})
+    if report.breakdowns is not None:
+        updated = updated.model_copy(update={"breakdowns": without_waived(report.breakdowns, waived)})
     return recount(updated, waived_items=failed_items(waived))

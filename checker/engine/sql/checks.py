@@ -111,7 +111,8 @@ def scope_makers(spec: Any, rule: CompiledRule, where: str) -> list[ScopeMaker]:
         return [_base(*_table_of(_pattern_tokens(spec), where), as_recorded, 0)]
     if isinstance(spec, list):
         return [
-            _base(*_table_of(_pattern_tokens(text), where), as_recorded, order) for order, text in enumerate(spec)
+            _base(*_table_of(_pattern_tokens(text), where), as_recorded, order)
+            for order, text in enumerate(spec)
         ]
     if "each_value_with_format" in spec:
         return [_values(spec["each_value_with_format"], as_recorded)]
@@ -127,7 +128,11 @@ def _values(fmt: str, as_recorded: bool) -> ScopeMaker:
         frame = Frame(moments_table(), "t", "r", query, ("value",), as_recorded)
         source = "t_moments AS t JOIN t_record AS r ON r.rec = t.rec"
         fits = f"{frame.own('fmt__')} = {query.param(fmt, 'VARCHAR')}"
-        return Scope(frame, source, [fits, frame.column(("value",), "__set"), f"NOT {frame.column(('value',), '__bad')}"])
+        return Scope(
+            frame,
+            source,
+            [fits, frame.column(("value",), "__set"), f"NOT {frame.column(('value',), '__bad')}"],
+        )
 
     return make
 
@@ -167,7 +172,9 @@ def _window(argument: dict[str, Any], rule: CompiledRule, where: str) -> ScopeMa
             f"QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1"
         )
         outer = Frame(table, "t", "r", query, None, rule.as_recorded)
-        return Scope(outer, f"({first}) AS t JOIN t_record AS r ON r.rec = t.rec", [], count=outer.own("inside__"))
+        return Scope(
+            outer, f"({first}) AS t JOIN t_record AS r ON r.rec = t.rec", [], count=outer.own("inside__")
+        )
 
     return make
 
@@ -212,7 +219,9 @@ def compile_check(rule: CompiledRule, rule_index: int, check_index: int, params:
         status = require.status
         if "pending_while" in spec:
             due = _due_status(compiler, spec["pending_while"], frame)
-            status = query.column("due", f"CASE WHEN {require.status} = {FAIL} THEN {due} ELSE {require.status} END")
+            status = query.column(
+                "due", f"CASE WHEN {require.status} = {FAIL} THEN {due} ELSE {require.status} END"
+            )
         output = {
             "rule_i": str(rule_index),
             "check_i": str(check_index),

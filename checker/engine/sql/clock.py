@@ -187,7 +187,11 @@ class Clock:
                 working_days.append(day)
             cumulative.append(len(working_days))
             day += timedelta(days=1)
-        self._calendar_lists = {"cal_first": date(first, 1, 1), "cal_cum": cumulative, "cal_day": working_days}
+        self._calendar_lists = {
+            "cal_first": date(first, 1, 1),
+            "cal_cum": cumulative,
+            "cal_day": working_days,
+        }
 
     def calendar(self) -> dict[str, Any]:
         return dict(self._calendar_lists)

@@ -49,7 +49,13 @@ def _event_columns(table: Table) -> list[str]:
         # No time at all: never unreadable, never after the as-of instant.
         nulls = {"lo": "BIGINT", "hi": "BIGINT", "date": "BOOLEAN", "day": "DATE"}
         columns = [f"CAST(NULL AS {kind}) AS ev__{part}" for part, kind in nulls.items()]
-        return [*columns, "FALSE AS ev__unr", "FALSE AS ev__ny", "FALSE AS ev__set", "CAST(NULL AS VARCHAR) AS ev_ptr__"]
+        return [
+            *columns,
+            "FALSE AS ev__unr",
+            "FALSE AS ev__ny",
+            "FALSE AS ev__set",
+            "CAST(NULL AS VARCHAR) AS ev_ptr__",
+        ]
     return [*(f"p.ev__{part} AS ev__{part}" for part in _EVENT_PARTS), "p.ev_ptr__ AS ev_ptr__"]
 
 
@@ -57,7 +63,9 @@ def derived_statement(table: Table) -> str:
     """``t_<table>``: the typed members with what rules read of their times and their child."""
     moments = _moments(table)
     zones = [f"zu_{n}" for n in range(len(moments))]
-    per_moment = [column for value, zone in zip(moments, zones, strict=True) for column in _per_moment(value, zone)]
+    per_moment = [
+        column for value, zone in zip(moments, zones, strict=True) for column in _per_moment(value, zone)
+    ]
     joins = " ".join(
         f"LEFT JOIN zone_utc AS {zone} ON {zone}.year = year(make_timestamp(x.{quote(value.column + '__lo')}))"
         for value, zone in zip(moments, zones, strict=True)
@@ -69,8 +77,8 @@ def derived_statement(table: Table) -> str:
         )
         record_join = "JOIN (SELECT rec, as_of__ FROM chunk) AS r ON r.rec = x.rec"
         by_age = (
-            "CASE WHEN x.adulthood__ IS NULL AND NOT x.\"child__age_years__bad\" AND x.\"child__age_years__int\" "
-            "THEN x.\"child__age_years\" >= 18 END"
+            'CASE WHEN x.adulthood__ IS NULL AND NOT x."child__age_years__bad" AND x."child__age_years__int" '
+            'THEN x."child__age_years" >= 18 END'
         )
         # The record itself has no time: it is a child's unless its age in years says not.
         extra = [
@@ -105,7 +113,7 @@ def derived_statement(table: Table) -> str:
 
 _DOB = '"child__date_of_birth"'
 _ADULTHOOD = (
-    f"CASE WHEN NOT t.\"child__date_of_birth__bad\" THEN "
+    f'CASE WHEN NOT t."child__date_of_birth__bad" THEN '
     f"CASE WHEN month(t.{_DOB}) = 2 AND day(t.{_DOB}) = 29 THEN make_date(year(t.{_DOB}) + 18, 3, 1) "
     f"ELSE make_date(year(t.{_DOB}) + 18, month(t.{_DOB}), day(t.{_DOB})) END END"
 )

@@ -192,8 +192,12 @@ def moments_table() -> Table:
     """Every timestamp or date value of a record as a row (``derived.moments_statement``),
     for scopes over a format: a value, its pointer, and its item's time."""
     record = record_table()
-    timestamp = next(value.node for table in tables().values() for value in table.values if value.kind == "moment")
+    timestamp = next(
+        value.node for table in tables().values() for value in table.values if value.kind == "moment"
+    )
     member = Field({"type": "object", "properties": {"value": timestamp.node}})
-    table = Table(name="moments", tokens=("<moments>",), member=member, depth=1, parent=record, pointer_is_value=True)
+    table = Table(
+        name="moments", tokens=("<moments>",), member=member, depth=1, parent=record, pointer_is_value=True
+    )
     table.values.append(Value(("value",), timestamp))
     return table

@@ -63,7 +63,11 @@ def _facts(failure: Mapping[str, Any], item_pointer: str, context: FactContext) 
         facts["lacking"] = ""
     start = _moment(failure["s_lo"], failure["s_hi"], failure["s_date"], context)
     end = _moment(failure["e_lo"], failure["e_hi"], failure["e_date"], context)
-    if kind in ("late", "missing") and start is not None and (failure["span"] is not None or failure["wd"] is not None):
+    if (
+        kind in ("late", "missing")
+        and start is not None
+        and (failure["span"] is not None or failure["wd"] is not None)
+    ):
         limit = _limit(failure)
         facts["limit"] = limit.shown()
         facts["deadline"] = limit.shown_due(start, context)  # type: ignore[arg-type]
@@ -117,4 +121,3 @@ def findings(
         else:
             where = pointer if pointer is not None else item_pointer
         yield where, render_message(check, rule, item, outcome)
-

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.engine.sql.clock import SWITCHES
 from checker.engine.sql.flatten import quote
 from checker.engine.sql.layout import Table, Tokens, column_name
-from checker.engine.sql.clock import SWITCHES
 from checker.engine.sql.typed import zone_offset
 
 PASS, FAIL, PENDING, UNKNOWN = 0, 1, 2, 3
@@ -160,7 +160,11 @@ class Query:
         """Add a computed column to the item row, and return its name."""
         self._count += 1
         name = f"k{self._count}_{stem}"
-        read = [self.depths[found.group(0)] for found in _COMPUTED.finditer(expression) if found.group(0) in self.depths]
+        read = [
+            self.depths[found.group(0)]
+            for found in _COMPUTED.finditer(expression)
+            if found.group(0) in self.depths
+        ]
         self.depths[name] = 1 + max(read, default=0)
         self.columns.append((name, expression))
         return name
@@ -174,7 +178,9 @@ class Query:
         sql = f"SELECT {', '.join(bottom) or '1 AS one__'} FROM {source} {' '.join(self.joins)}"
         deepest = max(self.depths.values(), default=0)
         for depth in range(1, deepest + 1):
-            layer = [f"{expression} AS {name}" for name, expression in self.columns if self.depths[name] == depth]
+            layer = [
+                f"{expression} AS {name}" for name, expression in self.columns if self.depths[name] == depth
+            ]
             if layer:
                 sql = f"SELECT *, {', '.join(layer)} FROM ({sql})"
         return sql

@@ -21,10 +21,10 @@ from checker.engine.compile import CompiledRule
 from checker.engine.sql import clauses  # noqa: F401  (registers every clause)
 from checker.engine.sql.checks import RESULT_COLUMNS, SqlCheck, compile_check, remember_sql, unique_sql
 from checker.engine.sql.clock import Clock
+from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
 from checker.engine.sql.query import FAIL
-from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.typed import MACROS, problems_statement, typing_statement
 
 
@@ -82,7 +82,9 @@ class Session:
         for position, (_, _, check) in enumerate(rulebook.checks):
             if check.unique_within == "run":
                 table = f"seen_{position}"
-                self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} (key__ VARCHAR, where__ VARCHAR)")
+                self.connection.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {table} (key__ VARCHAR, where__ VARCHAR)"
+                )
                 self.seen[position] = table
         parts = []
         for position, (_, _, check) in enumerate(rulebook.checks):
@@ -90,7 +92,9 @@ class Session:
                 parts.append(check.sql)
             else:
                 parts.append(unique_sql(check, self.seen.get(position, "no_seen")))
-        self.judged_sql = "CREATE OR REPLACE TEMP TABLE judged AS " + " UNION ALL ".join(f"({part})" for part in parts)
+        self.judged_sql = "CREATE OR REPLACE TEMP TABLE judged AS " + " UNION ALL ".join(
+            f"({part})" for part in parts
+        )
         self._calendar_ready = False
 
     def load(self, rows: Sequence[tuple[int, str, int, Any, str]]) -> None:
@@ -105,7 +109,9 @@ class Session:
         for statement in self.statements[: len(flattening().statements)]:
             execute(statement)
         years = [row[0] for row in execute(self.years_sql).fetchall()]
-        as_of_years = [row[0] for row in execute("SELECT DISTINCT year(make_timestamp(as_of__)) FROM chunk").fetchall()]
+        as_of_years = [
+            row[0] for row in execute("SELECT DISTINCT year(make_timestamp(as_of__)) FROM chunk").fetchall()
+        ]
         wanted = {year + delta for year in [*years, *as_of_years] for delta in (-1, 0, 1)}
         self.clock.ensure_years(wanted)
         if wanted:

@@ -363,7 +363,9 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
         values.append(f"{problem} AS {quote('c__' + name + '__problem')}")
         kept.append(quote("c__" + name + "__problem"))
         enclosing = [container_bad[container.tokens[:n]] for n in range(1, len(container.tokens))]
-        container_bad[container.tokens] = " OR ".join([f"{quote('c__' + name + '__problem')} IS NOT NULL", *enclosing])
+        container_bad[container.tokens] = " OR ".join(
+            [f"{quote('c__' + name + '__problem')} IS NOT NULL", *enclosing]
+        )
         kept.append(f"(NOT ok OR {container_bad[container.tokens]}) AS {quote('c__' + name + '__bad')}")
         kept.append(c)
     for value in table.values:
@@ -373,9 +375,13 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
         problem = _leaf_problem(value, j, None if moment is None else moment.valid(value.kind == "date"))
         if value.tokens in required:
             declared = _declared(value.node.node)
-            null_problem = f"'must be {_names(declared)}, not null'" if declared and "null" not in declared else "NULL"
+            null_problem = (
+                f"'must be {_names(declared)}, not null'" if declared and "null" not in declared else "NULL"
+            )
             holder = required[value.tokens]
-            problem, missing = _required_problem(j, value.tokens, holder, absent[holder], null_problem, problem)
+            problem, missing = _required_problem(
+                j, value.tokens, holder, absent[holder], null_problem, problem
+            )
             values.append(f"{missing} AS {quote(column + '__missing')}")
             kept.append(quote(column + "__missing"))
         values.append(f"{problem} AS {quote(column + '__problem')}")
@@ -518,7 +524,10 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
     if kind == "texts":
         strings = f"list_filter(json_transform({j}, '[\"JSON\"]'), lambda x: jkind(x) = 'string')"
         return [
-            (f"CASE WHEN jkind({j}) = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END", quote(name)),
+            (
+                f"CASE WHEN jkind({j}) = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END",
+                quote(name),
+            ),
             (f"CASE WHEN jkind({j}) = 'array' THEN json_array_length({j}) END", quote(name + "__n")),
         ]
     assert moment is not None
@@ -546,7 +555,13 @@ def inherited_event_statement(table: Table) -> str | None:
         column = column_name(tuple(parent.member.event_time.split("/")))
         columns = ", ".join(
             f"p.{quote(column + suffix)} AS ev__{name}"
-            for suffix, name in (("__lo", "lo"), ("__hi", "hi"), ("__date", "date"), ("__bad", "bad"), ("__set", "set"))
+            for suffix, name in (
+                ("__lo", "lo"),
+                ("__hi", "hi"),
+                ("__date", "date"),
+                ("__bad", "bad"),
+                ("__set", "set"),
+            )
         )
         pointer = f"p.ptr__ || '/{parent.member.event_time}' AS ev_ptr__"
     else:

@@ -1,4 +1,4 @@
-"""Renderings of the report for CI: SARIF, JUnit XML, GitHub and GitLab annotations, Markdown.
+"""Renderings of the report: SARIF, JUnit XML, GitHub and GitLab annotations, Markdown, HTML.
 
 Each renderer is a pure function of the report and a ``RenderContext``: it reads
 no file and no clock, so the same report always gives the same bytes. Like the
@@ -124,6 +124,7 @@ Renderer = Callable[[Report, RenderContext], str]
 
 # The renderers use the helpers above, so they can only be imported once those exist.
 from checker.report.formats.ci import render_github, render_gitlab  # noqa: E402
+from checker.report.formats.html import render_html  # noqa: E402
 from checker.report.formats.junit import render_junit  # noqa: E402
 from checker.report.formats.markdown import render_markdown  # noqa: E402
 from checker.report.formats.sarif import render_sarif  # noqa: E402
@@ -134,4 +135,5 @@ FORMATS: dict[str, Renderer] = {
     "github": render_github,
     "gitlab": render_gitlab,
     "markdown": render_markdown,
+    "html": render_html,
 }

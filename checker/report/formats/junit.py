@@ -76,7 +76,8 @@ def _suite(
         {entry.rule_id: entry.missing for entry in (summary.not_assessable or [])} if summary else {}
     )
     cases = [
-        _rule_case(path, rule, by_rule[rule.id], context, fail_on, not_assessable.get(rule.id)) for rule in rules
+        _rule_case(path, rule, by_rule[rule.id], context, fail_on, not_assessable.get(rule.id))
+        for rule in rules
     ]
     if errors:
         cases.append(_input_case(path, errors))

@@ -13,8 +13,9 @@ from collections import Counter
 from datetime import datetime
 
 from checker.records.times import format_local
+from checker.report.breakdowns import shown_key
 from checker.report.formats import RenderContext, error_position, position, shown_text
-from checker.report.model import Report, RuleResult
+from checker.report.model import Group, GroupRule, Report, RuleResult
 from checker.report.wording import percent, plural
 
 MAX_FINDINGS_SHOWN = 50  # a job summary or comment is read, not searched
@@ -47,6 +48,7 @@ def render_markdown(report: Report, context: RenderContext) -> str:
         lines += _waiver_lines(report)
     lines += ["### Rules", "", *_rule_table(report, context), ""]
     lines += _not_assessable_lines(report)
+    lines += _breakdown_lines(report)
     lines += _finding_lines(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -122,9 +124,37 @@ def _not_assessable_lines(report: Report) -> list[str]:
     return lines
 
 
-def _counts(rule: RuleResult, with_known: bool, with_waived: bool) -> list[str]:
+def _breakdown_lines(report: Report) -> list[str]:
+    """Per dimension asked for, a folded table: each group's totals, then each rule's tallies in it."""
+    with_waived = report.waivers is not None
+    lines: list[str] = []
+    for dimension, groups in (report.breakdowns or {}).items():
+        header = [dimension, "rule", "applicable", "passed", "failed", "pending"]
+        header += ["waived"] if with_waived else []
+        lines += [
+            f"### By {dimension}",
+            "",
+            "<details>",
+            f"<summary>{plural(len(groups), 'group')}: each rule's tallies per {dimension}</summary>",
+            "",
+            _row([*header, "compliance"]),
+            _row(["---", "---", *(["--:"] * (len(header) - 1))]),
+        ]
+        for group in groups:
+            name = _inline(shown_key(dimension, group.key))
+            lines.append(
+                _row([name, "**all**", *_counts(group, False, with_waived), percent(group.compliance)])
+            )
+            for entry in group.rules:
+                cells = [*_counts(entry, False, with_waived), percent(entry.compliance)]
+                lines.append(_row([name, entry.id, *cells]))
+        lines += ["", "</details>", ""]
+    return lines
+
+
+def _counts(rule: RuleResult | Group | GroupRule, with_known: bool, with_waived: bool) -> list[str]:
     counts = [rule.applicable, rule.passed, rule.failed, rule.pending]
-    if with_known:
+    if with_known and isinstance(rule, RuleResult):
         counts.append(rule.known or 0)
     if with_waived:
         counts.append(rule.waived or 0)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from checker.records.times import format_local
+from checker.report.breakdowns import shown_key
 from checker.report.formats import error_position, shown_text
 from checker.report.formats.terminal import Piece, fit, paint, render_line, words
-from checker.report.model import Finding, Report
+from checker.report.model import Finding, Group, GroupRule, Report
 from checker.report.wording import percent, plural
 
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -79,6 +80,7 @@ def render_text(
         lines.append("")
     if not options.statistics:
         lines += _table(report, titles, options)
+        lines += _breakdown_tables(report, options)
         lines.append("")
     lines += [_line(line, options, style) for line, style in _closing(report)]
     return "\n".join(lines) + "\n"
@@ -89,12 +91,12 @@ def _line(text: str, options: TextOptions, style: str = "") -> str:
 
 
 def _columns(
-    header: list[str], rows: list[list[str]], titles: list[str], options: TextOptions, counts: range
+    header: list[str], rows: list[list[str]], titles: list[str] | None, options: TextOptions, counts: range
 ) -> list[str]:
     """A table: the ``counts`` columns right-aligned, the others left, titles cut to fit the width."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     room = None if options.width is None else options.width - sum(widths) - 2 * len(widths)
-    show_titles = room is None or room >= MIN_TITLE
+    show_titles = titles is not None and (room is None or room >= MIN_TITLE)
     lines = []
     for index, row in enumerate([header, *rows]):
         cells = [
@@ -103,7 +105,7 @@ def _columns(
         ]
         if index > 0 and options.color:
             cells = [_painted_cell(cell) for cell in cells]
-        if show_titles:
+        if show_titles and titles is not None:
             title = "title" if index == 0 else titles[index - 1]
             cells.append(title if room is None else fit(title, room))
         text = "  ".join(cells).rstrip()
@@ -141,6 +143,34 @@ def _table(report: Report, titles: Mapping[str, str], options: TextOptions) -> l
         note = f"{plural(hidden, 'rule')} with nothing applicable not shown (--show-all-rules lists them)"
         lines.append(_line(note, options))
     return lines
+
+
+def _breakdown_tables(report: Report, options: TextOptions) -> list[str]:
+    """Per dimension asked for: each group's totals (rule "all"), then each rule's tallies in it."""
+    waivers = report.waivers is not None
+    header_counts = [
+        "applicable",
+        "passed",
+        "failed",
+        *(["waived"] if waivers else []),
+        "pending",
+        "compliance",
+    ]
+    lines: list[str] = []
+    for dimension, groups in (report.breakdowns or {}).items():
+        rows = []
+        for group in groups:
+            name = shown_text(shown_key(dimension, group.key))
+            rows.append([name, "all", *_group_counts(group, waivers)])
+            rows += [[name, entry.id, *_group_counts(entry, waivers)] for entry in group.rules]
+        header = [f"by {dimension}", "rule", *header_counts]
+        lines += ["", *_columns(header, rows, None, options, range(2, len(header)))]
+    return lines
+
+
+def _group_counts(entry: Group | GroupRule, waivers: bool) -> list[str]:
+    counts = [entry.applicable, entry.passed, entry.failed, *([entry.waived or 0] if waivers else [])]
+    return [*(str(count) for count in [*counts, entry.pending]), percent(entry.compliance)]
 
 
 def _statistics(report: Report, titles: Mapping[str, str], options: TextOptions) -> list[str]:

@@ -106,7 +106,9 @@ def judge(
     """The Python deadline's judgement of one set of candidates that would meet it."""
     query = compiler.query
     as_of, as_of_day = _as_of(frame)
-    verdict = query.column("met", f"CASE WHEN {found.lo} IS NOT NULL THEN {met(query, start, found, due)} END")
+    verdict = query.column(
+        "met", f"CASE WHEN {found.lo} IS NOT NULL THEN {met(query, start, found, due)} END"
+    )
     branches = [f"WHEN {verdict} THEN {PASS}"]
     if discharged is not None:
         state = compiler.single(discharged)
@@ -125,7 +127,13 @@ def judge(
     status = f"CASE {' '.join(branches)} ELSE {FAIL} END"
     facts = {**_start_facts(start), **_limit_facts(due)}
     late = failure(
-        kind=literal("late"), ptr=found.ptr, e_lo=found.lo, e_hi=found.hi, e_date=found.date, e_ptr=found.ptr, **facts
+        kind=literal("late"),
+        ptr=found.ptr,
+        e_lo=found.lo,
+        e_hi=found.hi,
+        e_date=found.date,
+        e_ptr=found.ptr,
+        **facts,
     )
     missing = failure(kind=literal("missing"), ptr=missing_pointer or "NULL", **facts)
     return query.outcome(status, f"CASE WHEN {found.lo} IS NOT NULL THEN {late} ELSE {missing} END")
@@ -148,12 +156,22 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
         _, missing_pointer = compiler.resolve(met_by, frame, f"{where}/met_by")
     if argument.get("not_before_start", False):
         if not (isinstance(met_by, dict) and isinstance(met_by.get("earliest"), dict)):
-            raise RuleError(f"{where}/not_before_start", "the set-based engine reads this with linked items only")
-        chosen = select(compiler, met_by["earliest"], frame, f"{where}/met_by/earliest", met_by["earliest"]["time"], argument["from"])
+            raise RuleError(
+                f"{where}/not_before_start", "the set-based engine reads this with linked items only"
+            )
+        chosen = select(
+            compiler,
+            met_by["earliest"],
+            frame,
+            f"{where}/met_by/earliest",
+            met_by["earliest"]["time"],
+            argument["from"],
+        )
         surely = judge(compiler, frame, start, due, chosen.earliest("surely_"), discharged, missing_pointer)
         maybe = judge(compiler, frame, start, due, chosen.earliest("maybe_"), discharged, missing_pointer)
         judged = query.outcome(
-            f"CASE WHEN {surely.status} = {maybe.status} THEN {surely.status} ELSE {UNKNOWN} END", surely.failure
+            f"CASE WHEN {surely.status} = {maybe.status} THEN {surely.status} ELSE {UNKNOWN} END",
+            surely.failure,
         )
     else:
         found = compiler.time(met_by, frame, f"{where}/met_by")

@@ -48,7 +48,9 @@ def _grouped(compiler: SqlCompiler, aggregate: str, keys: list[str], holder: str
     return grouped
 
 
-def _members(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> tuple[Ref, str, dict[str, str]]:
+def _members(
+    compiler: SqlCompiler, argument: Any, frame: Frame, where: str
+) -> tuple[Ref, str, dict[str, str]]:
     """The list, its pointer, and (by name) its members' statuses grouped by the item."""
     if frame.value is not None:
         raise RuleError(where, "every/some are read of items, not of single values")
@@ -56,7 +58,9 @@ def _members(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
     inner = Query(compiler.query.params)
     member_alias, record_alias = compiler.query.name("m"), compiler.query.name("mr")
     member = Frame(child, member_alias, record_alias, inner, as_recorded=frame.as_recorded)
-    outcome = SqlCompiler(compiler.parameters, inner).predicate(argument["require"], member, f"{where}/require")
+    outcome = SqlCompiler(compiler.parameters, inner).predicate(
+        argument["require"], member, f"{where}/require"
+    )
     parent_keys = child.parent.keys if child.parent is not None else ["rec"]
     own = f"i{child.depth}"
     source = (
@@ -97,7 +101,9 @@ def some(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Outc
         f"WHEN {g['any_pending']} THEN {PENDING} ELSE {FAIL} END"
     )
     missing = failure(kind=literal("missing"), ptr=pointer, field=literal(ref.name))
-    return compiler.query.outcome(status, f"CASE WHEN {g['n']} IS NULL THEN {missing} ELSE {g['first_fail']} END")
+    return compiler.query.outcome(
+        status, f"CASE WHEN {g['n']} IS NULL THEN {missing} ELSE {g['first_fail']} END"
+    )
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,9 @@ def select(
         by, _ = sub.resolve(argument["by"], member, f"{where}/by")
         matching, _ = sub.resolve(argument.get("matching", "id"), item, f"{where}/matching")
         unknown_terms.append(by.bad)
-        chosen_terms.append(f"({by.column()} = {matching.column()})" if by.value and matching.value else "FALSE")
+        chosen_terms.append(
+            f"({by.column()} = {matching.column()})" if by.value and matching.value else "FALSE"
+        )
         key, _ = compiler.resolve(argument.get("matching", "id"), frame, f"{where}/matching")
         key_bad = key.bad
         key_absent = f"({key.column()} IS NULL)" if key.value is not None else "TRUE"
@@ -162,12 +170,18 @@ def select(
         condition = sub.predicate(argument["where"], member, f"{where}/where")
         unknown_terms.append(f"{condition.status} = {UNKNOWN}")
         chosen_terms.append(f"{condition.status} = {PASS}")
-    candidate_unknown = inner.column("cu", " OR ".join(f"coalesce({term}, FALSE)" for term in unknown_terms) or "FALSE")
+    candidate_unknown = inner.column(
+        "cu", " OR ".join(f"coalesce({term}, FALSE)" for term in unknown_terms) or "FALSE"
+    )
     chosen = inner.column(
-        "ch", " AND ".join([f"NOT {candidate_unknown}", *(f"coalesce({term}, FALSE)" for term in chosen_terms)])
+        "ch",
+        " AND ".join([f"NOT {candidate_unknown}", *(f"coalesce({term}, FALSE)" for term in chosen_terms)]),
     )
     later = inner.column("ly", _member_not_yet(sub, member))
-    aggregates = [f"count(*) FILTER (WHERE {chosen}) AS n", f"coalesce(bool_or({candidate_unknown}), FALSE) AS unk"]
+    aggregates = [
+        f"count(*) FILTER (WHERE {chosen}) AS n",
+        f"coalesce(bool_or({candidate_unknown}), FALSE) AS unk",
+    ]
     if stamp is not None:
         moment, pointer = sub.resolve(stamp, member, f"{where}/time")
         stamped = sub.time_of_value(moment, pointer, member)
@@ -195,7 +209,9 @@ def select(
     keys = frame.table.keys
     on_members = f"{member_alias}.rec = {item_alias}.rec"
     if linked.parent is frame.table and frame.table.parent is not None:
-        on_members += "".join(f" AND {member_alias}.{key} = {item_alias}.{key}" for key in keys if key != "rec")
+        on_members += "".join(
+            f" AND {member_alias}.{key} = {item_alias}.{key}" for key in keys if key != "rec"
+        )
     source = (
         f"{_relation(item)} AS {item_alias} "
         f"JOIN t_record AS {item_record} ON {item_record}.rec = {item_alias}.rec "

@@ -1,0 +1,198 @@
+"""The HTML report: one self-contained page a safeguarding unit can read, print and hand on.
+
+Rendered with Jinja2 from ``templates/`` (autoescaped: a message or a path
+is text, never markup); the styles and the one script are inlined, and a
+Content-Security-Policy with their hashes forbids the page any fetch, so it
+works offline and from an email attachment alike. The script only adds the
+findings filter: with scripts off the page shows everything. Charts are
+inline SVG drawn from ``checker.report.charts``, each with a title, a
+description and a table of the same figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from checker.records.times import format_local
+from checker.report.breakdowns import shown_key
+from checker.report.charts import BarChart, BarValue, LineChart, bar_chart, trend_chart, worst_first
+from checker.report.formats import RenderContext, error_position, position
+from checker.report.model import (
+    Dimension,
+    Finding,
+    Group,
+    GroupRule,
+    Report,
+    RuleResult,
+    TrendPoint,
+    overall_compliance,
+)
+from checker.report.wording import percent, plural, points
+from checker.rules.standards import Standard
+
+TREND_TABLE_RUNS = 6  # columns of the per-rule trend table; the chart shows every run of the trend
+
+
+@dataclass(frozen=True)
+class RuleView:
+    result: RuleResult
+    title: str
+    standards: list[tuple[str, Standard | None]]  # None: cited but not in the catalogue
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class BreakdownView:
+    dimension: Dimension
+    chart: BarChart
+    groups: list[Group]
+    labels: list[str]  # each group's key as shown
+    rows: list[tuple[str, str, list[GroupRule | None]]]  # rule id, title, its entry in each group
+
+
+@dataclass(frozen=True)
+class TrendView:
+    chart: LineChart | None  # None until the history holds an earlier run
+    points: list[TrendPoint]  # the table's columns: the latest runs
+    rows: list[tuple[str, list[float | None], float | None]]  # rule id, rate per run, change
+    changed_rulebook: set[int]  # runs checked with another rulebook than this one
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("checker.report.formats", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(percent=percent, points=points, local=_local)
+    environment.globals.update(plural=plural, position=position, error_position=error_position)
+    return environment
+
+
+def _local(instant: str) -> str:
+    return format_local(datetime.fromisoformat(instant))
+
+
+def _inline(name: str) -> tuple[Markup, str]:
+    """A file of ours to inline, and its hash for the Content-Security-Policy."""
+    environment = _environment()
+    assert environment.loader is not None
+    source = environment.loader.get_source(environment, name)[0].strip()
+    digest = base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+    # Markup: these are our own stylesheet and script, shipped with caselint, never input.
+    return Markup(source), f"'sha256-{digest}'"
+
+
+def _rule_views(report: Report, context: RenderContext, catalogue: Mapping[str, Standard]) -> list[RuleView]:
+    findings: dict[str, list[Finding]] = {rule.id: [] for rule in report.rules}
+    for finding in report.findings:
+        findings.setdefault(finding.rule_id, []).append(finding)
+    views = []
+    for rule in report.rules:
+        compiled = context.rules.get(rule.id)
+        cited = compiled.standards if compiled is not None else []
+        views.append(
+            RuleView(
+                result=rule,
+                title=compiled.title if compiled is not None else "",
+                standards=[(standard_id, catalogue.get(standard_id)) for standard_id in cited],
+                findings=findings[rule.id],
+            )
+        )
+    return views
+
+
+def _breakdown_views(report: Report, titles: Mapping[str, str]) -> list[BreakdownView]:
+    views = []
+    for dimension, groups in (report.breakdowns or {}).items():
+        labels = [shown_key(dimension, group.key) for group in groups]
+        values = [
+            BarValue(label, f"{dimension} {label}", group.passed, group.failed, group.pending)
+            for label, group in zip(labels, groups, strict=True)
+        ]
+        chart = bar_chart(
+            f"chart-{dimension}",
+            f"Compliance by {dimension}",
+            f"Overall compliance of each {dimension}, every rule counted; the table below gives each rule.",
+            values,
+        )
+        entries = [{entry.id: entry for entry in group.rules} for group in groups]
+        rows = [
+            (rule.id, titles.get(rule.id, ""), [by_id.get(rule.id) for by_id in entries])
+            for rule in report.rules
+            if any(rule.id in by_id for by_id in entries)
+        ]
+        views.append(BreakdownView(dimension, chart, groups, labels, rows))
+    return views
+
+
+def _trend_view(report: Report) -> TrendView | None:
+    if report.trend is None:
+        return None
+    latest = report.trend[-TREND_TABLE_RUNS:]
+    chart = trend_chart("chart-trend", "Overall compliance, run by run", report.trend)
+    rule_ids = sorted({rule.id for point in latest for rule in point.rules})
+    rates = [{rule.id: rule.compliance for rule in point.rules} for point in latest]
+    rows = []
+    for rule_id in rule_ids:
+        series = [rate.get(rule_id) for rate in rates]
+        now, before = (series[-1], series[-2]) if len(series) > 1 else (None, None)
+        rows.append((rule_id, series, now - before if now is not None and before is not None else None))
+    changed = {point.run for point in report.trend if point.rulebook_digest != report.rulebook.digest}
+    return TrendView(chart if len(report.trend) > 1 else None, latest, rows, changed)
+
+
+def render_html(report: Report, context: RenderContext) -> str:
+    css, css_hash = _inline("report.css")
+    script, script_hash = _inline("report.js")
+    titles = {rule_id: rule.title for rule_id, rule in context.rules.items()}
+    rules = _rule_views(report, context, context.catalogue)
+    rule_chart = bar_chart(
+        "chart-rules",
+        "Compliance per rule, worst first",
+        "Each rule's passed items over its decided items (passed and failed); "
+        "the table of rules below gives the same figures.",
+        worst_first(
+            [
+                BarValue(rule.result.id, f"{rule.result.id} {rule.title}", *_counts(rule.result))
+                for rule in rules
+            ]
+        ),
+    )
+    passed = sum(rule.passed for rule in report.rules)
+    failed = sum(rule.failed for rule in report.rules)
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            css=css,
+            script=script,
+            policy=f"default-src 'none'; style-src {css_hash}; script-src {script_hash}; "
+            "base-uri 'none'; form-action 'none'",
+            overall=overall_compliance(report.rules),
+            passed=passed,
+            failed=failed,
+            rules=rules,
+            rule_chart=rule_chart,
+            breakdowns=_breakdown_views(report, titles),
+            trend=_trend_view(report),
+            with_waived=report.waivers is not None,
+        )
+    )
+
+
+def _counts(rule: RuleResult) -> tuple[int, int, int]:
+    return rule.passed, rule.failed, rule.pending
