@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from checker.engine.per_record import Engine, JudgedItem
+from checker.engine.per_record import Engine, JudgedItem, item_month
 from checker.engine.ruleset import Ruleset
 from checker.inputs.paths import expand_inputs
-from checker.report.breakdowns import group_keys, item_month, record_field, shown_key
+from checker.report.breakdowns import group_keys, record_field, shown_key
 from checker.report.build import RunOptions, run_check
 from checker.report.model import Report
 from tests.conftest import EXAMPLES, caselint, inline_rule, record, utc
@@ -100,7 +100,7 @@ def test_nested_items_take_their_parents_time_and_the_record_has_none() -> None:
         ],
     )
     (judged,) = Engine([interviews]).check(data, utc("2013-01-01T00:00:00Z")).judged
-    assert judged == JudgedItem("TS001", "/custody_episodes/0/interviews/0", "failed", judged.time)
+    assert judged == JudgedItem("TS001", "/custody_episodes/0/interviews/0", "failed", "2012-06")
     keys = group_keys(("district", "team", "month"), data, judged, "Europe/London")
     assert keys == {"district": "Shropshire", "team": None, "month": "2012-06"}
     whole = inline_rule({"scope": "record", "require": {"present": "child"}, "message": "no child"})

@@ -141,7 +141,7 @@ def test_the_fresh_install_runs_outside_the_repository(installed: dict[str, str]
         installed,
         force_repository(tmp_path, installed),
     )
-    assert done.returncode == 1 and done.stdout.count("\n") == 88, done.stderr
+    assert done.returncode == 1 and done.stdout.count("\n") == 89, done.stderr
     where = bash("python -c 'import checker, sys; print(checker.__file__)'", installed, tmp_path)
     assert str(REPO) not in where.stdout  # the installed package, not this checkout
 

@@ -75,10 +75,10 @@ def test_in_a_pipe_there_are_no_escapes_and_no_wrapping(terminal: str) -> None:
     done = caselint("check", EXPORT, env=NO_COLOR_ENV)
     assert "\x1b" not in done.stdout
     findings = [line for line in done.stdout.splitlines() if line.startswith(EXPORT)]
-    assert len(findings) == 88  # one line each, however long
+    assert len(findings) == 89  # one line each, however long
     assert all(line.endswith("]") for line in findings)
     wrapped = ESCAPE.sub("", terminal)
-    assert wrapped.replace("\n    ", " ").splitlines()[:88] == findings
+    assert wrapped.replace("\n    ", " ").splitlines()[:89] == findings
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ def test_wrapped_lines_never_pass_the_width(width: int) -> None:
 def test_quiet_prints_the_findings_only() -> None:
     done = caselint("check", EXPORT, "--quiet")
     lines = done.stdout.splitlines()
-    assert done.returncode == 1 and len(lines) == 88 and all(line.startswith(EXPORT) for line in lines)
+    assert done.returncode == 1 and len(lines) == 89 and all(line.startswith(EXPORT) for line in lines)
 
 
 def test_statistics_counts_findings_per_rule() -> None:
@@ -141,9 +141,9 @@ def test_statistics_counts_findings_per_rule() -> None:
     assert lines[0] == "count  rule   severity  title"
     assert lines[1] == "    4  DQ001  error     Record matches the case-record format"
     counts = [int(line.split()[0]) for line in lines[1:] if line[:5].strip().isdigit()]
-    assert sum(counts) == 88 and counts == sorted(counts, reverse=True)
+    assert sum(counts) == 89 and counts == sorted(counts, reverse=True)
     assert not any(line.startswith(EXPORT) for line in lines)
-    assert "88 findings (51 errors, 37 warnings, 0 info)" in done.stdout
+    assert "89 findings (51 errors, 38 warnings, 0 info)" in done.stdout
 
 
 def test_the_table_shows_rules_with_something_applicable_unless_asked(tmp_path: Path) -> None:
@@ -164,7 +164,7 @@ def test_the_table_shows_rules_with_something_applicable_unless_asked(tmp_path: 
 def test_output_format_is_an_alias_of_format(tmp_path: Path) -> None:
     done = caselint("check", EXPORT, "--output-format", "json", "--output-file", str(tmp_path / "r.json"))
     assert done.returncode == 1 and done.stdout == ""
-    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["findings"] == 88
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["findings"] == 89
 
 
 def test_input_errors_go_to_stderr_and_the_report_stays_parseable(tmp_path: Path) -> None:

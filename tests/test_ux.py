@@ -62,13 +62,23 @@ def test_the_default_passes_over_ci_configuration_and_templates() -> None:
     inputs = [Path(source.label).relative_to(EXAMPLES).as_posix() for source in expand_inputs(
         [str(EXAMPLES)], tuple(Exclude(pattern, REPO) for pattern in DEFAULT_EXCLUDE)
     )]  # fmt: skip
-    assert inputs == ["exports/single-record.yaml", "exports/west-mercia-2013-01.json"]
+    # Not the workflows in ci/, the form templates, nor the tabular extract's mapping.
+    expected = ["cin/census-999-2024.xml", "exports/single-record.yaml", "exports/west-mercia-2013-01.json"]
+    assert inputs == expected
     done = caselint("check", "examples", "--format", "json")
     assert done.returncode == 1, done.stderr  # findings, and no input errors from workflow YAML
-    assert [entry["path"] for entry in json.loads(done.stdout)["inputs"]] == [
-        "examples/exports/single-record.yaml",
-        "examples/exports/west-mercia-2013-01.json",
-    ]
+    report = json.loads(done.stdout)
+    assert [entry["path"] for entry in report["inputs"]] == [f"examples/{path}" for path in expected]
+    assert report["errors"] == []
+
+
+def test_a_mapping_named_as_an_input_says_how_it_is_used() -> None:
+    done = caselint("check", "examples/tabular/mapping.yaml")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Error: examples/tabular/mapping.yaml: a mapping of tables to case records, not records: "
+        "caselint check --mapping examples/tabular/mapping.yaml DIRECTORY reads the tables it maps"
+    )
 
 
 def test_exclude_from_the_configuration_and_the_command_line(tmp_path: Path) -> None:
@@ -104,7 +114,7 @@ def test_everything_excluded_says_so(tmp_path: Path) -> None:
     done = caselint("check", "exports", cwd=tmp_path)
     assert done.returncode == 2
     assert (
-        "exports: no case-record files (.jsonl, .json, .yaml, .yml) in this directory that the exclude"
+        "exports: no case-record files (.jsonl, .json, .yaml, .yml, .xml) in this directory that the exclude"
         in (done.stderr)
     )
 
@@ -257,15 +267,15 @@ def test_with_a_baseline_the_table_and_summary_agree(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     report = json.loads(caselint("check", "export.json", "--baseline", "baseline.json", "--format", "json",
                                  cwd=tmp_path).stdout)  # fmt: skip
-    assert report["summary"]["findings"] == 0 and report["baseline"]["known"] == 88
+    assert report["summary"]["findings"] == 0 and report["baseline"]["known"] == 89
     assert sum(rule["failed"] for rule in report["rules"]) == 0
-    assert sum(rule["known"] for rule in report["rules"]) == 88  # one finding per failed item here
+    assert sum(rule["known"] for rule in report["rules"]) == 89  # one finding per failed item here
     aa002 = next(rule for rule in report["rules"] if rule["id"] == "AA002")
     assert aa002["compliance"] == pytest.approx(15 / 17)  # known failures are still failures
     text = caselint("check", "export.json", "--baseline", "baseline.json", cwd=tmp_path).stdout
     assert "rule   severity  applicable  passed  failed  known  pending  compliance  title" in text
     assert "AA002  error             17      15       0      2        0       88.2%" in text
-    assert "0 findings (0 errors, 0 warnings, 0 info); 88 known, set aside by the baseline" in text
+    assert "0 findings (0 errors, 0 warnings, 0 info); 89 known, set aside by the baseline" in text
 
 
 # Schemas for editors

@@ -9,7 +9,7 @@ goes through the run registry in input order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -17,8 +17,17 @@ from typing import Any, Literal
 from checker.engine.compile import CompiledCheck, CompiledRule, render_message
 from checker.engine.evaluation import NOT_YET, Context, Outcome, RunRegistry, Status
 from checker.engine.language.times import single
+from checker.records.pointer import resolve
 from checker.records.schema import validate_record
-from checker.records.times import DEFAULT_ZONE, Moment, WorkingDays
+from checker.records.times import (
+    DEFAULT_ZONE,
+    Moment,
+    WorkingDays,
+    is_date,
+    local_date,
+    parse_date,
+    parse_timestamp,
+)
 
 
 @dataclass
@@ -53,7 +62,7 @@ class JudgedItem:
     rule_id: str
     item: str  # the item's pointer; "" for the record itself
     status: Judgement
-    time: str | None  # the pointer of the value giving the item's time (x-event-time), if any
+    month: str | None  # YYYY-MM, the local month of the item's time (x-event-time), if it has one
 
 
 _JUDGEMENTS: dict[Status, Judgement] = {
@@ -61,6 +70,21 @@ _JUDGEMENTS: dict[Status, Judgement] = {
     Status.PENDING: "pending",
     Status.FAIL: "failed",
 }
+
+
+def item_month(record: Mapping[str, Any], time_pointer: str | None, zone_name: str) -> str | None:
+    """``YYYY-MM`` of the item's time in the local zone, or None when it has no readable time."""
+    value = resolve(record, time_pointer) if time_pointer is not None else None
+    if not isinstance(value, str):
+        return None
+    if is_date(value):
+        day = parse_date(value)
+    else:
+        try:
+            day = local_date(parse_timestamp(value, zone_name), zone_name)
+        except ValueError:
+            return None
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 @dataclass
@@ -139,7 +163,8 @@ def _run_check(
             continue
         tally.applicable += 1
         judgement = _JUDGEMENTS[outcome.status]
-        judged.append(JudgedItem(rule.id, item.pointer, judgement, item.event_time_pointer))
+        month = item_month(ctx.record, item.event_time_pointer, ctx.zone_name)
+        judged.append(JudgedItem(rule.id, item.pointer, judgement, month))
         if outcome.status is Status.PASS:
             tally.passed += 1
         elif outcome.status is Status.PENDING:

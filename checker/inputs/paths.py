@@ -101,6 +101,20 @@ def _kind_of(path: Path) -> str | None:
     return None
 
 
+# A tabular extract's mapping (--mapping) is YAML too, and says so on a line of its own.
+_MAPPING_MARK = re.compile(rb"^mapping_version\s*:", re.MULTILINE)
+
+
+def is_mapping_file(path: Path) -> bool:
+    """Whether a YAML file is a caselint mapping rather than case records (read from its head only)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 << 10)
+    except OSError:
+        return False  # the reader reports what cannot be read
+    return _MAPPING_MARK.search(head) is not None
+
+
 def _input_file(path: Path, kind: str) -> InputFile:
     carries = cin.CARRIES if kind == "cin" else None
     return InputFile(_label(path), path, kind, carries)
@@ -135,6 +149,11 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
             kind = _kind_of(path)
             if kind is None:
                 raise InputNotFound(f"{argument}: not a case-record file (expected {', '.join(EXTENSIONS)})")
+            if kind == "yaml" and is_mapping_file(path):
+                raise InputNotFound(
+                    f"{argument}: a mapping of tables to case records, not records: "
+                    f"caselint check --mapping {argument} DIRECTORY reads the tables it maps"
+                )
             found.append(_input_file(path, kind))
         elif path.exists():
             raise InputNotFound(f"{argument}: not a regular file or directory")
@@ -154,5 +173,5 @@ def _search(directory: Path, exclude: Sequence[Exclude]) -> Iterator[InputFile]:
             if excluded(path):
                 continue
             kind = _kind_of(path)
-            if kind is not None:
+            if kind is not None and not (kind == "yaml" and is_mapping_file(path)):
                 yield _input_file(path, kind)

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.engine.per_record import JudgedItem
-from checker.records.pointer import resolve
-from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date, parse_timestamp
+from checker.records.times import DEFAULT_ZONE
 from checker.report.model import Dimension, Finding, Group, GroupRule, compliance
 
 NO_KEY_SHOWN: Mapping[Dimension, str] = {"district": "(none)", "team": "(none)", "month": "(no date)"}
@@ -34,28 +33,11 @@ def record_field(record: Mapping[str, Any], name: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def item_month(record: Mapping[str, Any], time_pointer: str | None, zone_name: str) -> str | None:
-    """``YYYY-MM`` of the item's time in the local zone, or None when it has no readable time."""
-    value = resolve(record, time_pointer) if time_pointer is not None else None
-    if not isinstance(value, str):
-        return None
-    if is_date(value):
-        day = parse_date(value)
-    else:
-        try:
-            day = local_date(parse_timestamp(value, zone_name), zone_name)
-        except ValueError:
-            return None
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def group_keys(
     dimensions: Sequence[Dimension], record: Mapping[str, Any], judged: JudgedItem, zone_name: str
 ) -> dict[str, str | None]:
     return {
-        dimension: item_month(record, judged.time, zone_name)
-        if dimension == "month"
-        else record_field(record, dimension)
+        dimension: judged.month if dimension == "month" else record_field(record, dimension)
         for dimension in dimensions
     }
 

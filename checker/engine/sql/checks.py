@@ -21,6 +21,7 @@ from checker.engine.sql.compiler import SqlCompiler, span_micros
 from checker.engine.sql.layout import Table, Tokens, moments_table, record_table, table_for, tables
 from checker.engine.sql.query import (
     FAIL,
+    NO_FAILURE,
     NONE,
     NOT_YET,
     PASS,
@@ -35,6 +36,12 @@ from checker.engine.sql.query import (
 from checker.records.times import parse_duration
 
 RESULT_COLUMNS = "rule_i, check_i, rec, item_ptr, status, failure, month, count__"
+# ``judged`` with no rows, for a chunk whose checks are run one by one.
+EMPTY_JUDGED = (
+    "SELECT CAST(NULL AS INTEGER) AS rule_i, CAST(NULL AS INTEGER) AS check_i, CAST(NULL AS BIGINT) AS rec, "
+    "CAST(NULL AS VARCHAR) AS item_ptr, CAST(NULL AS INTEGER) AS status, "
+    f"{NO_FAILURE} AS failure, CAST(NULL AS VARCHAR) AS month, CAST(NULL AS BIGINT) AS count__ LIMIT 0"
+)
 
 
 @dataclass
@@ -270,7 +277,8 @@ def unique_sql(check: SqlCheck, seen_table: str) -> str:
     marked = f"SELECT j.*, {earlier} AS earlier__ FROM {source}"
     detail = failure(kind=literal("duplicate"), ptr="item_ptr", first="earlier__")
     return (
-        f"SELECT rule_i, check_i, rec, item_ptr, CASE WHEN earlier__ IS NULL THEN {PASS} ELSE {FAIL} END AS status, "
+        f"SELECT rule_i, check_i, rec, item_ptr, CASE WHEN earlier__ IS NULL THEN {PASS} ELSE "
+        f"{FAIL} END AS status, "
         f"CASE WHEN earlier__ IS NOT NULL THEN {detail} END AS failure, month, count__ FROM ({marked})"
     )
 

@@ -26,6 +26,10 @@ MICROS_PER_SECOND = 1_000_000
 SqlClause = Callable[["SqlCompiler", Any, Frame, str], Outcome]
 SQL_CLAUSES: dict[str, SqlClause] = {}
 FIELD = "field"
+# ``{earliest: {each: ...}}`` is the earliest time among linked items: the links family
+# registers how (it needs the compiler, so the compiler cannot import it).
+LinkedTimes = Callable[["SqlCompiler", Any, Frame, str], Time]
+LINKED_TIMES: list[LinkedTimes] = []
 
 
 def clause(name: str) -> Callable[[SqlClause], SqlClause]:
@@ -156,8 +160,7 @@ class SqlCompiler:
         if isinstance(inner, list):
             parts = [self.time(part, frame, f"{where}/earliest/{n}") for n, part in enumerate(inner)]
             return self.query.time("t", earliest(parts))
-        from checker.engine.sql.clauses.links import linked_times
-
+        (linked_times,) = LINKED_TIMES
         return linked_times(self, inner, frame, f"{where}/earliest")
 
     def time_of_value(self, ref: Ref, pointer: str, frame: Frame) -> Time:
@@ -230,9 +233,14 @@ def earliest(parts: list[Time]) -> Time:
         + " ".join(f"WHEN {part.lo} = least({lows}) THEN {n}" for n, part in enumerate(parts))
         + " END"
     )
-    pick = lambda values: (
-        "CASE " + " ".join(f"WHEN ({first}) = {n} THEN {value}" for n, value in enumerate(values)) + " END"
-    )
+
+    def pick(values: list[str]) -> str:
+        return (
+            "CASE "
+            + " ".join(f"WHEN ({first}) = {n} THEN {value}" for n, value in enumerate(values))
+            + " END"
+        )
+
     first_hi = pick([part.hi for part in parts])
     others_lo = [
         f"least({', '.join(other.lo for m, other in enumerate(parts) if m != n)})" for n in range(len(parts))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from checker.engine.sql.flatten import quote
 from checker.engine.sql.layout import Table, Value, column_name, record_table
-from checker.engine.sql.typed import zone_offset
+from checker.engine.sql.moments import zone_offset
 
 _EVENT_PARTS = ("lo", "hi", "date", "unr", "ny", "day", "set")
 
@@ -29,7 +29,10 @@ def _per_moment(value: Value, zone: str) -> list[str]:
     bad, stamped = quote(f"{name}__bad"), quote(f"{name}__set")
     unreadable = f"({bad} OR ({stamped} AND {lo} IS NULL))"
     as_of = "r.as_of__"
-    not_yet = f"(NOT {unreadable} AND {lo} IS NOT NULL AND CASE WHEN {date} THEN {lo} >= {as_of} ELSE {lo} > {as_of} END)"
+    not_yet = (
+        f"(NOT {unreadable} AND {lo} IS NOT NULL AND CASE WHEN {date} THEN {lo} >= "
+        f"{as_of} ELSE {lo} > {as_of} END)"
+    )
     day = f"CAST(make_timestamp({lo} + {zone_offset(zone, lo)}) AS DATE)"
     return [
         f"{unreadable} AS {quote(name + '__unr')}",
@@ -67,7 +70,8 @@ def derived_statement(table: Table) -> str:
         column for value, zone in zip(moments, zones, strict=True) for column in _per_moment(value, zone)
     ]
     joins = " ".join(
-        f"LEFT JOIN zone_utc AS {zone} ON {zone}.year = year(make_timestamp(x.{quote(value.column + '__lo')}))"
+        f"LEFT JOIN zone_utc AS {zone} ON {zone}.year = "
+        f"year(make_timestamp(x.{quote(value.column + '__lo')}))"
         for value, zone in zip(moments, zones, strict=True)
     )
     if table.parent is None:
@@ -139,7 +143,9 @@ def moments_statement() -> str:
             )
             fmt = "timestamp" if value.kind == "moment" else "date"
             parts.append(
-                f"SELECT rec, 0 AS i1, ok, '{fmt}' AS fmt__, ptr__ || '/{'/'.join(value.tokens)}' AS ptr__, {columns}, "
-                f"{', '.join('ev__' + part for part in _EVENT_PARTS)}, ev_ptr__, child__, month__ FROM t_{table.name}"
+                f"SELECT rec, 0 AS i1, ok, '{fmt}' AS fmt__, ptr__ || "
+                f"'/{'/'.join(value.tokens)}' AS ptr__, {columns}, "
+                f"{', '.join('ev__' + part for part in _EVENT_PARTS)}, ev_ptr__, child__, "
+                f"month__ FROM t_{table.name}"
             )
     return "CREATE OR REPLACE TEMP TABLE t_moments AS " + " UNION ALL ".join(f"({part})" for part in parts)

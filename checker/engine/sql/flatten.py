@@ -112,8 +112,10 @@ def _select_members(table: Table, source: str, keys: list[str], text: str) -> st
     columns = _member_columns(table, parsed)
     key_list = ", ".join(keys)
     return (
-        f"SELECT {key_list}, {text} AS text__, coalesce(starts_with({text}, '{{'), FALSE) AS ok, {', '.join(columns)} "
-        f"FROM (SELECT *, CASE WHEN starts_with({text}, '{{') THEN json_transform({text}, '{structure}') END AS {parsed} "
+        f"SELECT {key_list}, {text} AS text__, coalesce(starts_with({text}, "
+        f"'{{'), FALSE) AS ok, {', '.join(columns)} "
+        f"FROM (SELECT *, CASE WHEN starts_with({text}, "
+        f"'{{') THEN json_transform({text}, '{structure}') END AS {parsed} "
         f"FROM {source})"
     )
 
@@ -139,7 +141,8 @@ def flattening() -> Flattening:
                 f"(SELECT {', '.join(parent_keys)}, NULL::BIGINT AS {member_key}, {column} AS member "
                 f"FROM f_{parent.name} WHERE starts_with({column}, '{{') "
                 f"UNION ALL SELECT {', '.join(parent_keys)}, m.i AS {member_key}, m.member FROM "
-                f"(SELECT {', '.join(parent_keys)}, unnest(json_transform({column}, '[\"JSON\"]')) AS member, "
+                f"(SELECT {', '.join(parent_keys)}, unnest(json_transform({column}, "
+                "'[\"JSON\"]')) AS member, "
                 f"generate_subscripts(json_transform({column}, '[\"JSON\"]'), 1) AS i "
                 f"FROM f_{parent.name} WHERE starts_with({column}, '[')) AS m)"
             )

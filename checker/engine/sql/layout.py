@@ -169,9 +169,9 @@ def locate(tokens: Tokens) -> tuple[Table, Tokens]:
     the value's path below that table's items."""
     best = record_table()
     for table in tables().values():
-        if len(table.tokens) <= len(tokens) and tokens[: len(table.tokens)] == table.tokens:
-            if len(table.tokens) > len(best.tokens):
-                best = table
+        holds = len(table.tokens) <= len(tokens) and tokens[: len(table.tokens)] == table.tokens
+        if holds and len(table.tokens) > len(best.tokens):
+            best = table
     return best, tokens[len(best.tokens) :]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from checker.engine.sql.clock import SWITCHES
 from checker.engine.sql.flatten import quote
 from checker.engine.sql.layout import Table, Tokens, column_name
-from checker.engine.sql.typed import zone_offset
+from checker.engine.sql.moments import zone_offset
 
 PASS, FAIL, PENDING, UNKNOWN = 0, 1, 2, 3
 

@@ -13,19 +13,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import duckdb
 
 from checker.engine.compile import CompiledRule
 from checker.engine.sql import clauses  # noqa: F401  (registers every clause)
-from checker.engine.sql.checks import RESULT_COLUMNS, SqlCheck, compile_check, remember_sql, unique_sql
+from checker.engine.sql.checks import (
+    EMPTY_JUDGED,
+    RESULT_COLUMNS,
+    SqlCheck,
+    compile_check,
+    remember_sql,
+    unique_sql,
+)
 from checker.engine.sql.clock import Clock
 from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
+from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
-from checker.engine.sql.typed import MACROS, problems_statement, typing_statement
+from checker.engine.sql.typed import MACROS, typing_statement
 
 
 @dataclass(frozen=True)
@@ -86,25 +95,47 @@ class Session:
                     f"CREATE OR REPLACE TEMP TABLE {table} (key__ VARCHAR, where__ VARCHAR)"
                 )
                 self.seen[position] = table
-        parts = []
-        for position, (_, _, check) in enumerate(rulebook.checks):
+        self.parts: list[tuple[int, str]] = []  # (rule index, the check's SELECT)
+        for position, (rule_index, _, check) in enumerate(rulebook.checks):
             if check.unique_within is None:
-                parts.append(check.sql)
+                self.parts.append((rule_index, check.sql))
             else:
-                parts.append(unique_sql(check, self.seen.get(position, "no_seen")))
-        self.judged_sql = "CREATE OR REPLACE TEMP TABLE judged AS " + " UNION ALL ".join(
-            f"({part})" for part in parts
-        )
-        self._calendar_ready = False
+                self.parts.append((rule_index, unique_sql(check, self.seen.get(position, "no_seen"))))
+        self._judged_sql: dict[frozenset[int] | None, str] = {}
 
-    def load(self, rows: Sequence[tuple[int, str, int, Any, str]]) -> None:
-        """Replace the chunk: (rec, JSON text, as-of microseconds, as-of local day, path:line)."""
+    def judged_sql(self, rule_indices: frozenset[int] | None) -> str:
+        """One UNION ALL of the checks of these rules (None: every rule)."""
+        if rule_indices not in self._judged_sql:
+            parts = [sql for rule, sql in self.parts if rule_indices is None or rule in rule_indices]
+            self._judged_sql[rule_indices] = "CREATE OR REPLACE TEMP TABLE judged AS " + (
+                " UNION ALL ".join(f"({part})" for part in parts) if parts else EMPTY_JUDGED
+            )
+        return self._judged_sql[rule_indices]
+
+    def load(
+        self, texts: Sequence[str], lines: Sequence[int], as_of: int, as_of_day: date, label: str
+    ) -> None:
+        """Replace the chunk: records' JSON texts (one line each) from one input, checked as of one instant.
+
+        The texts travel as one string split in DuckDB: a Python list of strings is
+        converted value by value, some ten times slower.
+        """
         self.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE chunk (rec BIGINT, text VARCHAR, as_of__ BIGINT, as_of_day__ DATE, where__ VARCHAR)"
+            "CREATE OR REPLACE TEMP TABLE chunk AS SELECT CAST(u.n AS BIGINT) AS rec, u.text, "
+            "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
+            "$label || ':' || CAST($lines[u.n] AS VARCHAR) AS where__ "
+            "FROM unnest(string_split($texts, chr(10))) WITH ORDINALITY AS u(text, n)",
+            {
+                "texts": "\n".join(texts),
+                "lines": list(lines),
+                "as_of": as_of,
+                "as_of_day": as_of_day,
+                "label": label,
+            },
         )
-        self.connection.executemany("INSERT INTO chunk VALUES (?, ?, ?, ?, ?)", list(rows))
 
-    def run(self) -> None:
+    def run(self, rule_indices: frozenset[int] | None = None) -> dict[int, str]:
+        """Judge the chunk by these rules (None: all); the rules that could not run, with why."""
         execute = self.connection.execute
         for statement in self.statements[: len(flattening().statements)]:
             execute(statement)
@@ -118,11 +149,33 @@ class Session:
             self.clock.ensure_calendar(min(wanted), max(wanted) + 1)
         for statement in self.statements[len(flattening().statements) :]:
             execute(statement)
-        execute(self.judged_sql, self._params(self.judged_sql))
+        broken = self._judge(rule_indices)
         for position, table in self.seen.items():
-            check = self.rulebook.checks[position][2]
-            remember = remember_sql(check, table)
-            execute(remember, self._params(remember))
+            rule_index, _, check = self.rulebook.checks[position]
+            if (rule_indices is None or rule_index in rule_indices) and rule_index not in broken:
+                remember = remember_sql(check, table)
+                execute(remember, self._params(remember))
+        return broken
+
+    def _judge(self, rule_indices: frozenset[int] | None) -> dict[int, str]:
+        """Fill ``judged``; a rule DuckDB cannot run is left out, with its error, never passed."""
+        sql = self.judged_sql(rule_indices)
+        try:
+            self.connection.execute(sql, self._params(sql))
+            return {}
+        except duckdb.Error:
+            pass  # one check broke the union: run them one by one to name it
+        self.connection.execute("CREATE OR REPLACE TEMP TABLE judged AS " + EMPTY_JUDGED)
+        broken: dict[int, str] = {}
+        for rule_index, part in self.parts:
+            if (rule_indices is not None and rule_index not in rule_indices) or rule_index in broken:
+                continue
+            try:
+                self.connection.execute(f"INSERT INTO judged {part}", self._params(part))
+            except duckdb.Error as error:
+                broken[rule_index] = str(error).splitlines()[0]
+                self.connection.execute(f"DELETE FROM judged WHERE rule_i = {rule_index}")
+        return broken
 
     def _params(self, sql: str) -> dict[str, Any]:
         """The parameters a statement names (DuckDB refuses any it does not)."""
@@ -132,10 +185,17 @@ class Session:
 
     def failures(self) -> list[tuple[Any, ...]]:
         return self.connection.execute(
-            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL} ORDER BY rec, rule_i, check_i, item_ptr"
+            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL} ORDER BY rec, rule_i, "
+            "check_i, item_ptr"
         ).fetchall()
 
     def tallies(self) -> list[tuple[int, int, int]]:
         return self.connection.execute(
             "SELECT rule_i, status, count(*) FROM judged GROUP BY rule_i, status ORDER BY rule_i, status"
+        ).fetchall()
+
+    def judged_items(self) -> list[tuple[int, int, str, int, str | None]]:
+        """(rule index, record, item pointer, status, month) of every item judged, in record order."""
+        return self.connection.execute(
+            "SELECT rule_i, rec, item_ptr, status, month FROM judged ORDER BY rec, rule_i, check_i, item_ptr"
         ).fetchall()

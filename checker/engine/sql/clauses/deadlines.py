@@ -179,7 +179,8 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
     state = compiler.single(start)
     status = (
         f"CASE WHEN {state} = {UNREADABLE} OR ({limit.span or 'FALSE'}) IS NULL THEN {UNKNOWN} "
-        f"WHEN {state} = {NOT_YET} THEN {PENDING} WHEN {state} = {NONE} THEN {UNKNOWN} ELSE {judged.status} END"
+        f"WHEN {state} = {NOT_YET} THEN {PENDING} WHEN {state} = {NONE} THEN {UNKNOWN} ELSE "
+        f"{judged.status} END"
     )
     return query.outcome(status, judged.failure)
 
@@ -232,7 +233,8 @@ def longer_than(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) 
     within = met(query, start, end, due)
     s, e = compiler.single(start), compiler.single(end)
     status = (
-        f"CASE WHEN {s} = {UNREADABLE} OR {e} = {UNREADABLE} OR ({limit.span or 'FALSE'}) IS NULL THEN {UNKNOWN} "
+        f"CASE WHEN {s} = {UNREADABLE} OR {e} = {UNREADABLE} OR ({limit.span or 'FALSE'}) IS "
+        f"NULL THEN {UNKNOWN} "
         f"WHEN {s} <> {VALUE} OR {e} <> {VALUE} THEN {FAIL} "
         f"WHEN ({within}) IS NULL THEN {UNKNOWN} WHEN {within} THEN {FAIL} ELSE {PASS} END"
     )
@@ -269,6 +271,7 @@ def open_at(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> O
     inside = f"({start.column()} <= {day} AND ({end.column()} IS NULL OR {day} <= {end.column()}))"
     status = (
         f"CASE WHEN {start.bad} OR {end.bad} OR {state} = {UNREADABLE} THEN {UNKNOWN} "
-        f"WHEN {start.column()} IS NULL OR {state} <> {VALUE} THEN {FAIL} WHEN {inside} THEN {PASS} ELSE {FAIL} END"
+        f"WHEN {start.column()} IS NULL OR {state} <> {VALUE} THEN {FAIL} WHEN {inside} THEN "
+        f"{PASS} ELSE {FAIL} END"
     )
     return query.outcome(status, failure(kind=literal("mismatch")))

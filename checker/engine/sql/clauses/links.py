@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.engine.language.compiler import RuleError
-from checker.engine.sql.compiler import Ref, SqlCompiler, clause
+from checker.engine.sql.compiler import LINKED_TIMES, Ref, SqlCompiler, clause
 from checker.engine.sql.layout import Table
 from checker.engine.sql.query import (
     FAIL,
@@ -129,7 +129,8 @@ class Selection:
             "lt",
             Time(
                 f"CASE WHEN {live} THEN {self.get(prefix + 'lo')} END",
-                f"CASE WHEN {live} THEN CASE WHEN {alone} THEN {first_hi} ELSE {self.get(prefix + 'min_hi')} END END",
+                f"CASE WHEN {live} THEN CASE WHEN {alone} THEN {first_hi} ELSE "
+                f"{self.get(prefix + 'min_hi')} END END",
                 f"coalesce(CASE WHEN {alone} THEN {self.get(prefix + 'first_date')} END, FALSE)",
                 f"coalesce({self.get(prefix + 'first_ptr')}, '')",
                 f"({self.unknown} OR coalesce({self.get('unk')}, FALSE) OR {stamp_unknown})",
@@ -192,15 +193,15 @@ def select(
             begin = sub.time(start, item, f"{where}/from")
             filters["surely_"] = inner.column("su", f"{usable} AND {stamped.lo} >= {begin.hi}")
             filters["maybe_"] = inner.column("mb", f"{usable} AND {stamped.hi} >= {begin.lo}")
-        for prefix, condition in filters.items():
+        for prefix, kept in filters.items():
             aggregates += [
-                f"min({stamped.lo}) FILTER (WHERE {condition}) AS {prefix}lo",
-                f"min({stamped.hi}) FILTER (WHERE {condition}) AS {prefix}min_hi",
-                f"arg_min({stamped.hi}, {order}) FILTER (WHERE {condition}) AS {prefix}first_hi",
-                f"arg_min({stamped.date}, {order}) FILTER (WHERE {condition}) AS {prefix}first_date",
-                f"arg_min({stamped.ptr}, {order}) FILTER (WHERE {condition}) AS {prefix}first_ptr",
-                f"arg_min({stamped.day}, {order}) FILTER (WHERE {condition}) AS {prefix}first_day",
-                f"list_sort(list({stamped.lo}) FILTER (WHERE {condition}))[2] AS {prefix}second_lo",
+                f"min({stamped.lo}) FILTER (WHERE {kept}) AS {prefix}lo",
+                f"min({stamped.hi}) FILTER (WHERE {kept}) AS {prefix}min_hi",
+                f"arg_min({stamped.hi}, {order}) FILTER (WHERE {kept}) AS {prefix}first_hi",
+                f"arg_min({stamped.date}, {order}) FILTER (WHERE {kept}) AS {prefix}first_date",
+                f"arg_min({stamped.ptr}, {order}) FILTER (WHERE {kept}) AS {prefix}first_ptr",
+                f"arg_min({stamped.day}, {order}) FILTER (WHERE {kept}) AS {prefix}first_day",
+                f"list_sort(list({stamped.lo}) FILTER (WHERE {kept}))[2] AS {prefix}second_lo",
             ]
         aggregates += [
             f"coalesce(bool_or({chosen} AND {stamped.unknown}), FALSE) AS stamp_unknown",
@@ -245,3 +246,6 @@ def exists(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Ou
 def linked_times(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Time:
     """``{earliest: {each, by, matching, where, time}}``: the earliest time among linked items."""
     return select(compiler, argument, frame, where, stamp=argument["time"]).earliest()
+
+
+LINKED_TIMES.append(linked_times)

@@ -46,7 +46,10 @@ def recorded(compiler: SqlCompiler, ref: Ref, frame: Frame) -> str:
 @clause("present")
 def present(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Outcome:
     ref, pointer = compiler.resolve(argument, frame, where)
-    status = f"CASE WHEN {ref.bad} THEN {UNKNOWN} WHEN {recorded(compiler, ref, frame)} THEN {PASS} ELSE {FAIL} END"
+    status = (
+        f"CASE WHEN {ref.bad} THEN {UNKNOWN} WHEN {recorded(compiler, ref, frame)} THEN "
+        f"{PASS} ELSE {FAIL} END"
+    )
     return compiler.query.outcome(
         status, failure(kind=literal("missing"), ptr=pointer, field=literal(ref.name))
     )

@@ -1,0 +1,151 @@
+"""Timestamps and dates in SQL, read exactly as Python reads them (records/times.py).
+
+A value's JSON text becomes ``__lo``/``__hi`` microseconds since 1970 UTC (equal for
+an exact time; the first and last instant of the local day for a date alone,
+format 1.1) and ``__date`` (a date alone). Local times are converted with the
+zone's own offsets (``clock.py``), PEP 495 fold=0, as zoneinfo reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.engine.sql.clock import SWITCHES
+from checker.engine.sql.flatten import quote
+
+MOMENT_PATTERN = (
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?"
+    r"(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?$"
+)
+
+
+DAY_MICROS = 86_400_000_000
+
+
+# The instants datetime can hold, which is what the Python reading accepts.
+FIRST_MICROS = -62_135_596_800_000_000  # 0001-01-01T00:00:00Z
+
+
+LAST_MICROS = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
+
+
+def zone_offset(alias: str, wall: str, row: bool = True) -> str:
+    """The offset (microseconds) a zone row gives a wall-clock or UTC time in its year.
+
+    ``alias`` is a joined zone table (``row``) or a column holding one year's struct.
+    """
+
+    def part(name: str) -> str:
+        return f"{alias}.{name}" if row else f"struct_extract({alias}, '{name}')"
+
+    parts = [f"WHEN {part('sw1')} IS NULL OR {wall} < {part('sw1')} THEN {part('off0')}"]
+    for n in range(1, SWITCHES):
+        switch = part(f"sw{n + 1}")
+        parts.append(f"WHEN {switch} IS NULL OR {wall} < {switch} THEN {part(f'off{n}')}")
+    return f"(CASE {' '.join(parts)} ELSE {part(f'off{SWITCHES}')} END)"
+
+
+def _moment_parts(j: str) -> str:
+    return (
+        f"CASE WHEN jkind({j}) = 'string' THEN regexp_extract(jtext({j}), '{MOMENT_PATTERN}', "
+        "['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'z', 'sg', 'oh', 'om']) END"
+    )
+
+
+@dataclass(frozen=True)
+class MomentSql:
+    """A timestamp or date value worked out in stages, each a SELECT over the last.
+
+    Stage by stage: the text's parts; their numbers; whether the date and the
+    time are real, and the wall-clock instants; the zone's offsets at them
+    (joined by year); the exact instant; the first and last instant. Each
+    stage names plain columns, so no expression grows by repeating another.
+    """
+
+    column: str  # the value's column name
+
+    def name(self, part: str) -> str:
+        return quote(f"{part}__{self.column}")
+
+    def parts(self, j: str) -> str:
+        return f"{_moment_parts(j)} AS {self.name('p')}"
+
+    def numbers(self) -> list[str]:
+        p = self.name("p")
+
+        def number(part: str, default: str = "NULL") -> str:
+            return f"coalesce(TRY_CAST(nullif({p}.{part}, '') AS BIGINT), {default})"
+
+        return [
+            f"({p}.y <> '') AS {self.name('m')}",
+            f"{number('y')} AS {self.name('y')}",
+            f"{number('mo')} AS {self.name('mo')}",
+            f"{number('d')} AS {self.name('d')}",
+            f"{number('h', '0')} AS {self.name('h')}",
+            f"{number('mi', '0')} AS {self.name('mi')}",
+            f"{number('s', '0')} AS {self.name('s')}",
+            f"coalesce(TRY_CAST(rpad(left(nullif({p}.f, ''), 6), 6, '0') AS BIGINT), 0) AS {self.name('fr')}",
+            f"({p}.z <> '') AS {self.name('z')}",
+            f"CASE {p}.sg WHEN '+' THEN 1 WHEN '-' THEN -1 END AS {self.name('sg')}",
+            f"{number('oh', '0')} AS {self.name('oh')}",
+            f"{number('om', '0')} AS {self.name('om')}",
+            f"({p}.h = '') AS {self.name('do')}",
+        ]
+
+    def checks(self) -> list[str]:
+        n = self.name
+        return [
+            f"({n('m')} AND {n('y')} >= 1 AND {n('mo')} BETWEEN 1 AND 12 "
+            f"AND {n('d')} BETWEEN 1 AND month_days({n('y')}, {n('mo')})) AS {n('cal')}",
+            f"({n('do')} OR ({n('h')} <= 23 AND {n('mi')} <= 59 AND {n('s')} <= 59 AND ({n('sg')} IS NULL "
+            f"OR ({n('om')} <= 59 AND {n('oh')} * 60 + {n('om')} < 1440)))) AS {n('clk')}",
+        ]
+
+    def walls(self) -> list[str]:
+        n = self.name
+        midnight = f"CASE WHEN {n('cal')} THEN civil_days({n('y')}, {n('mo')}, {n('d')}) * {DAY_MICROS} END"
+        return [
+            f"{midnight} AS {n('m0')}",
+            f"{midnight} + {DAY_MICROS} AS {n('m1')}",
+            f"{midnight} + {n('h')} * 3600000000 + {n('mi')} * 60000000 + {n('s')} * 1000000 + {n('fr')} "
+            f"AS {n('w')}",
+            f"{n('sg')} * ({n('oh')} * 3600000000 + {n('om')} * 60000000) AS {n('off')}",
+        ]
+
+    def zone_join(self, alias: str) -> str:
+        return f"LEFT JOIN zone_wall AS {alias} ON {alias}.year = {self.name('y')}"
+
+    def offsets(self, alias: str) -> list[str]:
+        n = self.name
+        return [
+            f"{zone_offset(alias, n('w'))} AS {n('zw')}",
+            f"{zone_offset(alias, n('m0'))} AS {n('zm0')}",
+            f"{zone_offset(alias, n('m1'))} AS {n('zm1')}",
+        ]
+
+    def instant(self) -> list[str]:
+        n = self.name
+        exact = (
+            f"CASE WHEN {n('z')} THEN {n('w')} WHEN {n('sg')} IS NOT NULL THEN {n('w')} - {n('off')} "
+            f"ELSE {n('w')} - {n('zw')} END"
+        )
+        return [f"CASE WHEN ({exact}) BETWEEN {FIRST_MICROS} AND {LAST_MICROS} THEN {exact} END AS {n('u')}"]
+
+    def bounds(self) -> list[str]:
+        n = self.name
+        ok = f"{n('cal')} AND {n('clk')}"
+        last = f"{n('m1')} - {n('zm1')} - 1"
+        return [
+            f"CASE WHEN {ok} THEN CASE WHEN {n('do')} THEN {n('m0')} - {n('zm0')} ELSE {n('u')} "
+            f"END END AS {n('lo')}",
+            f"CASE WHEN {ok} THEN CASE WHEN {n('do')} THEN (CASE WHEN {last} <= {LAST_MICROS} "
+            f"THEN {last} END) "
+            f"ELSE {n('u')} END END AS {n('hi')}",
+        ]
+
+    def valid(self, date_only: bool) -> str:
+        """A valid timestamp (or date) in the validator's sense: non-NULL when it is."""
+        n = self.name
+        if date_only:
+            return f"CASE WHEN {n('cal')} AND {n('do')} THEN 1 END"
+        return f"CASE WHEN {n('cal')} AND {n('clk')} AND ({n('do')} OR {n('u')} IS NOT NULL) THEN 1 END"
