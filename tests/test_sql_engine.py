@@ -1,4 +1,4 @@
-"""The set-based engine on DuckDB gives the reference engine's answers, and never passes a rule it cannot run."""
+"""The set-based engine on DuckDB gives the reference answers, and never passes a rule it cannot run."""
 
 from __future__ import annotations
 
