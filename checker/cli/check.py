@@ -9,6 +9,7 @@ import click
 
 from checker.cli.common import CommandError, RunRequest, run_options, run_request
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+from checker.report.formats import error_position, shown_text
 from checker.report.gates import GateError, apply_gates, parse_minimum
 from checker.report.model import exit_status
 from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render
@@ -91,7 +92,7 @@ def baseline_create(request: RunRequest, file: str) -> None:
     checked = run_request(request)
     if checked.report.errors:
         for error in checked.report.errors:
-            click.echo(f"{error.path}:{error.line or ''}: input error: {error.message}", err=True)
+            click.echo(f"{error_position(error)}: input error: {shown_text(error.message)}", err=True)
         raise CommandError("some input could not be read; the baseline was not written")
     try:
         count = write_baseline(checked.report, Path(file))

@@ -16,6 +16,7 @@ from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.paths import InputNotFound, expand_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import RunOptions, run_check
+from checker.report.formats.escape import shown_text
 from checker.report.model import Report
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config, ConfigError, discover, load_config
@@ -30,6 +31,10 @@ class CommandError(click.ClickException):
     """A problem with how caselint was asked to run: one line, exit status 2."""
 
     exit_code = 2
+
+    def format_message(self) -> str:
+        # Messages name paths and keys from the command line and the files it names.
+        return shown_text(self.message)
 
 
 def load_command_config(explicit: str | None) -> Config:
@@ -60,7 +65,7 @@ def load_command_ruleset(
         )
     except RulebookError as error:
         for problem in error.problems:
-            click.echo(f"caselint: invalid rulebook: {problem}", err=True)
+            click.echo(f"caselint: invalid rulebook: {shown_text(problem)}", err=True)
         raise SystemExit(2) from None
     except (ConfigError, CatalogueError) as error:
         raise CommandError(f"invalid configuration: {error}") from None

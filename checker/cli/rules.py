@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from checker.cli.common import (
@@ -19,6 +17,7 @@ from checker.report.explain import (
     standards_report,
     standards_text,
 )
+from checker.report.model import json_text
 
 
 @click.command()
@@ -29,7 +28,7 @@ def rules(config_path: str | None, output_format: str) -> None:
     ruleset = load_command_ruleset(load_command_config(config_path))
     entries = rule_entries(ruleset.compiled)
     if output_format == "json":
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        click.echo(json_text(entries), nl=False)
         return
     for entry in entries:
         click.echo(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}")
@@ -65,6 +64,6 @@ def standards(config_path: str | None, output_format: str) -> None:
     """The standards catalogue: source and quote, and which rules implement each."""
     ruleset = load_command_ruleset(load_command_config(config_path))
     if output_format == "json":
-        click.echo(json.dumps(standards_report(ruleset), indent=2, ensure_ascii=False))
+        click.echo(json_text(standards_report(ruleset)), nl=False)
     else:
         click.echo(standards_text(ruleset), nl=False)

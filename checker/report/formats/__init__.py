@@ -3,7 +3,8 @@
 Each renderer is a pure function of the report and a ``RenderContext``: it reads
 no file and no clock, so the same report always gives the same bytes. Like the
 report itself, none of them shows a record's content: a finding is named by its
-record id, its JSON Pointer and the rule's message.
+record id, its JSON Pointer and the rule's message; and every piece of text
+that came from an input reaches a person through ``shown_text``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from checker.engine.compile import CompiledRule
 from checker.inputs.paths import STDIN_LABEL
+from checker.report.formats.escape import shown_text as shown_text  # the one escape, for every format
 from checker.report.model import Finding, InputError, Report
 from checker.rules.severity import Severity
 from checker.rules.standards import Standard
@@ -29,7 +31,7 @@ class RenderContext:
     def heading(self, rule_id: str) -> str:
         """``<id>: <title>``; a rule the context does not know (a stale waiver's) is shown by id."""
         rule = self.rules.get(rule_id)
-        return f"{rule_id}: {rule.title}" if rule is not None else rule_id
+        return shown_text(f"{rule_id}: {rule.title}" if rule is not None else rule_id)
 
 
 @dataclass(frozen=True)
@@ -69,21 +71,27 @@ def shown_path(label: str, cwd: Path) -> str:
 
 def record_reference(finding: Finding) -> str:
     """Where in the data a finding is, ``WM-2012-000101 /incidents/0/dash``: never the value there."""
-    return " ".join(part for part in (finding.record_id or "-", finding.pointer) if part)
+    return shown_text(" ".join(part for part in (finding.record_id or "-", finding.pointer) if part))
 
 
 def message_with_record(finding: Finding) -> str:
-    return f"{finding.message} (record {record_reference(finding)})"
+    return f"{shown_text(finding.message)} (record {record_reference(finding)})"
 
 
 def position(finding: Finding) -> str:
     """``path:line:column`` as the report gives it, for people rather than for a code host."""
     location = finding.location
-    return f"{location.path}:{location.line}:{location.column}"
+    return f"{shown_text(location.path)}:{location.line}:{location.column}"
 
 
 def error_position(error: InputError) -> str:
-    return error.path if error.line is None else f"{error.path}:{error.line}"
+    path = shown_text(error.path)
+    return path if error.line is None else f"{path}:{error.line}"
+
+
+def error_line(error: InputError) -> str:
+    """``path:line: message`` of an input error, as a person reads it."""
+    return f"{error_position(error)}: {shown_text(error.message)}"
 
 
 Renderer = Callable[[Report, RenderContext], str]

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
-from checker.report.formats import RenderContext, error_position, position, record_reference
+from checker.report.formats import RenderContext, error_line, position, record_reference, shown_text
 from checker.report.model import Finding, InputError, InputSummary, Report, RuleResult
 from checker.report.wording import plural
 
@@ -49,7 +49,7 @@ def _suite(
     errors: Sequence[InputError],
     context: RenderContext,
 ) -> ET.Element:
-    suite = ET.Element("testsuite", name=_xml(path))
+    suite = ET.Element("testsuite", name=_xml(shown_text(path)))
     properties = ET.SubElement(suite, "properties")
     counts = {
         "findings": len(findings),
@@ -73,7 +73,7 @@ def _suite(
 
 
 def _case(path: str, name: str) -> ET.Element:
-    return ET.Element("testcase", name=_xml(name), classname=_xml(path), time=_NO_TIME)
+    return ET.Element("testcase", name=_xml(name), classname=_xml(shown_text(path)), time=_NO_TIME)
 
 
 def _rule_case(
@@ -84,7 +84,8 @@ def _rule_case(
         failure = ET.SubElement(case, "failure", message=plural(len(findings), "finding"), type=rule.severity)
         failure.text = _xml(
             "\n".join(
-                f"{position(finding)} {record_reference(finding)} {finding.message}" for finding in findings
+                f"{position(finding)} {record_reference(finding)} {shown_text(finding.message)}"
+                for finding in findings
             )
         )
     elif rule.applicable == 0:
@@ -95,7 +96,7 @@ def _rule_case(
 def _input_case(path: str, errors: Sequence[InputError]) -> ET.Element:
     case = _case(path, "input")
     error = ET.SubElement(case, "error", message=plural(len(errors), "input error"), type="input")
-    error.text = _xml("\n".join(f"{error_position(entry)}: {entry.message}" for entry in errors))
+    error.text = _xml("\n".join(error_line(entry) for entry in errors))
     return case
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import datetime
 
 from checker.records.times import format_local
-from checker.report.formats import RenderContext, error_position, position
+from checker.report.formats import RenderContext, error_position, position, shown_text
 from checker.report.model import Report, RuleResult
 from checker.report.wording import percent, plural
 
@@ -126,7 +126,8 @@ def _finding_lines(report: Report) -> list[str]:
 
 def _inline(text: str) -> str:
     """Text that renders as itself: no HTML, no emphasis or link, no table break, no line break."""
-    return " ".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False)).split())
+    safe = html.escape(shown_text(text), quote=False)
+    return " ".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", safe).split())
 
 
 def _code(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from pathlib import Path, PurePath
@@ -11,8 +10,8 @@ from urllib.parse import quote
 
 from checker.engine.compile import CompiledRule
 from checker.report.explain import explain_text
-from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path
-from checker.report.model import Finding, InputError, Report, WaivedFinding
+from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
+from checker.report.model import Finding, InputError, Report, WaivedFinding, json_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -46,7 +45,7 @@ def render_sarif(report: Report, context: RenderContext) -> str:
         "properties": _run_properties(report),
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def artifact_uri(label: str, cwd: Path) -> str:
@@ -57,9 +56,15 @@ def artifact_uri(label: str, cwd: Path) -> str:
     read as a scheme) is still a relative reference.
     """
     path = shown_path(label, cwd)
+    # A name read from the file system keeps its undecodable bytes as surrogates;
+    # they are percent-encoded as those bytes (any other lone surrogate as itself).
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogatepass")
     if PurePath(path).is_absolute():
-        return Path(path).as_uri()
-    return quote(path, safe="/")
+        return "file://" + quote(raw, safe="/")
+    return quote(raw, safe="/")
 
 
 def pascal_case(title: str) -> str:
@@ -154,7 +159,7 @@ def _notification(error: InputError, context: RenderContext) -> dict[str, Any]:
         physical["region"] = _region(error.line)
     return {
         "level": "error",
-        "message": {"text": error.message},
+        "message": {"text": shown_text(error.message)},
         "locations": [{"physicalLocation": physical}],
     }
 

@@ -1,10 +1,15 @@
-"""The text rendering of the report. Like every output, it reads the report model and nothing else."""
+"""The text rendering of the report. Like every output, it reads the report model and nothing else.
+
+Paths, record ids, pointers and messages come from the inputs and are shown
+through ``shown_text``, so that no control character reaches the terminal.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from checker.records.times import format_local
+from checker.report.formats.escape import shown_text
 from checker.report.model import Finding, Report
 from checker.report.wording import percent, plural
 
@@ -14,10 +19,9 @@ def _local(instant: str) -> str:
 
 
 def _finding_line(finding: Finding, suffix: str = "") -> str:
-    where = f"{finding.location.path}:{finding.location.line}:{finding.location.column}"
-    return (
-        f"{where}  {finding.rule_id}  {finding.message}  {finding.record_id or '-'} {finding.pointer}{suffix}"
-    )
+    where = f"{shown_text(finding.location.path)}:{finding.location.line}:{finding.location.column}"
+    record = shown_text(f"{finding.record_id or '-'} {finding.pointer}")
+    return f"{where}  {finding.rule_id}  {shown_text(finding.message)}  {record}{suffix}"
 
 
 def _table(report: Report, titles: dict[str, str]) -> list[str]:
@@ -54,7 +58,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     lines: list[str] = []
     for error in report.errors:
         where = f"{error.path}:{error.line}" if error.line is not None else error.path
-        lines.append(f"{where}: input error: {error.message}")
+        lines.append(f"{shown_text(where)}: input error: {shown_text(error.message)}")
     if report.errors:
         lines.append("")
     lines += [_finding_line(finding) for finding in report.findings]
@@ -64,7 +68,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
         waivers = report.waivers or []
         for finding in report.waived:
             waiver = waivers[finding.waiver]
-            lines.append(_finding_line(finding, f"  waived by {waiver.path}:{waiver.line}"))
+            lines.append(_finding_line(finding, f"  waived by {shown_text(waiver.path)}:{waiver.line}"))
         lines.append("")
     lines += _table(report, titles or {})
     lines.append("")
@@ -79,17 +83,18 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
     )
     for entry in report.inputs:
         if entry.as_of is not None:
-            lines.append(f"{entry.path}: checked as of {_local(entry.as_of)}")
+            lines.append(f"{shown_text(entry.path)}: checked as of {_local(entry.as_of)}")
     if report.rulebook.config:
-        lines.append(f"configuration: {report.rulebook.config}; rulebook {report.rulebook.digest[:19]}")
+        config = shown_text(report.rulebook.config)
+        lines.append(f"configuration: {config}; rulebook {report.rulebook.digest[:19]}")
     if report.baseline is not None:
         baseline = report.baseline
         lines.append(
-            f"baseline {baseline.path}: {baseline.new} new, {baseline.known} known and not shown, "
-            f"{baseline.fixed} fixed"
+            f"baseline {shown_text(baseline.path)}: {baseline.new} new, "
+            f"{baseline.known} known and not shown, {baseline.fixed} fixed"
         )
     for waiver in report.waivers or []:
-        where = f"{waiver.path}:{waiver.line}: waiver for {waiver.rule} {waiver.record}"
+        where = shown_text(f"{waiver.path}:{waiver.line}: waiver for {waiver.rule} {waiver.record}")
         covered = plural(waiver.findings, "finding")
         if waiver.status == "applied":
             lines.append(f"{where} covers {covered}")
@@ -98,7 +103,7 @@ def render_text(report: Report, titles: dict[str, str] | None = None) -> str:
         else:
             lines.append(f"{where} is stale: it matches no finding")
     for gate in report.gates or []:
-        lines.append(f"gate {'passed' if gate.passed else 'FAILED'}: {gate.detail}")
+        lines.append(f"gate {'passed' if gate.passed else 'FAILED'}: {shown_text(gate.detail)}")
     if report.errors:
         lines.append(f"{plural(len(report.errors), 'input error')}: the run is incomplete (exit status 2)")
     return "\n".join(lines) + "\n"
