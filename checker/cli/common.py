@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from checker.engine.ruleset import Ruleset, load_ruleset
-from checker.inputs.paths import InputNotFound, expand_inputs
+from checker.inputs.paths import expand_inputs
 from checker.records.times import parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import RunOptions, run_check
 from checker.report.formats.escape import shown_text
@@ -44,7 +44,11 @@ def load_command_config(explicit: str | None) -> Config:
             if not path.is_file():
                 raise CommandError(f"--config: {explicit}: no such file")
             return load_config(path)
-        found = discover(Path.cwd())
+        try:
+            start = Path.cwd()
+        except OSError:  # the working directory was removed: there is nothing to discover
+            return Config()
+        found = discover(start)
         return load_config(found) if found else Config()
     except ConfigError as error:
         raise CommandError(f"invalid configuration: {error}") from None
@@ -169,17 +173,15 @@ def run_request(request: RunRequest) -> Checked:
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
-    try:
-        inputs = expand_inputs(request.paths)
-    except InputNotFound as error:
-        raise CommandError(str(error)) from None
+    inputs = expand_inputs(request.paths)
     options = RunOptions(
         as_of=as_of_instant,
         zone_name=config.time_zone,
         rules_in_rulebook=len(ruleset.definitions),
         config_path=config.shown_path,
     )
-    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer)
+    stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the shell closed it
+    report = run_check(inputs, ruleset.selected, options, stdin=stdin)
     waivers_file = Path(request.waivers) if request.waivers else config.waivers
     if waivers_file is not None:
         try:

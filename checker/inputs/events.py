@@ -20,6 +20,7 @@ class InputFile:
     label: str  # the path as the report shows it
     path: Path | None  # None for standard input
     kind: str  # "jsonl", "json" or "yaml"
+    problem: str | None = None  # why it cannot be read at all, known before opening it
 
 
 @dataclass
@@ -57,7 +58,7 @@ def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
     line_start = raw.rfind(b"\n", 0, error.start) + 1
     return (
         f"not valid UTF-8: byte 0x{raw[error.start]:02x} at column "
-        f"{error.start - line_start + 1} (case-record files must be UTF-8)"
+        f"{error.start - line_start + 1} (caselint reads UTF-8 only)"
     )
 
 

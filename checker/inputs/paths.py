@@ -1,4 +1,9 @@
-"""Which files a command line names: paths, directories searched, and standard input."""
+"""Which files a command line names: paths, directories searched, and standard input.
+
+Nothing here stops a run: a path that names nothing, a file of another kind
+or a directory that cannot be searched becomes an input with a ``problem``,
+reported as an input error while every readable input is still checked.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from checker.inputs.events import InputFile
+from checker.inputs.files import reason
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -14,10 +20,7 @@ JSON_LINES = (".jsonl",)
 JSON = (".json",)
 YAML = (".yaml", ".yml")
 EXTENSIONS = JSON_LINES + JSON + YAML
-
-
-class InputNotFound(Exception):
-    """A path on the command line that cannot be used at all."""
+UNREAD = "unread"  # the kind of an input that has a problem instead
 
 
 def _kind_of(path: Path) -> str | None:
@@ -40,7 +43,8 @@ def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
 
     Hidden files and directories are passed over when searching (``.git``,
     editors' backups), as ruff and pre-commit do; a file named explicitly is
-    always read.
+    always read. A named file that is missing or cannot be read is found out
+    when it is opened (``read_input``).
     """
     found: list[InputFile] = []
     for argument in arguments:
@@ -49,31 +53,46 @@ def expand_inputs(arguments: Iterable[str]) -> list[InputFile]:
             continue
         path = Path(argument)
         if path.is_dir():
-            matches = list(_search(path))
+            matches = [
+                InputFile(_label(match), match, _kind_of(match) or UNREAD, problem)
+                for match, problem in search_directory(path, EXTENSIONS)
+            ]
             if not matches:
-                raise InputNotFound(
-                    f"{argument}: no case-record files ({', '.join(EXTENSIONS)}) in this directory"
-                )
+                problem = f"no case-record files ({', '.join(EXTENSIONS)}) in this directory"
+                matches = [InputFile(_label(path), path, UNREAD, problem)]
             found.extend(matches)
-        elif path.is_file():
-            kind = _kind_of(path)
-            if kind is None:
-                raise InputNotFound(f"{argument}: not a case-record file (expected {', '.join(EXTENSIONS)})")
-            found.append(InputFile(_label(path), path, kind))
-        elif path.exists():
-            raise InputNotFound(f"{argument}: not a regular file or directory")
-        else:
-            raise InputNotFound(f"{argument}: no such file or directory")
+            continue
+        kind = _kind_of(path)
+        if kind is None:
+            problem = (
+                f"not a case-record file (expected {', '.join(EXTENSIONS)})"
+                if os.path.lexists(path)
+                else "no such file or directory"
+            )
+            found.append(InputFile(_label(path), path, UNREAD, problem))
+            continue
+        found.append(InputFile(_label(path), path, kind))
     return found
 
 
-def _search(directory: Path) -> Iterator[InputFile]:
-    for root, dirs, files in os.walk(directory):
+def search_directory(directory: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+    """Files whose names end in ``suffixes``, in name order, hidden ones passed over.
+
+    Each comes with None, or with why a directory on the way could not be
+    searched. Entries are chosen by name alone: a broken link or a FIFO with
+    a matching name is handed on, to be refused when it is opened.
+    """
+    failures: list[OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=failures.append):
+        yield from _unsearched(failures)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(root) / name
-            kind = _kind_of(path)
-            if kind is not None:
-                yield InputFile(_label(path), path, kind)
+            if not name.startswith(".") and name.lower().endswith(suffixes):
+                yield Path(root) / name, None
+    yield from _unsearched(failures)
+
+
+def _unsearched(failures: list[OSError]) -> Iterator[tuple[Path, str | None]]:
+    for failure in failures:
+        yield Path(str(failure.filename)), f"cannot be searched: {reason(failure)}"
+    failures.clear()
