@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.inputs.events import Problem, ReadEvent, Record, Rejected, envelope_as_of
+from checker.inputs.jsontext import JsonTooDeep, decode_value, too_deep_at
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
-
-_decoder = json.JSONDecoder()
 
 
 def read_json_text(text: str) -> Iterator[ReadEvent]:
@@ -30,8 +29,8 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
     except json.JSONDecodeError as error:
         yield Rejected(error.lineno, f"not valid JSON: {error.msg} (column {error.colno})")
         return
-    except RecursionError:
-        yield Rejected(None, "not valid JSON: nested too deeply")
+    except JsonTooDeep as error:
+        yield Rejected(index.position(error.offset)[0], error.message)
         return
     yield from events
 
@@ -50,7 +49,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     """(value, start, end) of each element of the array that opens at ``position``."""
     position = _skip(text, position + 1)
     while text[position] != "]":
-        value, end = _decoder.raw_decode(text, position)
+        value, end = decode_value(text, position, check_depth=False)
         yield value, position, end
         position = _skip(text, end)
         if text[position] == ",":
@@ -65,7 +64,7 @@ def _member_start(text: str, position: int, wanted: str) -> int | None:
         position = _skip(text, _skip(text, position) + 1)  # past ':'
         if key == wanted:
             return position
-        _, position = _decoder.raw_decode(text, position)
+        _, position = decode_value(text, position, check_depth=False)
         position = _skip(text, position)
         if text[position] == ",":
             position = _skip(text, position + 1)
@@ -74,7 +73,7 @@ def _member_start(text: str, position: int, wanted: str) -> int | None:
 
 def _json_document(text: str, index: LineIndex) -> Iterator[ReadEvent]:
     start = _skip(text, 0)
-    value, end = _decoder.raw_decode(text, start)
+    value, end = decode_value(text, start, check_depth=False)
     if _skip(text, end) != len(text):
         raise json.JSONDecodeError("Extra data", text, _skip(text, end))
     if isinstance(value, list):
@@ -101,6 +100,9 @@ def _json_record(
     line, column = index.position(start)
     if not isinstance(value, dict):
         return Rejected(line, f"not a case record: a JSON {json_type(value)}, not an object")
+    deep = too_deep_at(text, start, end)
+    if deep is not None:
+        return Rejected(index.position(deep)[0], JsonTooDeep(deep).message)
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
