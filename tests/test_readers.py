@@ -310,6 +310,13 @@ class TestYamlLimits:
                 [("record", 1, "A"), ("record", 4, "B")],
                 id="old-mac-line-ends",
             ),
+            pytest.param("", [], id="empty-file"),
+            pytest.param("# only a comment\n...\n", [], id="an-end-marker-that-ends-no-document"),
+            pytest.param(
+                "record_id: A\n... # end\n%YAML 1.2\n---\nrecord_id: B\n",
+                [("record", 1, "A"), ("record", 5, "B")],
+                id="directives-after-an-end-marker",
+            ),
             pytest.param(
                 "? [a, b]\n: c\n",
                 [("rejected", 1, "a mapping key is a list or a mapping; keys must be plain values")],

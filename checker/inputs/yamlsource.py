@@ -71,7 +71,8 @@ class ComposedDocument:
 
 
 _DOCUMENT_START = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
-_DOCUMENT_END = re.compile(r"^\.\.\.(?:[ \t].*)?$\n?", re.MULTILINE)
+_DOCUMENT_END = re.compile(r"\.\.\.(?:[ \t].*)?")  # a whole line
+_AFTER_END = re.compile(r"^\.\.\.(?:[ \t].*)?(?:\n|$)", re.MULTILINE)
 # Parser messages quote what they found; a quoted run longer than one
 # character (an escape such as '\t' aside) may be part of a value.
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -79,9 +80,10 @@ _HARMLESS_QUOTE = re.compile(r"""['"](?:\\?.|<[a-z ]+>|[-:,.?!|>{}\[\]#&*%@`]+)[
 
 
 def _only_directives(chunk: str) -> bool:
+    """True for a piece with no document in it: comments, directives and end markers only."""
     for line in chunk.splitlines():
         stripped = line.strip()
-        if stripped and not stripped.startswith(("#", "%")):
+        if stripped and not stripped.startswith(("#", "%")) and not _DOCUMENT_END.fullmatch(line):
             return False
     return True
 
@@ -91,14 +93,16 @@ def split_documents(text: str) -> list[tuple[int, str]]:
 
     A marker at column 0 always starts or ends a document in YAML 1.2 (even
     inside a block scalar), so cutting there is exact. A piece that holds
-    only comments or directives belongs to the document after it. Line
-    breaks are made ``\\n`` first: YAML reads ``\\r\\n`` and ``\\r`` the same way.
+    only comments or directives belongs to the document after it; one that
+    holds an end marker and no document is dropped (the parser refuses it,
+    though YAML allows it). Line breaks are made ``\\n`` first: YAML reads
+    ``\\r\\n`` and ``\\r`` the same way.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cuts = {m.start() for m in _DOCUMENT_START.finditer(text)} | {
-        m.end() for m in _DOCUMENT_END.finditer(text)
-    }
+    cuts = {m.start() for m in _DOCUMENT_START.finditer(text)} | {m.end() for m in _AFTER_END.finditer(text)}
     ordered = sorted(cut for cut in cuts | {0} if cut < len(text))
+    if not text:
+        return []
     pieces: list[tuple[int, str]] = []
     carried: tuple[int, str] | None = None
     for start, end in zip(ordered, [*ordered[1:], len(text)], strict=True):
@@ -107,8 +111,9 @@ def split_documents(text: str) -> list[tuple[int, str]]:
         if carried is not None:
             first_line, chunk = carried[0], carried[1] + chunk
             carried = None
-        if _only_directives(chunk) and end != len(text):
-            carried = (first_line, chunk)
+        if _only_directives(chunk):
+            if end != len(text) and not any(_DOCUMENT_END.fullmatch(line) for line in chunk.splitlines()):
+                carried = (first_line, chunk)
             continue
         pieces.append((first_line, chunk))
     return pieces
