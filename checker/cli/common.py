@@ -14,7 +14,7 @@ import click
 
 from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.paths import expand_inputs
-from checker.records.times import parse_date, parse_timestamp, start_of_local_day
+from checker.records.times import OutOfRange, parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import RunOptions, run_check
 from checker.report.formats.escape import shown_text
 from checker.report.model import Report
@@ -40,10 +40,7 @@ class CommandError(click.ClickException):
 def load_command_config(explicit: str | None) -> Config:
     try:
         if explicit is not None:
-            path = Path(explicit)
-            if not path.is_file():
-                raise CommandError(f"--config: {explicit}: no such file")
-            return load_config(path)
+            return load_config(Path(explicit))
         try:
             start = Path.cwd()
         except OSError:  # the working directory was removed: there is nothing to discover
@@ -96,10 +93,14 @@ def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
         return None
     try:
         return parse_timestamp(text, zone_name)
+    except OutOfRange as error:
+        raise CommandError(f"--as-of: {text!r} is {error}") from None
     except ValueError:
         pass
     try:
         return start_of_local_day(parse_date(text), zone_name)
+    except OutOfRange as error:
+        raise CommandError(f"--as-of: {text!r} is {error}") from None
     except ValueError:
         raise CommandError(
             f"--as-of: {text!r} is not an ISO 8601 timestamp (e.g. 2013-01-07T09:00:00Z) or date"
