@@ -42,6 +42,10 @@ class UnreadableFile(Exception):
         self.message = message
         self.line = line
 
+    def about(self, shown: str) -> str:
+        """The one-line message for the file shown as ``shown``: ``path[:line]: what is wrong``."""
+        return f"{shown}: {self.message}" if self.line is None else f"{shown}:{self.line}: {self.message}"
+
 
 def reason(error: OSError) -> str:
     if error.errno in _REASONS:

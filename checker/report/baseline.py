@@ -52,8 +52,7 @@ def load_baseline(path: Path) -> Counter[str]:
         text = read_text(path)
         data = decode_document(text)
     except UnreadableFile as error:
-        where = shown if error.line is None else f"{shown}:{error.line}"
-        raise BaselineError(f"{where}: {error.message}") from None
+        raise BaselineError(error.about(shown)) from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"{shown}:{error.lineno}: not valid JSON: {error.msg}") from None
     except JsonTooDeep as error:

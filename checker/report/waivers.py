@@ -57,8 +57,7 @@ def load_waivers(path: Path, known_rules: Iterable[str]) -> list[WaiverEntry]:
     try:
         text = read_text(path)
     except UnreadableFile as error:
-        where = shown if error.line is None else f"{shown}:{error.line}"
-        raise WaiverError(f"{where}: {error.message}") from None
+        raise WaiverError(error.about(shown)) from None
     documents = list(load_yaml_documents(text))
     for problem in documents:
         if not isinstance(problem, YamlDocument):

@@ -109,8 +109,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = read_text(path)
     except UnreadableFile as error:
-        where = shown if error.line is None else f"{shown}:{error.line}"
-        raise ConfigError(f"{where}: {error.message}") from None
+        raise ConfigError(error.about(shown)) from None
     try:
         table: dict[str, Any] = tomllib.loads(text)
         return table

@@ -167,8 +167,7 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
     try:
         text = read_text(path)
     except UnreadableFile as error:
-        where = shown if error.line is None else f"{shown}:{error.line}"
-        raise RulebookError([f"{where}: {error.message}"]) from None
+        raise RulebookError([error.about(shown)]) from None
     documents = list(load_yaml_documents(text))
     if len(documents) != 1:
         raise RulebookError([f"{shown}:1: a rule file holds exactly one rule (one YAML document)"])

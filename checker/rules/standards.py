@@ -43,8 +43,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
     try:
         text = read_text(path)
     except UnreadableFile as error:
-        where = path.as_posix() if error.line is None else f"{path.as_posix()}:{error.line}"
-        raise CatalogueError(f"{where}: {error.message}") from None
+        raise CatalogueError(error.about(path.as_posix())) from None
     documents = list(load_yaml_documents(text))
     for problem in documents:
         if not isinstance(problem, YamlDocument):
