@@ -14,6 +14,11 @@ MAX_DEPTH = 100
 # Values that YAML aliases may add to a document by repeating what an anchor
 # names; an "alias bomb" of a kilobyte would otherwise expand to billions.
 MAX_ALIAS_VALUES = 100_000
+# Text in one YAML document. The YAML parser is pure Python: it reads about
+# 0.1 to 1 MB a second and holds some 40 bytes of nodes for every byte of a
+# document, so a bigger document would take minutes and most of a gigabyte.
+# A stream of many documents (---) is read one document at a time.
+MAX_YAML_DOCUMENT = 8 << 20
 # Digits in a whole number: Python refuses to read longer ones
 # (sys.get_int_max_str_digits). A longer number is read as infinity, a
 # number out of range that the record format then reports at its pointer.

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from checker.inputs.limits import MAX_YAML_DOCUMENT
 from checker.inputs.sourcemap import Position
 from checker.inputs.yamltree import (
     AliasBudget,
@@ -79,6 +80,12 @@ _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _HARMLESS_QUOTE = re.compile(r"""['"](?:\\?.|<[a-z ]+>|[-:,.?!|>{}\[\]#&*%@`]+)['"]""")
 
 
+_TOO_LARGE = (
+    f"a YAML document of more than {MAX_YAML_DOCUMENT >> 20} MiB is not read; "
+    "split it into documents (---) or export it as JSON Lines"
+)
+
+
 def _only_directives(chunk: str) -> bool:
     """True for a piece with no document in it: comments, directives and end markers only."""
     for line in chunk.splitlines():
@@ -105,9 +112,11 @@ def split_documents(text: str) -> list[tuple[int, str]]:
         return []
     pieces: list[tuple[int, str]] = []
     carried: tuple[int, str] | None = None
+    lines_before = 0
     for start, end in zip(ordered, [*ordered[1:], len(text)], strict=True):
-        first_line = text.count("\n", 0, start)
+        first_line = lines_before
         chunk = text[start:end]
+        lines_before += chunk.count("\n")
         if carried is not None:
             first_line, chunk = carried[0], carried[1] + chunk
             carried = None
@@ -151,6 +160,9 @@ def compose_yaml_documents(text: str) -> Iterator[ComposedDocument | YamlProblem
     yaml = YAML(typ="safe", pure=True)
     resolve = scalar_resolver(yaml.resolver)
     for first_line, chunk in split_documents(text):
+        if len(chunk) > MAX_YAML_DOCUMENT:
+            yield YamlProblem(first_line + 1, None, _TOO_LARGE)
+            continue
         try:
             root = compose(yaml.parse(chunk), resolve, first_line)
         except StructureError as error:  # nesting too deep to go on parsing

@@ -65,7 +65,7 @@ class TooDeep(StructureError):
     """Nesting past the limit: the parser itself slows down with depth, so the document stops here."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     kind: str  # "scalar", "sequence" or "mapping"
     tag: str
@@ -85,7 +85,7 @@ class Node:
         return list(zip(self.children[::2], self.children[1::2], strict=True))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Alias:
     """A use of an anchor: the node it names, and where the alias itself is written."""
 
