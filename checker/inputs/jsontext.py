@@ -26,8 +26,16 @@ class JsonTooDeep(ValueError):
         self.message = too_deep_message()
 
 
+def _nothing(pairs: object) -> None:
+    return None
+
+
 _decoder = json.JSONDecoder()
 _long_number_decoder = json.JSONDecoder(parse_int=whole_number)
+# For checking a whole document's syntax: objects are dropped as soon as they
+# are read, so a large export is not held in memory twice.
+_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing)
+_long_number_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing, parse_int=whole_number)
 # Strings (whose brackets do not count) and brackets, in one pass.
 _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
 
@@ -49,21 +57,27 @@ def too_deep_at(text: str, start: int = 0, end: int | None = None) -> int | None
     return None
 
 
-def decode_value(text: str, position: int, *, check_depth: bool = True) -> tuple[Any, int]:
+def decode_value(
+    text: str, position: int, *, check_depth: bool = True, syntax_only: bool = False
+) -> tuple[Any, int]:
     """The JSON value starting at ``position`` and the offset after it.
 
     Raises json.JSONDecodeError for bad syntax and JsonTooDeep for nesting
     past MAX_DEPTH (or, with ``check_depth`` false, only past what Python's
     decoder can follow, so that a caller can judge the parts one by one).
+    With ``syntax_only`` every object in the value reads as None.
     """
+    decoder, long_number_decoder = (
+        (_syntax_decoder, _long_number_syntax_decoder) if syntax_only else (_decoder, _long_number_decoder)
+    )
     try:
-        value, end = _decoder.raw_decode(text, position)
+        value, end = decoder.raw_decode(text, position)
     except RecursionError:
         raise JsonTooDeep(too_deep_at(text, position) or position) from None
     except json.JSONDecodeError:
         raise
     except ValueError:  # a whole number too long for int()
-        value, end = _long_number_decoder.raw_decode(text, position)
+        value, end = long_number_decoder.raw_decode(text, position)
     deep = too_deep_at(text, position, end) if check_depth else None
     if deep is not None:
         raise JsonTooDeep(deep)

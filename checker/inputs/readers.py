@@ -53,6 +53,7 @@ def _read_stream(kind: str, stream: BinaryIO) -> Iterator[ReadEvent]:
     except UnicodeDecodeError as error:
         yield Rejected(line_of_byte(raw, error.start), encoding_message(raw, error))
         return
+    del raw  # a large export is held once, as text, while its records are read
     if kind == "json":
         yield from read_json_text(text)
     else:

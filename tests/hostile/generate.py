@@ -71,12 +71,13 @@ def many_records(count: int, shape: str = "jsonl") -> bytes:
     return "".join(lines).encode()
 
 
-def big_line(megabytes: int) -> bytes:
-    """A record whose narrative alone is ``megabytes`` long, then an ordinary record."""
-    narrative = "word " * (megabytes * 1024 * 1024 // 5)
-    return (
-        json.dumps(_record(1, narrative)).encode() + b"\n" + json.dumps(_record(2, "calm")).encode() + b"\n"
-    )
+def big_line(megabytes: int, shape: str = "jsonl") -> bytes:
+    """A record whose narrative alone is ``megabytes`` long, then an ordinary record, on one line each
+    (JSON Lines) or both on one line (a minified JSON array)."""
+    records = [_record(1, "word " * (megabytes * 1024 * 1024 // 5)), _record(2, "calm")]
+    if shape == "json":
+        return json.dumps(records).encode()
+    return b"".join(json.dumps(record).encode() + b"\n" for record in records)
 
 
 def long_text_line(megabytes: int) -> bytes:
