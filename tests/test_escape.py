@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from checker.engine.ruleset import Ruleset, load_ruleset
+from checker.inputs.paths import expand_inputs
+from checker.report.build import RunOptions, run_check
 from checker.report.formats import FORMATS, RenderContext, shown_text
 from checker.report.formats.escape import shown_text as shown_text_itself
 from checker.report.formats.text import render_text
@@ -122,3 +125,13 @@ def test_a_lone_surrogate_still_has_a_fingerprint(hostile_report: Report) -> Non
     finding = hostile_report.findings[0]
     other = finding.model_copy(update={"record_id": HOSTILE_ID.replace("\ud800", "\ud801")})
     assert len(finding.fingerprint) == 32 and finding.fingerprint != other.fingerprint
+
+
+def test_an_id_too_long_to_be_one_is_shown_cut_short(tmp_path: Path, ruleset: Ruleset) -> None:
+    long_id = "ID-" + "x" * 5000
+    path = tmp_path / "a.jsonl"
+    record = {"record_id": long_id, "incidents": [{"id": "I", "reported_at": "yesterday"}]}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = run_check(expand_inputs([str(path)]), ruleset.selected, RunOptions())
+    shown = {finding.record_id for finding in report.findings}
+    assert shown == {long_id[:255] + "…"}

@@ -91,7 +91,16 @@ def long_text_line(megabytes: int) -> bytes:
     )
 
 
+def big_id(megabytes: int) -> bytes:
+    """A record whose id alone is ``megabytes`` long (a narrative pasted into the id column, say)."""
+    record = _record(1, "calm")
+    record["record_id"] = "ID-" + "x" * (megabytes << 20)
+    record["incidents"][0]["reported_at"] = f"{CANARY}-when"
+    return json.dumps(record).encode() + b"\n"
+
+
 GENERATORS: dict[str, Callable[..., bytes]] = {
+    "big_id": big_id,
     "many_records": many_records,
     "big_line": big_line,
     "long_text_line": long_text_line,
