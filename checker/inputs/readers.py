@@ -29,7 +29,7 @@ def read_input(source: InputFile, stdin: BinaryIO | None = None) -> Iterator[Rea
         if stdin is None:
             yield Problem(None, "standard input is closed")
             return
-        yield from read_json_lines(stdin)
+        yield from _to_the_end(read_json_lines(stdin))
         return
     try:
         stream = open_regular(source.path)
@@ -37,10 +37,15 @@ def read_input(source: InputFile, stdin: BinaryIO | None = None) -> Iterator[Rea
         yield Problem(None, error.message)
         return
     with stream:
-        try:
-            yield from _read_stream(source.kind, stream)
-        except OSError as error:  # an I/O error part way through: what was read stands
-            yield Problem(None, f"could not be read to the end: {reason(error)}")
+        yield from _to_the_end(_read_stream(source.kind, stream))
+
+
+def _to_the_end(events: Iterator[ReadEvent]) -> Iterator[ReadEvent]:
+    """The events, and an I/O error part way through as a problem: what was read stands."""
+    try:
+        yield from events
+    except OSError as error:
+        yield Problem(None, f"could not be read to the end: {reason(error)}")
 
 
 def _read_stream(kind: str, stream: BinaryIO) -> Iterator[ReadEvent]:

@@ -11,7 +11,8 @@ A file in the manifest is text (written as UTF-8), or a mapping:
 - ``name_encoding: latin-1`` beside any of these: the name's bytes on disk
   are the name encoded so (a name that is not UTF-8).
 
-``stdin`` takes the same forms, or ``closed``.
+``stdin`` takes the same forms, or ``closed``. (A directory as standard
+input is refused by Python itself before caselint starts.)
 """
 
 from __future__ import annotations
@@ -158,6 +159,20 @@ def _closed_stdin_limits() -> None:
     os.close(0)
 
 
+def _reap(process: subprocess.Popen[bytes], arguments: list[str], started: float) -> tuple[int, Any]:
+    """The child's wait status and resource usage, killing it past TIMEOUT."""
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            return status, usage
+        if time.monotonic() - started > TIMEOUT:
+            process.kill()
+            os.wait4(process.pid, 0)
+            process.returncode = -9
+            raise AssertionError(f"still running after {TIMEOUT:.0f} s: {arguments}")
+        time.sleep(0.02)
+
+
 def run(arguments: list[str], cwd: Path, stdin: Any = None) -> Run:
     """caselint in a fresh process under a memory cap, with its exit status, peak memory and time.
 
@@ -168,26 +183,21 @@ def run(arguments: list[str], cwd: Path, stdin: Any = None) -> Run:
     in_path.write_bytes(b"" if stdin in (None, "closed") else content(stdin))
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     started = time.monotonic()
-    with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as given:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "checker", *arguments],
-            cwd=cwd,
-            stdin=given,
-            stdout=out,
-            stderr=err,
-            env=env,
-            preexec_fn=_closed_stdin_limits if stdin == "closed" else _limits,
-        )
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > TIMEOUT:
-                process.kill()
-                _, status, usage = os.wait4(process.pid, 0)
-                process.returncode = -9
-                raise AssertionError(f"still running after {TIMEOUT:.0f} s: {arguments}")
-            time.sleep(0.02)
+    given = os.open(in_path, os.O_RDONLY)
+    try:
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "checker", *arguments],
+                cwd=cwd,
+                stdin=given,
+                stdout=out,
+                stderr=err,
+                env=env,
+                preexec_fn=_closed_stdin_limits if stdin == "closed" else _limits,
+            )
+        status, usage = _reap(process, arguments, started)
+    finally:
+        os.close(given)
     process.returncode = os.waitstatus_to_exitcode(status)
     return Run(
         status=process.returncode,
