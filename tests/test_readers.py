@@ -463,9 +463,9 @@ class TestJsonLimits:
             ("record", 2, "B"),
         ]
 
-    def test_a_line_of_other_whitespace_is_not_blank(self, tmp_path: Path) -> None:
-        events = read_text_as(tmp_path, "x.jsonl", '\x0c\n{"record_id": "B"}\n')
-        assert [kind for kind, _, _ in shape(events)] == ["rejected", "record"]
+    def test_a_line_of_any_whitespace_is_blank_and_a_line_of_nul_is_not(self, tmp_path: Path) -> None:
+        events = read_text_as(tmp_path, "x.jsonl", '\x0c\u3000\n{"record_id": "B"}\n\x00\n')
+        assert [(kind, line) for kind, line, _ in shape(events)] == [("record", 2), ("rejected", 3)]
 
 
 class TestUnreadablePaths:

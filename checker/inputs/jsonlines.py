@@ -47,7 +47,7 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
         except UnicodeDecodeError as error:
             yield Rejected(number, encoding_message(raw_line, error))
             continue
-        if not line.strip(" \t\r\n"):  # JSON's whitespace, not every character Python calls space
+        if not line.strip():
             continue
         try:
             value = decode_document(line)
