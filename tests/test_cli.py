@@ -127,7 +127,6 @@ def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "nope.jsonl"], "nope.jsonl: no such file or directory"),
         (["check", "{path}", "--select", "ZZ999"], "--select: no rule matches 'ZZ999'"),
         (
             ["check", "{path}", "--as-of", "next week"],
@@ -143,6 +142,17 @@ def test_bad_options_give_one_line_and_exit_2(tmp_path: Path, args: list[str], m
     assert "Traceback" not in done.stderr
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_missing_input_is_an_error_entry_and_the_rest_is_checked(tmp_path: Path) -> None:
+    path = jsonl(tmp_path, GOOD)
+    done = caselint("check", "nope.jsonl", str(path), "--format", "json", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    report = report_of(done.stdout)
+    assert report["errors"] == [
+        {"path": "nope.jsonl", "line": None, "message": "cannot be read: no such file or directory"}
+    ]
+    assert report["summary"]["records"] == 1
 
 
 def test_output_file_and_stdin(tmp_path: Path) -> None:

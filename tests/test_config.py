@@ -288,3 +288,40 @@ def test_builtin_rulebook_validates_and_its_examples_pass() -> None:
     assert caselint("rulebook", "validate", cwd=REPO).returncode == 0
     done = caselint("rulebook", "test", cwd=REPO)
     assert done.returncode == 0 and " 0 failed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'select = ["AA"]\nfail-on = "caf\xe9"\n',
+            "caselint.toml:2: not valid UTF-8: byte 0xe9 at column 15",
+        ),
+        (
+            b"select = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+            "caselint.toml: not valid TOML: a number too long or nesting",
+        ),
+        (b"fail-on = " + b"9" * 5000 + b"\n", "caselint.toml: not valid TOML: a number too long or nesting"),
+        (b'fail-on = "error"\nfail-on = "info"\n', "caselint.toml: not valid TOML: Cannot overwrite a value"),
+    ],
+)
+def test_a_configuration_that_cannot_be_read_is_one_line_with_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "caselint.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).replace(tmp_path.as_posix() + "/", "").startswith(message)
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_has_no_configuration(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", 'tool = "caselint"\n')
+    assert discover(tmp_path) != tmp_path / "pyproject.toml"  # and no AttributeError on the way
+
+
+def test_a_duration_of_millions_of_years_is_refused_in_words(tmp_path: Path) -> None:
+    write(tmp_path / "caselint.toml", '[parameters]\nAA002.max_request_delay = "P99999999999999D"\n')
+    done = caselint("rules", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "'P99999999999999D' is longer than the longest limit allowed, P36525D" in done.stderr

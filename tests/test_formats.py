@@ -377,6 +377,7 @@ def test_github_escapes_messages_and_properties(report: Report, context: RenderC
     assert text.splitlines() == [
         "::error file=a%2Cb%3Ac/export.json,line=9,title=caselint%3A input error::not valid JSON: 50%25",
         f"::error file=a%2Cb%3Ac/export.json,line=3,col=5,title={finding.rule_id}%3A {title}::"
+        # A line break in a message is shown escaped, so it can never start a command of its own.
         f"100%25 late,\\x0d\\x0asee: notes (record {finding.record_id} {finding.pointer})",
     ]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
+from checker.engine.per_record import Engine
+from checker.records.times import parse_timestamp
 from checker.rules.files import RulebookError
 from tests.conftest import inline_rule, record, run_rule, verdict
 
@@ -418,3 +421,19 @@ def test_compile_errors_say_what_is_wrong(body: dict[str, Any], expected: str) -
     with pytest.raises(RulebookError) as raised:
         inline_rule(body, HOUR)
     assert expected in str(raised.value)
+
+
+def test_a_rule_that_crashes_is_an_error_that_quotes_nothing_of_the_record() -> None:
+    rule = inline_rule({"scope": "incidents", "require": {"present": "demeanour"}, "message": "m"})
+
+    def explode(ctx: Any, item: Any) -> Any:
+        raise ValueError(f"cannot read {item.value['demeanour']!r}")
+
+    broken = dataclasses.replace(rule, checks=(dataclasses.replace(rule.checks[0], require=explode),))
+    record = {
+        "record_id": "A",
+        "child": {"person_id": "P"},
+        "incidents": [{"id": "I", "demeanour": "CANARY-9"}],
+    }
+    result = Engine([broken]).check(record, parse_timestamp("2013-01-07T09:00:00Z"))
+    assert result.crashes == ["rule TS001 failed on this record (ValueError); please report it"]

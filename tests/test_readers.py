@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from checker.inputs.events import Problem, Record, Rejected
 from checker.inputs.jsonlines import read_json_lines
-from checker.inputs.paths import InputNotFound, expand_inputs
+from checker.inputs.paths import expand_inputs
 from checker.inputs.readers import read_input
 
 
@@ -187,18 +189,318 @@ class TestPaths:
         labels = [source.label for source in expand_inputs([str(tmp_path)])]
         assert labels == [f"{tmp_path.as_posix()}/{name}" for name in ("a.json", "b/1.yml", "b/2.jsonl")]
 
-    def test_missing_and_unsupported_paths(self, tmp_path: Path) -> None:
-        with pytest.raises(InputNotFound, match="no such file"):
-            expand_inputs([str(tmp_path / "nope.json")])
+    @pytest.mark.parametrize(
+        ("name", "problem"),
+        [
+            ("nope.json", "cannot be read: no such file or directory"),
+            ("nope.txt", "no such file or directory"),
+            ("notes.txt", "not a case-record file"),
+            ("empty", "no case-record files"),
+        ],
+    )
+    def test_missing_and_unsupported_paths_are_problems_not_stops(
+        self, tmp_path: Path, name: str, problem: str
+    ) -> None:
         (tmp_path / "notes.txt").write_text("", encoding="utf-8")
-        with pytest.raises(InputNotFound, match="not a case-record file"):
-            expand_inputs([str(tmp_path / "notes.txt")])
         (tmp_path / "empty").mkdir()
-        with pytest.raises(InputNotFound, match="no case-record files"):
-            expand_inputs([str(tmp_path / "empty")])
+        (tmp_path / "good.jsonl").write_text('{"record_id": "A"}\n', encoding="utf-8")
+        bad, good = expand_inputs([str(tmp_path / name), str(tmp_path / "good.jsonl")])
+        (event,) = read_input(bad)
+        assert isinstance(event, Problem) and event.line is None and problem in event.message
+        assert len(records(list(read_input(good)))) == 1
 
     def test_dash_is_standard_input_as_json_lines(self) -> None:
         (source,) = expand_inputs(["-"])
         events = list(read_input(source, io.BytesIO(b'{"record_id": "A"}\nnope\n')))
         assert len(records(events)) == 1 and len(rejected(events)) == 1
         assert source.label == "<stdin>"
+
+
+def shape(events: list[Record | Rejected | Problem]) -> list[tuple[str, int | None, str]]:
+    """Each event as (kind, line, record id or message), for comparing with an expectation."""
+    shapes: list[tuple[str, int | None, str]] = [
+        ("record", event.line, str(event.data.get("record_id")))
+        if isinstance(event, Record)
+        else (type(event).__name__.lower(), event.line, event.message)
+        for event in events
+    ]
+    return shapes
+
+
+def read_text_as(tmp_path: Path, name: str, text: str) -> list[Record | Rejected | Problem]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return read(path)
+
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+class TestYamlLimits:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            pytest.param(
+                "- record_id: A\n  incidents:\n   - id: I\n"
+                "     demeanour: CANARY-1\n     demeanour: CANARY-2\n- record_id: B\n",
+                [
+                    ("rejected", 5, "not valid YAML: duplicate key 'demeanour' (first on line 4)"),
+                    ("record", 6, "B"),
+                ],
+                id="duplicate-key-rejects-one-record-naming-the-key-not-the-value",
+            ),
+            pytest.param(
+                "- record_id: A\n  incidents: [{id: I, demeanour: *CANARY}]\n- record_id: B\n",
+                [
+                    ("rejected", 2, "not valid YAML: an alias (*) names no anchor (&) defined before it"),
+                    ("record", 3, "B"),
+                ],
+                id="undefined-alias-without-its-name",
+            ),
+            pytest.param(
+                "- record_id: A\n  child: &c [*c]\n- record_id: B\n",
+                [
+                    ("rejected", 2, "not valid YAML: an alias (*) names the collection that contains it"),
+                    ("record", 3, "B"),
+                ],
+                id="recursive-alias",
+            ),
+            pytest.param(
+                "record_id: A\nx: " + "[" * 150 + "]" * 150 + "\n",
+                [("rejected", 2, "nested more than 100 levels deep")],
+                id="deep-flow-nesting",
+            ),
+            pytest.param(
+                "".join(" " * level + "-\n" for level in range(0, 300)),
+                [("rejected", 101, "nested more than 100 levels deep")],
+                id="deep-block-nesting",
+            ),
+            pytest.param(
+                "- &deep "
+                + "[" * 60
+                + "]" * 60
+                + "\n- record_id: A\n  x: "
+                + "[" * 50
+                + "*deep"
+                + "]" * 50
+                + "\n",
+                [
+                    ("rejected", 1, "not a case record: a YAML array, not a mapping"),
+                    ("rejected", 3, "nested more than 100 levels deep"),
+                ],
+                id="nesting-made-deep-by-an-alias",
+            ),
+            pytest.param(
+                "cases:\n- record_id: A\n  bomb: &a [x, x, x, x, x, x, x, x, x]\n"
+                + "".join(f"  {line}" for line in BOMB.splitlines(keepends=True))
+                + "- record_id: B\n",
+                [("rejected", 2, "YAML aliases here expand to more than 100000 values"), ("record", 12, "B")],
+                id="alias-bomb",
+            ),
+            pytest.param(
+                "- record_id: A\r\n  child: {person_id: P}\r\n---\r\n"
+                "- record_id: B\r\n...\r\n- record_id: C\r\n",
+                [("record", 1, "A"), ("record", 4, "B"), ("record", 6, "C")],
+                id="crlf-documents-and-document-end",
+            ),
+            pytest.param(
+                "record_id: A\rchild: {person_id: P}\r---\rrecord_id: B\r",
+                [("record", 1, "A"), ("record", 4, "B")],
+                id="old-mac-line-ends",
+            ),
+            pytest.param("", [], id="empty-file"),
+            pytest.param("# only a comment\n...\n", [], id="an-end-marker-that-ends-no-document"),
+            pytest.param(
+                "record_id: A\n... # end\n%YAML 1.2\n---\nrecord_id: B\n",
+                [("record", 1, "A"), ("record", 5, "B")],
+                id="directives-after-an-end-marker",
+            ),
+            pytest.param(
+                "? [a, b]\n: c\n",
+                [("rejected", 1, "a mapping key is a list or a mapping; keys must be plain values")],
+                id="complex-key",
+            ),
+            pytest.param(
+                'record_id: A\nnote: "CANARY\x00"\n',
+                [("rejected", 2, "not valid YAML: U+0000 is not allowed in YAML text")],
+                id="nul-character",
+            ),
+            pytest.param(
+                'record_id: A\nnote: "CANARY-LONG \\q"\n',
+                [
+                    (
+                        "rejected",
+                        2,
+                        "not valid YAML: found unknown escape character 'q' "
+                        "(while scanning a double-quoted scalar that starts on line 2)",
+                    )
+                ],
+                id="scanner-error",
+            ),
+        ],
+    )
+    def test_problems_name_the_line_and_lose_only_their_record(
+        self, tmp_path: Path, text: str, expected: list[tuple[str, int | None, str]]
+    ) -> None:
+        assert shape(read_text_as(tmp_path, "x.yaml", text)) == expected
+
+    def test_merge_keys_merge_explicit_keys_first(self, tmp_path: Path) -> None:
+        events = read_text_as(
+            tmp_path,
+            "x.yaml",
+            "- &base {record_id: BASE, child: {person_id: P, looked_after: false}}\n"
+            "- <<: *base\n  record_id: A\n  team: T\n"
+            "- <<: [{team: X, force: F}, *base]\n  record_id: B\n",
+        )
+        _, first, second = records(events)
+        assert first.data == {
+            "record_id": "A",
+            "team": "T",
+            "child": {"person_id": "P", "looked_after": False},
+        }
+        assert second.data["team"] == "X" and second.data["force"] == "F" and second.data["record_id"] == "B"
+        assert first.source.locate("/child/person_id") == (1, 46)  # where the merged value is written
+
+    @pytest.mark.parametrize(
+        ("text", "child"),
+        [
+            (
+                "record_id: A\nchild: !!omap\n  - person_id: P\n  - looked_after: true\n",
+                {"person_id": "P", "looked_after": True},
+            ),
+            ("record_id: A\nchild: !!python/object/apply:os.system [echo CANARY]\n", ["echo CANARY"]),
+            ("record_id: A\nchild: !!python/name:os.system\n", ""),  # the name is in the tag, not the value
+            ("record_id: A\nchild: !custom {person_id: P}\n", {"person_id": "P"}),
+            ("record_id: A\nchild: !!set {a, b}\n", ["a", "b"]),
+            ("record_id: A\nchild: !!binary aGk=\n", "aGk="),
+        ],
+    )
+    def test_tags_are_never_acted_on(self, tmp_path: Path, text: str, child: object) -> None:
+        (found,) = records(read_text_as(tmp_path, "x.yaml", text))
+        assert found.data["child"] == child
+
+    @pytest.mark.parametrize(
+        ("written", "value"),
+        [
+            ("9" * 5000, float("inf")),
+            ("-" + "9" * 5000, float("-inf")),
+            ("0x" + "f" * 5000, float("inf")),
+            ("1_000", 1000),
+            ("0x1F", 31),
+            ("0o17", 15),
+            (".inf", float("inf")),
+            ("1e400", float("inf")),
+        ],
+    )
+    def test_numbers_too_long_to_read_are_infinite_not_errors(
+        self, tmp_path: Path, written: str, value: object
+    ) -> None:
+        (found,) = records(
+            read_text_as(tmp_path, "x.yaml", f"record_id: A\nchild: {{age_years: {written}}}\n")
+        )
+        assert found.data["child"]["age_years"] == value
+
+    def test_a_value_never_written_is_located_at_its_key(self, tmp_path: Path) -> None:
+        (found,) = records(
+            read_text_as(
+                tmp_path, "x.yaml", "record_id: A\nincidents:\n  - id: I\n    demeanour:\n  - id: J\n"
+            )
+        )
+        assert found.source.locate("/incidents/0/demeanour") == (4, 5)
+
+
+class TestJsonLimits:
+    def test_a_number_too_long_to_read_keeps_the_record(self, tmp_path: Path) -> None:
+        for name, text in (
+            ("x.jsonl", '{"record_id": "A", "child": {"age_years": ' + "9" * 5000 + "}}\n"),
+            ("x.json", '[{"record_id": "A", "child": {"age_years": -' + "9" * 5000 + "}}]"),
+        ):
+            (found,) = records(read_text_as(tmp_path, name, text))
+            assert abs(found.data["child"]["age_years"]) == float("inf")
+
+    def test_nesting_past_the_limit_rejects_the_record_at_its_line(self, tmp_path: Path) -> None:
+        deep = "[" * 150 + "]" * 150
+        events = read_text_as(
+            tmp_path,
+            "x.json",
+            f'[\n{{"record_id": "A"}},\n{{"record_id": "B",\n"x": {deep}}},\n{{"record_id": "C"}}\n]',
+        )
+        assert shape(events) == [
+            ("record", 2, "A"),
+            ("rejected", 4, "nested more than 100 levels deep"),
+            ("record", 5, "C"),
+        ]
+
+    def test_nesting_past_pythons_own_limit_is_rejected_with_a_line(self, tmp_path: Path) -> None:
+        events = read_text_as(
+            tmp_path, "x.json", '{"record_id": "A",\n"x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        )
+        assert shape(events) == [("rejected", 2, "nested more than 100 levels deep")]
+
+    def test_json_lines_nesting_and_brackets_inside_strings(self, tmp_path: Path) -> None:
+        events = read_text_as(
+            tmp_path,
+            "x.jsonl",
+            '{"record_id": "A", "x": ' + "[" * 101 + "]" * 101 + "}\n"
+            '{"record_id": "B", "note": "' + "[" * 500 + '"}\n',
+        )
+        assert shape(events) == [("rejected", 1, "nested more than 100 levels deep"), ("record", 2, "B")]
+
+    def test_a_line_too_long_is_skipped_and_counted(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import checker.inputs.jsonlines as jsonlines
+
+        monkeypatch.setattr(jsonlines, "MAX_LINE_BYTES", 100)
+        monkeypatch.setattr(jsonlines, "_SKIP_CHUNK", 7)
+        events = read_text_as(
+            tmp_path, "x.jsonl", '{"record_id": "A", "note": "' + "x" * 500 + '"}\n{"record_id": "B"}\n'
+        )
+        assert shape(events) == [
+            ("rejected", 1, "a line longer than 0 MiB was skipped unread"),
+            ("record", 2, "B"),
+        ]
+
+    def test_a_line_of_any_whitespace_is_blank_and_a_line_of_nul_is_not(self, tmp_path: Path) -> None:
+        events = read_text_as(tmp_path, "x.jsonl", '\x0c\u3000\n{"record_id": "B"}\n\x00\n')
+        assert [(kind, line) for kind, line, _ in shape(events)] == [("record", 2), ("rejected", 3)]
+
+
+class TestUnreadablePaths:
+    def test_special_files_and_broken_links_in_a_directory_are_problems(self, tmp_path: Path) -> None:
+        (tmp_path / "a.jsonl").write_text('{"record_id": "A"}\n', encoding="utf-8")
+        os.mkfifo(tmp_path / "b.jsonl")
+        (tmp_path / "c.json").symlink_to(tmp_path / "nowhere.json")
+        (tmp_path / "d.yaml").symlink_to(tmp_path / "d.yaml")
+        (tmp_path / "e.json").mkdir()
+        found = {
+            Path(source.label).name: list(read_input(source)) for source in expand_inputs([str(tmp_path)])
+        }
+        assert len(records(found.pop("a.jsonl"))) == 1
+        assert not any(isinstance(event, Record) for events in found.values() for event in events)
+        messages = {
+            name: [event.message for event in events if not isinstance(event, Record)]
+            for name, events in found.items()
+        }
+        assert messages == {
+            "b.jsonl": ["cannot be read: a FIFO, not a regular file"],
+            "c.json": ["cannot be read: no such file or directory"],
+            "d.yaml": ["cannot be read: a symbolic link that leads back to itself"],
+        }
+
+    def test_a_file_that_may_not_be_read(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        path = tmp_path / "a.jsonl"
+        path.write_text("{}\n", encoding="utf-8")
+
+        def refuse(*args: object) -> int:  # what open(2) says to anyone but root after chmod 0
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(os, "open", refuse)
+        assert shape(read(path)) == [("problem", None, "cannot be read: permission denied")]
+
+    def test_closed_standard_input_is_a_problem(self) -> None:
+        (source,) = expand_inputs(["-"])
+        assert shape(list(read_input(source, None))) == [("problem", None, "standard input is closed")]

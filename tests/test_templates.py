@@ -524,7 +524,7 @@ def test_an_unparseable_file_is_exit_status_2_naming_file_and_line(tmp_path: Pat
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["nowhere.yaml"], "caselint: nowhere.yaml: no such file"),
+        (["nowhere.yaml"], "caselint: nowhere.yaml: cannot be read: no such file or directory"),
         (["notes.txt"], "caselint: notes.txt: not a template (expected .yaml, .yml, .json)"),
         (["empty"], "caselint: empty: no templates (.yaml, .yml, .json) in this directory"),
     ],

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import random
+import re
+import time
 from datetime import date, timedelta
 
 import pytest
 
+from checker.records.schema import record_schema
 from checker.records.times import (
+    DATE_SYNTAX,
+    MAX_DURATION,
+    MAX_WORKING_DAYS,
+    MOMENT_SYNTAX,
+    TIMESTAMP_SYNTAX,
+    OutOfRange,
     WorkingDays,
     eighteenth_birthday,
     format_duration,
     iso_duration,
     normalise_yaml_timestamp,
+    parse_date,
     parse_duration,
     parse_timestamp,
 )
@@ -127,3 +138,109 @@ def test_eighteenth_birthday() -> None:
     # A leap-day child comes of age on 1 March in a common year.
     assert eighteenth_birthday(date(1996, 2, 29)) == date(2014, 3, 1)
     assert eighteenth_birthday(date(1994, 2, 28)) == date(2012, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2012-11-02T10:00:00+05:99",  # offset minutes out of range
+        "2012-11-02T10:00:00+24:00",
+        "\u0662\u0660\u0661\u0662-\u0661\u0661-\u0660\u0662T10:00:00Z",  # Arabic-Indic digits
+        "\uff12\uff10\uff11\uff12-11-02T10:00:00Z",  # fullwidth digits
+        "2012-11-02T10:00:00.\uff15Z",
+        "2012-13-02T10:00:00Z",
+        "2012-11-02T10:60:00Z",
+        "2012-11-02T10:00:00" + "0" * 100,  # long text is refused before the pattern
+    ],
+)
+def test_timestamp_syntax_is_ascii_digits_with_fields_in_range(text: str) -> None:
+    with pytest.raises(ValueError, match="not an ISO 8601 timestamp"):
+        parse_timestamp(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999-12-31T23:59:59-14:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59",
+        "0999-12-31T23:59:59Z",
+        "9000-01-01T00:00:00Z",
+    ],
+)
+def test_timestamps_beyond_the_years_read_are_out_of_range_not_overflow(text: str) -> None:
+    with pytest.raises(OutOfRange):
+        parse_timestamp(text)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "0999-12-31", "9000-01-01"])
+def test_dates_beyond_the_years_read_are_out_of_range(text: str) -> None:
+    with pytest.raises(OutOfRange):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("8999-12-31T23:59:59-23:59", "9000-01-01T23:58:59+00:00"),
+        ("1000-01-01T00:00:00+23:59", "0999-12-31T00:01:00+00:00"),
+    ],
+)
+def test_the_edges_of_the_years_read_give_instants_with_room_to_spare(text: str, utc: str) -> None:
+    instant = parse_timestamp(text)
+    assert instant.isoformat() == utc
+    assert (instant + MAX_DURATION) > instant > (instant - MAX_DURATION)  # no OverflowError
+
+
+def test_an_age_at_the_last_date_read_does_not_overflow() -> None:
+    assert eighteenth_birthday(parse_date("8999-12-31")) == date(9017, 12, 31)
+
+
+def test_schema_patterns_are_the_syntax_the_parser_reads() -> None:
+    definitions = record_schema()["$defs"]
+    assert definitions["timestamp"]["pattern"] == f"^{MOMENT_SYNTAX}$"  # a date alone too, from 1.1
+    assert re.fullmatch(MOMENT_SYNTAX, "2013-01-07") and re.fullmatch(TIMESTAMP_SYNTAX, "2013-01-07T09:00Z")
+    assert definitions["date"]["pattern"] == f"^{DATE_SYNTAX}$"
+
+
+@pytest.mark.parametrize(
+    "text", ["P99999999999999D", "P36526D", "PT99999999999999999999S", "P" + "9" * 5000 + "W", "P5300W"]
+)
+def test_durations_longer_than_a_century_are_refused_in_words(text: str) -> None:
+    with pytest.raises(ValueError, match="longer than the longest limit allowed, P36525D"):
+        parse_duration(text)
+
+
+def test_the_longest_duration_allowed() -> None:
+    assert parse_duration("P36525D") == MAX_DURATION
+
+
+def _counted_one_day_at_a_time(calendar: WorkingDays, start: date, end: date) -> int:
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if calendar.is_working_day(start + timedelta(days=offset))
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_working_days_by_arithmetic_agree_with_counting_day_by_day(seed: int) -> None:
+    calendar = WorkingDays()
+    chooser = random.Random(seed)
+    for _ in range(200):
+        start = date(2005, 1, 1) + timedelta(days=chooser.randrange(8000))
+        end = start + timedelta(days=chooser.randrange(-5, 400))
+        expected = _counted_one_day_at_a_time(calendar, start, end) if end > start else 0
+        assert calendar.between(start, end) == expected
+        count = chooser.randrange(0, 60)
+        found = calendar.nth_after(start, count)
+        assert calendar.between(start, found) == count
+        assert count == 0 or calendar.is_working_day(found)
+
+
+def test_working_days_across_centuries_take_no_time() -> None:
+    calendar = WorkingDays()
+    started = time.perf_counter()
+    assert calendar.between(date(1000, 1, 1), date(8999, 12, 31)) > 2_000_000
+    assert 2100 < calendar.nth_after(date(2012, 1, 2), MAX_WORKING_DAYS).year < 2120  # about a century
+    assert time.perf_counter() - started < 10

@@ -14,9 +14,9 @@ import click
 
 from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.events import InputFile
-from checker.inputs.paths import InputNotFound, expand_inputs
+from checker.inputs.paths import expand_inputs
 from checker.inputs.tabular import MappingError, mapped_inputs
-from checker.records.times import parse_date, parse_timestamp, start_of_local_day
+from checker.records.times import OutOfRange, parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import Observer, RunOptions, run_check
 from checker.report.formats import error_position, shown_text
 from checker.report.model import Dimension, Report
@@ -34,15 +34,20 @@ class CommandError(click.ClickException):
 
     exit_code = 2
 
+    def format_message(self) -> str:
+        # Messages name paths and keys from the command line and the files it names.
+        return shown_text(self.message)
+
 
 def load_command_config(explicit: str | None) -> Config:
     try:
         if explicit is not None:
-            path = Path(explicit)
-            if not path.is_file():
-                raise CommandError(f"--config: {explicit}: no such file")
-            return load_config(path)
-        found = discover(Path.cwd())
+            return load_config(Path(explicit))
+        try:
+            start = Path.cwd()
+        except OSError:  # the working directory was removed: there is nothing to discover
+            return Config()
+        found = discover(start)
         return load_config(found) if found else Config()
     except ConfigError as error:
         raise CommandError(f"invalid configuration: {error}") from None
@@ -63,7 +68,7 @@ def load_command_ruleset(
         )
     except RulebookError as error:
         for problem in error.problems:
-            click.echo(f"caselint: invalid rulebook: {problem}", err=True)
+            click.echo(f"caselint: invalid rulebook: {shown_text(problem)}", err=True)
         raise SystemExit(2) from None
     except (ConfigError, CatalogueError) as error:
         raise CommandError(f"invalid configuration: {error}") from None
@@ -95,10 +100,14 @@ def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
         return None
     try:
         return parse_timestamp(text, zone_name)
+    except OutOfRange as error:
+        raise CommandError(f"--as-of: {text!r} is {error}") from None
     except ValueError:
         pass
     try:
         return start_of_local_day(parse_date(text), zone_name)
+    except OutOfRange as error:
+        raise CommandError(f"--as-of: {text!r} is {error}") from None
     except ValueError:
         raise CommandError(
             f"--as-of: {text!r} is not an ISO 8601 timestamp (e.g. 2013-01-07T09:00:00Z) or date"
@@ -213,11 +222,8 @@ def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
             for problem in error.problems:
                 click.echo(f"caselint: invalid mapping: {problem}", err=True)
             raise SystemExit(2) from None
-    try:
-        exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
-        return expand_inputs(request.paths, exclude)
-    except InputNotFound as error:
-        raise CommandError(str(error)) from None
+    exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
+    return expand_inputs(request.paths, exclude)
 
 
 @dataclass(frozen=True)
@@ -245,7 +251,8 @@ def run_request(
         config_path=config.shown_path,
         by=tuple(by),
     )
-    report = run_check(inputs, ruleset.selected, options, stdin=sys.stdin.buffer, observe=observe)
+    stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the shell closed it
+    report = run_check(inputs, ruleset.selected, options, stdin=stdin, observe=observe)
     waivers_file = Path(request.waivers) if request.waivers else config.waivers
     if waivers_file is not None and with_waivers:
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from checker.cli.common import (
@@ -20,6 +18,7 @@ from checker.report.explain import (
     standards_report,
     standards_text,
 )
+from checker.report.model import json_text
 from checker.rules.selection import did_you_mean
 
 
@@ -32,7 +31,7 @@ def rules(config_path: str | None, output_format: str) -> None:
     entries = rule_entries(ruleset.compiled)
     rules_by_id = ruleset.by_id()
     if output_format == "json":
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        click.echo(json_text(entries), nl=False)
         return
     for entry in entries:
         click.echo(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}")
@@ -71,6 +70,6 @@ def standards(config_path: str | None, output_format: str) -> None:
     """The standards catalogue: source and quote, and which rules implement each."""
     ruleset = load_command_ruleset(load_command_config(config_path))
     if output_format == "json":
-        click.echo(json.dumps(standards_report(ruleset), indent=2, ensure_ascii=False))
+        click.echo(json_text(standards_report(ruleset)), nl=False)
     else:
         click.echo(standards_text(ruleset), nl=False)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import click
 
 from checker.cli.common import load_command_config, load_command_ruleset, text_or_json
+from checker.report.formats.escape import shown_text
+from checker.report.model import json_text
 from checker.templates.documents import TemplateReadError, expand_template_paths
 from checker.templates.lint import CheckedDocument, check_template, json_report, summary_line
 from checker.templates.needs import fields_read_by
@@ -44,15 +45,16 @@ def templates_command(
             checked.append((path.as_posix(), check_template(path, needs)))
         except TemplateReadError as error:
             errors.append(error)
-            click.echo(f"caselint: {error}", err=True)
+            click.echo(f"caselint: {shown_text(str(error))}", err=True)
     findings = [
         finding for _, documents in checked for document in documents for finding in document.findings
     ]
     if output_format == "json":
-        click.echo(json.dumps(json_report(checked, findings, errors), indent=2, ensure_ascii=False))
+        click.echo(json_text(json_report(checked, findings, errors)), nl=False)
     else:
         for finding in findings:
-            click.echo(f"{finding.path}:{finding.line}:{finding.column}  {finding.check}  {finding.message}")
+            where = f"{shown_text(finding.path)}:{finding.line}:{finding.column}"
+            click.echo(f"{where}  {finding.check}  {shown_text(finding.message)}")
         click.echo(summary_line(len(checked), findings, errors))
     if errors:
         raise SystemExit(2)

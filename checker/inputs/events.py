@@ -26,6 +26,7 @@ class InputFile:
     carries: frozenset[str] | None = None
     # How an adapter configured beyond its path (tables through a mapping) reads.
     reader: Callable[[], Iterator[ReadEvent]] | None = field(default=None, compare=False)
+    problem: str | None = None  # why it cannot be read at all, known before opening it
 
 
 @dataclass
@@ -65,7 +66,7 @@ def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
     line_start = raw.rfind(b"\n", 0, error.start) + 1
     return (
         f"not valid UTF-8: byte 0x{raw[error.start]:02x} at column "
-        f"{error.start - line_start + 1} (case-record files must be UTF-8)"
+        f"{error.start - line_start + 1} (caselint reads UTF-8 only)"
     )
 
 

@@ -1,6 +1,7 @@
 """JSON documents: one record, an array of records, or an ``{export, cases}`` envelope.
 
-The whole document is decoded first; each record keeps the span of text it
+The whole document's syntax is checked first, without keeping what it holds;
+then records are decoded one at a time, each keeping the span of text it
 came from, so that a finding can later be placed at the line of its value.
 """
 
@@ -11,10 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.inputs.events import Problem, ReadEvent, Record, Rejected, read_envelope
+from checker.inputs.jsontext import JsonTooDeep, decode_value, too_deep_at
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
-
-_decoder = json.JSONDecoder()
 
 
 def read_json_text(text: str) -> Iterator[ReadEvent]:
@@ -26,14 +26,17 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
     """
     index = LineIndex(text)
     try:
-        events = list(_json_document(text, index))
+        start = _skip(text, 0)
+        _, end = decode_value(text, start, check_depth=False, syntax_only=True)
+        if _skip(text, end) != len(text):
+            raise json.JSONDecodeError("Extra data", text, _skip(text, end))
     except json.JSONDecodeError as error:
         yield Rejected(error.lineno, f"not valid JSON: {error.msg} (column {error.colno})")
         return
-    except RecursionError:
-        yield Rejected(None, "not valid JSON: nested too deeply")
+    except JsonTooDeep as error:
+        yield Rejected(index.position(error.offset)[0], error.message)
         return
-    yield from events
+    yield from _json_document(text, start, end, index)
 
 
 def _skip(text: str, position: int) -> int:
@@ -42,15 +45,15 @@ def _skip(text: str, position: int) -> int:
     return position
 
 
-# The walks below run over a document that json has already decoded whole,
-# so they only need to find where things start, not to check the syntax.
+# The walks below run over a document whose syntax has been checked whole,
+# so they only need to find where things start.
 
 
 def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     """(value, start, end) of each element of the array that opens at ``position``."""
     position = _skip(text, position + 1)
     while text[position] != "]":
-        value, end = _decoder.raw_decode(text, position)
+        value, end = decode_value(text, position, check_depth=False)
         yield value, position, end
         position = _skip(text, end)
         if text[position] == ",":
@@ -65,23 +68,20 @@ def _member_start(text: str, position: int, wanted: str) -> int | None:
         position = _skip(text, _skip(text, position) + 1)  # past ':'
         if key == wanted:
             return position
-        _, position = _decoder.raw_decode(text, position)
+        _, position = decode_value(text, position, check_depth=False, syntax_only=True)
         position = _skip(text, position)
         if text[position] == ",":
             position = _skip(text, position + 1)
     return None
 
 
-def _json_document(text: str, index: LineIndex) -> Iterator[ReadEvent]:
-    start = _skip(text, 0)
-    value, end = _decoder.raw_decode(text, start)
-    if _skip(text, end) != len(text):
-        raise json.JSONDecodeError("Extra data", text, _skip(text, end))
-    if isinstance(value, list):
+def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterator[ReadEvent]:
+    if text[start] == "[":
         yield from _json_records(text, start, index, None)
-    elif isinstance(value, dict) and "cases" in value:
-        yield from _json_envelope(text, start, index, value)
-    elif isinstance(value, dict):
+    elif text[start] == "{" and _member_start(text, start, "cases") is not None:
+        yield from _json_envelope(text, start, index)
+    elif text[start] == "{":
+        value, _ = decode_value(text, start, check_depth=False)
         yield _json_record(text, value, start, end, index, None)
     else:
         yield Rejected(
@@ -101,19 +101,24 @@ def _json_record(
     line, column = index.position(start)
     if not isinstance(value, dict):
         return Rejected(line, f"not a case record: a JSON {json_type(value)}, not an object")
+    deep = too_deep_at(text, start, end)
+    if deep is not None:
+        return Rejected(index.position(deep)[0], JsonTooDeep(deep).message)
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
-def _json_envelope(text: str, start: int, index: LineIndex, envelope: dict[str, Any]) -> Iterator[ReadEvent]:
-    as_of, problems = read_envelope(envelope.get("export"))
+def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEvent]:
+    export_start = _member_start(text, start, "export")
+    export = decode_value(text, export_start, check_depth=False)[0] if export_start is not None else None
+    as_of, problems = read_envelope(export)
     for problem in problems:
-        at = _member_start(text, start, "export")
-        if at is not None and problem.member is not None and isinstance(envelope["export"], dict):
+        at = export_start
+        if at is not None and problem.member is not None and isinstance(export, dict):
             at = _member_start(text, at, problem.member)
         yield Problem(index.position(at if at is not None else start)[0], problem.message)
     cases_start = _member_start(text, start, "cases")
-    assert cases_start is not None  # the decoded envelope has it
-    if isinstance(envelope["cases"], list):
+    assert cases_start is not None  # the caller found it
+    if text[cases_start] == "[":
         yield from _json_records(text, cases_start, index, as_of)
     else:
         yield Rejected(

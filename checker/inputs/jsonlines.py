@@ -7,13 +7,39 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from checker.inputs.events import ReadEvent, Record, Rejected, encoding_message
+from checker.inputs.jsontext import JsonTooDeep, decode_document
 from checker.inputs.sourcemap import RecordStart
 from checker.records.schema import json_type
+
+# A line longer than this is skipped unread: no case record comes near it, and
+# reading it whole could exhaust memory. (A 50 MB free-text field still fits.)
+MAX_LINE_BYTES = 64 << 20
+_SKIP_CHUNK = 1 << 20
+
+
+def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line; None for a line too long to read."""
+    number = 0
+    while True:
+        raw_line = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw_line:
+            return
+        number += 1
+        if len(raw_line) > MAX_LINE_BYTES and not raw_line.endswith(b"\n"):
+            rest = raw_line
+            while rest and not rest.endswith(b"\n"):
+                rest = stream.readline(_SKIP_CHUNK)
+            yield number, None
+            continue
+        yield number, raw_line
 
 
 def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
     """One record per line, read a line at a time so memory stays flat."""
-    for number, raw_line in enumerate(stream, start=1):
+    for number, raw_line in _lines(stream):
+        if raw_line is None:
+            yield Rejected(number, f"a line longer than {MAX_LINE_BYTES >> 20} MiB was skipped unread")
+            continue
         if number == 1 and raw_line.startswith(b"\xef\xbb\xbf"):
             raw_line = raw_line[3:]
         try:
@@ -24,12 +50,12 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = decode_document(line)
         except json.JSONDecodeError as error:
             yield Rejected(number, f"not valid JSON: {error.msg} (column {error.colno})")
             continue
-        except RecursionError:
-            yield Rejected(number, "not valid JSON: nested too deeply")
+        except JsonTooDeep as error:
+            yield Rejected(number, error.message)
             continue
         if not isinstance(value, dict):
             yield Rejected(number, f"not a case record: a JSON {json_type(value)}, not an object")

@@ -7,6 +7,10 @@ a pattern without a slash matches a file or directory of that name anywhere
 the directory of the configuration that gives it, or to the working
 directory on the command line (``exports/old/**``). A file named on the
 command line is always read.
+
+Nothing here stops a run: a path that names nothing, a file of another kind
+or a directory that cannot be searched becomes an input with a ``problem``,
+reported as an input error while every readable input is still checked.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from checker.inputs import cin
 from checker.inputs.events import InputFile
+from checker.inputs.files import reason
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -28,16 +33,13 @@ JSON = (".json",)
 YAML = (".yaml", ".yml")
 CENSUS = (".xml",)  # the DfE children in need census
 EXTENSIONS = JSON_LINES + JSON + YAML + CENSUS
+UNREAD = "unread"  # the kind of an input that has a problem instead
 
 
 # What a directory of exports commonly holds besides exports: environments and
 # build output, form templates (``caselint templates`` lints them) and CI
 # configuration, whose YAML would otherwise be read as case records.
 DEFAULT_EXCLUDE = ("__pycache__", "node_modules", "site-packages", "venv", "build", "dist", "templates", "ci")
-
-
-class InputNotFound(Exception):
-    """A path on the command line that cannot be used at all."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,6 @@ def is_mapping_file(path: Path) -> bool:
     return _MAPPING_MARK.search(head) is not None
 
 
-def _input_file(path: Path, kind: str) -> InputFile:
-    carries = cin.CARRIES if kind == "cin" else None
-    return InputFile(_label(path), path, kind, carries)
-
-
 def _label(path: Path) -> str:
     return path.as_posix()
 
@@ -129,7 +126,9 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
 
     Hidden files and directories are passed over when searching (``.git``,
     editors' backups), as ruff and pre-commit do, and so is whatever an
-    exclude pattern matches; a file named explicitly is always read.
+    exclude pattern matches; a file named explicitly is always read. A named
+    file that is missing or cannot be read is found out when it is opened
+    (``read_input``).
     """
     found: list[InputFile] = []
     for argument in arguments:
@@ -138,40 +137,72 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
             continue
         path = Path(argument)
         if path.is_dir():
-            matches = list(_search(path, exclude))
+            matches = [
+                _input_file(match, problem) for match, problem in search_directory(path, EXTENSIONS, exclude)
+            ]
+            matches = [match for match in matches if not _is_mapping_input(match)]
             if not matches:
                 left = " that the exclude patterns leave" if exclude else ""
-                raise InputNotFound(
-                    f"{argument}: no case-record files ({', '.join(EXTENSIONS)}) in this directory{left}"
-                )
+                problem = f"no case-record files ({', '.join(EXTENSIONS)}) in this directory{left}"
+                matches = [InputFile(_label(path), path, UNREAD, problem=problem)]
             found.extend(matches)
-        elif path.is_file():
-            kind = _kind_of(path)
-            if kind is None:
-                raise InputNotFound(f"{argument}: not a case-record file (expected {', '.join(EXTENSIONS)})")
-            if kind == "yaml" and is_mapping_file(path):
-                raise InputNotFound(
-                    f"{argument}: a mapping of tables to case records, not records: "
-                    f"caselint check --mapping {argument} DIRECTORY reads the tables it maps"
-                )
-            found.append(_input_file(path, kind))
-        elif path.exists():
-            raise InputNotFound(f"{argument}: not a regular file or directory")
-        else:
-            raise InputNotFound(f"{argument}: no such file or directory")
+            continue
+        if _kind_of(path) is None:
+            problem = (
+                f"not a case-record file (expected {', '.join(EXTENSIONS)})"
+                if os.path.lexists(path)
+                else "no such file or directory"
+            )
+            found.append(InputFile(_label(path), path, UNREAD, problem=problem))
+            continue
+        entry = _input_file(path, None)
+        if _is_mapping_input(entry):
+            problem = (
+                "a mapping of tables to case records, not records: "
+                f"caselint check --mapping {argument} DIRECTORY reads the tables it maps"
+            )
+            entry = InputFile(_label(path), path, UNREAD, problem=problem)
+        found.append(entry)
     return found
 
 
-def _search(directory: Path, exclude: Sequence[Exclude]) -> Iterator[InputFile]:
+def _input_file(path: Path, problem: str | None) -> InputFile:
+    kind = _kind_of(path) or UNREAD
+    carries = cin.CARRIES if kind == "cin" else None
+    return InputFile(_label(path), path, kind, carries, problem=problem)
+
+
+def _is_mapping_input(entry: InputFile) -> bool:
+    if entry.kind != "yaml" or entry.problem is not None or entry.path is None:
+        return False
+    return is_mapping_file(entry.path)
+
+
+def search_directory(
+    directory: Path, suffixes: tuple[str, ...], exclude: Sequence[Exclude] = ()
+) -> Iterator[tuple[Path, str | None]]:
+    """Files whose names end in ``suffixes``, in name order, hidden and excluded ones passed over.
+
+    Each comes with None, or with why a directory on the way could not be
+    searched. Entries are chosen by name alone: a broken link or a FIFO with
+    a matching name is handed on, to be refused when it is opened.
+    """
+
     def excluded(path: Path) -> bool:
         return path.name.startswith(".") or any(entry.matches(path) for entry in exclude)
 
-    for root, dirs, files in os.walk(directory):
+    failures: list[OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=failures.append):
+        yield from _unsearched(failures)
         dirs[:] = sorted(d for d in dirs if not excluded(Path(root) / d))
         for name in sorted(files):
             path = Path(root) / name
-            if excluded(path):
-                continue
-            kind = _kind_of(path)
-            if kind is not None and not (kind == "yaml" and is_mapping_file(path)):
-                yield _input_file(path, kind)
+            if name.lower().endswith(suffixes) and not excluded(path):
+                yield path, None
+    yield from _unsearched(failures)
+
+
+def _unsearched(failures: list[OSError]) -> Iterator[tuple[Path, str | None]]:
+    for failure in failures:
+        yield Path(str(failure.filename)), f"cannot be searched: {reason(failure)}"
+    failures.clear()

@@ -5,8 +5,9 @@ and is streamed; ``.json`` and ``.yaml``/``.yml`` hold a single record, a list
 of records or an ``{export, cases}`` envelope (YAML: in each of several
 documents); ``-`` is JSON Lines on standard input; ``.xml`` is a CIN census
 file (cin-census.md); a directory is searched for those extensions; tables
-read through a mapping bring their own reader. Anything that cannot be read becomes a ``Rejected`` event
-with its path and line, and the stream goes on.
+read through a mapping bring their own reader. Anything that cannot be read
+becomes a ``Rejected`` event with its path and line, or a ``Problem`` for a
+file that cannot be opened, and the stream goes on.
 """
 
 from __future__ import annotations
@@ -15,35 +16,59 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from checker.inputs.cin import read_census
-from checker.inputs.events import InputFile, ReadEvent, Rejected, encoding_message, line_of_byte
+from checker.inputs.events import InputFile, Problem, ReadEvent, Rejected, encoding_message, line_of_byte
+from checker.inputs.files import UnreadableFile, open_regular, reason
 from checker.inputs.jsondoc import read_json_text
 from checker.inputs.jsonlines import read_json_lines
 from checker.inputs.yamldoc import read_yaml_text
 
 
 def read_input(source: InputFile, stdin: BinaryIO | None = None) -> Iterator[ReadEvent]:
+    if source.problem is not None:
+        yield Problem(None, source.problem)
+        return
     if source.path is None:
         if stdin is None:
-            raise ValueError("standard input was named but not given")
-        yield from read_json_lines(stdin)
+            yield Problem(None, "standard input is closed")
+            return
+        yield from _to_the_end(read_json_lines(stdin))
         return
     if source.reader is not None:
-        yield from source.reader()
+        yield from _to_the_end(source.reader())
+        return
+    try:
+        stream = open_regular(source.path)
+    except UnreadableFile as error:
+        yield Problem(None, error.message)
         return
     if source.kind == "cin":
-        yield from read_census(source.path)
+        stream.close()  # opened only to refuse what is not a regular file: the census reader reads twice
+        yield from _to_the_end(read_census(source.path))
         return
-    if source.kind == "jsonl":
-        with source.path.open("rb") as stream:
-            yield from read_json_lines(stream)
+    with stream:
+        yield from _to_the_end(_read_stream(source.kind, stream))
+
+
+def _to_the_end(events: Iterator[ReadEvent]) -> Iterator[ReadEvent]:
+    """The events, and an I/O error part way through as a problem: what was read stands."""
+    try:
+        yield from events
+    except OSError as error:
+        yield Problem(None, f"could not be read to the end: {reason(error)}")
+
+
+def _read_stream(kind: str, stream: BinaryIO) -> Iterator[ReadEvent]:
+    if kind == "jsonl":
+        yield from read_json_lines(stream)
         return
-    raw = source.path.read_bytes()
+    raw = stream.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         yield Rejected(line_of_byte(raw, error.start), encoding_message(raw, error))
         return
-    if source.kind == "json":
+    del raw  # a large export is held once, as text, while its records are read
+    if kind == "json":
         yield from read_json_text(text)
     else:
         yield from read_yaml_text(text)

@@ -1,55 +1,76 @@
-"""YAML documents: the same shapes as JSON, in each of several documents of a file."""
+"""YAML documents: the same shapes as JSON, in each of several documents of a file.
+
+Each record of a document is turned into plain data on its own, so a record
+that cannot be used (a duplicate key, nesting too deep, aliases that expand
+too far) is rejected with its line and the records beside it are still read.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from checker.inputs.events import Problem, ReadEvent, Record, Rejected, read_envelope
 from checker.inputs.sourcemap import Position, PositionTable
-from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
+from checker.inputs.yamlsource import ComposedDocument, compose_yaml_documents
+from checker.inputs.yamltree import Child, StructureError, entries, is_mapping, target
 from checker.records.schema import json_type
 
 
 def read_yaml_text(text: str) -> Iterator[ReadEvent]:
-    for document in load_yaml_documents(text):
-        if not isinstance(document, YamlDocument):
+    for document in compose_yaml_documents(text):
+        if not isinstance(document, ComposedDocument):
             yield Rejected(document.line, document.message)
             continue
-        yield from _yaml_records(document)
+        try:
+            yield from _yaml_records(document)
+        except StructureError as error:  # in the envelope itself, around every record
+            yield Rejected(error.line, error.message)
 
 
-def _yaml_records(document: YamlDocument) -> Iterator[ReadEvent]:
-    data, positions = document.data, document.positions
+def _yaml_records(document: ComposedDocument) -> Iterator[ReadEvent]:
+    cases: Child = document.root
     as_of: str | None = None
-    base = ""
-    if isinstance(data, dict) and "cases" in data:
-        as_of, problems = read_envelope(data.get("export"))
-        for problem in problems:
-            at = positions.get(f"/export/{problem.member}") or positions.get("/export", (document.line, 1))
-            yield Problem(at[0], problem.message)
-        data, base = data["cases"], "/cases"
-        if not isinstance(data, list):
-            yield Rejected(
-                positions.get(base, (document.line, 1))[0],
-                "the envelope's 'cases' must be a list of case records",
-            )
-            return
-    if not isinstance(data, list):
-        yield _yaml_record(data, positions.get("", (document.line, 1))[0], positions, as_of)
+    if is_mapping(cases):
+        members = {name: value for name, _, value in entries(target(cases))}
+        if "cases" in members:
+            export = members.get("export")
+            if export is not None:
+                as_of, problems = _envelope(document, export)
+                for line, message in problems:
+                    yield Problem(line, message)
+            cases = members["cases"]
+            if target(cases).kind != "sequence" or is_mapping(cases):
+                yield Rejected(cases.line, "the envelope's 'cases' must be a list of case records")
+                return
+    if target(cases).kind == "sequence" and not is_mapping(cases):
+        for member in target(cases).children:
+            yield _yaml_record(document, member, as_of)
         return
-    per_record: list[dict[str, Position]] = [{} for _ in data]
-    for pointer, position in positions.items():
-        if not pointer.startswith(base + "/"):
-            continue
-        head, _, rest = pointer[len(base) + 1 :].partition("/")
-        per_record[int(head)]["/" + rest if rest else ""] = position
-    for number, value in enumerate(data):
-        line = positions.get(f"{base}/{number}", (document.line, 1))[0]
-        yield _yaml_record(value, line, per_record[number], as_of)
+    yield _yaml_record(document, cases, as_of)
 
 
-def _yaml_record(value: Any, line: int, positions: dict[str, Position], as_of: str | None) -> ReadEvent:
+def _envelope(document: ComposedDocument, export: Child) -> tuple[str | None, list[tuple[int, str]]]:
+    """The envelope's as-of instant, and each problem with it at its line."""
+    try:
+        metadata, positions = document.plain(export)
+    except StructureError as error:
+        message = f"the envelope's 'export' cannot be read ({error.message}); its metadata was ignored"
+        return None, [(export.line, message)]
+    as_of, problems = read_envelope(metadata)
+    placed = [(_line_of(positions, problem.member, export.line), problem.message) for problem in problems]
+    return as_of, placed
+
+
+def _line_of(positions: dict[str, Position], member: str | None, export_line: int) -> int:
+    """The line of an envelope member a problem is about, else of the envelope's export."""
+    return positions.get(f"/{member}", (export_line, 1))[0] if member else export_line
+
+
+def _yaml_record(document: ComposedDocument, child: Child, as_of: str | None) -> ReadEvent:
+    try:
+        value, positions = document.plain(child)
+    except StructureError as error:
+        return Rejected(error.line, error.message)
     if not isinstance(value, dict):
-        return Rejected(line, f"not a case record: a YAML {json_type(value)}, not a mapping")
-    return Record(value, PositionTable(positions), line, as_of)
+        return Rejected(child.line, f"not a case record: a YAML {json_type(value)}, not a mapping")
+    return Record(value, PositionTable(positions), child.line, as_of)

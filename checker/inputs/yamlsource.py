@@ -1,42 +1,36 @@
 """YAML 1.2 documents as plain data, with the line and column of every value.
 
-Used for case records, rule files and configuration alike. Each document of a
-stream is parsed on its own, so a syntax error in one document does not lose
-the others.
+Used for case records, rule files, waivers, templates and the standards
+catalogue alike. Each document of a stream is parsed on its own, so a syntax
+error in one document does not lose the others; each is composed within the
+limits of ``yamltree`` (nesting, aliases, duplicate keys), and a problem is
+reported with its line and without the value that caused it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
+from checker.inputs.limits import MAX_YAML_DOCUMENT
 from checker.inputs.sourcemap import Position
-from checker.records.pointer import escape
-from checker.records.times import normalise_yaml_timestamp
-
-
-class _Constructor(RoundTripConstructor):
-    """Keeps YAML timestamps as ISO 8601 text.
-
-    ruamel.yaml would build datetime objects, failing the whole document on
-    an impossible date and dropping nothing else; as text, the record
-    format's own timestamp rules apply and a bad value is one finding.
-    """
-
-
-def _timestamp_as_text(constructor: RoundTripConstructor, node: Any) -> str:
-    return normalise_yaml_timestamp(str(node.value))
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+from checker.inputs.yamltree import (
+    AliasBudget,
+    Child,
+    Node,
+    StructureError,
+    compose,
+    scalar_resolver,
+    target,
+    to_plain,
+)
 
 
 @dataclass
@@ -53,72 +47,147 @@ class YamlProblem:
     message: str
 
 
+@dataclass
+class ComposedDocument:
+    """One document's nodes, turned into plain data a part at a time (a record, say)."""
+
+    root: Node
+    budget: AliasBudget = field(default_factory=AliasBudget)
+
+    @property
+    def line(self) -> int:
+        return self.root.line
+
+    def plain(self, child: Child) -> tuple[Any, dict[str, Position]]:
+        """The value of ``child`` with the position of everything in it, pointers relative to it.
+
+        Raises StructureError for a problem anywhere in it, or when its aliases
+        would take the document past its alias budget.
+        """
+        problem = target(child).first_problem
+        if problem is not None:
+            raise problem
+        self.budget.spend(child)
+        positions: dict[str, Position] = {}
+        return to_plain(child, "", positions), positions
+
+
 _DOCUMENT_START = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
+_DOCUMENT_END = re.compile(r"\.\.\.(?:[ \t].*)?")  # a whole line
+_AFTER_END = re.compile(r"^\.\.\.(?:[ \t].*)?(?:\n|$)", re.MULTILINE)
+# Parser messages quote what they found; a quoted run longer than one
+# character (an escape such as '\t' aside) may be part of a value.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_HARMLESS_QUOTE = re.compile(r"""['"](?:\\?.|<[a-z ]+>|[-:,.?!|>{}\[\]#&*%@`]+)['"]""")
+
+
+_TOO_LARGE = (
+    f"a YAML document of more than {MAX_YAML_DOCUMENT >> 20} MiB is not read; "
+    "split it into documents (---) or export it as JSON Lines"
+)
 
 
 def _only_directives(chunk: str) -> bool:
+    """True for a piece with no document in it: comments, directives and end markers only."""
     for line in chunk.splitlines():
         stripped = line.strip()
-        if stripped and not stripped.startswith(("#", "%")):
+        if stripped and not stripped.startswith(("#", "%")) and not _DOCUMENT_END.fullmatch(line):
             return False
     return True
 
 
-def _make_yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    return yaml
-
-
 def split_documents(text: str) -> list[tuple[int, str]]:
-    """Cut a stream at its ``---`` markers: (0-based first line, text) per piece.
+    """Cut a stream at its ``---`` and ``...`` markers: (0-based first line, text) per piece.
 
-    A marker at column 0 always starts a document in YAML 1.2 (even inside a
-    block scalar), so cutting there is exact. A piece that holds only
-    comments or directives belongs to the document after it.
+    A marker at column 0 always starts or ends a document in YAML 1.2 (even
+    inside a block scalar), so cutting there is exact. A piece that holds
+    only comments or directives belongs to the document after it; one that
+    holds an end marker and no document is dropped (the parser refuses it,
+    though YAML allows it). Line breaks are made ``\\n`` first: YAML reads
+    ``\\r\\n`` and ``\\r`` the same way.
     """
-    cuts = [0] + [m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cuts = {m.start() for m in _DOCUMENT_START.finditer(text)} | {m.end() for m in _AFTER_END.finditer(text)}
+    ordered = sorted(cut for cut in cuts | {0} if cut < len(text))
+    if not text:
+        return []
     pieces: list[tuple[int, str]] = []
     carried: tuple[int, str] | None = None
-    for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
-        first_line = text.count("\n", 0, start)
+    lines_before = 0
+    for start, end in zip(ordered, [*ordered[1:], len(text)], strict=True):
+        first_line = lines_before
         chunk = text[start:end]
+        lines_before += chunk.count("\n")
         if carried is not None:
             first_line, chunk = carried[0], carried[1] + chunk
             carried = None
-        if _only_directives(chunk) and end != len(text):
-            carried = (first_line, chunk)
+        if _only_directives(chunk):
+            if end != len(text) and not any(_DOCUMENT_END.fullmatch(line) for line in chunk.splitlines()):
+                carried = (first_line, chunk)
             continue
         pieces.append((first_line, chunk))
     return pieces
 
 
-def load_yaml_documents(text: str) -> Iterator[YamlDocument | YamlProblem]:
-    yaml = _make_yaml()
+def _harmless(problem: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        return quoted if _HARMLESS_QUOTE.fullmatch(quoted) else "something else"
+
+    return _QUOTED.sub(replace, problem)
+
+
+def _parse_problem(error: YAMLError, first_line: int, chunk: str) -> YamlProblem:
+    if isinstance(error, ReaderError):
+        line = first_line + chunk.count("\n", 0, error.position) + 1
+        character = error.character
+        code = f"byte 0x{character[0]:02x}" if isinstance(character, bytes) else f"U+{int(character):04X}"
+        return YamlProblem(line, None, f"not valid YAML: {code} is not allowed in YAML text")
+    if not isinstance(error, MarkedYAMLError):
+        return YamlProblem(first_line + 1, None, "not valid YAML")
+    mark = error.problem_mark or error.context_mark
+    line = first_line + (mark.line + 1 if mark else 1)
+    column = mark.column + 1 if mark else None
+    problem = _harmless(error.problem or error.context or "syntax error")
+    if error.context and error.context_mark and error.problem:
+        # "expected ']' but got <stream end>" says little without where it began.
+        started = first_line + error.context_mark.line + 1
+        problem += f" ({_harmless(error.context)} that starts on line {started})"
+    return YamlProblem(line, column, f"not valid YAML: {problem}")
+
+
+def compose_yaml_documents(text: str) -> Iterator[ComposedDocument | YamlProblem]:
+    """Each document's nodes, or the syntax problem that stopped it."""
+    yaml = YAML(typ="safe", pure=True)
+    resolve = scalar_resolver(yaml.resolver)
     for first_line, chunk in split_documents(text):
+        if len(chunk) > MAX_YAML_DOCUMENT:
+            yield YamlProblem(first_line + 1, None, _TOO_LARGE)
+            continue
         try:
-            node = yaml.load(chunk)
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = first_line + (mark.line + 1 if mark else 1)
-            column = mark.column + 1 if mark else None
-            problem = error.problem or error.context or "syntax error"
-            if error.context and error.context_mark and error.problem:
-                # "expected ']' but got <stream end>" says little without where it began.
-                started = first_line + error.context_mark.line + 1
-                problem += f" ({error.context} that starts on line {started})"
-            yield YamlProblem(line, column, f"not valid YAML: {problem}")
+            root = compose(yaml.parse(chunk), resolve, first_line)
+        except StructureError as error:  # nesting too deep to go on parsing
+            yield YamlProblem(error.line, None, error.message)
             continue
         except YAMLError as error:
-            yield YamlProblem(first_line + 1, None, f"not valid YAML: {error}")
+            yield _parse_problem(error, first_line, chunk)
             continue
-        if node is None:
+        if root is not None:
+            yield ComposedDocument(root)
+
+
+def load_yaml_documents(text: str) -> Iterator[YamlDocument | YamlProblem]:
+    """Each document as plain data, or what makes it unusable (with its line)."""
+    for document in compose_yaml_documents(text):
+        if isinstance(document, YamlProblem):
+            yield document
             continue
-        positions: dict[str, Position] = {}
-        root_line, root_col = _root_position(node)
-        positions[""] = (first_line + root_line + 1, root_col + 1)
-        data = to_plain(node, "", positions, first_line)
-        yield YamlDocument(data, positions, positions[""][0])
+        try:
+            data, positions = document.plain(document.root)
+        except StructureError as error:
+            yield YamlProblem(error.line, None, error.message)
+            continue
+        yield YamlDocument(data, positions, document.line)
 
 
 def schema_problem(error: ValidationError, whole: str) -> str:
@@ -134,47 +203,3 @@ def schema_problem(error: ValidationError, whole: str) -> str:
         extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
         return f"{location}: unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
     return f"{location}: {error.message}"
-
-
-def _root_position(node: Any) -> tuple[int, int]:
-    lc = getattr(node, "lc", None)
-    if lc is not None and lc.line is not None:
-        return int(lc.line), int(lc.col)
-    return 0, 0
-
-
-def to_plain(node: Any, pointer: str, positions: dict[str, Position], line_offset: int) -> Any:
-    """Plain dicts, lists and scalars, recording where each value starts."""
-    if isinstance(node, CommentedMap):
-        mapping: dict[str, Any] = {}
-        for key, value in node.items():
-            name = key if isinstance(key, str) else str(to_plain(key, "", {}, 0))
-            child = f"{pointer}/{escape(name)}"
-            line, col = node.lc.value(key)
-            positions[child] = (line + 1 + line_offset, col + 1)
-            mapping[str(name)] = to_plain(value, child, positions, line_offset)
-        return mapping
-    if isinstance(node, CommentedSeq):
-        items: list[Any] = []
-        for index, value in enumerate(node):
-            child = f"{pointer}/{index}"
-            line, col = node.lc.item(index)
-            positions[child] = (line + 1 + line_offset, col + 1)
-            items.append(to_plain(value, child, positions, line_offset))
-        return items
-    return plain_scalar(node)
-
-
-def plain_scalar(value: Any) -> Any:
-    # ruamel.yaml keeps formatting in subclasses (ScalarBoolean is an int,
-    # HexCapsInt, LiteralScalarString ...); the engine wants plain values.
-    if value is None or type(value) in (str, int, float, bool):
-        return value
-    if type(value).__name__ == "ScalarBoolean":
-        return bool(value)
-    for plain_type in (bool, int, float, str):
-        if isinstance(value, plain_type):
-            return plain_type(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(str(member) for member in value)
-    return str(value)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,7 +22,7 @@ from jsonschema.exceptions import ValidationError
 
 from checker.records.data import data_file
 from checker.records.pointer import join
-from checker.records.times import is_date, is_moment
+from checker.records.times import OutOfRange, is_date, is_moment, parse_date, parse_timestamp
 
 TIMESTAMP_FORMAT = "caselint-timestamp"
 DATE_FORMAT = "caselint-date"
@@ -118,7 +119,10 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         expected = rule_value
         names = [expected] if isinstance(expected, str) else list(expected)
         wanted = " or ".join(JSON_TYPE_NAMES[name] for name in names if name != "null")
-        found = JSON_TYPE_NAMES[json_type(error.instance)]
+        value = error.instance
+        # Readers turn a number too long to read (thousands of digits) into infinity.
+        out_of_range = isinstance(value, float) and not math.isfinite(value)
+        found = "a number out of range" if out_of_range else JSON_TYPE_NAMES[json_type(value)]
         yield Problem(pointer, f"must be {wanted}, not {found}")
         return
     if kind == "enum":
@@ -127,12 +131,20 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         return
     if kind in ("format", "pattern"):
         if schema.get("format") == TIMESTAMP_FORMAT:
-            yield Problem(
-                pointer,
-                "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or date (YYYY-MM-DD)",
-            )
+            if _out_of_range(parse_timestamp, error.instance):
+                yield Problem(pointer, f"is a timestamp {OutOfRange()}")
+            elif _out_of_range(parse_date, error.instance):
+                yield Problem(pointer, f"is a date {OutOfRange()}")
+            else:
+                yield Problem(
+                    pointer,
+                    "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or date (YYYY-MM-DD)",
+                )
         elif schema.get("format") == DATE_FORMAT:
-            yield Problem(pointer, "is not a date (YYYY-MM-DD)")
+            if _out_of_range(parse_date, error.instance):
+                yield Problem(pointer, f"is a date {OutOfRange()}")
+            else:
+                yield Problem(pointer, "is not a date (YYYY-MM-DD)")
         else:
             yield Problem(pointer, "is not in the expected form")
         return
@@ -143,6 +155,16 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         yield Problem(pointer, f"must be at least {rule_value}")
         return
     yield Problem(pointer, f"does not match the case-record format ({kind})")
+
+
+def _out_of_range(parse: Callable[[str], object], value: Any) -> bool:
+    try:
+        parse(value)
+    except OutOfRange:
+        return True
+    except (TypeError, ValueError):
+        return False
+    return False
 
 
 # --- navigation: which fields exist, for the rule compiler -----------------

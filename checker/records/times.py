@@ -9,6 +9,7 @@ the last Sunday of March look like 2 h 30 min instead of 1 h 30 min.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -19,20 +20,53 @@ import holidays
 UTC = timezone.utc
 DEFAULT_ZONE = "Europe/London"
 
-_TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+# The years a date or timestamp may be written in. Every instant caselint
+# reads lies between them, so adding any limit a rule may set (at most
+# MAX_DURATION) or a day's worth of time zone never leaves the range that
+# Python's datetime can hold: a value beyond them is unreadable, one
+# data-quality finding, rather than an OverflowError somewhere in a rule.
+FIRST_YEAR = 1000
+LAST_YEAR = 8999
+MAX_DURATION = timedelta(days=36525)  # 100 years
+MAX_WORKING_DAYS = 26000  # about 100 years
+# Timestamps are short; refusing long text before the regex and the cache
+# keeps a megabyte of junk in a timestamp field from being held in memory.
+_LONGEST_TIMESTAMP = 64
+
+# ASCII digits only ([0-9], not \d, which matches any script's digits), and
+# every field in its range, as RFC 3339 writes it; the JSON Schema's patterns
+# for timestamps and dates (standards/case-record.schema.json) say the same.
+_YEAR = r"([0-9]{4})"
+_MONTH = r"(0[1-9]|1[0-2])"
+_DAY = r"(0[1-9]|[12][0-9]|3[01])"
+_HOUR = r"([01][0-9]|2[0-3])"
+_MINUTE = r"([0-5][0-9])"
+DATE_SYNTAX = rf"{_YEAR}-{_MONTH}-{_DAY}"
+_TIME_OF_DAY = (
+    rf"[Tt ]{_HOUR}:{_MINUTE}(?::{_MINUTE}(?:\.([0-9]+))?)?(?:([Zz])|([+-]){_HOUR}(?::?{_MINUTE})?)?"
 )
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+TIMESTAMP_SYNTAX = DATE_SYNTAX + _TIME_OF_DAY
+# What a timestamp field holds from record format 1.1: a timestamp, or a date alone.
+MOMENT_SYNTAX = rf"{DATE_SYNTAX}(?:{_TIME_OF_DAY})?"
+_TIMESTAMP = re.compile(TIMESTAMP_SYNTAX)
+_DATE = re.compile(DATE_SYNTAX)
 # YAML 1.1's timestamp syntax (which ruamel.yaml still resolves): one-digit
 # month, day and hour, space-separated time and zone, and an hours-only zone.
 _YAML_TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d*))?"
-    r"(?:[ \t]*(?:(Z)|([+-])(\d{1,2})(?::(\d{2}))?))?)?"
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?"
+    r"(?:[ \t]*(?:(Z)|([+-])([0-9]{1,2})(?::([0-9]{2}))?))?)?"
 )
 _DURATION = re.compile(
-    r"P(?!$)(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?"
+    r"P(?!$)(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?=[0-9])(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:[.,][0-9]+)?)S)?)?"
 )
+_LONGEST_DURATION_NUMBER = 12  # digits; far beyond MAX_DURATION in any unit
+
+
+class OutOfRange(ValueError):
+    """A date or time that is well formed but outside the years caselint reads."""
+
+    def __init__(self) -> None:
+        super().__init__(f"outside the years {FIRST_YEAR} to {LAST_YEAR}")
 
 
 @lru_cache(maxsize=8)
@@ -44,7 +78,6 @@ def _fraction_to_micro(fraction: str | None) -> int:
     return int((fraction or "0")[:6].ljust(6, "0"))
 
 
-@lru_cache(maxsize=1 << 16)
 def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
     """An ISO 8601 timestamp as an aware UTC datetime.
 
@@ -52,18 +85,26 @@ def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
     wall-clock time that occurs twice (the last Sunday of October) is read
     as the first of the two; one that does not exist (the hour skipped in
     March) is read with the offset in force just before the change. Both are
-    PEP 495's ``fold=0``.
+    PEP 495's ``fold=0``. Raises ValueError (``OutOfRange`` for a year
+    outside FIRST_YEAR to LAST_YEAR), never anything else, for any text.
     """
+    if len(text) > _LONGEST_TIMESTAMP:
+        raise ValueError("not an ISO 8601 timestamp")
+    return _parse_timestamp(text, zone_name)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_timestamp(text: str, zone_name: str) -> datetime:
     match = _TIMESTAMP.fullmatch(text)
     if match is None:
         raise ValueError("not an ISO 8601 timestamp")
     year, month, day, hour, minute, second, fraction, z, sign, off_h, off_m = match.groups()
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise OutOfRange()
     if z:
         tz: timezone | ZoneInfo = UTC
     elif sign:
         offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
-        if offset >= timedelta(hours=24):
-            raise ValueError("offset out of range")
         tz = timezone(-offset if sign == "-" else offset)
     else:
         tz = zone(zone_name)
@@ -80,10 +121,20 @@ def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
     return local.astimezone(UTC)
 
 
-@lru_cache(maxsize=1 << 14)
 def parse_date(text: str) -> date:
-    if _DATE.fullmatch(text) is None:
+    """A ``YYYY-MM-DD`` date; ValueError (``OutOfRange`` beyond the years read) for any other text."""
+    if len(text) > len("YYYY-MM-DD"):
         raise ValueError("not a date (YYYY-MM-DD)")
+    return _parse_date(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_date(text: str) -> date:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise ValueError("not a date (YYYY-MM-DD)")
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise OutOfRange()
     return date.fromisoformat(text)
 
 
@@ -175,26 +226,34 @@ def normalise_yaml_timestamp(text: str) -> str:
 
 
 def parse_duration(text: str) -> timedelta:
-    """An ISO 8601 duration of weeks, days, hours, minutes and seconds.
+    """An ISO 8601 duration of weeks, days, hours, minutes and seconds, at most MAX_DURATION.
 
     A day is 24 hours of elapsed time, like every other limit (the record
     format measures real elapsed time). Years and months have no fixed
     length, so they are refused rather than guessed.
     """
+    shown = repr(text) if len(text) <= 40 else "the duration"
     match = _DURATION.fullmatch(text)
     if match is None:
         raise ValueError(
-            f"{text!r} is not an ISO 8601 duration of weeks, days, hours, minutes "
+            f"{shown} is not an ISO 8601 duration of weeks, days, hours, minutes "
             "or seconds (for example PT1H, P3D, P365D; years and months are not allowed)"
         )
+    if any(len(part) > _LONGEST_DURATION_NUMBER for part in match.groups() if part):
+        # Past any limit allowed, and int() refuses numbers of thousands of digits.
+        raise ValueError(f"{shown} is longer than the longest limit allowed, {iso_duration(MAX_DURATION)}")
     weeks, days, hours, minutes, seconds = match.groups()
-    return timedelta(
-        weeks=int(weeks or 0),
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=float((seconds or "0").replace(",", ".")),
+    total_seconds = (
+        int(weeks or 0) * 604800
+        + int(days or 0) * 86400
+        + int(hours or 0) * 3600
+        + int(minutes or 0) * 60
+        + float((seconds or "0").replace(",", "."))
     )
+    # Compared as a number first: timedelta itself overflows a little past 2.7 million years.
+    if total_seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{shown} is longer than the longest limit allowed, {iso_duration(MAX_DURATION)}")
+    return timedelta(seconds=total_seconds)
 
 
 def format_duration(span: timedelta) -> str:
@@ -248,38 +307,74 @@ def format_instant(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat()
 
 
+def _weekdays_through(ordinal: int) -> int:
+    """How many Mondays to Fridays there are from 1 January of year 1 (a Monday) to ``ordinal``."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
+
+
 class WorkingDays:
-    """Monday to Friday less the bank holidays of England and Wales."""
+    """Monday to Friday less the bank holidays of England and Wales.
+
+    Counted by arithmetic over weeks and a sorted list of the bank holidays
+    that fall on weekdays, so that a span of centuries (a mistyped year) costs
+    no more than a span of days.
+    """
+
+    _MARGIN_YEARS = 10  # loaded around each year asked about, so that nearby years need no reload
 
     def __init__(self) -> None:
+        self._years: tuple[int, int] | None = None
+        self._holidays: list[int] = []  # ordinals of bank holidays on weekdays, sorted
+        self._holiday_set: frozenset[int] = frozenset()
+
+    def _cover(self, first: date, last: date) -> None:
+        if self._years is not None and self._years[0] <= first.year and last.year <= self._years[1]:
+            return
+        low = first.year - self._MARGIN_YEARS
+        high = last.year + self._MARGIN_YEARS
+        if self._years is not None:
+            low, high = min(low, self._years[0]), max(high, self._years[1])
+        low, high = max(low, date.min.year), min(high, date.max.year)
         # England and Wales share one bank-holiday calendar; the package's
         # "ENG" subdivision is that calendar, including one-off holidays.
-        self._holidays = holidays.country_holidays("GB", subdiv="ENG")
+        calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(low, high + 1))
+        self._holidays = sorted(day.toordinal() for day in calendar if day.weekday() < 5)
+        self._holiday_set = frozenset(self._holidays)
+        self._years = (low, high)
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays
-
-    def nth_after(self, day: date, count: int) -> date:
-        """The ``count``-th working day after ``day`` (``day`` itself when 0)."""
-        current = day
-        remaining = count
-        while remaining > 0:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                remaining -= 1
-        return current
+        self._cover(day, day)
+        return day.weekday() < 5 and day.toordinal() not in self._holiday_set
 
     def between(self, start: date, end: date) -> int:
         """How many working days after ``start`` the day ``end`` falls."""
         if end <= start:
             return 0
-        count = 0
-        current = start
-        while current < end:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                count += 1
-        return count
+        self._cover(start, end)
+        first, last = start.toordinal(), end.toordinal()
+        weekdays = _weekdays_through(last) - _weekdays_through(first)
+        holidays_between = bisect_right(self._holidays, last) - bisect_right(self._holidays, first)
+        return weekdays - holidays_between
+
+    def nth_after(self, day: date, count: int) -> date:
+        """The ``count``-th working day after ``day`` (``day`` itself when 0)."""
+        if count <= 0:
+            return day
+        # Every week has at least two working days, even at Christmas and Easter,
+        # so the answer is within 3.5 days per working day; search that span.
+        low = day.toordinal()
+        high = min(low + 4 * count + 7, date.max.toordinal())
+        self._cover(day, date.fromordinal(high))
+        if self.between(day, date.fromordinal(high)) < count:
+            raise OutOfRange()
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self.between(day, date.fromordinal(middle)) >= count:
+                high = middle
+            else:
+                low = middle
+        return date.fromordinal(high)
 
 
 def eighteenth_birthday(born: date) -> date:

@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from checker.inputs.files import UnreadableFile, read_text
+from checker.inputs.jsontext import JsonTooDeep, decode_document, line_of
 from checker.report.model import BaselineSummary, Report
 from checker.report.tallies import recount, set_aside_known
 
@@ -47,11 +49,14 @@ def load_baseline(path: Path) -> Counter[str]:
     """The baseline's fingerprints, with how many times each occurred."""
     shown = path.as_posix()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise BaselineError(f"{shown}: cannot read the baseline: {error.strerror}") from None
+        text = read_text(path)
+        data = decode_document(text)
+    except UnreadableFile as error:
+        raise BaselineError(error.about(shown)) from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"{shown}:{error.lineno}: not valid JSON: {error.msg}") from None
+    except JsonTooDeep as error:
+        raise BaselineError(f"{shown}:{line_of(text, error.offset)}: {error.message}") from None
     if not isinstance(data, dict) or data.get("baseline_version") != BASELINE_VERSION:
         raise BaselineError(f"{shown}: not a caselint baseline (make one with 'caselint baseline create')")
     findings = data.get("findings")

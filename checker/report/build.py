@@ -31,6 +31,8 @@ from checker.report.model import (
     compliance,
 )
 
+MAX_SHOWN_ID = 256  # characters; no real record id comes near
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -92,8 +94,7 @@ def run_check(
             if observe is not None:
                 observe(source.label, event.data, result.judged)
             failed_groups = breakdowns.add_record(event.data, result.judged) if breakdowns else {}
-            record_id = event.data.get("record_id")
-            shown_id = record_id if isinstance(record_id, str) else None
+            shown_id = _shown_id(event.data.get("record_id"))
             for crash in result.crashes:
                 errors.append(InputError(path=source.label, line=event.line, message=crash))
             for raw in result.findings:
@@ -156,6 +157,19 @@ def run_check(
         errors=errors,
         breakdowns=breakdowns.result() if breakdowns else None,
     )
+
+
+def _shown_id(record_id: object) -> str | None:
+    """The record id a finding names: None when it is not text, cut short when it is too long to be one.
+
+    An id of megabytes (a narrative pasted into the id column, say) would
+    otherwise be repeated in every finding of every format.
+    """
+    if not isinstance(record_id, str):
+        return None
+    if len(record_id) > MAX_SHOWN_ID:
+        return record_id[: MAX_SHOWN_ID - 1] + "…"
+    return record_id
 
 
 def _as_of_for(record: Record, options: RunOptions, run_as_of: datetime) -> datetime:

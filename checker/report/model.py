@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -247,7 +248,21 @@ class Report(_Model):
         return data
 
     def to_json(self) -> str:
-        return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
+        return json_text(self.to_data())
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """JSON as caselint writes it: indented UTF-8 text ending in a newline.
+
+    A lone surrogate (a record id of ``"\\ud800"``) cannot be encoded as UTF-8,
+    so it is written as the ``\\u`` escape it was read from; in JSON text it
+    can only stand inside a string, where that escape means the same.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text) + "\n"
 
 
 def reaches(severity: str, fail_on: str) -> bool:
@@ -289,7 +304,8 @@ def finding_fingerprint(record_id: str | None, rule_id: str, pointer: str) -> st
     when records are reordered or files renamed, and it cannot be read back.
     """
     identity = "\0".join(("caselint-finding-1", record_id or "", rule_id, pointer))
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate in an id still hashes, the same way every run.
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def compliance(passed: int, failed: int) -> float | None:

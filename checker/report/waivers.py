@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
 from checker.report.breakdowns import without_waived
@@ -56,17 +57,19 @@ class WaiverEntry:
 def load_waivers(path: Path, known_rules: Iterable[str]) -> list[WaiverEntry]:
     shown = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise WaiverError(f"{shown}: cannot read waivers: {error}") from None
+        text = read_text(path)
+    except UnreadableFile as error:
+        raise WaiverError(error.about(shown)) from None
     documents = list(load_yaml_documents(text))
+    for problem in documents:
+        if not isinstance(problem, YamlDocument):
+            raise WaiverError(f"{shown}:{problem.line}: {problem.message}")
     if not documents:
         return []
     document = documents[0]
-    if len(documents) > 1 or not isinstance(document, YamlDocument):
-        line = document.line if not isinstance(document, YamlDocument) else 1
-        message = document.message if not isinstance(document, YamlDocument) else "one YAML document"
-        raise WaiverError(f"{shown}:{line}: {message}")
+    assert isinstance(document, YamlDocument)
+    if len(documents) > 1:
+        raise WaiverError(f"{shown}:{documents[1].line}: a waivers file is one YAML document")
     if not isinstance(document.data, list):
         raise WaiverError(f"{shown}:{document.line}: a waivers file is a list of waivers")
     rules = set(known_rules)

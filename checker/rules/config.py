@@ -42,6 +42,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.paths import DEFAULT_EXCLUDE, Exclude, excludes
 from checker.records.times import DEFAULT_ZONE
 from checker.rules.severity import FAIL_ON_CHOICES, SEVERITIES
@@ -124,18 +125,25 @@ def discover(start: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    shown = path.as_posix()
     try:
-        with path.open("rb") as stream:
-            table: dict[str, Any] = tomllib.load(stream)
-            return table
-    except OSError as error:
-        raise ConfigError(f"{path.as_posix()}: cannot read: {error.strerror}") from None
+        text = read_text(path)
+    except UnreadableFile as error:
+        raise ConfigError(error.about(shown)) from None
+    try:
+        table: dict[str, Any] = tomllib.loads(text)
+        return table
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.as_posix()}: not valid TOML: {error}") from None
+        raise ConfigError(f"{shown}: not valid TOML: {error}") from None
+    except (ValueError, RecursionError):
+        # tomllib's own limits: int() refuses a number of thousands of digits, and
+        # each level of nesting is a level of recursion.
+        raise ConfigError(f"{shown}: not valid TOML: a number too long or nesting too deep to read") from None
 
 
 def _tool_table(path: Path) -> dict[str, Any] | None:
-    table = _read_toml(path).get("tool", {}).get("caselint")
+    tool = _read_toml(path).get("tool")
+    table = tool.get("caselint") if isinstance(tool, dict) else None
     return table if isinstance(table, dict) else None
 
 

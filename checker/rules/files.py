@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.sourcemap import Position, nearest
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_dir
@@ -151,9 +152,9 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
     """One rule file; ``shown`` is how messages and pages name it (default: its path)."""
     shown = shown or path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RulebookError([f"{shown}: cannot read rule file: {error}"]) from None
+        text = read_text(path)
+    except UnreadableFile as error:
+        raise RulebookError([error.about(shown)]) from None
     documents = list(load_yaml_documents(text))
     if len(documents) != 1:
         raise RulebookError([f"{shown}:1: a rule file holds exactly one rule (one YAML document)"])

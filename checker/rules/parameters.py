@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checker.records.times import format_duration, iso_duration, parse_duration
+from checker.records.times import MAX_WORKING_DAYS, format_duration, iso_duration, parse_duration
 
 PARAMETER_TYPES = ("duration", "working_days", "integer", "string", "strings", "durations")
 
@@ -56,6 +56,8 @@ def coerce(name: str, kind: str, raw: Any) -> Any:
     if kind in ("working_days", "integer"):
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             raise ParameterError(f"{name} must be a whole number, 0 or more")
+        if kind == "working_days" and raw > MAX_WORKING_DAYS:
+            raise ParameterError(f"{name} must be at most {MAX_WORKING_DAYS} working days (about 100 years)")
         return raw
     if kind == "string":
         if not isinstance(raw, str):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_file
 
@@ -39,7 +40,14 @@ class CatalogueError(Exception):
 
 def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
     path = path or data_file("standards", "standards.yaml")
-    documents = list(load_yaml_documents(path.read_text(encoding="utf-8")))
+    try:
+        text = read_text(path)
+    except UnreadableFile as error:
+        raise CatalogueError(error.about(path.as_posix())) from None
+    documents = list(load_yaml_documents(text))
+    for problem in documents:
+        if not isinstance(problem, YamlDocument):
+            raise CatalogueError(f"{path}:{problem.line}: {problem.message}")
     if len(documents) != 1 or not isinstance(documents[0], YamlDocument):
         raise CatalogueError(f"{path}: not a single YAML document")
     document = documents[0]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
+from checker.inputs.files import UnreadableFile, read_text
+from checker.inputs.jsontext import JsonTooDeep, decode_document, line_of
+from checker.inputs.paths import search_directory
 from checker.inputs.sourcemap import LineIndex, Position, scan_value_positions, skip_whitespace
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.pointer import escape
@@ -46,25 +46,14 @@ class TemplateDocument:
     declared_at: Position | None = None
 
 
-def _decode(raw: bytes, label: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise TemplateReadError(label, line, "not valid UTF-8 (templates must be UTF-8)") from None
-
-
 def read_template(path: Path, label: str | None = None) -> list[TemplateDocument]:
     shown = label or path.as_posix()
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         raise TemplateReadError(shown, None, f"not a template (expected {', '.join(TEMPLATE_SUFFIXES)})")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise TemplateReadError(shown, None, "no such file") from None
-    except OSError as error:
-        raise TemplateReadError(shown, None, error.strerror or "cannot be read") from None
-    text = _decode(raw, shown)
+        text = read_text(path)
+    except UnreadableFile as error:
+        raise TemplateReadError(shown, error.line, error.message) from None
     if path.suffix.lower() == ".json":
         return [json_template(text, shown)]
     return yaml_templates(text, shown)
@@ -72,13 +61,13 @@ def read_template(path: Path, label: str | None = None) -> list[TemplateDocument
 
 def json_template(text: str, label: str) -> TemplateDocument:
     try:
-        data = json.loads(text)
+        data = decode_document(text)
     except json.JSONDecodeError as error:
         raise TemplateReadError(
             label, error.lineno, f"not valid JSON: {error.msg} (column {error.colno})"
         ) from None
-    except RecursionError:
-        raise TemplateReadError(label, None, "not valid JSON: nested too deeply") from None
+    except JsonTooDeep as error:
+        raise TemplateReadError(label, line_of(text, error.offset), error.message) from None
     offsets: dict[str, int] = {}
     scan_value_positions(text, skip_whitespace(text, 0), "", offsets)
     index = LineIndex(text)
@@ -102,7 +91,6 @@ def yaml_templates(text: str, label: str) -> list[TemplateDocument]:
         if not isinstance(loaded, YamlDocument):
             raise TemplateReadError(label, loaded.line, loaded.message)
         documents.append(TemplateDocument(loaded.data, loaded.positions, loaded.line))
-    _place_empty_values_at_their_keys(text, documents)
     lines = text.splitlines()
     for document in documents:
         if _take_declaration_key(document):
@@ -126,37 +114,6 @@ def _header_comment(lines: Sequence[str], first_content_line: int) -> tuple[str,
     return None
 
 
-def _place_empty_values_at_their_keys(text: str, documents: list[TemplateDocument]) -> None:
-    """Locate ``key:`` with nothing after it at its key.
-
-    A template is mostly such keys, and ruamel.yaml places an empty value at
-    the next token, often on the next line: a finding there would point at
-    the wrong field.
-    """
-    try:
-        nodes = [node for node in YAML(typ="rt").compose_all(text) if node is not None]
-    except YAMLError:
-        return
-    if len(nodes) != len(documents):
-        return
-    for node, document in zip(nodes, documents, strict=True):
-        _walk_nodes(node, "", document.positions)
-
-
-def _walk_nodes(node: Any, pointer: str, positions: dict[str, Position]) -> None:
-    value: Any = node.value
-    if node.id == "mapping":
-        for key_node, value_node in value:
-            child = f"{pointer}/{escape(str(key_node.value))}"
-            if value_node.id == "scalar" and value_node.value == "" and value_node.style is None:
-                positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            else:
-                _walk_nodes(value_node, child, positions)
-    elif node.id == "sequence":
-        for index, member in enumerate(value):
-            _walk_nodes(member, f"{pointer}/{index}", positions)
-
-
 def expand_template_paths(arguments: Iterable[str]) -> Iterator[Path | TemplateReadError]:
     """The files named, directories searched for templates in name order (hidden ones passed over)."""
     for argument in arguments:
@@ -164,15 +121,10 @@ def expand_template_paths(arguments: Iterable[str]) -> Iterator[Path | TemplateR
         if not path.is_dir():
             yield path
             continue
-        found = sorted(
-            candidate
-            for candidate in path.rglob("*")
-            if candidate.is_file()
-            and candidate.suffix.lower() in TEMPLATE_SUFFIXES
-            and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-        )
+        found = sorted(search_directory(path, TEMPLATE_SUFFIXES), key=lambda entry: entry[0])
         if not found:
             yield TemplateReadError(
                 path.as_posix(), None, f"no templates ({', '.join(TEMPLATE_SUFFIXES)}) in this directory"
             )
-        yield from found
+        for candidate, problem in found:
+            yield candidate if problem is None else TemplateReadError(candidate.as_posix(), None, problem)

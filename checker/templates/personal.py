@@ -57,7 +57,9 @@ _POSTCODE = re.compile(
 # A UK number: 0 or +44 (with an optional "(0)"), then 01, 02, 03 or 07 and
 # nine or ten digits in all, spaced or bracketed however people write them.
 _PHONE = re.compile(r"(?<![\w+])(?:\+44[ -]?(?:\(0\)[ -]?)?|\(?0)[1237](?:[ -]?\)?[ -]?\d){8,9}(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# The look-behind starts a match only where a run of such characters starts:
+# without it a long run with no "@" is tried from each of its characters in turn.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 

@@ -3,19 +3,20 @@
 Each renderer is a pure function of the report and a ``RenderContext``: it reads
 no file and no clock, so the same report always gives the same bytes. Like the
 report itself, none of them shows a record's content: a finding is named by its
-record id, its JSON Pointer and the rule's message.
+record id, its JSON Pointer and the rule's message; and every piece of text
+that came from an input reaches a person through ``shown_text``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.engine.compile import CompiledRule
 from checker.inputs.paths import STDIN_LABEL
+from checker.report.formats.escape import shown_text as shown_text  # the one escape, for every format
 from checker.report.model import Finding, InputError, Report
 from checker.rules.severity import Severity
 from checker.rules.standards import Standard
@@ -35,7 +36,7 @@ class RenderContext:
     def heading(self, rule_id: str) -> str:
         """``<id>: <title>``; a rule the context does not know (a stale waiver's) is shown by id."""
         rule = self.rules.get(rule_id)
-        return f"{rule_id}: {rule.title}" if rule is not None else rule_id
+        return shown_text(f"{rule_id}: {rule.title}" if rule is not None else rule_id)
 
 
 @dataclass(frozen=True)
@@ -55,29 +56,6 @@ LEVELS: Mapping[Severity, Levels] = {
     "warning": Levels(sarif="warning", github="warning", gitlab="minor", problem="warning"),
     "info": Levels(sarif="note", github="notice", gitlab="info", problem="recommendation"),
 }
-
-# C0 and C1 controls (ESC starts a terminal escape, a newline a forged line such as
-# "::warning::" in a CI log), DEL, line and paragraph separators, and the bidirectional
-# overrides and isolates that make text read differently from how it is stored.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def shown_text(text: str) -> str:
-    """Text from a record or a file name, made safe to print: every control character escaped.
-
-    Record ids, paths and messages can carry what the export's author put in
-    them. Each control character becomes a visible escape (``\\x1b``,
-    ``\\u202e``), so that nothing a record holds can colour a terminal, move
-    its cursor, start a new line in a CI log or reorder what a reader sees.
-    Every human-readable renderer (text, github, markdown) passes record ids,
-    paths and messages through this one function.
-    """
-    return _CONTROL.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def shown_path(label: str, cwd: Path) -> str:
@@ -101,8 +79,7 @@ def shown_path(label: str, cwd: Path) -> str:
 
 def record_reference(finding: Finding) -> str:
     """Where in the data a finding is, ``WM-2012-000101 /incidents/0/dash``: never the value there."""
-    parts = (finding.record_id or "-", finding.pointer)
-    return " ".join(shown_text(part) for part in parts if part)
+    return shown_text(" ".join(part for part in (finding.record_id or "-", finding.pointer) if part))
 
 
 def message_with_record(finding: Finding) -> str:
@@ -118,6 +95,11 @@ def position(finding: Finding) -> str:
 def error_position(error: InputError) -> str:
     path = shown_text(error.path)
     return path if error.line is None else f"{path}:{error.line}"
+
+
+def error_line(error: InputError) -> str:
+    """``path:line: message`` of an input error, as a person reads it."""
+    return f"{error_position(error)}: {shown_text(error.message)}"
 
 
 Renderer = Callable[[Report, RenderContext], str]

@@ -8,13 +8,12 @@ an absolute path.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
-from checker.report.model import Finding, InputError, Report
+from checker.report.model import Finding, InputError, Report, json_text
 from checker.report.wording import plural
 
 # GitHub shows at most this many annotations of each level per step; it drops the rest silently.
@@ -32,8 +31,10 @@ def escape_property(text: str) -> str:
 
 
 def workflow_command(command: str, properties: Mapping[str, str | int], message: str) -> str:
-    listed = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties.items())
-    return f"::{command}{' ' + listed if listed else ''}::{escape_data(message)}"
+    listed = ",".join(
+        f"{name}={escape_property(shown_text(str(value)))}" for name, value in properties.items()
+    )
+    return f"::{command}{' ' + listed if listed else ''}::{escape_data(shown_text(message))}"
 
 
 def render_github(report: Report, context: RenderContext) -> str:
@@ -103,7 +104,7 @@ def render_gitlab(report: Report, context: RenderContext) -> str:
                 },
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues)
 
 
 def _nth_fingerprint(fingerprint: str, occurrence: int) -> str:

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
-from checker.report.formats import RenderContext, error_position, position, record_reference, shown_text
+from checker.report.formats import RenderContext, error_line, position, record_reference, shown_text
 from checker.report.model import Finding, InputError, InputSummary, Report, RuleResult, reaches
 from checker.report.wording import plural
 
@@ -60,7 +60,7 @@ def _suite(
     context: RenderContext,
     fail_on: str,
 ) -> ET.Element:
-    suite = ET.Element("testsuite", name=_xml(path))
+    suite = ET.Element("testsuite", name=_xml(shown_text(path)))
     properties = ET.SubElement(suite, "properties")
     counts = {
         "findings": len(findings),
@@ -90,7 +90,7 @@ def _suite(
 
 
 def _case(path: str, name: str) -> ET.Element:
-    return ET.Element("testcase", name=_xml(name), classname=_xml(path), time=_NO_TIME)
+    return ET.Element("testcase", name=_xml(name), classname=_xml(shown_text(path)), time=_NO_TIME)
 
 
 def fail_level(report: Report) -> str:
@@ -134,7 +134,7 @@ def _rule_case(
 def _input_case(path: str, errors: Sequence[InputError]) -> ET.Element:
     case = _case(path, "input")
     error = ET.SubElement(case, "error", message=plural(len(errors), "input error"), type="input")
-    error.text = _xml("\n".join(f"{error_position(entry)}: {shown_text(entry.message)}" for entry in errors))
+    error.text = _xml("\n".join(error_line(entry) for entry in errors))
     return case
 
 

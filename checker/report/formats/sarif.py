@@ -12,17 +12,16 @@ invocation says so.
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import textwrap
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
 from checker.engine.compile import CompiledRule
 from checker.report.explain import explain_text
-from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path
-from checker.report.model import Finding, InputError, Report, WaivedFinding
+from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
+from checker.report.model import Finding, InputError, Report, WaivedFinding, json_text
 from checker.rules.severity import SEVERITY_RANK
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -73,7 +72,7 @@ def render_sarif(report: Report, context: RenderContext) -> str:
 
 def _serialised(run: dict[str, Any]) -> str:
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def _within_limits(run: dict[str, Any], findings: list[Finding], context: RenderContext) -> str:
@@ -115,11 +114,22 @@ def artifact_uri(label: str, cwd: Path) -> str:
     label such as ``<stdin>`` or a first segment holding a colon (a drive, or
     what would read as a scheme) is still a relative reference.
     """
-    return quote(shown_path(label, cwd), safe="/")
+    path = shown_path(label, cwd)
+    # A name read from the file system keeps its undecodable bytes as surrogates;
+    # they are percent-encoded as those bytes (any other lone surrogate as itself).
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogatepass")
+    if PurePath(path).is_absolute():
+        return "file://" + quote(raw, safe="/")
+    return quote(raw, safe="/")
 
 
 def artifact_location(label: str, cwd: Path) -> dict[str, str]:
-    return {"uri": artifact_uri(label, cwd), "uriBaseId": SOURCE_ROOT}
+    uri = artifact_uri(label, cwd)
+    # A relative reference is resolved against the checkout (SRCROOT); an absolute one stands alone.
+    return {"uri": uri} if uri.startswith("file://") else {"uri": uri, "uriBaseId": SOURCE_ROOT}
 
 
 def pascal_case(title: str) -> str:
@@ -219,7 +229,7 @@ def _notification(error: InputError, context: RenderContext) -> dict[str, Any]:
         physical["region"] = _region(error.line)
     return {
         "level": "error",
-        "message": {"text": error.message},
+        "message": {"text": shown_text(error.message)},
         "locations": [{"physicalLocation": physical}],
     }
 

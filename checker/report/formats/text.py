@@ -3,7 +3,9 @@
 One line per finding (``path:line:column: severity RULE message [record
 pointer]``), a table of compliance per rule and the totals, as ruff prints
 them: in colour and wrapped to the terminal's width when a person is
-reading, plain and one line per finding when a program is.
+reading, plain and one line per finding when a program is. Paths, record
+ids, pointers and messages come from the inputs and are shown through
+``shown_text``, so that no control character reaches the terminal.
 """
 
 from __future__ import annotations

@@ -1,0 +1,98 @@
+"""JSON text decoded within the input limits: nesting, and numbers too long to read.
+
+Python's decoder raises RecursionError (with no position) on deep nesting and
+ValueError on a whole number of more than 4300 digits. Here nesting past
+``MAX_DEPTH`` is an error at the offset where it goes too deep, and a number
+too long to read becomes an infinity, a value the record format reports as
+out of range at its pointer, so the rest of the record is still checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from checker.inputs.limits import MAX_DEPTH, too_deep_message, whole_number
+from checker.inputs.sourcemap import skip_whitespace
+
+
+class JsonTooDeep(ValueError):
+    """Nesting past MAX_DEPTH, at a character offset of the text."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(too_deep_message())
+        self.offset = offset
+        self.message = too_deep_message()
+
+
+def _nothing(pairs: object) -> None:
+    return None
+
+
+_decoder = json.JSONDecoder()
+_long_number_decoder = json.JSONDecoder(parse_int=whole_number)
+# For checking a whole document's syntax: objects are dropped as soon as they
+# are read, so a large export is not held in memory twice.
+_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing)
+_long_number_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing, parse_int=whole_number)
+# Strings (whose brackets do not count) and brackets, in one pass.
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
+
+
+def too_deep_at(text: str, start: int = 0, end: int | None = None) -> int | None:
+    """Where the JSON in ``text[start:end]`` first nests more than MAX_DEPTH deep, if it does."""
+    end = len(text) if end is None else end
+    if text.count("[", start, end) + text.count("{", start, end) <= MAX_DEPTH:
+        return None  # the common case, at the speed of str.count
+    depth = 0
+    for match in _STRUCTURE.finditer(text, start, end):
+        token = match.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def decode_value(
+    text: str, position: int, *, check_depth: bool = True, syntax_only: bool = False
+) -> tuple[Any, int]:
+    """The JSON value starting at ``position`` and the offset after it.
+
+    Raises json.JSONDecodeError for bad syntax and JsonTooDeep for nesting
+    past MAX_DEPTH (or, with ``check_depth`` false, only past what Python's
+    decoder can follow, so that a caller can judge the parts one by one).
+    With ``syntax_only`` every object in the value reads as None.
+    """
+    decoder, long_number_decoder = (
+        (_syntax_decoder, _long_number_syntax_decoder) if syntax_only else (_decoder, _long_number_decoder)
+    )
+    try:
+        value, end = decoder.raw_decode(text, position)
+    except RecursionError:
+        raise JsonTooDeep(too_deep_at(text, position) or position) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # a whole number too long for int()
+        value, end = long_number_decoder.raw_decode(text, position)
+    deep = too_deep_at(text, position, end) if check_depth else None
+    if deep is not None:
+        raise JsonTooDeep(deep)
+    return value, end
+
+
+def decode_document(text: str) -> Any:
+    """A whole JSON text: one value, with only whitespace around it."""
+    start = skip_whitespace(text, 0)
+    value, end = decode_value(text, start)
+    end = skip_whitespace(text, end)
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
