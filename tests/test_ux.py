@@ -76,7 +76,7 @@ def test_a_mapping_named_as_an_input_says_how_it_is_used() -> None:
     done = caselint("check", "examples/tabular/mapping.yaml")
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "Error: examples/tabular/mapping.yaml: a mapping of tables to case records, not records: "
+        "examples/tabular/mapping.yaml: input error: a mapping of tables to case records, not records: "
         "caselint check --mapping examples/tabular/mapping.yaml DIRECTORY reads the tables it maps"
     )
 
@@ -114,8 +114,17 @@ def test_everything_excluded_says_so(tmp_path: Path) -> None:
     done = caselint("check", "exports", cwd=tmp_path)
     assert done.returncode == 2
     assert (
-        "exports: no case-record files (.jsonl, .json, .yaml, .yml, .xml) in this directory that the exclude"
+        "exports: input error: no case-record files (.jsonl, .json, .yaml, .yml, .xml) in this directory that the exclude"
         in (done.stderr)
+    )
+
+
+def test_an_empty_directory_does_not_blame_the_exclude_patterns(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    done = caselint("check", "exports", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "exports: input error: no case-record files (.jsonl, .json, .yaml, .yml, .xml) in this directory"
     )
 
 

@@ -142,7 +142,9 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
             ]
             matches = [match for match in matches if not _is_mapping_input(match)]
             if not matches:
-                left = " that the exclude patterns leave" if exclude else ""
+                # Name the exclude patterns only when they are why nothing is left.
+                excluded_some = bool(exclude) and any(search_directory(path, EXTENSIONS))
+                left = " that the exclude patterns leave" if excluded_some else ""
                 problem = f"no case-record files ({', '.join(EXTENSIONS)}) in this directory{left}"
                 matches = [InputFile(_label(path), path, UNREAD, problem=problem)]
             found.extend(matches)
