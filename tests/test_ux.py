@@ -114,8 +114,8 @@ def test_everything_excluded_says_so(tmp_path: Path) -> None:
     done = caselint("check", "exports", cwd=tmp_path)
     assert done.returncode == 2
     assert (
-        "exports: input error: no case-record files (.jsonl, .json, .yaml, .yml, .xml) in this directory that the exclude"
-        in (done.stderr)
+        "exports: input error: no case-record files (.jsonl, .json, .yaml, .yml, .xml) in this directory "
+        "that the exclude" in (done.stderr)
     )
 
 
