@@ -8,24 +8,45 @@ status 2.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from checker import __version__
-from checker.cli.check import baseline, check
-from checker.cli.history import history_command
-from checker.cli.rulebook import rulebook
-from checker.cli.rules import explain, rules, standards
-from checker.cli.sample import sample_command
-from checker.cli.schema import schema
-from checker.cli.templates import templates_command
 
 INTERNAL_ERROR = "caselint: internal error"
 
+# Each command's module is imported only when the command runs (or help lists it):
+# ``caselint --version`` and a single command need not load the whole program.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("checker.cli.check", "check"),
+    "baseline": ("checker.cli.check", "baseline"),
+    "history": ("checker.cli.history", "history_command"),
+    "sample": ("checker.cli.sample", "sample_command"),
+    "rules": ("checker.cli.rules", "rules"),
+    "explain": ("checker.cli.rules", "explain"),
+    "standards": ("checker.cli.rules", "standards"),
+    "rulebook": ("checker.cli.rulebook", "rulebook"),
+    "templates": ("checker.cli.templates", "templates_command"),
+    "schema": ("checker.cli.schema", "schema"),
+}
+
 
 class _Commands(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, attribute = where
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
     def invoke(self, ctx: click.Context) -> Any:
         # A terminal that cannot show a character must not end the run: it is shown escaped.
         for stream in (sys.stdout, sys.stderr):
@@ -49,18 +70,3 @@ class _Commands(click.Group):
 @click.version_option(__version__, "--version", prog_name="caselint", message="%(prog)s %(version)s")
 def main() -> None:
     """Check child-protection case records against inspection recommendations."""
-
-
-for command in (
-    check,
-    baseline,
-    history_command,
-    sample_command,
-    rules,
-    explain,
-    standards,
-    rulebook,
-    templates_command,
-    schema,
-):
-    main.add_command(command)
