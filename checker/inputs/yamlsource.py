@@ -156,16 +156,31 @@ def _parse_problem(error: YAMLError, first_line: int, chunk: str) -> YamlProblem
     return YamlProblem(line, column, f"not valid YAML: {problem}")
 
 
+# libyaml's parser (ruamel.yaml.clib) is twenty times faster than the pure one, but it reads
+# YAML 1.1: it ignores a %YAML directive and breaks lines at NEL and the Unicode separators.
+# A document with any of those, or one it cannot parse, is read by the pure parser, whose
+# words for a syntax error are the same on every machine.
+_NEEDS_PURE_PARSER = re.compile("^%|[\x85\u2028\u2029]", re.MULTILINE)
+
+
 def compose_yaml_documents(text: str) -> Iterator[ComposedDocument | YamlProblem]:
     """Each document's nodes, or the syntax problem that stopped it."""
-    yaml = YAML(typ="safe", pure=True)
-    resolve = scalar_resolver(yaml.resolver)
+    pure = YAML(typ="safe", pure=True)
+    fast = YAML(typ="safe", pure=False)  # the pure parser again when libyaml is not installed
+    resolve = scalar_resolver(pure.resolver)
     for first_line, chunk in split_documents(text):
         if len(chunk) > MAX_YAML_DOCUMENT:
             yield YamlProblem(first_line + 1, None, _TOO_LARGE)
             continue
+        root: Node | None = None
         try:
-            root = compose(yaml.parse(chunk), resolve, first_line)
+            if _NEEDS_PURE_PARSER.search(chunk) is None:
+                try:
+                    root = compose(fast.parse(chunk), scalar_resolver(fast.resolver), first_line)
+                except (YAMLError, ValueError):  # ValueError: text libyaml cannot encode
+                    root = compose(pure.parse(chunk), resolve, first_line)
+            else:
+                root = compose(pure.parse(chunk), resolve, first_line)
         except StructureError as error:  # nesting too deep to go on parsing
             yield YamlProblem(error.line, None, error.message)
             continue

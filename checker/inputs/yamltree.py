@@ -152,7 +152,8 @@ def _node(event: ScalarEvent | CollectionStartEvent, line: int, column: int, res
     tag = event.tag if event.tag not in (None, "!") else None
     if isinstance(event, ScalarEvent):
         written = tag or resolve(event.value, event.implicit)
-        empty = event.value == "" and event.style is None and tag is None
+        # A plain scalar's style is None from the pure parser and "" from libyaml's.
+        empty = event.value == "" and not event.style and tag is None
         return Node("scalar", str(written), line, column, text=event.value, empty=empty)
     if isinstance(event, SequenceStartEvent):
         return Node("sequence", str(tag or SEQ), line, column, open=True)

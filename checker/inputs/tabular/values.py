@@ -14,8 +14,6 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from checker.inputs.tabular.mapping import FieldSpec
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -102,6 +100,8 @@ def _moment(cell: Any, spec: FieldSpec) -> Any:
 
 def _serial(number: float, spec: FieldSpec) -> Any:
     """A spreadsheet's day number (1900 date system) in a date column whose cells are not date-formatted."""
+    from openpyxl.utils.datetime import from_excel  # slow to import: only for a serial date
+
     try:
         moment = from_excel(number)
     except (ValueError, OverflowError):
