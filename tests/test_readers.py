@@ -6,6 +6,7 @@ import errno
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -504,3 +505,37 @@ class TestUnreadablePaths:
     def test_closed_standard_input_is_a_problem(self) -> None:
         (source,) = expand_inputs(["-"])
         assert shape(list(read_input(source, None))) == [("problem", None, "standard input is closed")]
+
+
+_YAML_SHAPES = [
+    "record_id: A\nchild: {person_id: P-1}\n",
+    "a: ''\nb:\nc: ~\nd: \"\"\n",
+    "a: &x [1, 2]\nb: *x\nc: !!str 12\nd: 0o17\ne: 1e3\n",
+    "- !!omap [{a: 1}, {b: 2}]\n- {? complex : 1}\n",
+    "%YAML 1.1\n---\nyes_is: yes\noctal: 0777\n",
+    "a: 'one\x85two'\nb: 2\n",
+    "a: [1, 2\nb: 3\n",
+    "a: 1\n\tb: 2\n",
+    "a: 1\na: 2\n",
+    "text: |\n  line one\n  line two\nnext: 2013-01-07 09:00:00\n",
+]
+
+
+@pytest.mark.parametrize("text", _YAML_SHAPES)
+def test_yaml_reads_the_same_whichever_parser_reads_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.inputs import yamlsource
+
+    def read() -> list[object]:
+        return [
+            (
+                type(doc).__name__,
+                getattr(doc, "data", None),
+                getattr(doc, "positions", None),
+                vars(doc).get("message"),
+            )
+            for doc in yamlsource.load_yaml_documents(text)
+        ]
+
+    fast = read()
+    monkeypatch.setattr(yamlsource, "_NEEDS_PURE_PARSER", re.compile(""))  # every document to the pure parser
+    assert fast == read()
