@@ -50,18 +50,23 @@ def export_records() -> list[dict[str, Any]]:
     return records
 
 
-def test_the_example_export_gets_the_reference_answers(
-    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
-) -> None:
-    every = list(rules.values())
-    engine = SqlEngine(every, threads=1)
+def _checked(rules: list[CompiledRule], records: list[dict[str, Any]]) -> ChunkResult:
+    """The records as one chunk through the set-based engine, with nothing it could not run."""
+    engine = SqlEngine(rules, threads=1)
     try:
-        texts = [json.dumps(data) for data in export_records]
+        texts = [json.dumps(data) for data in records]
         result = engine.check(texts, list(range(1, len(texts) + 1)), AS_OF, "export")
     finally:
         engine.close()
     assert result.broken == {}
-    tallies, found = _set_based(result)
+    return result
+
+
+def test_the_example_export_gets_the_reference_answers(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    every = list(rules.values())
+    tallies, found = _set_based(_checked(every, export_records))
     expected_tallies, expected_found = _reference(every, export_records)
     assert tallies == expected_tallies
     assert found == expected_found
@@ -86,3 +91,29 @@ def test_a_rule_duckdb_cannot_run_is_named_not_passed(
     assert "Conversion Error" in result.broken["AA002"]
     assert "AA002" not in result.tallies
     assert result.tallies["CU003"].applicable > 0
+
+
+def _shapes(base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Records whose collections and required values are of the wrong shape, absent or null."""
+    first = json.loads(json.dumps(base))
+    return [
+        {**first, "incidents": "not a list"},
+        {**first, "incidents": None, "referrals": {"id": "REF-9"}},
+        {**first, "strategy_discussions": 7, "documents": True},
+        {key: value for key, value in first.items() if key != "record_id"},
+        {**first, "record_id": None},
+        {**first, "child": {**first["child"], "person_id": None}},
+        {key: value for key, value in first.items() if key != "child"},
+        {**first, "child": "a name"},
+        {**first, "incidents": [["nested"], "text", *first["incidents"]]},
+        {**first, "note": 'mentions "incidents" and "referrals" in its text', "incidents": []},
+        {"record_id": "ONLY-ID"},
+    ]
+
+
+def test_collections_and_required_values_of_the_wrong_shape_get_the_reference_answers(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    every = list(rules.values())
+    records = _shapes(export_records[0])
+    assert _set_based(_checked(every, records)) == _reference(every, records)

@@ -9,7 +9,7 @@ that table, and a value with a problem is unknown to every other rule.
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import quote
+from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name, record_table
 from checker.records.schema import DATE_FORMAT, JSON_TYPE_NAMES, TIMESTAMP_FORMAT
 
@@ -17,6 +17,8 @@ TIMESTAMP_PROBLEM = "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±
 
 
 DATE_PROBLEM = "is not a date (YYYY-MM-DD)"
+
+MEMBER = "the member"  # a required value's holder when it is the member itself (its names are keys__)
 
 
 def _names(types: list[str]) -> str:
@@ -89,6 +91,8 @@ def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
 
 
 def _key_present(holder: str, key: str) -> str:
+    if holder == MEMBER:
+        return f"coalesce(list_contains(keys__, '{key}'), FALSE)"
     return f"(jkind(json_extract({holder}, '$.{key}')) IS NOT NULL)"
 
 
@@ -96,7 +100,7 @@ def _required(table: Table) -> dict[tuple[str, ...], str]:
     """Each required value below a member, and the column holding the JSON text it sits in."""
     found: dict[tuple[str, ...], str] = {}
     for name in table.member.node.get("required", []):
-        found[(name,)] = "text__"
+        found[(name,)] = MEMBER
     for container in table.containers:
         for name in container.node.node.get("required", []):
             key = (*container.tokens, name)
@@ -112,7 +116,7 @@ def _absent(table: Table, holder: str, required: dict[tuple[str, ...], str]) -> 
             continue
         column = quote(("c__" if _is_container(table, tokens) else "j__") + column_name(tokens))
         terms.append(f"({column} IS NULL AND NOT {_key_present(holder, tokens[-1])})")
-    if holder != "text__":
+    if holder != MEMBER:
         # Inside a folded object, only when that object is one.
         terms = [f"({holder} IS NOT NULL AND jkind({holder}) = 'object' AND ({' OR '.join(terms)}))"]
     return "(" + " OR ".join(terms) + ")"
@@ -169,7 +173,7 @@ def problems_statement() -> str:
                 parts.append(_member_problems(table, value))
         if table.parent is not None:
             parts.append(
-                f"SELECT rec, ptr__, 'must be an object, not ' || jname(jkind(text__)), FALSE FROM {source} "
+                f"SELECT rec, ptr__, 'must be an object, not ' || jname(kind__), FALSE FROM {source} "
                 "WHERE NOT ok"
             )
         for child in table.children:
@@ -211,22 +215,19 @@ def _list_kind(child: Table) -> str:
     column = quote("l__" + child.name)
     if child.one_or_many:
         return f"jkind({column})"
-    return f"jkind(json_extract(text__, '$.{child.via[-1]}'))"
+    return list_kind(child)
 
 
 def _list_wrong(child: Table) -> str:
     """A collection that is not a list (or, for a plan, neither an object nor a list)."""
     column = quote("l__" + child.name)
     types = _declared(_list_node(child))
-    allowed = {"array": "'array'", "object": "'object'"}
+    allowed = {"array": "'array'", "object": "'object'", "null": "'null'"}
     fits = ", ".join(allowed[name] for name in types if name in allowed)
     kind = _list_kind(child)
     if child.one_or_many:
         return f"({column} IS NOT NULL AND {kind} NOT IN ({fits}))"
-    key = '"' + child.via[-1] + '"'
-    return (
-        f"({column} IS NULL AND contains(text__, '{key}') AND {kind} IS NOT NULL AND {kind} NOT IN ({fits}))"
-    )
+    return f"({column} IS NULL AND {kind} IS NOT NULL AND {kind} NOT IN ({fits}))"
 
 
 def _list_problem(parent: Table, child: Table) -> str:

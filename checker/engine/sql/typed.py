@@ -18,7 +18,7 @@ format 1.1), ``__date`` (a date alone) and, where a rule needs it, ``__day``
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import quote
+from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name
 from checker.engine.sql.moments import MomentSql
 from checker.engine.sql.problems import (
@@ -39,6 +39,7 @@ MACROS = [
         WHEN j IS NULL THEN NULL
         WHEN starts_with(j, '"') THEN 'string'
         WHEN j = 'true' OR j = 'false' THEN 'boolean'
+        WHEN j = 'null' THEN 'null'
         WHEN starts_with(j, '{') THEN 'object'
         WHEN starts_with(j, '[') THEN 'array'
         WHEN regexp_full_match(j, '-?[0-9]+') THEN 'integer'
@@ -111,7 +112,7 @@ def typing_statement(table: Table) -> str:
 def _value_columns(table: Table) -> tuple[list[str], list[str]]:
     """The problems and typed values (first list), then what ``t0_`` keeps (second list)."""
     values: list[str] = []
-    kept: list[str] = [*table.keys, "ok", "ptr__", "text__"]
+    kept: list[str] = [*table.keys, "ok", "ptr__", "kind__"]
     required = _required(table)
     absent = {holder: _absent(table, holder, required) for holder in set(required.values())}
     container_bad: dict[tuple[str, ...], str] = {}
@@ -162,6 +163,8 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
             kept.append(j)
     for child in table.children:
         kept.append(quote("l__" + child.name))
+        if len(child.via) == 1 and not child.one_or_many:
+            kept.append(list_kind(child))
         enclosing = [container_bad[child.via[:n]] for n in range(1, len(child.via))]
         wrong = " OR ".join([_list_wrong(child), *enclosing])
         kept.append(f"(NOT ok OR {wrong}) AS {quote('l__' + child.name + '__bad')}")
