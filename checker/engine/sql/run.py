@@ -32,6 +32,7 @@ from checker.engine.sql.clock import Clock
 from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
+from checker.engine.sql.moments import parsed_moments_statement
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.typed import MACROS, typing_statement
@@ -58,6 +59,7 @@ def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
 def _statements() -> list[str]:
     """The chunk's flattening and typing, in dependency order."""
     statements = list(flattening().statements)
+    statements.append(parsed_moments_statement())
     for table in record_table().walk():
         statements.append(typing_statement(table))
     statements += derived_statements()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name
-from checker.engine.sql.moments import MomentSql
+from checker.engine.sql.moments import MomentSql, parsed_join
 from checker.engine.sql.problems import (
     _absent,
     _declared,
@@ -83,27 +83,12 @@ def row_pointer(table: Table) -> str:
 def typing_statement(table: Table) -> str:
     """``t0_<table>``: each value typed, with its problem and whether it can be read.
 
-    Built as stacked SELECTs (see ``MomentSql``): every expression reads the
-    plain columns of the stage below, so none repeats another.
+    Times come parsed from ``m_parsed`` (``moments.parsed_join``); every
+    expression reads the plain columns of the stage below, so none repeats another.
     """
-    moments = [MomentSql(value.column) for value in table.values if value.kind in ("moment", "date")]
-    stages: list[list[str]] = [
-        [m.parts(quote("j__" + m.column)) for m in moments],
-        [column for m in moments for column in m.numbers()],
-        [column for m in moments for column in m.checks()],
-        [column for m in moments for column in m.walls()],
-    ]
-    sql = f"SELECT f.*, {row_pointer(table)} AS ptr__ FROM f_{table.name} AS f"
-    for stage in stages:
-        if stage:
-            sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
-    zones = [f"zw_{n}" for n in range(len(moments))]
-    offsets = [column for m, zone in zip(moments, zones, strict=True) for column in m.offsets(zone)]
-    if moments:
-        joins = " ".join(m.zone_join(zone) for m, zone in zip(moments, zones, strict=True))
-        sql = f"SELECT s.*, {', '.join(offsets)} FROM ({sql}) AS s {joins}"
-        for stage in ([c for m in moments for c in m.instant()], [c for m in moments for c in m.bounds()]):
-            sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    joined = parsed_join(table, "f")
+    extra = ", mp__.* EXCLUDE (rid__)" if joined else ""
+    sql = f"SELECT f.*{extra}, {row_pointer(table)} AS ptr__ FROM f_{table.name} AS f {joined}"
     values, flags = _value_columns(table)
     sql = f"SELECT *, {', '.join(values)} FROM ({sql})"
     return f"CREATE OR REPLACE TEMP TABLE t0_{table.name} AS SELECT {', '.join(flags)} FROM ({sql})"
