@@ -188,7 +188,7 @@ class Session:
     def _params(self, sql: str) -> dict[str, Any]:
         """The parameters a statement names (DuckDB refuses any it does not)."""
         named = set(re.findall(r"\$(\w+)", sql))
-        available = {**self.rulebook.params, **self.clock.maps(), **self.clock.calendar()}
+        available = {**self.rulebook.params, **self.clock.maps()}
         return {name: value for name, value in available.items() if name in named}
 
     def failures(self) -> list[tuple[Any, ...]]:
