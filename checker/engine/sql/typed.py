@@ -30,6 +30,7 @@ from checker.engine.sql.problems import (
     _required,
     _required_problem,
     _type_problem,
+    kind_of,
 )
 from checker.records.schema import JSON_TYPE_NAMES
 
@@ -89,9 +90,17 @@ def typing_statement(table: Table) -> str:
     joined = parsed_join(table, "f")
     extra = ", mp__.* EXCLUDE (rid__)" if joined else ""
     sql = f"SELECT f.*{extra}, {row_pointer(table)} AS ptr__ FROM f_{table.name} AS f {joined}"
+    sql = f"SELECT *, {', '.join(kind_columns(table))} FROM ({sql})"
     values, flags = _value_columns(table)
     sql = f"SELECT *, {', '.join(values)} FROM ({sql})"
     return f"CREATE OR REPLACE TEMP TABLE t0_{table.name} AS SELECT {', '.join(flags)} FROM ({sql})"
+
+
+def kind_columns(table: Table) -> list[str]:
+    """The JSON type of each value and folded object of a member (``problems.kind_of``)."""
+    columns = [quote("j__" + value.column) for value in table.values]
+    columns += [quote("c__" + column_name(container.tokens)) for container in table.containers]
+    return [f"jkind({column}) AS {kind_of(column)}" for column in columns]
 
 
 def _value_columns(table: Table) -> tuple[list[str], list[str]]:
@@ -166,17 +175,20 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
         return [(f"CASE WHEN {j} = 'true' THEN TRUE WHEN {j} = 'false' THEN FALSE END", quote(name))]
     if kind in ("integer", "number"):
         return [
-            (f"CASE WHEN jkind({j}) IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END", quote(name)),
-            (f"jkind({j}) = 'integer'", quote(name + "__int")),
+            (
+                f"CASE WHEN {kind_of(j)} IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END",
+                quote(name),
+            ),
+            (f"{kind_of(j)} = 'integer'", quote(name + "__int")),
         ]
     if kind == "texts":
         strings = f"list_filter(json_transform({j}, '[\"JSON\"]'), lambda x: jkind(x) = 'string')"
         return [
             (
-                f"CASE WHEN jkind({j}) = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END",
+                f"CASE WHEN {kind_of(j)} = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END",
                 quote(name),
             ),
-            (f"CASE WHEN jkind({j}) = 'array' THEN json_array_length({j}) END", quote(name + "__n")),
+            (f"CASE WHEN {kind_of(j)} = 'array' THEN json_array_length({j}) END", quote(name + "__n")),
         ]
     assert moment is not None
     n = moment.name
