@@ -57,14 +57,22 @@ def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
 
 
 def _statements() -> list[str]:
-    """The chunk's flattening and typing, in dependency order."""
+    """The chunk's flattening and typing, in dependency order.
+
+    Each stage's tables are dropped once the next is built: the JSON texts, the
+    values as text and the values typed would otherwise all be held at once
+    beside what the checks read, and memory is what bounds a chunk's size.
+    """
+    walked = record_table().walk()
     statements = list(flattening().statements)
     statements.append(parsed_moments_statement())
-    for table in record_table().walk():
-        statements.append(typing_statement(table))
+    statements += [typing_statement(table) for table in walked]
+    statements += ["ALTER TABLE chunk DROP COLUMN text", "DROP TABLE m_parsed"]
+    statements += [f"DROP TABLE f_{table.name}" for table in walked]
     statements += derived_statements()
     statements.append(moments_statement())
     statements.append(problems_statement())
+    statements += [f"DROP TABLE t0_{table.name}" for table in walked]
     return statements
 
 
