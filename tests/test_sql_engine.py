@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from checker.engine.compile import CompiledRule
-from checker.engine.per_record import Engine
+from checker.engine.per_record import Engine, JudgedItem
 from checker.engine.sql.engine import ChunkResult, SqlEngine
 from tests.conftest import EXAMPLES, utc
 
@@ -155,3 +155,30 @@ def test_generated_records_in_two_chunks_get_the_reference_answers(
     records = [json.loads(text) for text in texts]
     assert (tallies, found) == _reference(every, records, GENERATED_AS_OF)
     assert {rule_id for _, rule_id, _, _ in found} >= {"DQ005", "AA002", "CU005"}
+
+
+def test_every_item_judged_is_the_reference_one_when_asked_for(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    """Breakdowns and dip-samples count every item judged; without them only failures are kept,
+    and the tallies are the same either way."""
+    every = list(rules.values())
+    texts = [json.dumps(data) for data in export_records]
+    engine = SqlEngine(every, threads=1)
+    try:
+        lines = list(range(1, len(texts) + 1))
+        items = engine.check(texts, lines, AS_OF, "export", with_judged=True)
+        engine.close()
+        engine = SqlEngine(every, threads=1)
+        plain = engine.check(texts, lines, AS_OF, "export")
+    finally:
+        engine.close()
+    reference = Engine(every)
+    expected: Counter[tuple[int, JudgedItem]] = Counter()
+    for number, data in enumerate(export_records):
+        expected.update(
+            (number, item) for item in reference.check(data, AS_OF, f"export:{number + 1}").judged
+        )
+    assert Counter((number, item) for number, judged in items.judged.items() for item in judged) == expected
+    assert _set_based(items) == _set_based(plain)
+    assert plain.judged == {}
