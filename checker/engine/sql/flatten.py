@@ -108,21 +108,27 @@ def _member_columns(table: Table, parsed: str) -> list[str]:
 def _select_members(table: Table, source: str, keys: list[str], text: str) -> str:
     """One row per member: its keys, JSON type and names, and its values' texts.
 
-    The member's own text is read twice, once into the struct of its values
-    and once for the names it has (a value that is there but null is not
-    absent); a collection that is not a list (so not in the struct) is looked
-    up again only where its name is in the text, in a stage of its own: an
-    expression that read the text in every row cost more than the rest of the
-    typing together.
+    The member's own text is read into the struct of its values, and again for
+    the names it has only where a value it requires is null or absent (which
+    the struct cannot tell apart); a collection that is not a list (so not in
+    the struct) is looked up again only where its name is in the text, in a
+    stage of its own: an expression that read the text in every row cost more
+    than the rest of the typing together.
     """
     names, lists = _direct(table)
     structure = _structure(names, lists)
     parsed = quote("p")
     columns = _member_columns(table, parsed)
     key_list = ", ".join(keys)
+    lacking = " OR ".join(
+        f"struct_extract({parsed}, {_literal(name)}) IS NULL"
+        for name in table.member.node.get("required", [])
+    )
+    names_read = f"json_keys({text})" if lacking else "NULL"
     members = (
         f"SELECT {key_list}, {text} AS text__, jkind({text}) AS kind__, coalesce(starts_with({text}, "
-        f"'{{'), FALSE) AS ok, CASE WHEN starts_with({text}, '{{') THEN json_keys({text}) END AS keys__, "
+        f"'{{'), FALSE) AS ok, CAST(CASE WHEN starts_with({text}, '{{') AND ({lacking or 'FALSE'}) "
+        f"THEN {names_read} END AS VARCHAR[]) AS keys__, "
         f"{', '.join(columns)} "
         f"FROM (SELECT *, CASE WHEN starts_with({text}, "
         f"'{{') THEN json_transform({text}, '{structure}') END AS {parsed} "
