@@ -152,6 +152,9 @@ class MomentSql:
         return f"CASE WHEN {n('cal')} AND {n('clk')} AND ({n('do')} OR {n('u')} IS NOT NULL) THEN 1 END"
 
 
+# What the zone's offsets, the instant and the bounds read of a time's parts (``m_text``).
+CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "do", "w", "m0", "m1", "z", "sg", "off")
+
 # What the typing reads of a parsed time (``MomentSql.name`` of each, per value).
 KEPT_PARTS = ("cal", "clk", "do", "u", "y", "mo", "d", "lo", "hi")
 
@@ -166,13 +169,15 @@ def moment_values() -> list[tuple[Table, Value]]:
     ]
 
 
-def parsed_moments_statement() -> str:
-    """``m_parsed(at__, rid__, ...)``: every time text of the chunk read once, in one relation.
+def parsed_moments_statements() -> tuple[str, str]:
+    """``m_text`` then ``m_parsed(at__, rid__, ...)``: every time text of the chunk read once.
 
     ``at__`` numbers the value (``moment_values``) and ``rid__`` is the row of
     its ``f_`` table. Reading each value in its own table's SELECT wrote the
     thirty-odd expressions of a time once per value, some 180 KB of SQL planned
-    again for every chunk; here they are written once.
+    again for every chunk; here they are written once. ``m_text`` stops short
+    of the zone's offsets: the years it reads (``YEARS_SQL``) are the zone rows
+    ``m_parsed`` needs loaded.
     """
     moment = MomentSql("v")
     texts = " UNION ALL ".join(
@@ -183,11 +188,19 @@ def parsed_moments_statement() -> str:
     sql = f"SELECT * FROM ({texts})"
     for stage in ([moment.parts("j")], moment.numbers(), moment.checks(), moment.walls()):
         sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
-    sql = f"SELECT s.*, {', '.join(moment.offsets('z'))} FROM ({sql}) AS s {moment.zone_join('z')}"
+    carried = ", ".join(moment.name(part) for part in CARRIED_PARTS)
+    read = f"CREATE OR REPLACE TEMP TABLE m_text AS SELECT at__, rid__, {carried} FROM ({sql})"
+    sql = f"SELECT s.*, {', '.join(moment.offsets('z'))} FROM m_text AS s {moment.zone_join('z')}"
     for stage in (moment.instant(), moment.bounds()):
         sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
     kept = ", ".join(moment.name(part) for part in KEPT_PARTS)
-    return f"CREATE OR REPLACE TEMP TABLE m_parsed AS SELECT at__, rid__, {kept} FROM ({sql})"
+    return read, f"CREATE OR REPLACE TEMP TABLE m_parsed AS SELECT at__, rid__, {kept} FROM ({sql})"
+
+
+# The years of the chunk's times, as read: a time that is not read needs no zone row.
+YEARS_SQL = (
+    f"SELECT DISTINCT {MomentSql('v').name('y')} FROM m_text WHERE {MomentSql('v').name('y')} IS NOT NULL"
+)
 
 
 def parsed_join(table: Table, alias: str) -> str:

@@ -32,7 +32,7 @@ from checker.engine.sql.clock import Clock
 from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
-from checker.engine.sql.moments import parsed_moments_statement
+from checker.engine.sql.moments import YEARS_SQL, parsed_moments_statements
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.typed import MACROS, typing_statement
@@ -65,25 +65,15 @@ def _statements() -> list[str]:
     """
     walked = record_table().walk()
     statements = list(flattening().statements)
-    statements.append(parsed_moments_statement())
+    statements += parsed_moments_statements()
     statements += [typing_statement(table) for table in walked]
-    statements += ["ALTER TABLE chunk DROP COLUMN text", "DROP TABLE m_parsed"]
+    statements += ["ALTER TABLE chunk DROP COLUMN text", "DROP TABLE m_text", "DROP TABLE m_parsed"]
     statements += [f"DROP TABLE f_{table.name}" for table in walked]
     statements += derived_statements()
     statements.append(moments_statement())
     statements.append(problems_statement())
     statements += [f"DROP TABLE t0_{table.name}" for table in walked]
     return statements
-
-
-def _years_sql() -> str:
-    parts = []
-    for table in record_table().walk():
-        for value in table.values:
-            if value.kind in ("moment", "date"):
-                j = '"j__' + value.column + '"'
-                parts.append(f"SELECT TRY_CAST(substr(jtext({j}), 1, 4) AS INTEGER) AS y FROM f_{table.name}")
-    return "SELECT DISTINCT y FROM (" + " UNION ALL ".join(parts) + ") WHERE y IS NOT NULL"
 
 
 class Session:
@@ -96,7 +86,6 @@ class Session:
             self.connection.execute(macro)
         self.clock = Clock(self.connection, zone_name)
         self.statements = _statements()
-        self.years_sql = _years_sql()
         self.seen: dict[int, str] = {}
         for position, (_, _, check) in enumerate(rulebook.checks):
             if check.unique_within == "run":
@@ -151,9 +140,10 @@ class Session:
         for ``judged_items``) every item judged.
         """
         execute = self.connection.execute
-        for statement in self.statements[: len(flattening().statements)]:
+        read = len(flattening().statements) + 1  # up to m_text, which gives the years
+        for statement in self.statements[:read]:
             execute(statement)
-        years = [row[0] for row in execute(self.years_sql).fetchall()]
+        years = [row[0] for row in execute(YEARS_SQL).fetchall()]
         as_of_years = [
             row[0] for row in execute("SELECT DISTINCT year(make_timestamp(as_of__)) FROM chunk").fetchall()
         ]
@@ -161,7 +151,7 @@ class Session:
         self.clock.ensure_years(wanted)
         if wanted:
             self.clock.ensure_calendar(min(wanted), max(wanted) + 1)
-        for statement in self.statements[len(flattening().statements) :]:
+        for statement in self.statements[read:]:
             execute(statement)
         # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a
         # chunk, whatever its size) and made it run no faster; the typing keeps it.
