@@ -156,7 +156,7 @@ class MomentSql:
 CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "do", "w", "m0", "m1", "z", "sg", "off")
 
 # What the typing reads of a parsed time (``MomentSql.name`` of each, per value).
-KEPT_PARTS = ("cal", "clk", "do", "u", "y", "mo", "d", "lo", "hi")
+KEPT_PARTS = ("cal", "clk", "do", "u", "y", "mo", "d", "lo", "hi", "day")
 
 
 def moment_values() -> list[tuple[Table, Value]]:
@@ -193,6 +193,11 @@ def parsed_moments_statements() -> tuple[str, str]:
     sql = f"SELECT s.*, {', '.join(moment.offsets('z'))} FROM m_text AS s {moment.zone_join('z')}"
     for stage in (moment.instant(), moment.bounds()):
         sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    # Its local day, by the zone's offset at its first instant (``derived.py`` read it per value).
+    lo = moment.name("lo")
+    day = f"CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) AS {moment.name('day')}"
+    zone = f"LEFT JOIN zone_utc AS zu ON zu.year = year(make_timestamp({lo}))"
+    sql = f"SELECT b.*, {day} FROM ({sql}) AS b {zone}"
     kept = ", ".join(moment.name(part) for part in KEPT_PARTS)
     return read, f"CREATE OR REPLACE TEMP TABLE m_parsed AS SELECT at__, rid__, {kept} FROM ({sql})"
 

@@ -200,6 +200,7 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
         (f"({j} IS NOT NULL)", quote(name + "__set")),
         (n("lo"), quote(name + "__lo")),
         (n("hi"), quote(name + "__hi")),
+        (n("day"), quote(name + "__day")),
         (f"coalesce({n('do')}, FALSE)", quote(name + "__date")),
     ]
     return columns
