@@ -7,9 +7,10 @@ Reads the first N records of the export (``bench/generate.py`` writes one)
 a chunk of C records at a time, so that peak RSS is the engine's, and times
 ``SqlEngine.check`` on each with the full built-in rulebook: records/s by
 CPU and wall time, the first chunk and later ones (every chunk is planned
-again: the first also fills the zone and calendar tables), and peak RSS. ``--parity`` also runs the per-record Python engine on the same records
-and says whether the findings and tallies are identical.
-Timings belong in notes, not in the test suite.
+again: the first also fills the zone and calendar tables), and peak RSS.
+``--parity`` also runs the per-record Python engine on the same records and
+says whether the findings and tallies are identical. Timings belong in
+notes, not in the test suite.
 """
 
 from __future__ import annotations
