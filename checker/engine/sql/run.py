@@ -101,6 +101,7 @@ class Session:
             else:
                 self.parts.append((rule_index, unique_sql(check, self.seen.get(position, "no_seen"))))
         self._judged_sql: dict[tuple[frozenset[int] | None, bool], str] = {}
+        self._every_item = False  # how the last run kept ``judged``
 
     def judged_sql(self, rule_indices: frozenset[int] | None, every_item: bool = False) -> str:
         """One UNION ALL of the checks of these rules (None: every rule), as ``judged`` keeps it."""
@@ -158,6 +159,7 @@ class Session:
         execute("SET disabled_optimizers = 'statistics_propagation'")
         try:
             broken = self._judge(rule_indices, every_item)
+            self._every_item = every_item
         finally:
             execute("RESET disabled_optimizers")
         for position, table in self.seen.items():
@@ -194,9 +196,14 @@ class Session:
         return {name: value for name, value in available.items() if name in named}
 
     def failures(self) -> list[tuple[Any, ...]]:
+        rows = (
+            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL}"
+            if self._every_item
+            else f"SELECT rule_i, status, {_FAILED_FIELDS} FROM "
+            f"(SELECT rule_i, status, unnest(failed__) AS f FROM judged WHERE status = {FAIL})"
+        )
         return self.connection.execute(
-            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL} AND rec IS NOT NULL "
-            "ORDER BY rec, rule_i, check_i, item_ptr"
+            f"SELECT {RESULT_COLUMNS} FROM ({rows}) ORDER BY rec, rule_i, check_i, item_ptr"
         ).fetchall()
 
     def tallies(self) -> list[tuple[int, int, int]]:
@@ -209,22 +216,26 @@ class Session:
         """(rule index, record, item pointer, status, month) of every item judged, in record order
         (after ``run(..., every_item=True)``)."""
         return self.connection.execute(
-            "SELECT rule_i, rec, item_ptr, status, month FROM judged WHERE rec IS NOT NULL "
-            "ORDER BY rec, rule_i, check_i, item_ptr"
+            "SELECT rule_i, rec, item_ptr, status, month FROM judged ORDER BY rec, rule_i, check_i, item_ptr"
         ).fetchall()
+
+
+_FAILED = ("check_i", "rec", "item_ptr", "failure", "month", "count__")  # a failing row but its rule, status
+_FAILED_FIELDS = ", ".join(f"f.{name} AS {name}" for name in _FAILED)
 
 
 def _kept(union: str, every_item: bool) -> str:
     """What ``judged`` keeps of the checks' rows, each with its weight in the tallies (``n__``).
 
-    Every item, when each is wanted; else the failures (weight 0) and one row per
-    rule and status with its count: writing every item judged into a table was a
-    third of the time to run the checks, and most of what they held in memory.
+    Every item, when each is wanted; else one row per rule and status with its
+    count and its failing rows as a list (``failed__``): writing every item
+    judged into a table, or into a CTE to count, was a third of the time to run
+    the checks, and most of what they held in memory.
     """
     if every_item:
         return f"SELECT *, 1 AS n__ FROM ({union})"
+    failed = ", ".join(f"{name} := {name}" for name in _FAILED)
     return (
-        f"WITH j AS MATERIALIZED ({union}) SELECT *, 0 AS n__ FROM j WHERE status = {FAIL} "
-        "UNION ALL SELECT rule_i, NULL, NULL, NULL, status, NULL, NULL, NULL, count(*) FROM j "
-        "GROUP BY rule_i, status"
+        f"SELECT rule_i, status, count(*) AS n__, list(struct_pack({failed})) FILTER (WHERE status = {FAIL}) "
+        f"AS failed__ FROM ({union}) GROUP BY rule_i, status"
     )
