@@ -104,7 +104,7 @@ def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
 def _key_present(holder: str, key: str) -> str:
     if holder == MEMBER:
         return f"coalesce(list_contains(keys__, '{key}'), FALSE)"
-    return f"(jkind(json_extract({holder}, '$.{key}')) IS NOT NULL)"
+    return f"coalesce(json_exists({holder}, '$.{key}'), FALSE)"
 
 
 def _required(table: Table) -> dict[tuple[str, ...], str]:
