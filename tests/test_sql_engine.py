@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from checker.engine.compile import CompiledRule
-from checker.engine.per_record import Engine
+from checker.engine.per_record import Engine, JudgedItem
 from checker.engine.sql.engine import ChunkResult, SqlEngine
 from tests.conftest import EXAMPLES, utc
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 AS_OF = utc("2013-01-07T09:00:00Z")
+GENERATOR = EXAMPLES.parent / "bench" / "generate.py"
+GENERATED_AS_OF = utc("2024-04-01T09:00:00Z")  # the generator's default
 
 Answers = tuple[Counter[tuple[str, str]], set[tuple[int, str, str, str]]]
 
 
-def _reference(rules: list[CompiledRule], records: list[dict[str, Any]]) -> Answers:
+def _reference(rules: list[CompiledRule], records: list[dict[str, Any]], as_of: datetime = AS_OF) -> Answers:
     engine = Engine(rules)
     tallies: Counter[tuple[str, str]] = Counter()
     found: set[tuple[int, str, str, str]] = set()
     for number, data in enumerate(records):
-        result = engine.check(data, AS_OF, f"export:{number + 1}")
+        result = engine.check(data, as_of, f"export:{number + 1}")
         assert result.crashes == []
         for rule_id, tally in result.tallies.items():
             tallies.update({(rule_id, "passed"): tally.passed, (rule_id, "failed"): tally.failed})
@@ -50,18 +56,23 @@ def export_records() -> list[dict[str, Any]]:
     return records
 
 
-def test_the_example_export_gets_the_reference_answers(
-    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
-) -> None:
-    every = list(rules.values())
-    engine = SqlEngine(every, threads=1)
+def _checked(rules: list[CompiledRule], records: list[dict[str, Any]]) -> ChunkResult:
+    """The records as one chunk through the set-based engine, with nothing it could not run."""
+    engine = SqlEngine(rules, threads=1)
     try:
-        texts = [json.dumps(data) for data in export_records]
+        texts = [json.dumps(data) for data in records]
         result = engine.check(texts, list(range(1, len(texts) + 1)), AS_OF, "export")
     finally:
         engine.close()
     assert result.broken == {}
-    tallies, found = _set_based(result)
+    return result
+
+
+def test_the_example_export_gets_the_reference_answers(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    every = list(rules.values())
+    tallies, found = _set_based(_checked(every, export_records))
     expected_tallies, expected_found = _reference(every, export_records)
     assert tallies == expected_tallies
     assert found == expected_found
@@ -86,3 +97,88 @@ def test_a_rule_duckdb_cannot_run_is_named_not_passed(
     assert "Conversion Error" in result.broken["AA002"]
     assert "AA002" not in result.tallies
     assert result.tallies["CU003"].applicable > 0
+
+
+def _shapes(base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Records whose collections and required values are of the wrong shape, absent or null."""
+    first = json.loads(json.dumps(base))
+    return [
+        {**first, "incidents": "not a list"},
+        {**first, "incidents": None, "referrals": {"id": "REF-9"}},
+        {**first, "strategy_discussions": 7, "documents": True},
+        {key: value for key, value in first.items() if key != "record_id"},
+        {**first, "record_id": None},
+        {**first, "child": {**first["child"], "person_id": None}},
+        {key: value for key, value in first.items() if key != "child"},
+        {**first, "child": "a name"},
+        {**first, "incidents": [["nested"], "text", *first["incidents"]]},
+        {**first, "note": 'mentions "incidents" and "referrals" in its text', "incidents": []},
+        {"record_id": "ONLY-ID"},
+    ]
+
+
+def test_collections_and_required_values_of_the_wrong_shape_get_the_reference_answers(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    every = list(rules.values())
+    records = _shapes(export_records[0])
+    assert _set_based(_checked(every, records)) == _reference(every, records)
+
+
+def test_generated_records_in_two_chunks_get_the_reference_answers(
+    rules: dict[str, CompiledRule], tmp_path: Path
+) -> None:
+    """1,200 generated records, a plant in every fourth (each rule's at least once), in two
+    chunks: a duplicate across them is found as the per-record engine finds it in one run."""
+    export = tmp_path / "export.jsonl"
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "1200", str(export), "--seed", "5", "--rate", "0.25"],
+        check=True,
+        capture_output=True,
+    )
+    texts = export.read_text(encoding="utf-8").splitlines()
+    every = list(rules.values())
+    engine = SqlEngine(every, threads=1)
+    tallies: Counter[tuple[str, str]] = Counter()
+    found: set[tuple[int, str, str, str]] = set()
+    try:
+        for first in (0, 700):
+            chunk = texts[first : first + 700]
+            lines = list(range(first + 1, first + len(chunk) + 1))
+            result = engine.check(chunk, lines, GENERATED_AS_OF, "export")
+            assert result.broken == {}
+            chunk_tallies, chunk_found = _set_based(result)
+            tallies += chunk_tallies
+            found |= {(first + number, *rest) for number, *rest in chunk_found}
+    finally:
+        engine.close()
+    records = [json.loads(text) for text in texts]
+    assert (tallies, found) == _reference(every, records, GENERATED_AS_OF)
+    assert {rule_id for _, rule_id, _, _ in found} >= {"DQ005", "AA002", "CU005"}
+
+
+def test_every_item_judged_is_the_reference_one_when_asked_for(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    """Breakdowns and dip-samples count every item judged; without them only failures are kept,
+    and the tallies are the same either way."""
+    every = list(rules.values())
+    texts = [json.dumps(data) for data in export_records]
+    engine = SqlEngine(every, threads=1)
+    try:
+        lines = list(range(1, len(texts) + 1))
+        items = engine.check(texts, lines, AS_OF, "export", with_judged=True)
+        engine.close()
+        engine = SqlEngine(every, threads=1)
+        plain = engine.check(texts, lines, AS_OF, "export")
+    finally:
+        engine.close()
+    reference = Engine(every)
+    expected: Counter[tuple[int, JudgedItem]] = Counter()
+    for number, data in enumerate(export_records):
+        expected.update(
+            (number, item) for item in reference.check(data, AS_OF, f"export:{number + 1}").judged
+        )
+    assert Counter((number, item) for number, judged in items.judged.items() for item in judged) == expected
+    assert _set_based(items) == _set_based(plain)
+    assert plain.judged == {}

@@ -170,10 +170,15 @@ def _window(argument: dict[str, Any], rule: CompiledRule, where: str) -> ScopeMa
             f"FROM ({rows}) WHERE {usable}"
         )
         span_sql = query.param(span_micros(window), "BIGINT")
-        counted = (
-            f"SELECT d.*, (SELECT count(*) FROM ({dated}) AS e WHERE e.rec = d.rec AND e.w_rn <= d.w_rn "
-            f"AND e.w_lo >= d.w_lo - {span_sql}) AS inside__ FROM ({dated}) AS d"
+        # Items up to this one (in time, then list order) within the window before it: every
+        # item timed in the window, less those timed with it that come later in the list.
+        # (A correlated count wrote the items' query out twice, to be planned twice.)
+        reach = f"RANGE BETWEEN {span_sql} PRECEDING AND CURRENT ROW"
+        in_range = f"count(*) OVER (PARTITION BY rec ORDER BY w_lo {reach})"
+        later_ties = (
+            "count(*) OVER (PARTITION BY rec, w_lo) - row_number() OVER (PARTITION BY rec, w_lo ORDER BY i1)"
         )
+        counted = f"SELECT *, {in_range} - ({later_ties}) AS inside__ FROM ({dated})"
         first = (
             f"SELECT * FROM ({counted}) WHERE inside__ >= {query.param(count, 'BIGINT')} "
             f"QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1"

@@ -135,7 +135,9 @@ class Clock:
         for table in ("zone_wall", "zone_utc"):
             connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
         self._calendar: tuple[int, int] | None = None
-        self._calendar_lists: dict[str, Any] = {}
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE calendar (cal_first DATE, cal_cum INTEGER[], cal_day DATE[])"
+        )
 
     def maps(self) -> dict[str, dict[int, dict[str, int | None]]]:
         """The switch points of every year loaded, as the ``$zone_wall`` and ``$zone_utc`` maps."""
@@ -164,10 +166,10 @@ class Clock:
     def ensure_calendar(self, first_year: int, last_year: int) -> None:
         """Make the working-day calendar cover these years (within 1800 to 2400).
 
-        It is one unbroken run of days, bound to each statement as two lists
-        that are read by position: ``$cal_cum[d]``, the working days up to and
-        including the d-th day from ``$cal_first``, and ``$cal_day[c]``, the
-        c-th working day.
+        It is one unbroken run of days, the one row of ``calendar``, as two
+        lists read by position: ``cal_cum[d]``, the working days up to and
+        including the d-th day from ``cal_first``, and ``cal_day[c]``, the c-th
+        working day.
         """
         first = max(min(first_year, DEFAULT_CALENDAR.start), CALENDAR_YEARS.start)
         last = min(max(last_year, DEFAULT_CALENDAR.stop - 1), CALENDAR_YEARS.stop - 1)
@@ -187,11 +189,8 @@ class Clock:
                 working_days.append(day)
             cumulative.append(len(working_days))
             day += timedelta(days=1)
-        self._calendar_lists = {
-            "cal_first": date(first, 1, 1),
-            "cal_cum": cumulative,
-            "cal_day": working_days,
-        }
-
-    def calendar(self) -> dict[str, Any]:
-        return dict(self._calendar_lists)
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE calendar AS SELECT CAST($first AS DATE) AS cal_first, "
+            "CAST($cumulative AS INTEGER[]) AS cal_cum, CAST($working AS DATE[]) AS cal_day",
+            {"first": date(first, 1, 1), "cumulative": cumulative, "working": working_days},
+        )

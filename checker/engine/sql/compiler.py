@@ -158,8 +158,11 @@ class SqlCompiler:
             return self.time_of_value(ref, pointer, frame)
         inner = spec["earliest"]
         if isinstance(inner, list):
-            parts = [self.time(part, frame, f"{where}/earliest/{n}") for n, part in enumerate(inner)]
-            return self.query.time("t", earliest(parts))
+            parts = [
+                self.query.time("e", self.time(part, frame, f"{where}/earliest/{n}"))
+                for n, part in enumerate(inner)
+            ]
+            return self.query.time("t", earliest(parts, self.query))
         (linked_times,) = LINKED_TIMES
         return linked_times(self, inner, frame, f"{where}/earliest")
 
@@ -225,13 +228,19 @@ class Limit:
     working_days: str | None = None
 
 
-def earliest(parts: list[Time]) -> Time:
-    """The earliest of several times, as single() takes it."""
+def earliest(parts: list[Time], query: Query) -> Time:
+    """The earliest of several times (each already a column), as single() takes it.
+
+    Which one comes first, and whether it alone does, are columns of their
+    own: written out in every expression that reads them, they made the SQL
+    of a three-way earliest several times longer than the rest of its check,
+    and planning time grows with it.
+    """
     lows = ", ".join(part.lo for part in parts)
-    first = (
-        "CASE "
-        + " ".join(f"WHEN {part.lo} = least({lows}) THEN {n}" for n, part in enumerate(parts))
-        + " END"
+    least_lo = query.column("least", f"least({lows})")
+    first = query.column(
+        "first",
+        "CASE " + " ".join(f"WHEN {part.lo} = {least_lo} THEN {n}" for n, part in enumerate(parts)) + " END",
     )
 
     def pick(values: list[str]) -> str:
@@ -245,10 +254,11 @@ def earliest(parts: list[Time]) -> Time:
     others_lo = [
         f"least({', '.join(other.lo for m, other in enumerate(parts) if m != n)})" for n in range(len(parts))
     ]
-    alone = pick([f"({first_hi} <= {lo} OR {lo} IS NULL)" for lo in others_lo])
+    first_hi = query.column("first_hi", first_hi)
+    alone = query.column("alone", pick([f"({first_hi} <= {lo} OR {lo} IS NULL)" for lo in others_lo]))
     days = [part.day for part in parts]
     return Time(
-        f"least({lows})",
+        least_lo,
         f"CASE WHEN {alone} THEN {first_hi} ELSE least({', '.join(part.hi for part in parts)}) END",
         f"coalesce(CASE WHEN {alone} THEN {pick([part.date for part in parts])} END, FALSE)",
         f"coalesce({pick([part.ptr for part in parts])}, '')",

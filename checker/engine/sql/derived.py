@@ -2,9 +2,9 @@
 
 ``t_<table>`` is ``t0_<table>`` (typed.py) with, for each time value ``x``:
 ``x__unr`` (it cannot be read: a problem, or a date the calendar cannot
-hold), ``x__ny`` (stamped after the record's as-of instant: not happened yet
-for every rule but the data-quality ones) and ``x__day`` (its local day). Each
-item also gets its own time as ``ev__*`` (a nested item its parent's), the
+hold) and ``x__ny`` (stamped after the record's as-of instant: not happened
+yet for every rule but the data-quality ones); its local day ``x__day`` comes
+typed. Each item also gets its own time as ``ev__*`` (a nested item its parent's), the
 pointer of that time, whether it is a child's item (``child__``), and the
 local month of its time for breakdowns. The record gets its as-of instant,
 ``path:line`` and the day its child turns 18.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from checker.engine.sql.flatten import quote
 from checker.engine.sql.layout import Table, Value, column_name, record_table
-from checker.engine.sql.moments import zone_offset
 
 _EVENT_PARTS = ("lo", "hi", "date", "unr", "ny", "day", "set")
 
@@ -23,7 +22,7 @@ def _moments(table: Table) -> list[Value]:
     return [value for value in table.values if value.kind in ("moment", "date")]
 
 
-def _per_moment(value: Value, zone: str) -> list[str]:
+def _per_moment(value: Value) -> list[str]:
     name = value.column
     lo, date = quote(f"{name}__lo"), quote(f"{name}__date")
     bad, stamped = quote(f"{name}__bad"), quote(f"{name}__set")
@@ -33,11 +32,9 @@ def _per_moment(value: Value, zone: str) -> list[str]:
         f"(NOT {unreadable} AND {lo} IS NOT NULL AND CASE WHEN {date} THEN {lo} >= "
         f"{as_of} ELSE {lo} > {as_of} END)"
     )
-    day = f"CAST(make_timestamp({lo} + {zone_offset(zone, lo)}) AS DATE)"
     return [
         f"{unreadable} AS {quote(name + '__unr')}",
         f"coalesce({not_yet}, FALSE) AS {quote(name + '__ny')}",
-        f"CASE WHEN {lo} IS NOT NULL THEN {day} END AS {quote(name + '__day')}",
     ]
 
 
@@ -65,15 +62,7 @@ def _event_columns(table: Table) -> list[str]:
 def derived_statement(table: Table) -> str:
     """``t_<table>``: the typed members with what rules read of their times and their child."""
     moments = _moments(table)
-    zones = [f"zu_{n}" for n in range(len(moments))]
-    per_moment = [
-        column for value, zone in zip(moments, zones, strict=True) for column in _per_moment(value, zone)
-    ]
-    joins = " ".join(
-        f"LEFT JOIN zone_utc AS {zone} ON {zone}.year = "
-        f"year(make_timestamp(x.{quote(value.column + '__lo')}))"
-        for value, zone in zip(moments, zones, strict=True)
-    )
+    per_moment = [column for value in moments for column in _per_moment(value)]
     if table.parent is None:
         source = (
             f"(SELECT t.*, c.as_of__, c.as_of_day__, c.where__, {_ADULTHOOD} AS adulthood__ "
@@ -91,7 +80,7 @@ def derived_statement(table: Table) -> str:
             "CAST(NULL AS VARCHAR) AS month__",
             *_event_columns(table),
         ]
-        first = f"SELECT x.*, {', '.join([*per_moment, *extra])} FROM {source} {record_join} {joins}"
+        first = f"SELECT x.*, {', '.join([*per_moment, *extra])} FROM {source} {record_join}"
         return f"CREATE OR REPLACE TEMP TABLE t_record AS {first}"
     parent = table.parent
     parent_join = ""
@@ -100,7 +89,7 @@ def derived_statement(table: Table) -> str:
         parent_join = f"LEFT JOIN t_{parent.name} AS p ON {on}"
     staged = (
         f"SELECT x.*{''.join(', ' + column for column in per_moment)} FROM t0_{table.name} AS x "
-        f"JOIN t_record AS r ON r.rec = x.rec {joins}"
+        f"JOIN t_record AS r ON r.rec = x.rec"
     )
     with_event = f"SELECT x.*, {', '.join(_event_columns(table))} FROM ({staged}) AS x {parent_join}"
     child = (

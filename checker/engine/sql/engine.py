@@ -83,7 +83,7 @@ class SqlEngine:
         session = self.session
         session.load(texts, lines, micros(as_of), local_date(as_of, self.zone_name), label)
         subset = None if rules is None else frozenset(self._index[rule.id] for rule in rules)
-        for rule_index, why in session.run(subset).items():
+        for rule_index, why in session.run(subset, every_item=with_judged).items():
             result.broken[self.rules[rule_index].id] = why
             result.tallies.pop(self.rules[rule_index].id, None)
         for rule_index, status, count in session.tallies():

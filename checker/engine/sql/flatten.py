@@ -106,18 +106,51 @@ def _member_columns(table: Table, parsed: str) -> list[str]:
 
 
 def _select_members(table: Table, source: str, keys: list[str], text: str) -> str:
+    """One row per member: its keys, JSON type and names, and its values' texts.
+
+    The member's own text is read into the struct of its values, and again for
+    the names it has only where a value it requires is null or absent (which
+    the struct cannot tell apart); a collection that is not a list (so not in
+    the struct) is looked up again only where its name is in the text, in a
+    stage of its own: an expression that read the text in every row cost more
+    than the rest of the typing together.
+    """
     names, lists = _direct(table)
     structure = _structure(names, lists)
     parsed = quote("p")
     columns = _member_columns(table, parsed)
     key_list = ", ".join(keys)
-    return (
-        f"SELECT {key_list}, {text} AS text__, coalesce(starts_with({text}, "
-        f"'{{'), FALSE) AS ok, {', '.join(columns)} "
+    lacking = " OR ".join(
+        f"struct_extract({parsed}, {_literal(name)}) IS NULL"
+        for name in table.member.node.get("required", [])
+    )
+    names_read = f"json_keys({text})" if lacking else "NULL"
+    members = (
+        f"SELECT {key_list}, {text} AS text__, jkind({text}) AS kind__, coalesce(starts_with({text}, "
+        f"'{{'), FALSE) AS ok, CAST(CASE WHEN starts_with({text}, '{{') AND ({lacking or 'FALSE'}) "
+        f"THEN {names_read} END AS VARCHAR[]) AS keys__, "
+        f"{', '.join(columns)} "
         f"FROM (SELECT *, CASE WHEN starts_with({text}, "
         f"'{{') THEN json_transform({text}, '{structure}') END AS {parsed} "
         f"FROM {source})"
     )
+    found = [child for child in table.children if len(child.via) == 1 and not child.one_or_many]
+    if not found:
+        return f"SELECT * EXCLUDE (text__) FROM ({members})"
+    stray = ", ".join(
+        f"CASE WHEN {quote('l__' + child.name)} IS NULL "
+        f"AND contains(text__, {_literal(quote(child.via[0]))}) "
+        f"THEN json_extract(text__, {_literal('$.' + child.via[0])}) END AS {quote('x__' + child.name)}"
+        for child in found
+    )
+    kinds = ", ".join(f"jkind({quote('x__' + child.name)}) AS {list_kind(child)}" for child in found)
+    dropped = ", ".join(quote("x__" + child.name) for child in found)
+    return f"SELECT * EXCLUDE (text__, {dropped}), {kinds} FROM (SELECT *, {stray} FROM ({members}))"
+
+
+def list_kind(child: Table) -> str:
+    """The column holding the JSON type of a collection that is there but not a list."""
+    return quote("l__" + child.name + "__kind")
 
 
 def flattening() -> Flattening:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from checker.engine.sql.clock import SWITCHES
 from checker.engine.sql.flatten import quote
+from checker.engine.sql.layout import Table, Value, record_table
 
 MOMENT_PATTERN = (
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?"
@@ -149,3 +150,78 @@ class MomentSql:
         if date_only:
             return f"CASE WHEN {n('cal')} AND {n('do')} THEN 1 END"
         return f"CASE WHEN {n('cal')} AND {n('clk')} AND ({n('do')} OR {n('u')} IS NOT NULL) THEN 1 END"
+
+
+# What the zone's offsets, the instant and the bounds read of a time's parts (``m_text``).
+CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "do", "w", "m0", "m1", "z", "sg", "off")
+
+# What the typing reads of a parsed time (``MomentSql.name`` of each, per value).
+KEPT_PARTS = ("cal", "clk", "do", "u", "y", "mo", "d", "lo", "hi", "day")
+
+
+def moment_values() -> list[tuple[Table, Value]]:
+    """Every timestamp and date value of the layout, each numbered by its position here."""
+    return [
+        (table, value)
+        for table in record_table().walk()
+        for value in table.values
+        if value.kind in ("moment", "date")
+    ]
+
+
+def parsed_moments_statements() -> tuple[str, str]:
+    """``m_text`` then ``m_parsed(at__, rid__, ...)``: every time text of the chunk read once.
+
+    ``at__`` numbers the value (``moment_values``) and ``rid__`` is the row of
+    its ``f_`` table. Reading each value in its own table's SELECT wrote the
+    thirty-odd expressions of a time once per value, some 180 KB of SQL planned
+    again for every chunk; here they are written once. ``m_text`` stops short
+    of the zone's offsets: the years it reads (``YEARS_SQL``) are the zone rows
+    ``m_parsed`` needs loaded.
+    """
+    moment = MomentSql("v")
+    texts = " UNION ALL ".join(
+        f"SELECT {number} AS at__, rowid AS rid__, {quote('j__' + value.column)} AS j "
+        f"FROM f_{table.name} WHERE {quote('j__' + value.column)} IS NOT NULL"
+        for number, (table, value) in enumerate(moment_values())
+    )
+    sql = f"SELECT * FROM ({texts})"
+    for stage in ([moment.parts("j")], moment.numbers(), moment.checks(), moment.walls()):
+        sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    carried = ", ".join(moment.name(part) for part in CARRIED_PARTS)
+    read = f"CREATE OR REPLACE TEMP TABLE m_text AS SELECT at__, rid__, {carried} FROM ({sql})"
+    sql = f"SELECT s.*, {', '.join(moment.offsets('z'))} FROM m_text AS s {moment.zone_join('z')}"
+    for stage in (moment.instant(), moment.bounds()):
+        sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    # Its local day, by the zone's offset at its first instant (``derived.py`` read it per value).
+    lo = moment.name("lo")
+    day = f"CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) AS {moment.name('day')}"
+    zone = f"LEFT JOIN zone_utc AS zu ON zu.year = year(make_timestamp({lo}))"
+    sql = f"SELECT b.*, {day} FROM ({sql}) AS b {zone}"
+    kept = ", ".join(moment.name(part) for part in KEPT_PARTS)
+    return read, f"CREATE OR REPLACE TEMP TABLE m_parsed AS SELECT at__, rid__, {kept} FROM ({sql})"
+
+
+# The years of the chunk's times, as read: a time that is not read needs no zone row.
+YEARS_SQL = (
+    f"SELECT DISTINCT {MomentSql('v').name('y')} FROM m_text WHERE {MomentSql('v').name('y')} IS NOT NULL"
+)
+
+
+def parsed_join(table: Table, alias: str) -> str:
+    """A LEFT JOIN giving each row of ``f_<table>`` (as ``alias``) its times' parts, under the
+    names ``MomentSql`` gives them, or "" when the table has no time."""
+    numbered = [(n, value) for n, (owner, value) in enumerate(moment_values()) if owner.name == table.name]
+    if not numbered:
+        return ""
+    parsed = MomentSql("v")
+    columns = ", ".join(
+        f"any_value({parsed.name(part)}) FILTER (WHERE at__ = {n}) AS {MomentSql(value.column).name(part)}"
+        for n, value in numbered
+        for part in KEPT_PARTS
+    )
+    wanted = ", ".join(str(n) for n, _ in numbered)
+    return (
+        f"LEFT JOIN (SELECT rid__, {columns} FROM m_parsed WHERE at__ IN ({wanted}) GROUP BY rid__) "
+        f"AS mp__ ON mp__.rid__ = {alias}.rowid"
+    )

@@ -9,7 +9,7 @@ that table, and a value with a problem is unknown to every other rule.
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import quote
+from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name, record_table
 from checker.records.schema import DATE_FORMAT, JSON_TYPE_NAMES, TIMESTAMP_FORMAT
 
@@ -17,6 +17,8 @@ TIMESTAMP_PROBLEM = "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±
 
 
 DATE_PROBLEM = "is not a date (YYYY-MM-DD)"
+
+MEMBER = "the member"  # a required value's holder when it is the member itself (its names are keys__)
 
 
 def _names(types: list[str]) -> str:
@@ -32,6 +34,15 @@ def _declared(value_node: dict[str, object]) -> list[str]:
     return [str(name) for name in declared] if isinstance(declared, list) else []
 
 
+def kind_of(j: str) -> str:
+    """The JSON type of a value's text: for a value or folded object of the member being
+    typed, its ``__kind`` column, worked out once (``typed.kind_columns``); the macro
+    written out at each of its forty-odd uses was over half the time to plan the typing."""
+    if j.startswith(('"j__', '"c__')):
+        return quote(j[1:-1] + "__kind")
+    return f"jkind({j})"
+
+
 def _type_problem(j: str, node: dict[str, object]) -> str | None:
     """The type error of a value's JSON text, or None when its types cannot be wrong."""
     declared = _declared(node)
@@ -41,15 +52,15 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
     tests = []
     for name in allowed:
         if name == "integer":
-            tests.append(f"(jkind({j}) IN ('integer', 'number') AND jwhole({j}))")
+            tests.append(f"({kind_of(j)} IN ('integer', 'number') AND jwhole({j}))")
         elif name == "number":
-            tests.append(f"jkind({j}) IN ('integer', 'number')")
+            tests.append(f"{kind_of(j)} IN ('integer', 'number')")
         else:
-            tests.append(f"jkind({j}) = '{name}'")
+            tests.append(f"{kind_of(j)} = '{name}'")
     fits = " OR ".join(tests) or "FALSE"
     return (
         f"CASE WHEN {j} IS NOT NULL AND NOT ({fits}) THEN 'must be {_names(declared)}, not ' "
-        f"|| jname(jkind({j})) END"
+        f"|| jname({kind_of(j)}) END"
     )
 
 
@@ -66,37 +77,41 @@ def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
         listed = ", ".join(str(choice) for choice in choices)
         allowed = ", ".join("'" + str(choice).replace("'", "''") + "'" for choice in choices)
         checks.append(
-            f"CASE WHEN {j} IS NOT NULL AND (jkind({j}) <> 'string' OR jtext({j}) NOT IN ({allowed})) "
+            f"CASE WHEN {j} IS NOT NULL AND ({kind_of(j)} <> 'string' OR jtext({j}) NOT IN ({allowed})) "
             f"THEN 'must be one of: {listed}' END"
         )
     if value.node.format == TIMESTAMP_FORMAT and moment is not None:
-        checks.append(f"CASE WHEN jkind({j}) = 'string' AND {moment} IS NULL THEN '{TIMESTAMP_PROBLEM}' END")
+        checks.append(
+            f"CASE WHEN {kind_of(j)} = 'string' AND {moment} IS NULL THEN '{TIMESTAMP_PROBLEM}' END"
+        )
     if value.node.format == DATE_FORMAT and moment is not None:
-        checks.append(f"CASE WHEN jkind({j}) = 'string' AND {moment} IS NULL THEN '{DATE_PROBLEM}' END")
+        checks.append(f"CASE WHEN {kind_of(j)} = 'string' AND {moment} IS NULL THEN '{DATE_PROBLEM}' END")
     if node.get("minLength") is not None:
         checks.append(
-            f"CASE WHEN jkind({j}) = 'string' AND length(jtext({j})) < {int(node['minLength'])} "
+            f"CASE WHEN {kind_of(j)} = 'string' AND length(jtext({j})) < {int(node['minLength'])} "
             "THEN 'must not be empty' END"
         )
     if node.get("minimum") is not None:
         minimum = node["minimum"]
         bound = float(minimum) if isinstance(minimum, int | float) else 0.0
         checks.append(
-            f"CASE WHEN jkind({j}) IN ('integer', 'number') AND TRY_CAST({j} AS DOUBLE) < {bound} "
+            f"CASE WHEN {kind_of(j)} IN ('integer', 'number') AND TRY_CAST({j} AS DOUBLE) < {bound} "
             f"THEN 'must be at least {minimum}' END"
         )
     return f"coalesce({', '.join(checks)})" if checks else "NULL::VARCHAR"
 
 
 def _key_present(holder: str, key: str) -> str:
-    return f"(jkind(json_extract({holder}, '$.{key}')) IS NOT NULL)"
+    if holder == MEMBER:
+        return f"coalesce(list_contains(keys__, '{key}'), FALSE)"
+    return f"coalesce(json_exists({holder}, '$.{key}'), FALSE)"
 
 
 def _required(table: Table) -> dict[tuple[str, ...], str]:
     """Each required value below a member, and the column holding the JSON text it sits in."""
     found: dict[tuple[str, ...], str] = {}
     for name in table.member.node.get("required", []):
-        found[(name,)] = "text__"
+        found[(name,)] = MEMBER
     for container in table.containers:
         for name in container.node.node.get("required", []):
             key = (*container.tokens, name)
@@ -112,9 +127,9 @@ def _absent(table: Table, holder: str, required: dict[tuple[str, ...], str]) -> 
             continue
         column = quote(("c__" if _is_container(table, tokens) else "j__") + column_name(tokens))
         terms.append(f"({column} IS NULL AND NOT {_key_present(holder, tokens[-1])})")
-    if holder != "text__":
+    if holder != MEMBER:
         # Inside a folded object, only when that object is one.
-        terms = [f"({holder} IS NOT NULL AND jkind({holder}) = 'object' AND ({' OR '.join(terms)}))"]
+        terms = [f"({holder} IS NOT NULL AND {kind_of(holder)} = 'object' AND ({' OR '.join(terms)}))"]
     return "(" + " OR ".join(terms) + ")"
 
 
@@ -169,7 +184,7 @@ def problems_statement() -> str:
                 parts.append(_member_problems(table, value))
         if table.parent is not None:
             parts.append(
-                f"SELECT rec, ptr__, 'must be an object, not ' || jname(jkind(text__)), FALSE FROM {source} "
+                f"SELECT rec, ptr__, 'must be an object, not ' || jname(kind__), FALSE FROM {source} "
                 "WHERE NOT ok"
             )
         for child in table.children:
@@ -211,22 +226,19 @@ def _list_kind(child: Table) -> str:
     column = quote("l__" + child.name)
     if child.one_or_many:
         return f"jkind({column})"
-    return f"jkind(json_extract(text__, '$.{child.via[-1]}'))"
+    return list_kind(child)
 
 
 def _list_wrong(child: Table) -> str:
     """A collection that is not a list (or, for a plan, neither an object nor a list)."""
     column = quote("l__" + child.name)
     types = _declared(_list_node(child))
-    allowed = {"array": "'array'", "object": "'object'"}
+    allowed = {"array": "'array'", "object": "'object'", "null": "'null'"}
     fits = ", ".join(allowed[name] for name in types if name in allowed)
     kind = _list_kind(child)
     if child.one_or_many:
         return f"({column} IS NOT NULL AND {kind} NOT IN ({fits}))"
-    key = '"' + child.via[-1] + '"'
-    return (
-        f"({column} IS NULL AND contains(text__, '{key}') AND {kind} IS NOT NULL AND {kind} NOT IN ({fits}))"
-    )
+    return f"({column} IS NULL AND {kind} IS NOT NULL AND {kind} NOT IN ({fits}))"
 
 
 def _list_problem(parent: Table, child: Table) -> str:

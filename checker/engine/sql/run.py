@@ -4,8 +4,13 @@ A chunk is ``chunk(rec, text, as_of__, as_of_day__, where__)``: record numbers
 in input order, each record's JSON text, the instant (and its local day) it
 is checked as of, and ``path:line`` for run-wide duplicates. The chunk is
 flattened and typed once; every check's query then reads the same tables,
-and their rows are gathered in ``judged``. What a chunk leaves behind is the
-keys that must stay unique across the run.
+and their rows are counted per rule and status in ``judged``, with the
+failing ones listed. What a chunk leaves behind is the keys that must stay
+unique across the run.
+
+Every statement is planned again for every chunk (DuckDB keeps no plan across
+them), some 2.5 s of CPU whatever the chunk's size: chunks of tens of
+thousands of records spread it (``bench/sql_engine.py`` measures).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from checker.engine.sql.clock import Clock
 from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
+from checker.engine.sql.moments import YEARS_SQL, parsed_moments_statements
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.typed import MACROS, typing_statement
@@ -56,24 +62,23 @@ def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
 
 
 def _statements() -> list[str]:
-    """The chunk's flattening and typing, in dependency order."""
+    """The chunk's flattening and typing, in dependency order.
+
+    Each stage's tables are dropped once the next is built: the JSON texts, the
+    values as text and the values typed would otherwise all be held at once
+    beside what the checks read, and memory is what bounds a chunk's size.
+    """
+    walked = record_table().walk()
     statements = list(flattening().statements)
-    for table in record_table().walk():
-        statements.append(typing_statement(table))
+    statements += parsed_moments_statements()
+    statements += [typing_statement(table) for table in walked]
+    statements += ["ALTER TABLE chunk DROP COLUMN text", "DROP TABLE m_text", "DROP TABLE m_parsed"]
+    statements += [f"DROP TABLE f_{table.name}" for table in walked]
     statements += derived_statements()
     statements.append(moments_statement())
     statements.append(problems_statement())
+    statements += [f"DROP TABLE t0_{table.name}" for table in walked]
     return statements
-
-
-def _years_sql() -> str:
-    parts = []
-    for table in record_table().walk():
-        for value in table.values:
-            if value.kind in ("moment", "date"):
-                j = '"j__' + value.column + '"'
-                parts.append(f"SELECT TRY_CAST(substr(jtext({j}), 1, 4) AS INTEGER) AS y FROM f_{table.name}")
-    return "SELECT DISTINCT y FROM (" + " UNION ALL ".join(parts) + ") WHERE y IS NOT NULL"
 
 
 class Session:
@@ -86,7 +91,6 @@ class Session:
             self.connection.execute(macro)
         self.clock = Clock(self.connection, zone_name)
         self.statements = _statements()
-        self.years_sql = _years_sql()
         self.seen: dict[int, str] = {}
         for position, (_, _, check) in enumerate(rulebook.checks):
             if check.unique_within == "run":
@@ -101,16 +105,17 @@ class Session:
                 self.parts.append((rule_index, check.sql))
             else:
                 self.parts.append((rule_index, unique_sql(check, self.seen.get(position, "no_seen"))))
-        self._judged_sql: dict[frozenset[int] | None, str] = {}
+        self._judged_sql: dict[tuple[frozenset[int] | None, bool], str] = {}
+        self._every_item = False  # how the last run kept ``judged``
 
-    def judged_sql(self, rule_indices: frozenset[int] | None) -> str:
-        """One UNION ALL of the checks of these rules (None: every rule)."""
-        if rule_indices not in self._judged_sql:
+    def judged_sql(self, rule_indices: frozenset[int] | None, every_item: bool = False) -> str:
+        """One UNION ALL of the checks of these rules (None: every rule), as ``judged`` keeps it."""
+        key = (rule_indices, every_item)
+        if key not in self._judged_sql:
             parts = [sql for rule, sql in self.parts if rule_indices is None or rule in rule_indices]
-            self._judged_sql[rule_indices] = "CREATE OR REPLACE TEMP TABLE judged AS " + (
-                " UNION ALL ".join(f"({part})" for part in parts) if parts else EMPTY_JUDGED
-            )
-        return self._judged_sql[rule_indices]
+            union = " UNION ALL ".join(f"({part})" for part in parts) if parts else EMPTY_JUDGED
+            self._judged_sql[key] = "CREATE OR REPLACE TEMP TABLE judged AS " + _kept(union, every_item)
+        return self._judged_sql[key]
 
     def load(
         self, texts: Sequence[str], lines: Sequence[int], as_of: int, as_of_day: date, label: str
@@ -134,12 +139,17 @@ class Session:
             },
         )
 
-    def run(self, rule_indices: frozenset[int] | None = None) -> dict[int, str]:
-        """Judge the chunk by these rules (None: all); the rules that could not run, with why."""
+    def run(self, rule_indices: frozenset[int] | None = None, every_item: bool = False) -> dict[int, str]:
+        """Judge the chunk by these rules (None: all); the rules that could not run, with why.
+
+        ``judged`` keeps the failures and a count per rule and status, or (``every_item``,
+        for ``judged_items``) every item judged.
+        """
         execute = self.connection.execute
-        for statement in self.statements[: len(flattening().statements)]:
+        read = len(flattening().statements) + 1  # up to m_text, which gives the years
+        for statement in self.statements[:read]:
             execute(statement)
-        years = [row[0] for row in execute(self.years_sql).fetchall()]
+        years = [row[0] for row in execute(YEARS_SQL).fetchall()]
         as_of_years = [
             row[0] for row in execute("SELECT DISTINCT year(make_timestamp(as_of__)) FROM chunk").fetchall()
         ]
@@ -147,9 +157,16 @@ class Session:
         self.clock.ensure_years(wanted)
         if wanted:
             self.clock.ensure_calendar(min(wanted), max(wanted) + 1)
-        for statement in self.statements[len(flattening().statements) :]:
+        for statement in self.statements[read:]:
             execute(statement)
-        broken = self._judge(rule_indices)
+        # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a
+        # chunk, whatever its size) and made it run no faster; the typing keeps it.
+        execute("SET disabled_optimizers = 'statistics_propagation'")
+        try:
+            broken = self._judge(rule_indices, every_item)
+            self._every_item = every_item
+        finally:
+            execute("RESET disabled_optimizers")
         for position, table in self.seen.items():
             rule_index, _, check = self.rulebook.checks[position]
             if (rule_indices is None or rule_index in rule_indices) and rule_index not in broken:
@@ -157,21 +174,21 @@ class Session:
                 execute(remember, self._params(remember))
         return broken
 
-    def _judge(self, rule_indices: frozenset[int] | None) -> dict[int, str]:
+    def _judge(self, rule_indices: frozenset[int] | None, every_item: bool) -> dict[int, str]:
         """Fill ``judged``; a rule DuckDB cannot run is left out, with its error, never passed."""
-        sql = self.judged_sql(rule_indices)
+        sql = self.judged_sql(rule_indices, every_item)
         try:
             self.connection.execute(sql, self._params(sql))
             return {}
         except duckdb.Error:
             pass  # one check broke the union: run them one by one to name it
-        self.connection.execute("CREATE OR REPLACE TEMP TABLE judged AS " + EMPTY_JUDGED)
+        self.connection.execute("CREATE OR REPLACE TEMP TABLE judged AS " + _kept(EMPTY_JUDGED, every_item))
         broken: dict[int, str] = {}
         for rule_index, part in self.parts:
             if (rule_indices is not None and rule_index not in rule_indices) or rule_index in broken:
                 continue
             try:
-                self.connection.execute(f"INSERT INTO judged {part}", self._params(part))
+                self.connection.execute(f"INSERT INTO judged {_kept(part, every_item)}", self._params(part))
             except duckdb.Error as error:
                 broken[rule_index] = str(error).splitlines()[0]
                 self.connection.execute(f"DELETE FROM judged WHERE rule_i = {rule_index}")
@@ -180,22 +197,50 @@ class Session:
     def _params(self, sql: str) -> dict[str, Any]:
         """The parameters a statement names (DuckDB refuses any it does not)."""
         named = set(re.findall(r"\$(\w+)", sql))
-        available = {**self.rulebook.params, **self.clock.maps(), **self.clock.calendar()}
+        available = {**self.rulebook.params, **self.clock.maps()}
         return {name: value for name, value in available.items() if name in named}
 
     def failures(self) -> list[tuple[Any, ...]]:
+        rows = (
+            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL}"
+            if self._every_item
+            else f"SELECT rule_i, status, {_FAILED_FIELDS} FROM "
+            f"(SELECT rule_i, status, unnest(failed__) AS f FROM judged WHERE status = {FAIL})"
+        )
         return self.connection.execute(
-            f"SELECT {RESULT_COLUMNS} FROM judged WHERE status = {FAIL} ORDER BY rec, rule_i, "
-            "check_i, item_ptr"
+            f"SELECT {RESULT_COLUMNS} FROM ({rows}) ORDER BY rec, rule_i, check_i, item_ptr"
         ).fetchall()
 
     def tallies(self) -> list[tuple[int, int, int]]:
         return self.connection.execute(
-            "SELECT rule_i, status, count(*) FROM judged GROUP BY rule_i, status ORDER BY rule_i, status"
+            "SELECT rule_i, status, CAST(sum(n__) AS BIGINT) FROM judged GROUP BY rule_i, status "
+            "ORDER BY rule_i, status"
         ).fetchall()
 
     def judged_items(self) -> list[tuple[int, int, str, int, str | None]]:
-        """(rule index, record, item pointer, status, month) of every item judged, in record order."""
+        """(rule index, record, item pointer, status, month) of every item judged, in record order
+        (after ``run(..., every_item=True)``)."""
         return self.connection.execute(
             "SELECT rule_i, rec, item_ptr, status, month FROM judged ORDER BY rec, rule_i, check_i, item_ptr"
         ).fetchall()
+
+
+_FAILED = ("check_i", "rec", "item_ptr", "failure", "month", "count__")  # a failing row but its rule, status
+_FAILED_FIELDS = ", ".join(f"f.{name} AS {name}" for name in _FAILED)
+
+
+def _kept(union: str, every_item: bool) -> str:
+    """What ``judged`` keeps of the checks' rows, each with its weight in the tallies (``n__``).
+
+    Every item, when each is wanted; else one row per rule and status with its
+    count and its failing rows as a list (``failed__``): writing every item
+    judged into a table, or into a CTE to count, was a third of the time to run
+    the checks, and most of what they held in memory.
+    """
+    if every_item:
+        return f"SELECT *, 1 AS n__ FROM ({union})"
+    failed = ", ".join(f"{name} := {name}" for name in _FAILED)
+    return (
+        f"SELECT rule_i, status, count(*) AS n__, list(struct_pack({failed})) FILTER (WHERE status = {FAIL}) "
+        f"AS failed__ FROM ({union}) GROUP BY rule_i, status"
+    )

@@ -18,9 +18,9 @@ format 1.1), ``__date`` (a date alone) and, where a rule needs it, ``__day``
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import quote
+from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name
-from checker.engine.sql.moments import MomentSql
+from checker.engine.sql.moments import MomentSql, parsed_join
 from checker.engine.sql.problems import (
     _absent,
     _declared,
@@ -30,6 +30,7 @@ from checker.engine.sql.problems import (
     _required,
     _required_problem,
     _type_problem,
+    kind_of,
 )
 from checker.records.schema import JSON_TYPE_NAMES
 
@@ -39,6 +40,7 @@ MACROS = [
         WHEN j IS NULL THEN NULL
         WHEN starts_with(j, '"') THEN 'string'
         WHEN j = 'true' OR j = 'false' THEN 'boolean'
+        WHEN j = 'null' THEN 'null'
         WHEN starts_with(j, '{') THEN 'object'
         WHEN starts_with(j, '[') THEN 'array'
         WHEN regexp_full_match(j, '-?[0-9]+') THEN 'integer'
@@ -82,36 +84,29 @@ def row_pointer(table: Table) -> str:
 def typing_statement(table: Table) -> str:
     """``t0_<table>``: each value typed, with its problem and whether it can be read.
 
-    Built as stacked SELECTs (see ``MomentSql``): every expression reads the
-    plain columns of the stage below, so none repeats another.
+    Times come parsed from ``m_parsed`` (``moments.parsed_join``); every
+    expression reads the plain columns of the stage below, so none repeats another.
     """
-    moments = [MomentSql(value.column) for value in table.values if value.kind in ("moment", "date")]
-    stages: list[list[str]] = [
-        [m.parts(quote("j__" + m.column)) for m in moments],
-        [column for m in moments for column in m.numbers()],
-        [column for m in moments for column in m.checks()],
-        [column for m in moments for column in m.walls()],
-    ]
-    sql = f"SELECT f.*, {row_pointer(table)} AS ptr__ FROM f_{table.name} AS f"
-    for stage in stages:
-        if stage:
-            sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
-    zones = [f"zw_{n}" for n in range(len(moments))]
-    offsets = [column for m, zone in zip(moments, zones, strict=True) for column in m.offsets(zone)]
-    if moments:
-        joins = " ".join(m.zone_join(zone) for m, zone in zip(moments, zones, strict=True))
-        sql = f"SELECT s.*, {', '.join(offsets)} FROM ({sql}) AS s {joins}"
-        for stage in ([c for m in moments for c in m.instant()], [c for m in moments for c in m.bounds()]):
-            sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
+    joined = parsed_join(table, "f")
+    extra = ", mp__.* EXCLUDE (rid__)" if joined else ""
+    sql = f"SELECT f.*{extra}, {row_pointer(table)} AS ptr__ FROM f_{table.name} AS f {joined}"
+    sql = f"SELECT *, {', '.join(kind_columns(table))} FROM ({sql})"
     values, flags = _value_columns(table)
     sql = f"SELECT *, {', '.join(values)} FROM ({sql})"
     return f"CREATE OR REPLACE TEMP TABLE t0_{table.name} AS SELECT {', '.join(flags)} FROM ({sql})"
 
 
+def kind_columns(table: Table) -> list[str]:
+    """The JSON type of each value and folded object of a member (``problems.kind_of``)."""
+    columns = [quote("j__" + value.column) for value in table.values]
+    columns += [quote("c__" + column_name(container.tokens)) for container in table.containers]
+    return [f"jkind({column}) AS {kind_of(column)}" for column in columns]
+
+
 def _value_columns(table: Table) -> tuple[list[str], list[str]]:
     """The problems and typed values (first list), then what ``t0_`` keeps (second list)."""
     values: list[str] = []
-    kept: list[str] = [*table.keys, "ok", "ptr__", "text__"]
+    kept: list[str] = [*table.keys, "ok", "ptr__", "kind__"]
     required = _required(table)
     absent = {holder: _absent(table, holder, required) for holder in set(required.values())}
     container_bad: dict[tuple[str, ...], str] = {}
@@ -162,6 +157,8 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
             kept.append(j)
     for child in table.children:
         kept.append(quote("l__" + child.name))
+        if len(child.via) == 1 and not child.one_or_many:
+            kept.append(list_kind(child))
         enclosing = [container_bad[child.via[:n]] for n in range(1, len(child.via))]
         wrong = " OR ".join([_list_wrong(child), *enclosing])
         kept.append(f"(NOT ok OR {wrong}) AS {quote('l__' + child.name + '__bad')}")
@@ -178,17 +175,20 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
         return [(f"CASE WHEN {j} = 'true' THEN TRUE WHEN {j} = 'false' THEN FALSE END", quote(name))]
     if kind in ("integer", "number"):
         return [
-            (f"CASE WHEN jkind({j}) IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END", quote(name)),
-            (f"jkind({j}) = 'integer'", quote(name + "__int")),
+            (
+                f"CASE WHEN {kind_of(j)} IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END",
+                quote(name),
+            ),
+            (f"{kind_of(j)} = 'integer'", quote(name + "__int")),
         ]
     if kind == "texts":
         strings = f"list_filter(json_transform({j}, '[\"JSON\"]'), lambda x: jkind(x) = 'string')"
         return [
             (
-                f"CASE WHEN jkind({j}) = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END",
+                f"CASE WHEN {kind_of(j)} = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END",
                 quote(name),
             ),
-            (f"CASE WHEN jkind({j}) = 'array' THEN json_array_length({j}) END", quote(name + "__n")),
+            (f"CASE WHEN {kind_of(j)} = 'array' THEN json_array_length({j}) END", quote(name + "__n")),
         ]
     assert moment is not None
     n = moment.name
@@ -200,6 +200,7 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
         (f"({j} IS NOT NULL)", quote(name + "__set")),
         (n("lo"), quote(name + "__lo")),
         (n("hi"), quote(name + "__hi")),
+        (n("day"), quote(name + "__day")),
         (f"coalesce({n('do')}, FALSE)", quote(name + "__date")),
     ]
     return columns

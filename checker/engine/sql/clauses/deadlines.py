@@ -59,8 +59,10 @@ def due_of(query: Query, start: Time, limit: Limit) -> Due:
         return Due(f"({start.lo} + {limit.span})", f"({start.hi} + {limit.span})", None, limit)
     assert limit.working_days is not None
     day = query.column("sday", query.day_of(start))
-    cum = f"CAST($cal_cum AS INTEGER[])[CAST({day} - CAST($cal_first AS DATE) AS BIGINT) + 1]"
-    nth = f"CAST($cal_day AS DATE[])[{cum} + {limit.working_days}]"
+    # The calendar is read from its one-row table: bound as a constant, its 20,000 days
+    # were copied into the plan of every check that counts working days.
+    cum = f"(SELECT cal_cum FROM calendar)[CAST({day} - (SELECT cal_first FROM calendar) AS BIGINT) + 1]"
+    nth = f"(SELECT cal_day FROM calendar)[{cum} + {limit.working_days}]"
     last_day = query.column("last", f"CASE WHEN {limit.working_days} = 0 THEN {day} ELSE {nth} END")
     # The deadline is the local midnight ending that day.
     midnight = query.wall_to_utc(f"((CAST({last_day} AS DATE) - DATE '1970-01-01') + 1) * 86400000000")
