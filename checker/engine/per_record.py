@@ -96,9 +96,14 @@ class RecordResult:
 
 
 class Engine:
-    def __init__(self, rules: Sequence[CompiledRule], zone_name: str = DEFAULT_ZONE) -> None:
+    def __init__(
+        self, rules: Sequence[CompiledRule], zone_name: str = DEFAULT_ZONE, keep_judged: bool = True
+    ) -> None:
         self.rules = list(rules)
         self.zone_name = zone_name
+        # Each item judged is kept only for breakdowns and dip-samples: working out every
+        # item's month costs a tenth of a plain run.
+        self.keep_judged = keep_judged
         self.calendar = WorkingDays()
         self.registry = RunRegistry()
 
@@ -124,7 +129,7 @@ class Engine:
             ctx.as_recorded = rule.as_recorded
             tally = Tally()
             findings: list[RawFinding] = []
-            judged: list[JudgedItem] = []
+            judged: list[JudgedItem] | None = [] if self.keep_judged else None
             try:
                 for check in rule.checks:
                     _run_check(ctx, rule, check, tally, findings, judged)
@@ -136,7 +141,8 @@ class Engine:
                 continue
             result.tallies[rule.id] = tally
             result.findings.extend(findings)
-            result.judged.extend(judged)
+            if judged is not None:
+                result.judged.extend(judged)
         return result
 
 
@@ -146,7 +152,7 @@ def _run_check(
     check: CompiledCheck,
     tally: Tally,
     findings: list[RawFinding],
-    judged: list[JudgedItem],
+    judged: list[JudgedItem] | None,
 ) -> None:
     for item in check.scope(ctx):
         if ctx.is_not_yet(item):
@@ -163,9 +169,9 @@ def _run_check(
         if outcome.status is Status.UNKNOWN:
             continue
         tally.applicable += 1
-        judgement = _JUDGEMENTS[outcome.status]
-        month = item_month(ctx.record, item.event_time_pointer, ctx.zone_name)
-        judged.append(JudgedItem(rule.id, item.pointer, judgement, month))
+        if judged is not None:
+            month = item_month(ctx.record, item.event_time_pointer, ctx.zone_name)
+            judged.append(JudgedItem(rule.id, item.pointer, _JUDGEMENTS[outcome.status], month))
         if outcome.status is Status.PASS:
             tally.passed += 1
         elif outcome.status is Status.PENDING:

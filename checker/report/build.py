@@ -56,8 +56,8 @@ def run_check(
     observe: Observer | None = None,
 ) -> Report:
     run_as_of = options.as_of or (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    engine = Engine(rules, options.zone_name)
     breakdowns = BreakdownCounter(options.by, options.zone_name) if options.by else None
+    engine = Engine(rules, options.zone_name, keep_judged=observe is not None or breakdowns is not None)
     by_id = {rule.id: rule for rule in rules}
     tallies = {rule.id: Tally() for rule in rules}
     findings: list[Finding] = []
