@@ -22,6 +22,7 @@ from jsonschema.exceptions import ValidationError
 
 from checker.records.data import data_file
 from checker.records.pointer import join
+from checker.records.quickcheck import Quick, compile_quick
 from checker.records.times import OutOfRange, is_date, is_moment, parse_date, parse_timestamp
 
 TIMESTAMP_FORMAT = "caselint-timestamp"
@@ -78,8 +79,15 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(_inlined(record_schema()), format_checker=_FORMAT_CHECKER)
 
 
+@cache
+def _quick() -> Quick:
+    return compile_quick(_inlined(record_schema()), _FORMAT_CHECKER)
+
+
 def validate_record(record: Any) -> list[Problem]:
     """One problem per offending value, in the order the validator finds them."""
+    if _quick()(record):
+        return []
     problems: dict[str, Problem] = {}
     for error in _validator().iter_errors(record):
         for problem in _explain(error):
