@@ -73,6 +73,11 @@ class SqlEngine:
             for check_index in range(len(rule.checks))
         }
 
+    @property
+    def spill_directory(self) -> str:
+        """Where DuckDB writes what does not fit in its memory limit (removed by ``close``)."""
+        return self._spill.name
+
     def close(self) -> None:
         self.session.connection.close()
         self._spill.cleanup()
