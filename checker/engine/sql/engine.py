@@ -10,7 +10,10 @@ breakdowns or a dip-sample need them, each item judged. A rule DuckDB cannot
 run is named with its error, never counted as passed.
 
 DuckDB holds what it cannot fit in ``memory_limit`` in a temporary directory
-of its own, removed when the engine is closed.
+of its own, removed when the engine is closed. A run's memory grows with its
+records up to that limit (about 340 MiB peak RSS at 10,000 records, 780 MiB
+at 50,000 under 1 GB); past it DuckDB spills, a third slower: a caller
+bounds memory by judging every so many parts.
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ listed. What a run leaves behind is the keys that must stay unique across
 runs.
 
 DuckDB plans every statement again each time it runs (some 2.5 s of CPU
-whatever the records' number), so a run loads all it can before judging:
-the planning is paid once, not once a part.
+whatever the records' number, 1.2 s of it the checks' union), and a
+prepared statement is planned again at each EXECUTE too, so a run loads all
+it can before judging: the planning is paid once, not once a part. What
+bounds a run's size is memory (``SqlEngine``'s ``memory_limit``).
 """
 
 from __future__ import annotations
@@ -67,11 +69,11 @@ def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
 
 
 def _statements() -> list[str]:
-    """The chunk's flattening and typing, in dependency order.
+    """The run's flattening and typing, in dependency order.
 
     Each stage's tables are dropped once the next is built: the JSON texts, the
     values as text and the values typed would otherwise all be held at once
-    beside what the checks read, and memory is what bounds a chunk's size.
+    beside what the checks read, and memory is what bounds a run's size.
     """
     walked = record_table().walk()
     statements = list(flattening().statements)
@@ -87,7 +89,7 @@ def _statements() -> list[str]:
 
 
 class Session:
-    """One DuckDB connection holding a run's state between chunks."""
+    """One DuckDB connection holding what one run leaves the next."""
 
     def __init__(self, rulebook: CompiledRulebook, zone_name: str, connection: Any | None = None) -> None:
         self.rulebook = rulebook
@@ -178,7 +180,7 @@ class Session:
         for statement in self.statements[read:]:
             execute(statement)
         # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a
-        # chunk, whatever its size) and made it run no faster; the typing keeps it.
+        # run, whatever its size) and made it run no faster; the typing keeps it.
         execute("SET disabled_optimizers = 'statistics_propagation'")
         try:
             broken = self._judge(rule_indices, every_item)
