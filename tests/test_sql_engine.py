@@ -125,18 +125,12 @@ def test_collections_and_required_values_of_the_wrong_shape_get_the_reference_an
     assert _set_based(_checked(every, records)) == _reference(every, records)
 
 
-def test_generated_records_in_two_chunks_get_the_reference_answers(
+def test_generated_records_in_two_runs_get_the_reference_answers(
     rules: dict[str, CompiledRule], tmp_path: Path
 ) -> None:
-    """1,200 generated records, a plant in every fourth (each rule's at least once), in two
-    chunks: a duplicate across them is found as the per-record engine finds it in one run."""
-    export = tmp_path / "export.jsonl"
-    subprocess.run(
-        [sys.executable, str(GENERATOR), "1200", str(export), "--seed", "5", "--rate", "0.25"],
-        check=True,
-        capture_output=True,
-    )
-    texts = export.read_text(encoding="utf-8").splitlines()
+    """Generated records in two runs: a duplicate across them is found as the per-record engine
+    finds it in one run."""
+    texts = _generated(tmp_path)
     every = list(rules.values())
     engine = SqlEngine(every, threads=1)
     tallies: Counter[tuple[str, str]] = Counter()
@@ -155,6 +149,68 @@ def test_generated_records_in_two_chunks_get_the_reference_answers(
     records = [json.loads(text) for text in texts]
     assert (tallies, found) == _reference(every, records, GENERATED_AS_OF)
     assert {rule_id for _, rule_id, _, _ in found} >= {"DQ005", "AA002", "CU005"}
+
+
+def _generated(tmp_path: Path) -> list[str]:
+    """1,200 generated records, a plant in every fourth (each rule's at least once)."""
+    export = tmp_path / "export.jsonl"
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "1200", str(export), "--seed", "5", "--rate", "0.25"],
+        check=True,
+        capture_output=True,
+    )
+    return export.read_text(encoding="utf-8").splitlines()
+
+
+def test_parts_of_two_inputs_judged_in_one_run_each_get_the_reference_answers(
+    rules: dict[str, CompiledRule], tmp_path: Path
+) -> None:
+    """Two inputs checked as of different instants, and an empty one, added and judged together:
+    each part's findings and tallies are its own, and a duplicate across inputs is found."""
+    texts = _generated(tmp_path)
+    later = utc("2024-09-30T12:00:00Z")
+    parts = [
+        ("north", texts[:700], GENERATED_AS_OF),
+        ("empty", [], later),
+        ("south", [*texts[700:], texts[0]], later),
+    ]
+    every = list(rules.values())
+    engine = SqlEngine(every, threads=1)
+    try:
+        numbers = [
+            engine.add(part, list(range(1, len(part) + 1)), as_of, label) for label, part, as_of in parts
+        ]
+        results = engine.judge()
+    finally:
+        engine.close()
+    assert numbers == [0, 1, 2]
+    reference = Engine(every)
+    for (label, part, as_of), result in zip(parts, results, strict=True):
+        assert result.broken == {}
+        expected_tallies: Counter[tuple[str, str]] = Counter()
+        expected_found: set[tuple[int, str, str, str]] = set()
+        for number, text in enumerate(part):
+            answer = reference.check(json.loads(text), as_of, f"{label}:{number + 1}")
+            for rule_id, tally in answer.tallies.items():
+                expected_tallies.update(
+                    {(rule_id, "passed"): tally.passed, (rule_id, "failed"): tally.failed}
+                )
+                expected_tallies.update({(rule_id, "pending"): tally.pending})
+            expected_found |= {(number, f.rule_id, f.pointer, f.message) for f in answer.findings}
+        assert _set_based(result) == (+expected_tallies, expected_found)
+    assert results[1].findings == {} and all(tally.applicable == 0 for tally in results[1].tallies.values())
+    copied = len(parts[2][1]) - 1  # the south input's copy of the north one's first record
+    assert (copied, "DQ005", "/record_id", "record_id is also used by an earlier record (north:1)") in (
+        _set_based(results[2])[1]
+    )
+
+
+def test_the_engine_removes_what_duckdb_spilled_when_closed(rules: dict[str, CompiledRule]) -> None:
+    engine = SqlEngine([rules["AA002"]], threads=1, memory_limit="64MB")
+    spill = Path(engine.spill_directory)
+    assert spill.is_dir()
+    engine.close()
+    assert not spill.exists()
 
 
 def test_every_item_judged_is_the_reference_one_when_asked_for(

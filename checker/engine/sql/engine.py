@@ -1,16 +1,25 @@
-"""The engine users get: a chunk of records from one input, judged by the compiled rulebook on DuckDB.
+"""The engine users get: records from one or more inputs, judged by the compiled rulebook on DuckDB.
 
-A run compiles the rulebook once and keeps one DuckDB session; each chunk of
-records (JSON texts, all from one input and checked as of one instant) goes
-through it, and comes back as each record's findings (only for the items that
-failed, worded in Python), the chunk's tallies per rule, and, when breakdowns
-or a dip-sample need them, each item judged. A rule DuckDB cannot run is named
-with its error, never counted as passed.
+A run compiles the rulebook once and keeps one DuckDB session. Records are
+added a part at a time (JSON texts, all from one input and checked as of one
+instant) and judged together, each statement once over every part: DuckDB
+plans a statement again each time it runs, a cost that does not shrink with
+the records. Each part comes back as its records' findings (only for the
+items that failed, worded in Python), its tallies per rule, and, when
+breakdowns or a dip-sample need them, each item judged. A rule DuckDB cannot
+run is named with its error, never counted as passed.
+
+DuckDB holds what it cannot fit in ``memory_limit`` in a temporary directory
+of its own, removed when the engine is closed. A run's memory grows with its
+records up to that limit (about 340 MiB peak RSS at 10,000 records, 780 MiB
+at 50,000 under 1 GB); past it DuckDB spills, a third slower: a caller
+bounds memory by judging every so many parts.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +33,7 @@ from checker.engine.per_record import JudgedItem, RawFinding, Tally
 from checker.engine.sql.clock import micros
 from checker.engine.sql.messages import FactContext, findings, window_shown
 from checker.engine.sql.query import FAIL, PASS, PENDING
-from checker.engine.sql.run import Session, compile_rulebook
+from checker.engine.sql.run import PART, Session, compile_rulebook
 from checker.records.times import DEFAULT_ZONE, WorkingDays, local_date
 
 _JUDGEMENTS = {PASS: "passed", FAIL: "failed", PENDING: "pending"}
@@ -32,7 +41,7 @@ _JUDGEMENTS = {PASS: "passed", FAIL: "failed", PENDING: "pending"}
 
 @dataclass
 class ChunkResult:
-    """What one chunk's records gave, each record by its position in the chunk (0 first)."""
+    """What one part's records gave, each record by its position in the part (0 first)."""
 
     tallies: dict[str, Tally] = field(default_factory=dict)
     findings: dict[int, list[RawFinding]] = field(default_factory=lambda: defaultdict(list))
@@ -48,14 +57,17 @@ class SqlEngine:
         rules: Sequence[CompiledRule],
         zone_name: str = DEFAULT_ZONE,
         threads: int | None = None,
-        temp_directory: str | None = None,
+        memory_limit: str = "1GB",
     ) -> None:
         self.rules = list(rules)
         self.zone_name = zone_name
         self._index = {rule.id: position for position, rule in enumerate(self.rules)}
-        config: dict[str, Any] = {"threads": threads or os.cpu_count() or 1}
-        if temp_directory is not None:
-            config["temp_directory"] = temp_directory
+        self._spill = tempfile.TemporaryDirectory(prefix="caselint-duckdb-")
+        config: dict[str, Any] = {
+            "threads": threads or os.cpu_count() or 1,
+            "memory_limit": memory_limit,
+            "temp_directory": self._spill.name,
+        }
         self.session = Session(compile_rulebook(self.rules), zone_name, duckdb.connect(config=config))
         self._context = FactContext(zone_name, WorkingDays())
         self._windows = {
@@ -64,30 +76,40 @@ class SqlEngine:
             for check_index in range(len(rule.checks))
         }
 
+    @property
+    def spill_directory(self) -> str:
+        """Where DuckDB writes what does not fit in its memory limit (removed by ``close``)."""
+        return self._spill.name
+
     def close(self) -> None:
         self.session.connection.close()
+        self._spill.cleanup()
 
-    def check(
-        self,
-        texts: Sequence[str],
-        lines: Sequence[int],
-        as_of: datetime,
-        label: str,
-        rules: Collection[CompiledRule] | None = None,
-        with_judged: bool = False,
-    ) -> ChunkResult:
-        """Judge records (JSON texts, no newlines) from input ``label``, at these lines, as of ``as_of``."""
-        result = ChunkResult(tallies={rule.id: Tally() for rule in (self.rules if rules is None else rules)})
-        if not texts:
-            return result
+    def add(self, texts: Sequence[str], lines: Sequence[int], as_of: datetime, label: str) -> int:
+        """Add records (JSON texts, no newlines) from input ``label``, at these lines, checked as of
+        ``as_of``, to those the next ``judge`` judges; the number of this part among them (0 first)."""
+        return self.session.load(texts, lines, micros(as_of), local_date(as_of, self.zone_name), label)
+
+    def judge(
+        self, rules: Collection[CompiledRule] | None = None, with_judged: bool = False
+    ) -> list[ChunkResult]:
+        """Judge every part added since the last ``judge`` by these rules (None: all), one result
+        a part, in the order they were added."""
+        chosen = self.rules if rules is None else rules
+        results = [
+            ChunkResult(tallies={rule.id: Tally() for rule in chosen})
+            for _ in range(self.session.parts_loaded)
+        ]
+        if not results:
+            return results
         session = self.session
-        session.load(texts, lines, micros(as_of), local_date(as_of, self.zone_name), label)
         subset = None if rules is None else frozenset(self._index[rule.id] for rule in rules)
         for rule_index, why in session.run(subset, every_item=with_judged).items():
-            result.broken[self.rules[rule_index].id] = why
-            result.tallies.pop(self.rules[rule_index].id, None)
-        for rule_index, status, count in session.tallies():
-            tally = result.tallies[self.rules[rule_index].id]
+            for result in results:
+                result.broken[self.rules[rule_index].id] = why
+                result.tallies.pop(self.rules[rule_index].id, None)
+        for part, rule_index, status, count in session.tallies():
+            tally = results[part].tallies[self.rules[rule_index].id]
             tally.applicable += count
             if status == PASS:
                 tally.passed += count
@@ -106,12 +128,31 @@ class SqlEngine:
                 self._windows[(rule_index, check_index)],
                 self._context,
             )
-            result.findings[rec - 1].extend(
+            part, position = divmod(rec, PART)
+            results[part].findings[position - 1].extend(
                 RawFinding(rule.id, pointer, message, item_ptr) for pointer, message in worded
             )
         if with_judged:
             for rule_index, rec, item_ptr, status, month in session.judged_items():
-                result.judged[rec - 1].append(
+                part, position = divmod(rec, PART)
+                results[part].judged[position - 1].append(
                     JudgedItem(self.rules[rule_index].id, item_ptr, _JUDGEMENTS[status], month)  # type: ignore[arg-type]
                 )
-        return result
+        return results
+
+    def check(
+        self,
+        texts: Sequence[str],
+        lines: Sequence[int],
+        as_of: datetime,
+        label: str,
+        rules: Collection[CompiledRule] | None = None,
+        with_judged: bool = False,
+    ) -> ChunkResult:
+        """Judge these records alone (as ``add`` then ``judge``): every statement is planned for them."""
+        if not texts:
+            return ChunkResult(
+                tallies={rule.id: Tally() for rule in (self.rules if rules is None else rules)}
+            )
+        self.add(texts, lines, as_of, label)
+        return self.judge(rules, with_judged)[0]

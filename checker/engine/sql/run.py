@@ -1,16 +1,20 @@
-"""Running the compiled rulebook over chunks of records on DuckDB.
+"""Running the compiled rulebook over records on DuckDB, every statement once per run.
 
-A chunk is ``chunk(rec, text, as_of__, as_of_day__, where__)``: record numbers
-in input order, each record's JSON text, the instant (and its local day) it
-is checked as of, and ``path:line`` for run-wide duplicates. The chunk is
-flattened and typed once; every check's query then reads the same tables,
-and their rows are counted per rule and status in ``judged``, with the
-failing ones listed. What a chunk leaves behind is the keys that must stay
-unique across the run.
+A run's records are ``chunk(rec, text, as_of__, as_of_day__, where__)``,
+loaded a part at a time (a part: records of one input, checked as of one
+instant) and appended: ``rec`` is the part's number times ``PART`` plus the
+record's position in it (1 first), so that ``rec`` orders records as they
+were loaded and says whose they are. The records are then flattened and
+typed once; every check's query reads the same tables, and their rows are
+counted per rule, status and part in ``judged``, with the failing ones
+listed. What a run leaves behind is the keys that must stay unique across
+runs.
 
-Every statement is planned again for every chunk (DuckDB keeps no plan across
-them), some 2.5 s of CPU whatever the chunk's size: chunks of tens of
-thousands of records spread it (``bench/sql_engine.py`` measures).
+DuckDB plans every statement again each time it runs (some 2.5 s of CPU
+whatever the records' number, 1.2 s of it the checks' union), and a
+prepared statement is planned again at each EXECUTE too, so a run loads all
+it can before judging: the planning is paid once, not once a part. What
+bounds a run's size is memory (``SqlEngine``'s ``memory_limit``).
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.typed import MACROS, typing_statement
 
+# ``rec`` is a part's number times this plus the record's position in the part.
+PART = 1 << 32
+
 
 @dataclass(frozen=True)
 class CompiledRulebook:
@@ -62,11 +69,11 @@ def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
 
 
 def _statements() -> list[str]:
-    """The chunk's flattening and typing, in dependency order.
+    """The run's flattening and typing, in dependency order.
 
     Each stage's tables are dropped once the next is built: the JSON texts, the
     values as text and the values typed would otherwise all be held at once
-    beside what the checks read, and memory is what bounds a chunk's size.
+    beside what the checks read, and memory is what bounds a run's size.
     """
     walked = record_table().walk()
     statements = list(flattening().statements)
@@ -82,7 +89,7 @@ def _statements() -> list[str]:
 
 
 class Session:
-    """One DuckDB connection holding a run's state between chunks."""
+    """One DuckDB connection holding what one run leaves the next."""
 
     def __init__(self, rulebook: CompiledRulebook, zone_name: str, connection: Any | None = None) -> None:
         self.rulebook = rulebook
@@ -107,6 +114,7 @@ class Session:
                 self.parts.append((rule_index, unique_sql(check, self.seen.get(position, "no_seen"))))
         self._judged_sql: dict[tuple[frozenset[int] | None, bool], str] = {}
         self._every_item = False  # how the last run kept ``judged``
+        self.parts_loaded = 0  # parts in ``chunk`` for the next run
 
     def judged_sql(self, rule_indices: frozenset[int] | None, every_item: bool = False) -> str:
         """One UNION ALL of the checks of these rules (None: every rule), as ``judged`` keeps it."""
@@ -119,18 +127,26 @@ class Session:
 
     def load(
         self, texts: Sequence[str], lines: Sequence[int], as_of: int, as_of_day: date, label: str
-    ) -> None:
-        """Replace the chunk: records' JSON texts (one line each) from one input, checked as of one instant.
+    ) -> int:
+        """Add a part to the records the next ``run`` judges: JSON texts (one line each) from one
+        input, checked as of one instant. Returns the part's number (0 first in each run).
 
         The texts travel as one string split in DuckDB: a Python list of strings is
         converted value by value, some ten times slower.
         """
+        if len(texts) >= PART:
+            raise ValueError(f"a part holds fewer than {PART} records")
+        part = self.parts_loaded
+        into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
         self.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE chunk AS SELECT CAST(u.n AS BIGINT) AS rec, u.text, "
+            into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
             "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
             "$label || ':' || CAST($lines[u.n] AS VARCHAR) AS where__ "
-            "FROM unnest(string_split($texts, chr(10))) WITH ORDINALITY AS u(text, n)",
+            "FROM unnest(string_split($texts, chr(10))) WITH ORDINALITY AS u(text, n) "
+            "WHERE u.n <= $count",  # no texts split as one empty one
             {
+                "first": part * PART,
+                "count": len(texts),
                 "texts": "\n".join(texts),
                 "lines": list(lines),
                 "as_of": as_of,
@@ -138,14 +154,18 @@ class Session:
                 "label": label,
             },
         )
+        self.parts_loaded += 1
+        return part
 
     def run(self, rule_indices: frozenset[int] | None = None, every_item: bool = False) -> dict[int, str]:
-        """Judge the chunk by these rules (None: all); the rules that could not run, with why.
+        """Judge the parts loaded by these rules (None: all); the rules that could not run, with why.
+        The next ``load`` begins another run.
 
         ``judged`` keeps the failures and a count per rule and status, or (``every_item``,
         for ``judged_items``) every item judged.
         """
         execute = self.connection.execute
+        self.parts_loaded = 0
         read = len(flattening().statements) + 1  # up to m_text, which gives the years
         for statement in self.statements[:read]:
             execute(statement)
@@ -160,7 +180,7 @@ class Session:
         for statement in self.statements[read:]:
             execute(statement)
         # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a
-        # chunk, whatever its size) and made it run no faster; the typing keeps it.
+        # run, whatever its size) and made it run no faster; the typing keeps it.
         execute("SET disabled_optimizers = 'statistics_propagation'")
         try:
             broken = self._judge(rule_indices, every_item)
@@ -211,10 +231,11 @@ class Session:
             f"SELECT {RESULT_COLUMNS} FROM ({rows}) ORDER BY rec, rule_i, check_i, item_ptr"
         ).fetchall()
 
-    def tallies(self) -> list[tuple[int, int, int]]:
+    def tallies(self) -> list[tuple[int, int, int, int]]:
+        """(part, rule index, status, count) of the items judged."""
         return self.connection.execute(
-            "SELECT rule_i, status, CAST(sum(n__) AS BIGINT) FROM judged GROUP BY rule_i, status "
-            "ORDER BY rule_i, status"
+            "SELECT part__, rule_i, status, CAST(sum(n__) AS BIGINT) FROM judged "
+            "GROUP BY part__, rule_i, status ORDER BY part__, rule_i, status"
         ).fetchall()
 
     def judged_items(self) -> list[tuple[int, int, str, int, str | None]]:
@@ -232,15 +253,16 @@ _FAILED_FIELDS = ", ".join(f"f.{name} AS {name}" for name in _FAILED)
 def _kept(union: str, every_item: bool) -> str:
     """What ``judged`` keeps of the checks' rows, each with its weight in the tallies (``n__``).
 
-    Every item, when each is wanted; else one row per rule and status with its
+    Every item, when each is wanted; else one row per rule, status and part with its
     count and its failing rows as a list (``failed__``): writing every item
     judged into a table, or into a CTE to count, was a third of the time to run
     the checks, and most of what they held in memory.
     """
     if every_item:
-        return f"SELECT *, 1 AS n__ FROM ({union})"
+        return f"SELECT *, rec // {PART} AS part__, 1 AS n__ FROM ({union})"
     failed = ", ".join(f"{name} := {name}" for name in _FAILED)
     return (
-        f"SELECT rule_i, status, count(*) AS n__, list(struct_pack({failed})) FILTER (WHERE status = {FAIL}) "
-        f"AS failed__ FROM ({union}) GROUP BY rule_i, status"
+        f"SELECT rule_i, status, rec // {PART} AS part__, count(*) AS n__, "
+        f"list(struct_pack({failed})) FILTER (WHERE status = {FAIL}) AS failed__ "
+        f"FROM ({union}) GROUP BY rule_i, status, part__"
     )
