@@ -236,23 +236,27 @@ class Query:
 
 def combine_all(query: Query, parts: list[Outcome]) -> Outcome:
     """Kleene's and, as combine_all: the first failure decides; else unknown, pending, pass."""
-    statuses = [part.status for part in parts]
-    status = (
-        f"CASE WHEN {' OR '.join(f'{s} = {FAIL}' for s in statuses)} THEN {FAIL} "
-        f"WHEN {' OR '.join(f'{s} = {UNKNOWN}' for s in statuses)} THEN {UNKNOWN} "
-        f"WHEN {' OR '.join(f'{s} = {PENDING}' for s in statuses)} THEN {PENDING} ELSE {PASS} END"
-    )
-    first = " ".join(f"WHEN {part.status} = {FAIL} THEN {part.failure}" for part in parts)
-    return query.outcome(status, f"CASE {first} END")
+    return _kleene(query, parts, decided_by=FAIL, otherwise=PASS, failure_otherwise="")
 
 
 def combine_any(query: Query, parts: list[Outcome]) -> Outcome:
     """Kleene's or, as combine_any: a pass decides; else unknown, pending, the first failure."""
+    return _kleene(
+        query, parts, decided_by=PASS, otherwise=FAIL, failure_otherwise=failure(kind=literal("mismatch"))
+    )
+
+
+def _kleene(
+    query: Query, parts: list[Outcome], decided_by: int, otherwise: int, failure_otherwise: str
+) -> Outcome:
+    """One part with status ``decided_by`` decides; else unknown, then pending, then ``otherwise``.
+    The failure is the first failing part's (or ``failure_otherwise`` when none failed)."""
     statuses = [part.status for part in parts]
     status = (
-        f"CASE WHEN {' OR '.join(f'{s} = {PASS}' for s in statuses)} THEN {PASS} "
+        f"CASE WHEN {' OR '.join(f'{s} = {decided_by}' for s in statuses)} THEN {decided_by} "
         f"WHEN {' OR '.join(f'{s} = {UNKNOWN}' for s in statuses)} THEN {UNKNOWN} "
-        f"WHEN {' OR '.join(f'{s} = {PENDING}' for s in statuses)} THEN {PENDING} ELSE {FAIL} END"
+        f"WHEN {' OR '.join(f'{s} = {PENDING}' for s in statuses)} THEN {PENDING} ELSE {otherwise} END"
     )
     first = " ".join(f"WHEN {part.status} = {FAIL} THEN {part.failure}" for part in parts)
-    return query.outcome(status, f"CASE {first} ELSE {failure(kind=literal('mismatch'))} END")
+    fallback = f" ELSE {failure_otherwise}" if failure_otherwise else ""
+    return query.outcome(status, f"CASE {first}{fallback} END")
