@@ -2,6 +2,7 @@
 
     python bench/benchmark.py 10000 100000 [--jobs N] [--keep DIR] [--seed S] [--rate R]
                                            [--format-version 1|1.1] [--skip-schema] [--show K] [--check]
+                                           [--old-engine] [--scaling N [N ...]]
 
 For each size, ``bench/generate.py`` writes a realistic JSON Lines export with
 planted violations and its truth file (once: in a scratch directory, or in
@@ -12,7 +13,10 @@ process, so that CPU time (user + system) and peak resident memory, read with
 a. caselint with the full catalogue,
    ``python -m checker check FILE --format json --output OUT --as-of ASOF``
    (with ``--jobs N`` when asked for and ``check --help`` offers it), run
-   from the repository root so that it is this checkout's caselint;
+   from the repository root so that it is this checkout's caselint; with
+   ``--old-engine``, again with ``--engine per-record``, whose report must be
+   identical; with ``--scaling 1 2``, again with each ``--jobs``, and the
+   wall-time speed-up of the last over the first;
 b. a parse-only pass: read the lines and ``orjson.loads`` each (``json`` when
    orjson is not installed, and the table says so);
 c. a jsonschema pass: every record validated against
@@ -342,6 +346,35 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
     runs = [caselint, parse]
     made = True
     invalid = ""
+    if options.old_engine:
+        old_path = scratch / "report-per-record.json"
+        old = measure(
+            "caselint --engine per-record",
+            [
+                *(sys.executable, "-m", "checker", "check", str(export), "--format", "json"),
+                *("--output", str(old_path), "--as-of", str(truth["as_of"]), "--engine", "per-record"),
+            ],
+            size,
+            scratch,
+        )
+        runs.append(old)
+        if old.status in (0, 1) and report_path.exists() and old_path.exists():
+            same = _without_version(report_path) == _without_version(old_path)
+            print(f"the per-record engine's report is {'identical' if same else 'DIFFERENT'}")
+            made = made and same
+    for threads in options.scaling:
+        runs.append(
+            measure(
+                f"caselint --jobs {threads}",
+                [
+                    *(sys.executable, "-m", "checker", "check", str(export), "--format", "json"),
+                    *("--output", str(scratch / f"report-j{threads}.json"), "--as-of", str(truth["as_of"])),
+                    *("--jobs", str(threads)),
+                ],
+                size,
+                scratch,
+            )
+        )
     if not options.skip_schema:
         schema = measure(
             "jsonschema", [sys.executable, "-c", SCHEMA_PASS, str(export), str(SCHEMA)], size, scratch
@@ -354,6 +387,12 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
         if run.status != 0:
             made = False
             print(f"{run.name} failed (exit {run.status}): {run.stderr.strip()[-2000:]}")
+    scaled = [run for run in runs if run.name.startswith("caselint --jobs ")]
+    if len(scaled) > 1:
+        print(
+            f"--jobs {options.scaling[-1]} against --jobs {options.scaling[0]}: "
+            f"{scaled[0].wall / scaled[-1].wall:.2f}x by wall time"
+        )
     cpu_ratio = caselint.cpu / parse.cpu if parse.cpu > 0 else float("inf")
     wall_ratio = caselint.wall / parse.wall if parse.wall > 0 else float("inf")
     print(f"caselint / parse-only: {cpu_ratio:.1f}x CPU, {wall_ratio:.1f}x wall{invalid}")
@@ -403,6 +442,12 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
     return all(ok for _, _, ok in checks), made
 
 
+def _without_version(report: Path) -> Any:
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["tool"].pop("version", None)
+    return data
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark caselint on generated exports with planted violations.",
@@ -417,6 +462,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--format-version", choices=["1", "1.1"], default="1.1", help="record format (default 1.1)"
+    )
+    parser.add_argument(
+        "--old-engine",
+        action="store_true",
+        help="also run the per-record engine (--engine per-record) and compare its report",
+    )
+    parser.add_argument(
+        "--scaling",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="also run caselint with each --jobs N (e.g. 1 2) and compare wall times",
     )
     parser.add_argument("--skip-schema", action="store_true", help="leave out the jsonschema pass")
     parser.add_argument("--show", type=int, default=3, help="false positives and negatives shown per rule")

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from checker.cli.progress import progress_line
+from checker.engine.batch import ENGINES, SET_BASED_FROM
 from checker.engine.ruleset import Ruleset, load_ruleset
 from checker.inputs.events import InputFile
 from checker.inputs.paths import expand_inputs
@@ -128,6 +130,8 @@ class RunRequest:
     mapping: str | None = None
     exclude: Sequence[str] = ()
     extend_exclude: Sequence[str] = ()
+    engine: str = "auto"
+    jobs: int | None = None
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -156,6 +160,8 @@ def _with_run_options(
         mapping: str | None,
         exclude: Sequence[str],
         extend_exclude: Sequence[str],
+        engine: str,
+        jobs: int | None,
         waivers: str | None = None,
         **rest: Any,
     ) -> Any:
@@ -170,6 +176,8 @@ def _with_run_options(
             mapping,
             parse_patterns(exclude),
             parse_patterns(extend_exclude),
+            engine,
+            jobs,
         )
         return function(request, **rest)
 
@@ -202,6 +210,21 @@ def _with_run_options(
             "(replaces the configuration's or the default list).",
         ),
         click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Pass over these as well."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Threads for large inputs (default: the cores available). The report is the same.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="auto",
+            show_default=True,
+            help=f"per-record, or set-based on DuckDB; auto: set-based from {SET_BASED_FROM:,} "
+            "records on. The report is the same.",
+        ),
     ]
     if waivers:
         options.append(
@@ -250,9 +273,16 @@ def run_request(
         rules_in_rulebook=len(ruleset.definitions),
         config_path=config.shown_path,
         by=tuple(by),
+        engine=request.engine,
+        jobs=request.jobs,
     )
     stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the shell closed it
-    report = run_check(inputs, ruleset.selected, options, stdin=stdin, observe=observe)
+    progress = progress_line(sys.stderr)
+    try:
+        report = run_check(inputs, ruleset.selected, options, stdin=stdin, observe=observe, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     waivers_file = Path(request.waivers) if request.waivers else config.waivers
     if waivers_file is not None and with_waivers:
         try:

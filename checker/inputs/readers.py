@@ -12,7 +12,7 @@ file that cannot be opened, and the stream goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from checker.inputs.cin import read_census
@@ -23,7 +23,10 @@ from checker.inputs.jsonlines import read_json_lines
 from checker.inputs.yamldoc import read_yaml_text
 
 
-def read_input(source: InputFile, stdin: BinaryIO | None = None) -> Iterator[ReadEvent]:
+def read_input(
+    source: InputFile, stdin: BinaryIO | None = None, opened: Callable[[BinaryIO], None] | None = None
+) -> Iterator[ReadEvent]:
+    """The input's events; ``opened`` is handed its file once open, to follow how far it is read."""
     if source.problem is not None:
         yield Problem(None, source.problem)
         return
@@ -45,6 +48,8 @@ def read_input(source: InputFile, stdin: BinaryIO | None = None) -> Iterator[Rea
         stream.close()  # opened only to refuse what is not a regular file: the census reader reads twice
         yield from _to_the_end(read_census(source.path))
         return
+    if opened is not None:
+        opened(stream)
     with stream:
         yield from _to_the_end(_read_stream(source.kind, stream))
 

@@ -9,10 +9,12 @@ from typing import Any, BinaryIO
 
 from checker import __version__
 from checker.engine.assessable import Carried, assess_all
+from checker.engine.batch import Judge, Judged
 from checker.engine.compile import CompiledRule, digest
-from checker.engine.per_record import Engine, JudgedItem, Tally
+from checker.engine.per_record import JudgedItem
 from checker.inputs.events import InputFile, Problem, Record, Rejected
 from checker.inputs.readers import read_input
+from checker.inputs.sourcemap import SourceMap
 from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
 from checker.report.breakdowns import BreakdownCounter
 from checker.report.model import (
@@ -41,6 +43,55 @@ class RunOptions:
     rules_in_rulebook: int = 0
     config_path: str | None = None  # the configuration in force, for the report
     by: tuple[Dimension, ...] = ()  # breakdowns asked for (--by)
+    engine: str = "auto"  # --engine: per-record, set-based, or auto (by the number of records)
+    jobs: int | None = None  # --jobs: the set-based engine's threads (default: the cores available)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What a finding needs of its record once the engine has judged it (never its text)."""
+
+    label: str
+    line: int
+    source: SourceMap
+    shown_id: str | None
+    data: dict[str, Any] | None  # only for breakdowns and dip-samples
+
+
+@dataclass
+class Progress:
+    """How far a run has come, for a progress line: told after every record read and checked."""
+
+    bytes_total: int | None  # the inputs' sizes; None when one has none (standard input)
+    records_read: int = 0
+    records_checked: int = 0
+    _bytes_finished: int = 0
+    _stream: BinaryIO | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        try:
+            reading = self._stream.tell() if self._stream is not None and not self._stream.closed else 0
+        except (OSError, ValueError):
+            reading = 0
+        return self._bytes_finished + reading
+
+    def follow(self, stream: BinaryIO) -> None:
+        """Count the bytes read of this input's file as it is read."""
+        self._stream = stream
+
+    def finish_input(self, size: int) -> None:
+        self._bytes_finished += size
+        self._stream = None
+
+
+def _size(source: InputFile) -> int | None:
+    if source.path is None:
+        return None
+    try:
+        return source.path.stat().st_size if source.path.is_file() else 0
+    except OSError:
+        return 0
 
 
 # Told of every record checked: its input's label, the record, the items each rule judged.
@@ -54,66 +105,95 @@ def run_check(
     stdin: BinaryIO | None = None,
     now: datetime | None = None,
     observe: Observer | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Report:
     run_as_of = options.as_of or (now or datetime.now(timezone.utc)).replace(microsecond=0)
     breakdowns = BreakdownCounter(options.by, options.zone_name) if options.by else None
-    engine = Engine(rules, options.zone_name, keep_judged=observe is not None or breakdowns is not None)
+    keep_judged = observe is not None or breakdowns is not None
+    judge: Judge[_Checked] = Judge(
+        rules, options.zone_name, keep_judged, engine=options.engine, jobs=options.jobs
+    )
     by_id = {rule.id: rule for rule in rules}
-    tallies = {rule.id: Tally() for rule in rules}
     findings: list[Finding] = []
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
     instants_by_input: list[set[datetime]] = []
 
-    for source in inputs:
-        summary = InputSummary(path=source.label)
-        summaries.append(summary)
-        runnable, not_assessable = assess_all(
-            rules, Carried.of(source.carries) if source.carries is not None else None
-        )
-        if not_assessable:
-            summary.not_assessable = [
-                NotAssessableRule(rule_id=entry.rule_id, missing=list(entry.missing))
-                for entry in sorted(not_assessable, key=lambda entry: entry.rule_id)
-            ]
-        instants_used: set[datetime] = set()
-        instants_by_input.append(instants_used)
-        for event in read_input(source, stdin):
-            if isinstance(event, (Rejected, Problem)):
-                summary.rejected += isinstance(event, Rejected)
-                errors.append(
-                    InputError(path=event.path or source.label, line=event.line, message=event.message)
+    sizes = [_size(source) for source in inputs]
+    known = None if None in sizes else sum(size or 0 for size in sizes)
+    done = Progress(known)
+
+    def take(judged: Judged[_Checked]) -> None:
+        checked = judged.context
+        if progress is not None:
+            done.records_checked += 1
+            progress(done)
+        if observe is not None:
+            assert checked.data is not None
+            observe(checked.label, checked.data, judged.judged)
+        failed_groups = breakdowns.add_record(checked.data or {}, judged.judged) if breakdowns else {}
+        for crash in judged.crashes:
+            errors.append(InputError(path=checked.label, line=checked.line, message=crash))
+        for raw in judged.findings:
+            rule = by_id[raw.rule_id]
+            line, column = checked.source.locate(raw.pointer)
+            path = checked.source.file(raw.pointer) or checked.label
+            findings.append(
+                Finding(
+                    rule_id=raw.rule_id,
+                    severity=rule.severity,
+                    record_id=checked.shown_id,
+                    pointer=raw.pointer,
+                    message=raw.message,
+                    standards=list(rule.standards),
+                    location=Location(path=path, line=line, column=column),
+                    item=raw.item,
+                    groups=failed_groups.get((raw.rule_id, raw.item), {}),
                 )
-                continue
-            summary.records += 1
-            as_of = _as_of_for(event, options, run_as_of)
-            instants_used.add(as_of)
-            result = engine.check(event.data, as_of, f"{source.label}:{event.line}", runnable)
-            for rule_id, tally in result.tallies.items():
-                tallies[rule_id].add(tally)
-            if observe is not None:
-                observe(source.label, event.data, result.judged)
-            failed_groups = breakdowns.add_record(event.data, result.judged) if breakdowns else {}
-            shown_id = _shown_id(event.data.get("record_id"))
-            for crash in result.crashes:
-                errors.append(InputError(path=source.label, line=event.line, message=crash))
-            for raw in result.findings:
-                rule = by_id[raw.rule_id]
-                line, column = event.source.locate(raw.pointer)
-                path = event.source.file(raw.pointer) or source.label
-                findings.append(
-                    Finding(
-                        rule_id=raw.rule_id,
-                        severity=rule.severity,
-                        record_id=shown_id,
-                        pointer=raw.pointer,
-                        message=raw.message,
-                        standards=list(rule.standards),
-                        location=Location(path=path, line=line, column=column),
-                        item=raw.item,
-                        groups=failed_groups.get((raw.rule_id, raw.item), {}),
+            )
+
+    try:
+        for source, size in zip(inputs, sizes, strict=True):
+            summary = InputSummary(path=source.label)
+            summaries.append(summary)
+            runnable, not_assessable = assess_all(
+                rules, Carried.of(source.carries) if source.carries is not None else None
+            )
+            if not_assessable:
+                summary.not_assessable = [
+                    NotAssessableRule(rule_id=entry.rule_id, missing=list(entry.missing))
+                    for entry in sorted(not_assessable, key=lambda entry: entry.rule_id)
+                ]
+            instants_used: set[datetime] = set()
+            instants_by_input.append(instants_used)
+            for event in read_input(source, stdin, done.follow):
+                if progress is not None:
+                    done.records_read += isinstance(event, Record)
+                    progress(done)
+                if isinstance(event, (Rejected, Problem)):
+                    summary.rejected += isinstance(event, Rejected)
+                    errors.append(
+                        InputError(path=event.path or source.label, line=event.line, message=event.message)
                     )
+                    continue
+                summary.records += 1
+                as_of = _as_of_for(event, options, run_as_of)
+                instants_used.add(as_of)
+                checked = _Checked(
+                    source.label,
+                    event.line,
+                    event.source,
+                    _shown_id(event.data.get("record_id")),
+                    event.data if keep_judged else None,
                 )
+                for judged in judge.add(checked, event.data, as_of, source.label, event.line, runnable):
+                    take(judged)
+            done.finish_input(size or 0)
+        for judged in judge.finish():
+            take(judged)
+    finally:
+        judge.close()
+    tallies = judge.tallies
 
     findings.sort(key=Finding.sort_key)
     errors.sort(key=lambda error: (error.path, error.line or 0, error.message))
