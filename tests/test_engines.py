@@ -147,3 +147,27 @@ def test_records_judged_in_several_duckdb_runs_come_back_in_order_with_the_same_
         if context == 650
         for finding in found
     )
+
+
+def test_when_duckdb_fails_the_records_are_judged_one_at_a_time_and_the_report_says_so(
+    generated: Path, rules: dict[str, CompiledRule], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from checker.engine.sql.engine import SqlEngine
+
+    def failing(self: SqlEngine, *args: Any, **kwargs: Any) -> Any:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
+
+    records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()[:400]]
+    every = list(rules.values())
+    reference = _answers(Judge(every, "Europe/London", engine="per-record"), records)
+    monkeypatch.setattr(SqlEngine, "judge", failing)
+    tallies, found = _answers(Judge(every, "Europe/London", engine="set-based", run_records=150), records)
+    assert tallies == reference[0]
+    assert [(context, findings) for context, _, findings in found] == [
+        (context, findings) for context, _, findings in reference[1]
+    ]
+    crashes = {context: crash for context, crash, _ in found if crash}
+    assert list(crashes) == [0]
+    assert "DuckDB could not judge these records (Out of Memory Error)" in crashes[0][0]

@@ -116,19 +116,16 @@ class Judge(Generic[Context]):
         rules: Sequence[CompiledRule],
     ) -> Iterator[Judged[Context]]:
         """Take one record, to be judged by ``rules`` as of ``as_of``; yield those now judged."""
-        if self.engine == "per-record":
-            yield self._judge_one(context, data, as_of, label, line, rules)
+        if self.set_based and self._waiting:
+            last = self._waiting[-1]
+            if tuple(rules) != last.rules or len(self._waiting) >= self.run_records:
+                yield from self._flush()
+        if self.engine == "per-record":  # asked for, or DuckDB failed on the run just judged
+            yield self._judge_one(_Waiting(context, None, data, as_of, label, line, tuple(rules)))
             return
         text = json_line(data)
         keep = data if text is None or not self.set_based else None
-        waiting = _Waiting(context, text, keep, as_of, label, line, tuple(rules))
-        if (
-            self.set_based
-            and self._waiting
-            and (waiting.rules != self._waiting[-1].rules or len(self._waiting) >= self.run_records)
-        ):
-            yield from self._flush()
-        self._waiting.append(waiting)
+        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, tuple(rules)))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):
             self._start_set_based()
 
@@ -152,19 +149,13 @@ class Judge(Generic[Context]):
             if waiting.text is not None:
                 waiting.data = None
 
-    def _judge_one(
-        self,
-        context: Context,
-        data: dict[str, Any],
-        as_of: datetime,
-        label: str,
-        line: int,
-        rules: Sequence[CompiledRule],
-    ) -> Judged[Context]:
-        result = self._per_record.check(data, as_of, f"{label}:{line}", rules)
+    def _judge_one(self, entry: _Waiting[Context]) -> Judged[Context]:
+        # The text, when it was kept instead, is JSON meaning exactly what the record did.
+        data = entry.data if entry.data is not None else json.loads(entry.text or "null")
+        result = self._per_record.check(data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules)
         for rule_id, tally in result.tallies.items():
             self.tallies[rule_id].add(tally)
-        return Judged(context, result.findings, result.judged, result.crashes)
+        return Judged(entry.context, result.findings, result.judged, result.crashes)
 
     def _flush(self) -> Iterator[Judged[Context]]:
         waiting, self._waiting = self._waiting, []
@@ -172,10 +163,7 @@ class Judge(Generic[Context]):
             return
         if not self.set_based:
             for entry in waiting:
-                assert entry.data is not None
-                yield self._judge_one(
-                    entry.context, entry.data, entry.as_of, entry.label, entry.line, entry.rules
-                )
+                yield self._judge_one(entry)
             return
         runs: list[list[_Waiting[Context]]] = []
         for entry in waiting:  # before the set-based engine took over, inputs of other rules may wait
@@ -184,11 +172,46 @@ class Judge(Generic[Context]):
             else:
                 runs.append([entry])
         for run in runs:
-            yield from self._run(run)
+            if self.set_based:
+                yield from self._run(run)
+            else:  # DuckDB failed on an earlier run
+                yield from (self._judge_one(entry) for entry in run)
 
     def _run(self, waiting: list[_Waiting[Context]]) -> Iterator[Judged[Context]]:
         """One set-based run over records that share their rules; each part is records in a row
-        from one input as of one instant."""
+        from one input as of one instant.
+
+        Should DuckDB fail outside a rule's own query (a rule that fails is named
+        by the engine), the per-record engine judges the run's records and every
+        later one, and the first of them carries an error saying so: nothing is
+        lost, though their values that must be unique across the run are then
+        compared only with each other.
+        """
+        import duckdb  # loaded already by the set-based engine
+
+        try:
+            judged = self._judged_set_based(waiting)
+        except duckdb.Error as error:
+            self.close()
+            self.engine = "per-record"
+            kind = str(error).split(":")[0]
+            yield from self._fell_back(waiting, f"DuckDB could not judge these records ({kind}); ")
+            return
+        for entry in waiting:
+            yield self._judge_one(entry) if entry.text is None else judged[id(entry)]
+
+    def _fell_back(self, waiting: list[_Waiting[Context]], why: str) -> Iterator[Judged[Context]]:
+        for position, entry in enumerate(waiting):
+            judged = self._judge_one(entry)
+            if position == 0:
+                judged.crashes.insert(
+                    0,
+                    why + "they and the records after them were judged one at a time, their values that "
+                    "must be unique across the run compared only with each other's; please report it",
+                )
+            yield judged
+
+    def _judged_set_based(self, waiting: list[_Waiting[Context]]) -> dict[int, Judged[Context]]:
         engine = self._set_based
         parts: list[list[_Waiting[Context]]] = []
         for entry in waiting:
@@ -219,11 +242,4 @@ class Judge(Generic[Context]):
                     result.judged.get(position, []),
                     broken if position == 0 else [],
                 )
-        for entry in waiting:
-            if entry.text is None:
-                assert entry.data is not None
-                yield self._judge_one(
-                    entry.context, entry.data, entry.as_of, entry.label, entry.line, entry.rules
-                )
-            else:
-                yield by_entry[id(entry)]
+        return by_entry
