@@ -105,6 +105,7 @@ def test_values_json_cannot_carry_are_judged_as_the_per_record_engine_judges_the
         ({"a": [1, float("inf")]}, False),
         ({"a": 2**70}, True),
         ({"a": "\u2028", "b": None}, True),
+        ({"a": "\ud800"}, False),
     ],
 )
 def test_a_record_goes_to_duckdb_only_as_json_meaning_the_same(value: dict[str, Any], carried: bool) -> None:

@@ -20,17 +20,17 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from checker.records.quickcheck import compile_quick
-from checker.records.schema import _FORMAT_CHECKER, _inlined, record_schema
+from checker.records.schema import _format_checker, _inlined, record_schema
 from tests.conftest import REPO
 from tests.test_properties import json_values, records
 
 SCHEMA = _inlined(record_schema())
-QUICK = compile_quick(SCHEMA, _FORMAT_CHECKER)
-FULL = Draft202012Validator(SCHEMA, format_checker=_FORMAT_CHECKER)
+QUICK = compile_quick(SCHEMA, _format_checker())
+FULL = Draft202012Validator(SCHEMA, format_checker=_format_checker())
 
 
 def jsonschema_says_valid(schema: dict[str, Any], value: Any) -> bool:
-    return not list(Draft202012Validator(schema, format_checker=_FORMAT_CHECKER).iter_errors(value))
+    return not list(Draft202012Validator(schema, format_checker=_format_checker()).iter_errors(value))
 
 
 CASES: list[tuple[dict[str, Any], Any]] = [
@@ -80,7 +80,7 @@ CASES: list[tuple[dict[str, Any], Any]] = [
 
 @pytest.mark.parametrize(("schema", "value"), CASES)
 def test_each_keyword_answers_as_jsonschema_does(schema: dict[str, Any], value: Any) -> None:
-    quick = compile_quick(schema, _FORMAT_CHECKER)(value)
+    quick = compile_quick(schema, _format_checker())(value)
     full = jsonschema_says_valid(schema, value)
     # Whole floats are integers to jsonschema; the quick check leaves them to it.
     assert quick == full or (quick is False and schema.get("type") == "integer")
@@ -91,8 +91,8 @@ def test_each_keyword_answers_as_jsonschema_does(schema: dict[str, Any], value: 
     [{"oneOf": [{"type": "string"}]}, {"const": 1}, {"enum": [1, True]}, {"items": [{"type": "string"}]}],
 )
 def test_a_keyword_it_does_not_know_is_never_certainly_valid(schema: dict[str, Any]) -> None:
-    assert compile_quick(schema, _FORMAT_CHECKER)("anything") is False
-    assert compile_quick({"properties": {"a": schema}}, _FORMAT_CHECKER)({"a": "anything"}) is False
+    assert compile_quick(schema, _format_checker())("anything") is False
+    assert compile_quick({"properties": {"a": schema}}, _format_checker())({"a": "anything"}) is False
 
 
 def example_records() -> list[Any]:

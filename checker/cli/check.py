@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from checker.cli.common import CommandError, RunRequest, run_options, run_request
+from checker.cli.common import CommandError
+from checker.cli.run import RunRequest, run_options, run_request
 from checker.cli.terminal import COLOR_CHOICES, terminal_width, use_color
 from checker.inputs.events import InputFile
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline

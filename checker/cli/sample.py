@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from checker.cli.common import CommandError, RunRequest, run_request, sample_options, text_or_json
+from checker.cli.common import CommandError, text_or_json
+from checker.cli.run import RunRequest, run_request, sample_options
 from checker.report.agreement import compare, comparison_data, comparison_text
 from checker.report.sample import Sampler
 from checker.report.samplefiles import SUFFIXES, SampleFileError, SampleInfo, read_sample, write_sample

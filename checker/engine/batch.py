@@ -10,7 +10,7 @@ same answers (tests/test_sql_engine.py, tests/test_engine_parity.py), so the
 report does not depend on which one ran, nor on how many threads it used.
 
 A record whose values JSON cannot carry (a NaN, an infinity standing for a
-number too long to read) is judged by the per-record engine even in a
+number too long to read, a lone surrogate) is judged by the per-record engine even in a
 set-based run; its id is then not compared with the others' for duplicates.
 """
 
@@ -75,9 +75,11 @@ def json_line(data: dict[str, Any]) -> str | None:
     if b"null" not in text or orjson.loads(text) == data:
         return text.decode("utf-8")
     try:
-        return json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-    except ValueError:
+        written = json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+        written.encode("utf-8")  # a lone surrogate (from a \ud800 escape) is no UTF-8 DuckDB reads
+    except ValueError:  # UnicodeEncodeError among them
         return None
+    return written
 
 
 @dataclass

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from jsonschema import FormatChecker
+from typing import TYPE_CHECKING, Any
 
 Quick = Callable[[Any], bool]
 
@@ -33,6 +31,9 @@ _ANNOTATIONS = frozenset(
         "x-one-or-many",
     }
 )
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 
 def compile_quick(schema: Mapping[str, Any], formats: FormatChecker) -> Quick:

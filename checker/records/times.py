@@ -15,8 +15,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 UTC = timezone.utc
 DEFAULT_ZONE = "Europe/London"
 
@@ -338,6 +336,8 @@ class WorkingDays:
         low, high = max(low, date.min.year), min(high, date.max.year)
         # England and Wales share one bank-holiday calendar; the package's
         # "ENG" subdivision is that calendar, including one-off holidays.
+        import holidays  # only once a working day is counted: its calendars take 0.2 s to import
+
         calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(low, high + 1))
         self._holidays = sorted(day.toordinal() for day in calendar if day.weekday() < 5)
         self._holiday_set = frozenset(self._holidays)

@@ -106,10 +106,17 @@ Renderer = Callable[[Report, RenderContext], str]
 
 # The renderers use the helpers above, so they can only be imported once those exist.
 from checker.report.formats.ci import render_github, render_gitlab  # noqa: E402
-from checker.report.formats.html import render_html  # noqa: E402
 from checker.report.formats.junit import render_junit  # noqa: E402
 from checker.report.formats.markdown import render_markdown  # noqa: E402
 from checker.report.formats.sarif import render_sarif  # noqa: E402
+
+
+def _render_html(report: Report, context: RenderContext) -> str:
+    # Jinja2 is imported only when an HTML report is written: every command starts sooner.
+    from checker.report.formats.html import render_html
+
+    return render_html(report, context)
+
 
 FORMATS: dict[str, Renderer] = {
     "sarif": render_sarif,
@@ -117,5 +124,5 @@ FORMATS: dict[str, Renderer] = {
     "github": render_github,
     "gitlab": render_gitlab,
     "markdown": render_markdown,
-    "html": render_html,
+    "html": _render_html,
 }

@@ -1,0 +1,233 @@
+"""Running a check from the command line: the options check, baseline and sample share, and the run."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from checker.cli.common import CommandError, config_option, load_command_config, load_command_ruleset
+from checker.cli.progress import progress_line
+from checker.engine.batch import ENGINES, SET_BASED_FROM
+from checker.engine.ruleset import Ruleset
+from checker.inputs.events import InputFile
+from checker.inputs.paths import expand_inputs
+from checker.inputs.tabular import mapped_inputs
+from checker.inputs.tabular.mapping import MappingError
+from checker.records.times import OutOfRange, parse_date, parse_timestamp, start_of_local_day
+from checker.report.build import Observer, RunOptions, run_check
+from checker.report.formats import error_position
+from checker.report.formats.escape import shown_text
+from checker.report.model import Dimension, Report
+from checker.report.waivers import WaiverError, apply_waivers, load_waivers
+from checker.rules.config import Config
+
+
+def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_timestamp(text, zone_name)
+    except OutOfRange as error:
+        raise CommandError(f"--as-of: {text!r} is {error}") from None
+    except ValueError:
+        pass
+    try:
+        return start_of_local_day(parse_date(text), zone_name)
+    except OutOfRange as error:
+        raise CommandError(f"--as-of: {text!r} is {error}") from None
+    except ValueError:
+        raise CommandError(
+            f"--as-of: {text!r} is not an ISO 8601 timestamp (e.g. 2013-01-07T09:00:00Z) or date"
+        ) from None
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What to check and how: the options 'check' and 'baseline create' share."""
+
+    paths: Sequence[str]
+    config_path: str | None
+    as_of: str | None
+    select: Sequence[str]
+    extend_select: Sequence[str]
+    ignore: Sequence[str]
+    waivers: str | None
+    mapping: str | None = None
+    exclude: Sequence[str] = ()
+    extend_exclude: Sequence[str] = ()
+    engine: str = "auto"
+    jobs: int | None = None
+
+
+def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the shared options, handing them to the command as one RunRequest."""
+    return _with_run_options(function, paths_required=True, waivers=True)
+
+
+def sample_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared options less waivers (a waiver does not change what a rule decided), and the
+    paths optional (comparing a filled-in sample reads no export)."""
+    return _with_run_options(function, paths_required=False, waivers=False)
+
+
+def _with_run_options(
+    function: Callable[..., Any], paths_required: bool, waivers: bool
+) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def command(
+        *,
+        paths: Sequence[str],
+        config_path: str | None,
+        as_of: str | None,
+        select: Sequence[str],
+        extend_select: Sequence[str],
+        ignore: Sequence[str],
+        mapping: str | None,
+        exclude: Sequence[str],
+        extend_exclude: Sequence[str],
+        engine: str,
+        jobs: int | None,
+        waivers: str | None = None,
+        **rest: Any,
+    ) -> Any:
+        request = RunRequest(
+            paths,
+            config_path,
+            as_of,
+            select,
+            extend_select,
+            ignore,
+            waivers,
+            mapping,
+            parse_patterns(exclude),
+            parse_patterns(extend_exclude),
+            engine,
+            jobs,
+        )
+        return function(request, **rest)
+
+    options = [
+        click.argument("paths", nargs=-1, required=paths_required),
+        config_option,
+        click.option(
+            "--as-of",
+            "as_of",
+            metavar="TS",
+            help="Check as of this instant (default: exported_at, else now).",
+        ),
+        click.option(
+            "--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes)."
+        ),
+        click.option("--extend-select", multiple=True, metavar="IDS", help="Run these rules as well."),
+        click.option(
+            "--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes)."
+        ),
+        click.option(
+            "--mapping",
+            metavar="FILE",
+            help="Read each PATH as a directory of tables (CSV, XLSX) joined into records as FILE says.",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOBS",
+            help="Pass over these files and directories when searching a directory "
+            "(replaces the configuration's or the default list).",
+        ),
+        click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Pass over these as well."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Threads for large inputs (default: the cores available). The report is the same.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="auto",
+            show_default=True,
+            help=f"per-record, or set-based on DuckDB; auto: set-based from {SET_BASED_FROM:,} "
+            "records on. The report is the same.",
+        ),
+    ]
+    if waivers:
+        options.append(
+            click.option(
+                "--waivers", metavar="FILE", help="Justified exceptions (default: the configuration's)."
+            )
+        )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
+    if request.mapping is not None:
+        try:
+            return mapped_inputs(request.mapping, list(request.paths))
+        except MappingError as error:
+            for problem in error.problems:
+                click.echo(f"caselint: invalid mapping: {problem}", err=True)
+            raise SystemExit(2) from None
+    exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
+    return expand_inputs(request.paths, exclude)
+
+
+@dataclass(frozen=True)
+class Checked:
+    config: Config
+    ruleset: Ruleset
+    report: Report
+    inputs: Sequence[InputFile]
+
+
+def run_request(
+    request: RunRequest,
+    by: Sequence[Dimension] = (),
+    observe: Observer | None = None,
+    with_waivers: bool = True,
+) -> Checked:
+    config = load_command_config(request.config_path)
+    as_of_instant = parse_as_of(request.as_of, config.time_zone)
+    ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
+    inputs = _inputs(request, config)
+    options = RunOptions(
+        as_of=as_of_instant,
+        zone_name=config.time_zone,
+        rules_in_rulebook=len(ruleset.definitions),
+        config_path=config.shown_path,
+        by=tuple(by),
+        engine=request.engine,
+        jobs=request.jobs,
+    )
+    stdin = sys.stdin.buffer if sys.stdin is not None else None  # None when the shell closed it
+    progress = progress_line(sys.stderr)
+    try:
+        report = run_check(inputs, ruleset.selected, options, stdin=stdin, observe=observe, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
+    waivers_file = Path(request.waivers) if request.waivers else config.waivers
+    if waivers_file is not None and with_waivers:
+        try:
+            entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
+        except WaiverError as error:
+            raise CommandError(f"invalid waivers: {error}") from None
+        report = apply_waivers(report, entries, config.time_zone)
+    for problem in report.errors:
+        # On stderr, so that a report piped from stdout stays whole and parseable.
+        click.echo(f"{error_position(problem)}: input error: {shown_text(problem.message)}", err=True)
+    return Checked(config, ruleset, report, inputs)
+
+
+def parse_patterns(values: Sequence[str]) -> tuple[str, ...]:
+    """Glob patterns from repeated options and comma-separated lists alike."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
