@@ -172,3 +172,21 @@ def test_when_duckdb_fails_the_records_are_judged_one_at_a_time_and_the_report_s
     crashes = {context: crash for context, crash, _ in found if crash}
     assert list(crashes) == [0]
     assert "DuckDB could not judge these records (Out of Memory Error)" in crashes[0][0]
+
+
+def test_a_local_rule_the_set_based_engine_cannot_run_is_refused_when_the_rulebook_loads(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "caselint.toml").write_text('rulebooks = ["local-rules"]\n', encoding="utf-8")
+    (tmp_path / "local-rules").mkdir()
+    (tmp_path / "local-rules" / "LC001.yaml").write_text(
+        "id: LC001\nseverity: error\ntitle: Date of birth recorded\nrationale: Needed for every age rule.\n"
+        "standards: [hmic-2013-west-mercia-afi-2]\nscope: child\nrequire: {present: date_of_birth}\n"
+        "message: no date of birth\n",
+        encoding="utf-8",
+    )
+    result = caselint("check", str(EXPORT), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "LC001.yaml:6: LC001: child: the set-based engine has no table for this scope" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -193,7 +193,7 @@ class Judge(Generic[Context]):
 
         try:
             judged = self._judged_set_based(waiting)
-        except duckdb.Error as error:
+        except (duckdb.Error, ValueError) as error:  # ValueError: a time zone DuckDB's clock cannot hold
             self.close()
             self.engine = "per-record"
             kind = str(error).split(":")[0]

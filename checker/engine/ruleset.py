@@ -6,8 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checker.engine.compile import CompiledRule, compile_rule
+from checker.engine.language.compiler import RuleError
+from checker.engine.sql.checks import compile_check
 from checker.rules.config import Config, ConfigError
 from checker.rules.files import (
+    RulebookError,
     RuleDefinition,
     builtin_rulebook_dir,
     load_rule_definitions,
@@ -71,5 +74,22 @@ def load_ruleset(
             [*config.extend_select, *extend_select],
         )
     )
+    for rule in compiled:
+        _compiles_set_based(rule)
     selected = [rule for rule in compiled if rule.id in chosen]
     return Ruleset(config, definitions, compiled, selected, catalogue_for(list(config.rulebooks)))
+
+
+def _compiles_set_based(rule: CompiledRule) -> None:
+    """Every check must compile to a set-based query too: a rule that only the per-record engine
+    could run would fail at the first export of a thousand records, not when it is written."""
+    try:
+        for index in range(len(rule.definition.checks)):
+            compile_check(rule, 0, index, {})
+    except RuleError as error:
+        raise RulebookError(
+            [
+                f"{rule.definition.source}:{rule.definition.line_of(error.where)}: {rule.id}: "
+                f"{error.message} (set-based, on DuckDB)"
+            ]
+        ) from None
