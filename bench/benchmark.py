@@ -384,7 +384,8 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
         runs.append(schema)
     print_table(runs)
     for run in runs[1:]:
-        if run.status != 0:
+        # caselint exits 1 when it reports findings, as it should on these exports.
+        if run.status not in ((0, 1) if run.name.startswith("caselint") else (0,)):
             made = False
             print(f"{run.name} failed (exit {run.status}): {run.stderr.strip()[-2000:]}")
     scaled = [run for run in runs if run.name.startswith("caselint --jobs ")]
