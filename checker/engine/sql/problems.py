@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name, record_table
+from checker.engine.sql.moments import MomentSql
 from checker.records.schema import DATE_FORMAT, JSON_TYPE_NAMES, TIMESTAMP_FORMAT
+from checker.records.times import OutOfRange
 
 TIMESTAMP_PROBLEM = "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or date (YYYY-MM-DD)"
 
 
 DATE_PROBLEM = "is not a date (YYYY-MM-DD)"
+
+TIMESTAMP_FAR = f"is a timestamp {OutOfRange()}"
+
+DATE_FAR = f"is a date {OutOfRange()}"
 
 MEMBER = "the member"  # a required value's holder when it is the member itself (its names are keys__)
 
@@ -64,7 +70,7 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
     )
 
 
-def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
+def _leaf_problem(value: Value, j: str, moment: MomentSql | None) -> str:
     """The one problem of a value, as the validator would put it, or NULL."""
     node = value.node.node
     checks: list[str] = []
@@ -81,11 +87,17 @@ def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
             f"THEN 'must be one of: {listed}' END"
         )
     if value.node.format == TIMESTAMP_FORMAT and moment is not None:
+        not_text = f"{kind_of(j)} IS DISTINCT FROM 'string'"
         checks.append(
-            f"CASE WHEN {kind_of(j)} = 'string' AND {moment} IS NULL THEN '{TIMESTAMP_PROBLEM}' END"
+            f"CASE WHEN {not_text} OR {moment.valid(False)} IS NOT NULL THEN NULL "
+            f"WHEN {moment.out_of_range(False)} THEN '{TIMESTAMP_FAR}' "
+            f"WHEN {moment.out_of_range(True)} THEN '{DATE_FAR}' ELSE '{TIMESTAMP_PROBLEM}' END"
         )
     if value.node.format == DATE_FORMAT and moment is not None:
-        checks.append(f"CASE WHEN {kind_of(j)} = 'string' AND {moment} IS NULL THEN '{DATE_PROBLEM}' END")
+        checks.append(
+            f"CASE WHEN {kind_of(j)} IS DISTINCT FROM 'string' OR {moment.valid(True)} IS NOT NULL THEN NULL "
+            f"WHEN {moment.out_of_range(True)} THEN '{DATE_FAR}' ELSE '{DATE_PROBLEM}' END"
+        )
     if node.get("minLength") is not None:
         checks.append(
             f"CASE WHEN {kind_of(j)} = 'string' AND length(jtext({j})) < {int(node['minLength'])} "

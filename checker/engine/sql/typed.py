@@ -133,7 +133,7 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
         column = value.column
         j = quote("j__" + column)
         moment = MomentSql(column) if value.kind in ("moment", "date") else None
-        problem = _leaf_problem(value, j, None if moment is None else moment.valid(value.kind == "date"))
+        problem = _leaf_problem(value, j, moment)
         if value.tokens in required:
             declared = _declared(value.node.node)
             null_problem = (
