@@ -229,6 +229,11 @@ REGRESSIONS: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = [
         ),
         ("DQ001", "/incidents/0/reported_at", f"reported_at {TIMESTAMP_PROBLEM}"),
     ),
+    (
+        "a null in a list of text is a value of the wrong type",
+        _case(strategy_discussions=[{"id": "S-1", "agencies": [None, "police"]}]),
+        ("DQ001", "/strategy_discussions/0/agencies/0", "agencies must be text, not null"),
+    ),
 ]
 
 

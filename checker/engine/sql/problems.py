@@ -223,7 +223,8 @@ def _member_problems(table: Table, value: Value) -> str:
             f"SELECT rec, ptr__ || '/{'/'.join(value.tokens)}/' || CAST(m.i - 1 AS VARCHAR), "
             "m.problem, FALSE FROM ("
             f"SELECT rec, ptr__, member, i, {problem} AS problem FROM ("
-            f"SELECT rec, ptr__, unnest(json_transform({j}, '[\"JSON\"]')) AS member, "
+            # json_transform gives a JSON null member as SQL NULL: it is the text null again.
+            f"SELECT rec, ptr__, coalesce(unnest(json_transform({j}, '[\"JSON\"]')), 'null') AS member, "
             f"generate_subscripts(json_transform({j}, '[\"JSON\"]'), 1) AS i FROM t0_{table.name} "
             f"WHERE jkind({j}) = 'array' AND NOT {quote(value.column + '__bad')})) AS m "
             f"WHERE m.problem IS NOT NULL"
