@@ -234,6 +234,26 @@ REGRESSIONS: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = [
         _case(strategy_discussions=[{"id": "S-1", "agencies": [None, "police"]}]),
         ("DQ001", "/strategy_discussions/0/agencies/0", "agencies must be text, not null"),
     ),
+    (
+        "working days are counted in any year a time may be written in",
+        _case(
+            child={"person_id": "P-1", "date_of_birth": "0990-01-01"},
+            referrals=[
+                {
+                    "id": "F-1",
+                    "made_at": "1000-01-01T10:00:00",
+                    "to": "childrens_social_care",
+                    "concern_level": "child_in_need",
+                    "feedback_received_at": "1000-01-05T10:00:00",
+                }
+            ],
+        ),
+        (
+            "RF002",
+            "/referrals/0/feedback_received_at",
+            "feedback from children's social care received 2 working days after the referral (limit 1 working day)",
+        ),
+    ),
 ]
 
 
