@@ -254,6 +254,21 @@ REGRESSIONS: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = [
             "feedback from children's social care received 2 working days after the referral (limit 1 working day)",
         ),
     ),
+    (
+        "a conference linked to another discussion is passed over, whatever its unreadable type",
+        _case(
+            strategy_discussions=[{"id": "S-1", "held_at": "2012-11-05T14:00:00", "section_47": True}],
+            child_protection_conferences=[
+                {"id": "C-1", "type": 5, "strategy_discussion_id": "S-2", "held_at": "2012-11-06T10:00:00"}
+            ],
+        ),
+        (
+            "SD006",
+            "/strategy_discussions/0",
+            "section 47 strategy discussion with no linked initial child protection conference by the end "
+            "of 2012-11-26 (15 working days after it)",
+        ),
+    ),
 ]
 
 
