@@ -23,7 +23,7 @@ from checker.engine.examples import DEFAULT_EXAMPLE_AS_OF, run_example
 from checker.engine.per_record import Engine, JudgedItem
 from checker.engine.sql.engine import ChunkResult, SqlEngine
 from checker.engine.sql.problems import TIMESTAMP_PROBLEM
-from checker.records.times import parse_timestamp
+from checker.records.times import DEFAULT_ZONE, parse_timestamp
 from tests.conftest import EXAMPLES, utc
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -76,9 +76,11 @@ class Answers:
     judged: Counter[tuple[int, JudgedItem]]
 
 
-def reference(rules: Sequence[CompiledRule], parts: Sequence[Part]) -> list[Answers]:
+def reference(
+    rules: Sequence[CompiledRule], parts: Sequence[Part], zone_name: str = DEFAULT_ZONE
+) -> list[Answers]:
     """The per-record engine's answers, every part in one run (one registry of record ids)."""
-    engine = Engine(rules)
+    engine = Engine(rules, zone_name)
     answers = []
     for part in parts:
         tallies: Counter[tuple[str, int]] = Counter()
@@ -100,9 +102,11 @@ def reference(rules: Sequence[CompiledRule], parts: Sequence[Part]) -> list[Answ
     return answers
 
 
-def set_based(rules: Sequence[CompiledRule], parts: Sequence[Part]) -> list[Answers]:
+def set_based(
+    rules: Sequence[CompiledRule], parts: Sequence[Part], zone_name: str = DEFAULT_ZONE
+) -> list[Answers]:
     """The DuckDB engine's answers, every part added to one run and judged at once."""
-    engine = SqlEngine(rules, threads=1)
+    engine = SqlEngine(rules, zone_name, threads=1)
     try:
         for part in parts:
             texts = [json.dumps(data) for data in part.records]
@@ -154,9 +158,11 @@ def differences(
     return found[:shown] + ([f"... {len(found) - shown} more"] if len(found) > shown else [])
 
 
-def assert_same_answers(rules: Sequence[CompiledRule], parts: Sequence[Part]) -> list[Answers]:
-    expected = reference(rules, parts)
-    got = set_based(rules, parts)
+def assert_same_answers(
+    rules: Sequence[CompiledRule], parts: Sequence[Part], zone_name: str = DEFAULT_ZONE
+) -> list[Answers]:
+    expected = reference(rules, parts, zone_name)
+    got = set_based(rules, parts, zone_name)
     problems = differences(parts, expected, got)
     assert not problems, "\n".join(problems)
     return expected
@@ -251,7 +257,8 @@ REGRESSIONS: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = [
         (
             "RF002",
             "/referrals/0/feedback_received_at",
-            "feedback from children's social care received 2 working days after the referral (limit 1 working day)",
+            "feedback from children's social care received 2 working days after the referral "
+            "(limit 1 working day)",
         ),
     ),
     (
@@ -280,3 +287,23 @@ def test_each_divergence_found_gets_the_reference_answer(rules: dict[str, Compil
     expected = assert_same_answers(list(rules.values()), parts)
     for (name, _, finding), answers in zip(REGRESSIONS, expected, strict=True):
         assert (0, *finding) in {entry[:4] for entry in answers.findings}, name
+
+
+def test_a_day_the_zone_skipped_is_still_the_day_written(rules: dict[str, CompiledRule]) -> None:
+    """Samoa skipped 30 December 2011: that day's first instant is the next day's, but a date
+    alone is the day written, in every comparison and message."""
+    data = _case(
+        child={"person_id": "P-1", "date_of_birth": "2004-05-01"},
+        missing_episodes=[{"id": "M-1", "reported_at": "2012-01-01", "returned_at": "2011-12-30"}],
+    )
+    data["child"]["child_protection_plan"] = {"start_date": "2011-12-31", "end_date": "2011-12-30"}
+    parts = [Part("apia", utc(REGRESSION_AS_OF), [data], ["a skipped day"])]
+    expected = assert_same_answers(list(rules.values()), parts, "Pacific/Apia")
+    assert {entry[1:4] for entry in expected[0].findings} >= {
+        (
+            "DQ002",
+            "/child/child_protection_plan/end_date",
+            "child protection plan end_date is 1 day before start_date",
+        ),
+        ("DQ002", "/missing_episodes/0/returned_at", "returned_at is 2 days before reported_at"),
+    }

@@ -206,9 +206,15 @@ def parsed_moments_statements() -> tuple[str, str]:
     sql = f"SELECT s.*, {', '.join(moment.offsets('z'))} FROM m_text AS s {moment.zone_join('z')}"
     for stage in (moment.instant(), moment.bounds()):
         sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
-    # Its local day, by the zone's offset at its first instant (``derived.py`` read it per value).
-    lo = moment.name("lo")
-    day = f"CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) AS {moment.name('day')}"
+    # Its local day: the day written, for a date alone (a zone may skip a whole day, whose
+    # first instant is the next day's); else by the zone's offset at the instant.
+    n = moment.name
+    lo = n("lo")
+    written = f"make_date(CAST({n('y')} AS INTEGER), CAST({n('mo')} AS INTEGER), CAST({n('d')} AS INTEGER))"
+    day = (
+        f"CASE WHEN {lo} IS NULL THEN NULL WHEN {n('do')} THEN {written} "
+        f"ELSE CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) END AS {n('day')}"
+    )
     zone = f"LEFT JOIN zone_utc AS zu ON zu.year = year(make_timestamp({lo}))"
     sql = f"SELECT b.*, {day} FROM ({sql}) AS b {zone}"
     kept = ", ".join(moment.name(part) for part in KEPT_PARTS)
