@@ -1,22 +1,31 @@
 """One meaning: the set-based engine gives exactly the per-record engine's answers on the edges.
 
 The per-record Python engine (``per_record.Engine``) is the reference. Every
-rule example, and some thousands of records whose values sit on the edges
-the spec names (``parity_records.py``), are judged by both, and everything a
-report is built from is compared: each part's tallies per rule, each
-record's findings (rule, pointer, message, item) and each item judged (rule,
-item, status, month). DuckDB plans a run's statements once, whatever its
-size, so each test puts all its records into one run.
+rule example, some 3,000 records whose values sit on the edges the spec
+names (``parity_records.py``: Europe/London as of instants at its clock
+changes and on days that matter, the example export and the benchmark's
+records written anew, and a zone that skipped a day), and each divergence
+once found, are judged by both. Everything a report is built from is
+compared: each part's tallies per rule, each record's findings (rule,
+pointer, message, item) and each item judged (rule, item, status, month).
+DuckDB plans a run's statements once, whatever its size (some 3 s), so
+each test puts all its records into one run.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import random
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from types import ModuleType
 from typing import Any
+
+import pytest
 
 from checker.engine.compile import CompiledRule
 from checker.engine.examples import DEFAULT_EXAMPLE_AS_OF, run_example
@@ -24,37 +33,49 @@ from checker.engine.per_record import Engine, JudgedItem
 from checker.engine.sql.engine import ChunkResult, SqlEngine
 from checker.engine.sql.problems import TIMESTAMP_PROBLEM
 from checker.records.times import DEFAULT_ZONE, parse_timestamp
-from tests.conftest import EXAMPLES, utc
+from tests import parity_records as edges
+from tests.conftest import EXAMPLES, REPO, utc
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 EXPORT_AS_OF = utc("2013-01-07T09:00:00Z")
 GENERATED_AS_OF = utc("2024-04-01T09:00:00Z")
 
 # As-of instants: at the clock changes (01:00 UTC) and a second either side, in the repeated
-# hour, at local and UTC midnight, on bank holidays, and ordinary mornings.
-EDGE_AS_OFS = [
-    "2013-03-31T00:59:59Z",
-    "2013-03-31T01:00:00Z",
-    "2013-10-27T00:59:59Z",
-    "2013-10-27T01:00:01Z",
-    "2013-10-27T01:30:00Z",
-    "2016-03-27T01:00:00Z",
-    "2016-10-30T00:30:00Z",
-    "2016-07-01T00:00:00+01:00",
-    "2021-03-28T01:00:00Z",
-    "2021-10-31T01:00:00Z",
-    "2021-12-28T23:59:59Z",
-    "2022-06-30T23:00:00Z",
-    "2022-09-19T12:00:00Z",
-    "2023-01-01T00:00:00Z",
-    "2024-03-31T00:30:00Z",
-    "2024-03-31T01:00:00Z",
-    "2024-10-27T00:59:59.999999Z",
-    "2024-10-27T01:00:00Z",
-    "2013-01-07T09:00:00Z",
-    "2024-04-01T09:00:00Z",
-]
-PER_AS_OF = 200
+# hour, at local and UTC midnight, on bank holidays, ordinary mornings, and far off.
+LONDON_AS_OFS = {
+    "clock-changes": [
+        "2013-03-31T00:59:59Z",
+        "2013-03-31T01:00:00Z",
+        "2013-10-27T00:59:59Z",
+        "2013-10-27T01:00:01Z",
+        "2013-10-27T01:30:00Z",
+        "2016-03-27T01:00:00Z",
+        "2016-10-30T00:30:00Z",
+        "2021-03-28T01:00:00Z",
+        "2021-10-31T01:00:00Z",
+        "2024-03-31T00:30:00Z",
+        "2024-03-31T01:00:00Z",
+        "2024-10-27T00:59:59.999999Z",
+        "2024-10-27T01:00:00Z",
+    ],
+    "days": [
+        "2016-07-01T00:00:00+01:00",
+        "2021-12-28T23:59:59Z",
+        "2022-06-30T23:00:00Z",
+        "2022-09-19T12:00:00Z",
+        "2023-01-01T00:00:00Z",
+        "2013-01-07T09:00:00Z",
+        "2024-04-01T09:00:00Z",
+        "1947-04-16T01:00:00Z",
+        "2402-01-01T00:00:00Z",
+        "8999-12-31T23:59:59Z",
+    ],
+}
+PER_AS_OF = 80
+# A zone with clock changes of its own: southern summer time, and a whole day skipped (30
+# December 2011) in going from -10 to +14 hours.
+OTHER_ZONES = ("Pacific/Apia",)
+PER_ZONE_AS_OF = 30
 
 
 @dataclass
@@ -193,6 +214,120 @@ def test_every_rule_example_gets_the_reference_answers(rules: dict[str, Compiled
         )
         assert outcome == run_example(rule, example).outcome == example.expect, (rule.id, example.name)
     assert len(parts) > 150
+
+
+# --- records on the edges ---------------------------------------------------------------------
+
+
+def _bench_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _generated(count: int) -> list[dict[str, Any]]:
+    """Records of the benchmark's generator, a plant in every fourth."""
+    generate = _bench_generator()
+    settings = generate.Settings(GENERATED_AS_OF, 11, 0.25, True)
+    return [record for _, record, _, _ in generate.generate(count, settings)]
+
+
+def _export_parts() -> list[Part]:
+    """The example export as it is, written anew, checked while its events were happening, and
+    moved onto clock changes; and the benchmark's records, corrupted and on a clock change."""
+    records: list[dict[str, Any]] = json.loads(EXPORT.read_text(encoding="utf-8"))["cases"]
+    rng = random.Random("parity-export")
+    restyled = [edges.restyled(rng, data, timedelta(0)) for data in records]
+    for data in restyled:
+        data["record_id"] = f"{data.get('record_id')}-R"
+    moved = []
+    for data in records:
+        shifted = edges.restyled(rng, data, edges.onto_clock_change(rng, data))
+        shifted["record_id"] = f"{data.get('record_id')}-M"
+        moved.append(shifted)
+    generated = _generated(200)
+    corrupted = []
+    for number, data in enumerate(generated):
+        copy = edges.restyled(rng, data, timedelta(0))
+        copy["record_id"] = f"{data['record_id']}-C"
+        draw = edges.Draw(rng, GENERATED_AS_OF, number)
+        for _ in range(rng.choice([0, 1, 2])):
+            edges.corrupt(draw, copy)
+        corrupted.append(copy)
+    return [
+        Part("export", EXPORT_AS_OF, records, ["export"] * len(records)),
+        Part("export-restyled", EXPORT_AS_OF, restyled, ["export restyled"] * len(records)),
+        Part("export-midway", utc("2012-11-10T19:20:00Z"), restyled, ["export midway"] * len(records)),
+        Part("export-moved", utc("2025-06-01T00:00:00Z"), moved, ["export on clock changes"] * len(moved)),
+        Part("generated", utc("2024-03-31T01:00:00Z"), generated, ["generated"] * len(generated)),
+        Part("generated-corrupted", GENERATED_AS_OF, corrupted, ["generated restyled"] * len(corrupted)),
+    ]
+
+
+def _edge_parts(
+    group: str, as_ofs: list[datetime], per_as_of: int, zone_name: str, far: bool = False
+) -> list[Part]:
+    parts = []
+    for number, as_of in enumerate(as_ofs):
+        drawn = [
+            edges.draw_record(
+                f"parity-{group}", number * per_as_of + n, as_of, f"PB-{number}-{n}", zone_name, far
+            )
+            for n in range(per_as_of)
+        ]
+        kinds = [kind for kind, _ in drawn]
+        parts.append(Part(f"{group}-{number}", as_of, [data for _, data in drawn], kinds))
+    return parts
+
+
+def _zone_as_ofs(zone_name: str) -> list[datetime]:
+    """The zone's clock changes of 2011 and 2021: a second before, at, and half an hour after each."""
+    changes = [instant for year in (2011, 2021) for instant, _, _ in edges.transitions(zone_name, year)]
+    return [
+        instant + delta for instant in changes for delta in (-edges.SECOND, timedelta(0), 30 * edges.MINUTE)
+    ]
+
+
+def _compared(
+    rules: dict[str, CompiledRule], parts: list[Part], zone_name: str = DEFAULT_ZONE
+) -> list[Answers]:
+    return assert_same_answers(list(rules.values()), parts, zone_name)
+
+
+@pytest.mark.parametrize("group", sorted(LONDON_AS_OFS))
+def test_records_on_the_edges_get_the_reference_answers(rules: dict[str, CompiledRule], group: str) -> None:
+    """Records drawn on the edges in Europe/London, as of instants at clock changes (or on days
+    that matter): every rule fails somewhere, and deadlines are pending."""
+    as_ofs = [parse_timestamp(text) for text in LONDON_AS_OFS[group]]
+    parts = _edge_parts(group, as_ofs, PER_AS_OF, DEFAULT_ZONE, far=group == "days")
+    expected = _compared(rules, parts)
+    assert sum(len(part.records) for part in parts) >= 800
+    failed = {rule_id for answers in expected for rule_id, tally in answers.tallies.items() if tally[2]}
+    assert failed == set(rules)
+    pending = {rule_id for answers in expected for rule_id, tally in answers.tallies.items() if tally[3]}
+    assert len(pending) >= 10
+
+
+def test_an_export_written_anew_and_moved_onto_clock_changes_gets_the_reference_answers(
+    rules: dict[str, CompiledRule],
+) -> None:
+    parts = _export_parts()
+    _compared(rules, parts)
+    assert sum(len(part.records) for part in parts) >= 700
+
+
+@pytest.mark.parametrize("zone_name", OTHER_ZONES)
+def test_records_in_other_zones_get_the_reference_answers(
+    rules: dict[str, CompiledRule], zone_name: str
+) -> None:
+    """A force may set another zone: local times are read in it, at its own clock changes."""
+    as_ofs = _zone_as_ofs(zone_name)
+    assert as_ofs, zone_name
+    parts = _edge_parts(zone_name, as_ofs, PER_ZONE_AS_OF, zone_name)
+    _compared(rules, parts, zone_name)
 
 
 # --- each divergence found, pinned down -----------------------------------------------------
