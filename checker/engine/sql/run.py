@@ -139,7 +139,9 @@ class Session:
         part = self.parts_loaded
         into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
         self.connection.execute(
-            into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
+            # JSON allows white space around a value (a CRLF line ends in a carriage return).
+            into
+            + "SELECT CAST($first + u.n AS BIGINT) AS rec, trim(u.text, ' ' || chr(9) || chr(13)) AS text, "
             "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
             "$label || ':' || CAST($lines[u.n] AS VARCHAR) AS where__ "
             "FROM unnest(string_split($texts, chr(10))) WITH ORDINALITY AS u(text, n) "
