@@ -351,6 +351,7 @@ def _case(**fields: Any) -> dict[str, Any]:
 
 ADULT_EVENT = '"incidents": [{"id": "I-1", "type": "neglect", "reported_at": "2012-01-01T10:00:00"}]'
 ADULT = ("DQ006", "/incidents/0/reported_at", "the person was 18 or over at the time of this event")
+NOT_WHOLE = "age_years must be a whole number, not a number out of range"
 
 # Each: a record (or its JSON text), and a finding the reference gives it (rule, pointer, message) that the
 # set-based engine once did not.
@@ -428,6 +429,21 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         "a record's text may have white space around it",
         ' \t{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": 19}, ' + ADULT_EVENT + "}\r",
         ADULT,
+    ),
+    (
+        "NaN is a number out of range",
+        '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": NaN}}',
+        ("DQ001", "/child/age_years", NOT_WHOLE),
+    ),
+    (
+        "a number too large for a float is out of range",
+        '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": -1e400}}',
+        ("DQ001", "/child/age_years", NOT_WHOLE),
+    ),
+    (
+        "a whole number of more than 4300 digits is out of range",
+        '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": ' + "9" * 4301 + "}}",
+        ("DQ001", "/child/age_years", NOT_WHOLE),
     ),
 ]
 

@@ -34,6 +34,9 @@ _FORMAT_CHECKER = FormatChecker(formats=())
 _FORMAT_CHECKER.checks(TIMESTAMP_FORMAT)(lambda value: not isinstance(value, str) or is_moment(value))
 _FORMAT_CHECKER.checks(DATE_FORMAT)(lambda value: not isinstance(value, str) or is_date(value))
 
+# How a type error names a number the readers could not hold (NaN, an infinity).
+NUMBER_OUT_OF_RANGE = "a number out of range"
+
 JSON_TYPE_NAMES = {
     "string": "text",
     "boolean": "true or false",
@@ -130,7 +133,7 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         value = error.instance
         # Readers turn a number too long to read (thousands of digits) into infinity.
         out_of_range = isinstance(value, float) and not math.isfinite(value)
-        found = "a number out of range" if out_of_range else JSON_TYPE_NAMES[json_type(value)]
+        found = NUMBER_OUT_OF_RANGE if out_of_range else JSON_TYPE_NAMES[json_type(value)]
         yield Problem(pointer, f"must be {wanted}, not {found}")
         return
     if kind == "enum":

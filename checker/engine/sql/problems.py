@@ -24,6 +24,8 @@ TIMESTAMP_FAR = f"is a timestamp {OutOfRange()}"
 
 DATE_FAR = f"is a date {OutOfRange()}"
 
+OUT_OF_RANGE_KIND = "number out of range"  # what jkind calls a number the readers could not hold
+
 MEMBER = "the member"  # a required value's holder when it is the member itself (its names are keys__)
 
 
@@ -60,7 +62,7 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
         if name == "integer":
             tests.append(f"({kind_of(j)} IN ('integer', 'number') AND jwhole({j}))")
         elif name == "number":
-            tests.append(f"{kind_of(j)} IN ('integer', 'number')")
+            tests.append(f"{kind_of(j)} IN ('integer', 'number', '{OUT_OF_RANGE_KIND}')")
         else:
             tests.append(f"{kind_of(j)} = '{name}'")
     fits = " OR ".join(tests) or "FALSE"
