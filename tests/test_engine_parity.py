@@ -445,6 +445,14 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": ' + "9" * 4301 + "}}",
         ("DQ001", "/child/age_years", NOT_WHOLE),
     ),
+    (
+        "half a surrogate pair, escaped alone, is text like any other",
+        '{"record_id": "R-\\ud800", "child": {"person_id": "P-1", "age_years": 3}, "incidents": ['
+        '{"id": "I-\\udfff", "type": "neglect", "reported_at": "2012-01-01T10:00:00"}, '
+        '{"id": "I-\\udfff", "type": "neglect", "reported_at": "2012-01-02T10:00:00"}, '
+        '{"id": "I-\\udffe", "type": "neglect", "reported_at": "2012-01-02T10:00:00"}]}',
+        ("DQ005", "/incidents/1/id", "id repeats the id at /incidents/0/id in this record"),
+    ),
 ]
 
 
