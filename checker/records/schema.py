@@ -32,6 +32,9 @@ EVENT_TIME_KEYWORD = "x-event-time"
 ONE_OR_MANY_KEYWORD = "x-one-or-many"  # a field that holds one object or a list of them
 
 
+# How a type error names a number the readers could not hold (NaN, an infinity).
+NUMBER_OUT_OF_RANGE = "a number out of range"
+
 JSON_TYPE_NAMES = {
     "string": "text",
     "boolean": "true or false",
@@ -142,7 +145,7 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
         value = error.instance
         # Readers turn a number too long to read (thousands of digits) into infinity.
         out_of_range = isinstance(value, float) and not math.isfinite(value)
-        found = "a number out of range" if out_of_range else JSON_TYPE_NAMES[json_type(value)]
+        found = NUMBER_OUT_OF_RANGE if out_of_range else JSON_TYPE_NAMES[json_type(value)]
         yield Problem(pointer, f"must be {wanted}, not {found}")
         return
     if kind == "enum":

@@ -29,7 +29,7 @@ MAX_DURATION = timedelta(days=36525)  # 100 years
 MAX_WORKING_DAYS = 26000  # about 100 years
 # Timestamps are short; refusing long text before the regex and the cache
 # keeps a megabyte of junk in a timestamp field from being held in memory.
-_LONGEST_TIMESTAMP = 64
+LONGEST_TIMESTAMP = 64
 
 # ASCII digits only ([0-9], not \d, which matches any script's digits), and
 # every field in its range, as RFC 3339 writes it; the JSON Schema's patterns
@@ -86,7 +86,7 @@ def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
     PEP 495's ``fold=0``. Raises ValueError (``OutOfRange`` for a year
     outside FIRST_YEAR to LAST_YEAR), never anything else, for any text.
     """
-    if len(text) > _LONGEST_TIMESTAMP:
+    if len(text) > LONGEST_TIMESTAMP:
         raise ValueError("not an ISO 8601 timestamp")
     return _parse_timestamp(text, zone_name)
 

@@ -15,7 +15,7 @@ itself, per year, as switch points:
   switches at ``T`` itself: how an instant is shown and which local day it is.
 - the working-day calendar: Monday to Friday less the bank holidays of
   England and Wales (``holidays``), as lists read by position, for the years
-  the data needs (within 1800 to 2400).
+  the data needs and as far past them as a working-day limit reaches.
 
 Years are added as the data needs them; a year zoneinfo cannot represent gets
 no row, so its times are unknown rather than wrong.
@@ -31,12 +31,19 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from checker.records.times import FIRST_YEAR as READ_FIRST_YEAR
+from checker.records.times import LAST_YEAR as READ_LAST_YEAR
+from checker.records.times import MAX_WORKING_DAYS
+
 UTC = timezone.utc
 SWITCHES = 4  # the most transitions any year of the tz database has had (British Double Summer Time)
 MICROS = 1_000_000
 DAY = 86_400 * MICROS
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-CALENDAR_YEARS = range(1800, 2401)  # the most the working-day calendar covers
+# Every year a time may be written in, and as far past the last as the longest working-day
+# limit allowed reaches (some 104 years): the Python calendar counts them all.
+REACH_YEARS = MAX_WORKING_DAYS // 250 + 2
+CALENDAR_YEARS = range(READ_FIRST_YEAR, READ_LAST_YEAR + REACH_YEARS + 1)
 DEFAULT_CALENDAR = range(1990, 2051)  # what it covers at least, once asked for
 FIRST_YEAR, LAST_YEAR = 1, 9999
 
@@ -164,33 +171,33 @@ class Clock:
             self.connection.executemany(f"INSERT INTO zone_utc VALUES ({placeholders})", utc_rows)
 
     def ensure_calendar(self, first_year: int, last_year: int) -> None:
-        """Make the working-day calendar cover these years (within 1800 to 2400).
+        """Make the working-day calendar cover these years, and ``REACH_YEARS`` after them.
 
         It is one unbroken run of days, the one row of ``calendar``, as two
         lists read by position: ``cal_cum[d]``, the working days up to and
         including the d-th day from ``cal_first``, and ``cal_day[c]``, the c-th
-        working day.
+        working day. DuckDB builds the lists from the bank holidays alone: a
+        stray year in the data can make them millions of days long.
         """
         first = max(min(first_year, DEFAULT_CALENDAR.start), CALENDAR_YEARS.start)
-        last = min(max(last_year, DEFAULT_CALENDAR.stop - 1), CALENDAR_YEARS.stop - 1)
+        last = min(max(last_year, DEFAULT_CALENDAR.stop - 1) + REACH_YEARS, CALENDAR_YEARS.stop - 1)
         if self._calendar is not None and self._calendar[0] <= first and last <= self._calendar[1]:
             return
         if self._calendar is not None:
             first, last = min(first, self._calendar[0]), max(last, self._calendar[1])
         self._calendar = (first, last)
         # England and Wales share one bank-holiday calendar: the package's "ENG".
-        days_off = set(holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1)))
-        day = date(first, 1, 1)
-        end = date(last, 12, 31)
-        cumulative: list[int] = []
-        working_days: list[date] = []
-        while day <= end:
-            if day.weekday() < 5 and day not in days_off:
-                working_days.append(day)
-            cumulative.append(len(working_days))
-            day += timedelta(days=1)
+        days_off = sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1)))
         self.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE calendar AS SELECT CAST($first AS DATE) AS cal_first, "
-            "CAST($cumulative AS INTEGER[]) AS cal_cum, CAST($working AS DATE[]) AS cal_day",
-            {"first": date(first, 1, 1), "cumulative": cumulative, "working": working_days},
+            "CREATE OR REPLACE TEMP TABLE calendar AS "
+            "WITH off AS (SELECT DISTINCT unnest(CAST($off AS DATE[])) AS day), "
+            "days AS (SELECT CAST(d AS DATE) AS day, isodow(d) <= 5 AND off.day IS NULL AS working "
+            "FROM range(CAST($first AS TIMESTAMP), CAST($end AS TIMESTAMP), INTERVAL 1 DAY) AS r(d) "
+            "LEFT JOIN off ON off.day = CAST(r.d AS DATE)), "
+            "counted AS (SELECT day, working, sum(CAST(working AS INTEGER)) OVER (ORDER BY day) AS cum "
+            "FROM days) "
+            "SELECT CAST($first AS DATE) AS cal_first, "
+            "CAST(list(cum ORDER BY day) AS INTEGER[]) AS cal_cum, "
+            "list(day ORDER BY day) FILTER (WHERE working) AS cal_day FROM counted",
+            {"first": date(first, 1, 1), "end": date(last + 1, 1, 1), "off": days_off},
         )

@@ -39,11 +39,12 @@ class FactContext:
         return local_date(when, self.zone_name)
 
 
-def _moment(lo: int | None, hi: int | None, is_date: bool | None, context: FactContext) -> Moment | None:
+def _moment(lo: int | None, hi: int | None, day: date | None) -> Moment | None:
+    """A time as the query kept it: its bounds, and the day written when it is a date alone
+    (not the local day of its first instant: a zone may skip a whole day)."""
     if lo is None or hi is None:
         return None
-    start, end = instant(lo), instant(hi)
-    return Moment(start, end, context.local_date(start) if is_date else None)
+    return Moment(instant(lo), instant(hi), day)
 
 
 def _limit(failure: Mapping[str, Any]) -> Limit:
@@ -61,8 +62,8 @@ def _facts(failure: Mapping[str, Any], item_pointer: str, context: FactContext) 
         facts["lacking"] = ", ".join(failure["lacking"])
     elif kind == "mismatch" and failure["field"] is not None:
         facts["lacking"] = ""
-    start = _moment(failure["s_lo"], failure["s_hi"], failure["s_date"], context)
-    end = _moment(failure["e_lo"], failure["e_hi"], failure["e_date"], context)
+    start = _moment(failure["s_lo"], failure["s_hi"], failure["s_date"])
+    end = _moment(failure["e_lo"], failure["e_hi"], failure["e_date"])
     if (
         kind in ("late", "missing")
         and start is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from checker.engine.sql.clock import SWITCHES
 from checker.engine.sql.flatten import quote
 from checker.engine.sql.layout import Table, Value, record_table
+from checker.records.times import FIRST_YEAR, LAST_YEAR, LONGEST_TIMESTAMP
 
 MOMENT_PATTERN = (
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?"
@@ -48,7 +49,8 @@ def zone_offset(alias: str, wall: str, row: bool = True) -> str:
 
 def _moment_parts(j: str) -> str:
     return (
-        f"CASE WHEN jkind({j}) = 'string' THEN regexp_extract(jtext({j}), '{MOMENT_PATTERN}', "
+        f"CASE WHEN jkind({j}) = 'string' AND length(jtext({j})) <= {LONGEST_TIMESTAMP} "
+        f"THEN regexp_extract(jtext({j}), '{MOMENT_PATTERN}', "
         "['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'z', 'sg', 'oh', 'om']) END"
     )
 
@@ -94,12 +96,17 @@ class MomentSql:
         ]
 
     def checks(self) -> list[str]:
+        """``cal``: a real date in the years read; ``clk``: a real time of day and offset;
+        ``far``: well formed but for a year outside those read (its own problem)."""
         n = self.name
         return [
-            f"({n('m')} AND {n('y')} >= 1 AND {n('mo')} BETWEEN 1 AND 12 "
+            f"({n('m')} AND {n('y')} BETWEEN {FIRST_YEAR} AND {LAST_YEAR} AND {n('mo')} BETWEEN 1 AND 12 "
             f"AND {n('d')} BETWEEN 1 AND month_days({n('y')}, {n('mo')})) AS {n('cal')}",
             f"({n('do')} OR ({n('h')} <= 23 AND {n('mi')} <= 59 AND {n('s')} <= 59 AND ({n('sg')} IS NULL "
             f"OR ({n('om')} <= 59 AND {n('oh')} * 60 + {n('om')} < 1440)))) AS {n('clk')}",
+            # As the Python reading decides it: the year is looked at before the day of the month.
+            f"({n('m')} AND {n('y')} NOT BETWEEN {FIRST_YEAR} AND {LAST_YEAR} AND {n('mo')} BETWEEN 1 AND 12 "
+            f"AND {n('d')} BETWEEN 1 AND 31) AS {n('far')}",
         ]
 
     def walls(self) -> list[str]:
@@ -144,6 +151,12 @@ class MomentSql:
             f"ELSE {n('u')} END END AS {n('hi')}",
         ]
 
+    def out_of_range(self, as_date: bool) -> str:
+        """Well formed as a date (``as_date``) or a timestamp, but for its year."""
+        n = self.name
+        form = f"{n('do')}" if as_date else f"NOT {n('do')} AND {n('clk')}"
+        return f"({n('far')} AND {form})"
+
     def valid(self, date_only: bool) -> str:
         """A valid timestamp (or date) in the validator's sense: non-NULL when it is."""
         n = self.name
@@ -153,10 +166,10 @@ class MomentSql:
 
 
 # What the zone's offsets, the instant and the bounds read of a time's parts (``m_text``).
-CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "do", "w", "m0", "m1", "z", "sg", "off")
+CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "far", "do", "w", "m0", "m1", "z", "sg", "off")
 
 # What the typing reads of a parsed time (``MomentSql.name`` of each, per value).
-KEPT_PARTS = ("cal", "clk", "do", "u", "y", "mo", "d", "lo", "hi", "day")
+KEPT_PARTS = ("cal", "clk", "far", "do", "u", "y", "mo", "d", "lo", "hi", "day")
 
 
 def moment_values() -> list[tuple[Table, Value]]:
@@ -193,9 +206,15 @@ def parsed_moments_statements() -> tuple[str, str]:
     sql = f"SELECT s.*, {', '.join(moment.offsets('z'))} FROM m_text AS s {moment.zone_join('z')}"
     for stage in (moment.instant(), moment.bounds()):
         sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
-    # Its local day, by the zone's offset at its first instant (``derived.py`` read it per value).
-    lo = moment.name("lo")
-    day = f"CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) AS {moment.name('day')}"
+    # Its local day: the day written, for a date alone (a zone may skip a whole day, whose
+    # first instant is the next day's); else by the zone's offset at the instant.
+    n = moment.name
+    lo = n("lo")
+    written = f"make_date(CAST({n('y')} AS INTEGER), CAST({n('mo')} AS INTEGER), CAST({n('d')} AS INTEGER))"
+    day = (
+        f"CASE WHEN {lo} IS NULL THEN NULL WHEN {n('do')} THEN {written} "
+        f"ELSE CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) END AS {n('day')}"
+    )
     zone = f"LEFT JOIN zone_utc AS zu ON zu.year = year(make_timestamp({lo}))"
     sql = f"SELECT b.*, {day} FROM ({sql}) AS b {zone}"
     kept = ", ".join(moment.name(part) for part in KEPT_PARTS)

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name, record_table
+from checker.engine.sql.moments import MomentSql
 from checker.records.schema import DATE_FORMAT, JSON_TYPE_NAMES, TIMESTAMP_FORMAT
+from checker.records.times import OutOfRange
 
 TIMESTAMP_PROBLEM = "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]) or date (YYYY-MM-DD)"
 
 
 DATE_PROBLEM = "is not a date (YYYY-MM-DD)"
+
+TIMESTAMP_FAR = f"is a timestamp {OutOfRange()}"
+
+DATE_FAR = f"is a date {OutOfRange()}"
+
+OUT_OF_RANGE_KIND = "number out of range"  # what jkind calls a number the readers could not hold
 
 MEMBER = "the member"  # a required value's holder when it is the member itself (its names are keys__)
 
@@ -54,7 +62,7 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
         if name == "integer":
             tests.append(f"({kind_of(j)} IN ('integer', 'number') AND jwhole({j}))")
         elif name == "number":
-            tests.append(f"{kind_of(j)} IN ('integer', 'number')")
+            tests.append(f"{kind_of(j)} IN ('integer', 'number', '{OUT_OF_RANGE_KIND}')")
         else:
             tests.append(f"{kind_of(j)} = '{name}'")
     fits = " OR ".join(tests) or "FALSE"
@@ -64,7 +72,7 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
     )
 
 
-def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
+def _leaf_problem(value: Value, j: str, moment: MomentSql | None) -> str:
     """The one problem of a value, as the validator would put it, or NULL."""
     node = value.node.node
     checks: list[str] = []
@@ -81,11 +89,17 @@ def _leaf_problem(value: Value, j: str, moment: str | None) -> str:
             f"THEN 'must be one of: {listed}' END"
         )
     if value.node.format == TIMESTAMP_FORMAT and moment is not None:
+        not_text = f"{kind_of(j)} IS DISTINCT FROM 'string'"
         checks.append(
-            f"CASE WHEN {kind_of(j)} = 'string' AND {moment} IS NULL THEN '{TIMESTAMP_PROBLEM}' END"
+            f"CASE WHEN {not_text} OR {moment.valid(False)} IS NOT NULL THEN NULL "
+            f"WHEN {moment.out_of_range(False)} THEN '{TIMESTAMP_FAR}' "
+            f"WHEN {moment.out_of_range(True)} THEN '{DATE_FAR}' ELSE '{TIMESTAMP_PROBLEM}' END"
         )
     if value.node.format == DATE_FORMAT and moment is not None:
-        checks.append(f"CASE WHEN {kind_of(j)} = 'string' AND {moment} IS NULL THEN '{DATE_PROBLEM}' END")
+        checks.append(
+            f"CASE WHEN {kind_of(j)} IS DISTINCT FROM 'string' OR {moment.valid(True)} IS NOT NULL THEN NULL "
+            f"WHEN {moment.out_of_range(True)} THEN '{DATE_FAR}' ELSE '{DATE_PROBLEM}' END"
+        )
     if node.get("minLength") is not None:
         checks.append(
             f"CASE WHEN {kind_of(j)} = 'string' AND length(jtext({j})) < {int(node['minLength'])} "
@@ -211,7 +225,8 @@ def _member_problems(table: Table, value: Value) -> str:
             f"SELECT rec, ptr__ || '/{'/'.join(value.tokens)}/' || CAST(m.i - 1 AS VARCHAR), "
             "m.problem, FALSE FROM ("
             f"SELECT rec, ptr__, member, i, {problem} AS problem FROM ("
-            f"SELECT rec, ptr__, unnest(json_transform({j}, '[\"JSON\"]')) AS member, "
+            # json_transform gives a JSON null member as SQL NULL: it is the text null again.
+            f"SELECT rec, ptr__, coalesce(unnest(json_transform({j}, '[\"JSON\"]')), 'null') AS member, "
             f"generate_subscripts(json_transform({j}, '[\"JSON\"]'), 1) AS i FROM t0_{table.name} "
             f"WHERE jkind({j}) = 'array' AND NOT {quote(value.column + '__bad')})) AS m "
             f"WHERE m.problem IS NOT NULL"

@@ -38,11 +38,11 @@ FAILURE_FIELDS: list[tuple[str, str]] = [
     ("lacking", "VARCHAR[]"),
     ("s_lo", "BIGINT"),
     ("s_hi", "BIGINT"),
-    ("s_date", "BOOLEAN"),
+    ("s_date", "DATE"),  # the day written, for a date alone; NULL for an exact time
     ("s_ptr", "VARCHAR"),
     ("e_lo", "BIGINT"),
     ("e_hi", "BIGINT"),
-    ("e_date", "BOOLEAN"),
+    ("e_date", "DATE"),
     ("e_ptr", "VARCHAR"),
     ("span", "BIGINT"),
     ("wd", "INTEGER"),

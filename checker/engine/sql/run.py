@@ -44,6 +44,7 @@ from checker.engine.sql.layout import record_table
 from checker.engine.sql.moments import YEARS_SQL, parsed_moments_statements
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
+from checker.engine.sql.texts import SURROGATE_ESCAPE, duckdb_readable
 from checker.engine.sql.typed import MACROS, typing_statement
 
 # ``rec`` is a part's number times this plus the record's position in the part.
@@ -139,7 +140,9 @@ class Session:
         part = self.parts_loaded
         into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
         self.connection.execute(
-            into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
+            # JSON allows white space around a value (a CRLF line ends in a carriage return).
+            into
+            + "SELECT CAST($first + u.n AS BIGINT) AS rec, trim(u.text, ' ' || chr(9) || chr(13)) AS text, "
             "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
             "$label || ':' || CAST($lines[u.n] AS VARCHAR) AS where__ "
             "FROM unnest(string_split($texts, chr(10))) WITH ORDINALITY AS u(text, n) "
@@ -154,8 +157,25 @@ class Session:
                 "label": label,
             },
         )
+        self._without_lone_surrogates(part * PART, len(texts))
         self.parts_loaded += 1
         return part
+
+    def _without_lone_surrogates(self, first: int, count: int) -> None:
+        """Write again, in Python, the few texts of a part with half a surrogate pair escaped
+        alone (``texts.py``): DuckDB refuses them, and with them the whole run."""
+        found = self.connection.execute(
+            "SELECT rec, text FROM chunk WHERE rec > $first AND rec <= $first + $count "
+            "AND regexp_matches(text, $escape)",
+            {"first": first, "count": count, "escape": SURROGATE_ESCAPE},
+        ).fetchall()
+        fixed = [(rec, readable) for rec, text in found if (readable := duckdb_readable(text)) != text]
+        if fixed:
+            self.connection.execute(
+                "UPDATE chunk SET text = f.text FROM (SELECT unnest($recs) AS rec, unnest($texts) AS text) "
+                "AS f WHERE chunk.rec = f.rec",
+                {"recs": [rec for rec, _ in fixed], "texts": [text for _, text in fixed]},
+            )
 
     def run(self, rule_indices: frozenset[int] | None = None, every_item: bool = False) -> dict[int, str]:
         """Judge the parts loaded by these rules (None: all); the rules that could not run, with why.

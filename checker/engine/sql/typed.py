@@ -22,6 +22,7 @@ from checker.engine.sql.flatten import list_kind, quote
 from checker.engine.sql.layout import Table, Value, column_name
 from checker.engine.sql.moments import MomentSql, parsed_join
 from checker.engine.sql.problems import (
+    OUT_OF_RANGE_KIND,
     _absent,
     _declared,
     _leaf_problem,
@@ -32,30 +33,36 @@ from checker.engine.sql.problems import (
     _type_problem,
     kind_of,
 )
-from checker.records.schema import JSON_TYPE_NAMES
+from checker.inputs.limits import MAX_NUMBER_DIGITS
+from checker.records.schema import JSON_TYPE_NAMES, NUMBER_OUT_OF_RANGE
 
 MACROS = [
-    # What JSON type a value's text is, in the validator's words (json_type).
-    """CREATE OR REPLACE TEMP MACRO jkind(j) AS CASE
+    # What JSON type a value's text is, in the validator's words (json_type). As the readers
+    # decode it, NaN and a number past a float's range (or a whole number of more digits than
+    # they read) are numbers, but out of range: a kind of their own, so as to say so.
+    f"""CREATE OR REPLACE TEMP MACRO jkind(j) AS CASE
         WHEN j IS NULL THEN NULL
         WHEN starts_with(j, '"') THEN 'string'
         WHEN j = 'true' OR j = 'false' THEN 'boolean'
         WHEN j = 'null' THEN 'null'
-        WHEN starts_with(j, '{') THEN 'object'
+        WHEN starts_with(j, '{{') THEN 'object'
         WHEN starts_with(j, '[') THEN 'array'
-        WHEN regexp_full_match(j, '-?[0-9]+') THEN 'integer'
+        WHEN regexp_full_match(j, '-?[0-9]+') AND length(ltrim(j, '-')) <= {MAX_NUMBER_DIGITS} THEN 'integer'
+        WHEN NOT coalesce(isfinite(TRY_CAST(j AS DOUBLE)), FALSE) THEN '{OUT_OF_RANGE_KIND}'
         ELSE 'number' END""",
     f"""CREATE OR REPLACE TEMP MACRO jname(kind) AS CASE kind
         WHEN 'string' THEN '{JSON_TYPE_NAMES["string"]}' WHEN 'boolean' THEN '{JSON_TYPE_NAMES["boolean"]}'
         WHEN 'integer' THEN '{JSON_TYPE_NAMES["integer"]}' WHEN 'number' THEN '{JSON_TYPE_NAMES["number"]}'
         WHEN 'object' THEN '{JSON_TYPE_NAMES["object"]}' WHEN 'array' THEN '{JSON_TYPE_NAMES["array"]}'
+        WHEN '{OUT_OF_RANGE_KIND}' THEN '{NUMBER_OUT_OF_RANGE}'
         ELSE '{JSON_TYPE_NAMES["null"]}' END""",
     # A JSON string's content; escapes are decoded only where there are any.
     """CREATE OR REPLACE TEMP MACRO jtext(j) AS CASE WHEN starts_with(j, '"') THEN
         CASE WHEN contains(j, '\\') THEN json_extract_string(j, '$') ELSE j[2:-2] END END""",
     # Whole number in the validator's sense: an integer, or a number with no fraction.
-    """CREATE OR REPLACE TEMP MACRO jwhole(j) AS regexp_full_match(j, '-?[0-9]+')
-        OR (NOT isinf(TRY_CAST(j AS DOUBLE)) AND TRY_CAST(j AS DOUBLE) = floor(TRY_CAST(j AS DOUBLE)))""",
+    f"""CREATE OR REPLACE TEMP MACRO jwhole(j) AS
+        (regexp_full_match(j, '-?[0-9]+') AND length(ltrim(j, '-')) <= {MAX_NUMBER_DIGITS})
+        OR (isfinite(TRY_CAST(j AS DOUBLE)) AND TRY_CAST(j AS DOUBLE) = floor(TRY_CAST(j AS DOUBLE)))""",
     # Days since 1970-01-01 of a proleptic Gregorian date, years 1 to 9999 (H. Hinnant's days_from_civil).
     """CREATE OR REPLACE TEMP MACRO civil_days(y, m, d) AS (
         (y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) * 365
@@ -133,7 +140,7 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
         column = value.column
         j = quote("j__" + column)
         moment = MomentSql(column) if value.kind in ("moment", "date") else None
-        problem = _leaf_problem(value, j, None if moment is None else moment.valid(value.kind == "date"))
+        problem = _leaf_problem(value, j, moment)
         if value.tokens in required:
             declared = _declared(value.node.node)
             null_problem = (

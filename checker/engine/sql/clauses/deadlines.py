@@ -92,8 +92,13 @@ def _limit_facts(due: Due) -> dict[str, str]:
     return {"wd": due.limit.working_days}
 
 
-def _start_facts(start: Time) -> dict[str, str]:
-    return {"s_lo": start.lo, "s_hi": start.hi, "s_date": start.date, "s_ptr": start.ptr}
+def written_day(query: Query, time: Time) -> str:
+    """The day a date alone stands for (NULL for an exact time), for the message's words."""
+    return f"CASE WHEN {time.date} THEN {query.day_of(time)} END"
+
+
+def _start_facts(query: Query, start: Time) -> dict[str, str]:
+    return {"s_lo": start.lo, "s_hi": start.hi, "s_date": written_day(query, start), "s_ptr": start.ptr}
 
 
 def judge(
@@ -127,13 +132,13 @@ def judge(
         f"WHEN NOT {due.due(as_of, as_of_day)} THEN {UNKNOWN}",
     ]
     status = f"CASE {' '.join(branches)} ELSE {FAIL} END"
-    facts = {**_start_facts(start), **_limit_facts(due)}
+    facts = {**_start_facts(query, start), **_limit_facts(due)}
     late = failure(
         kind=literal("late"),
         ptr=found.ptr,
         e_lo=found.lo,
         e_hi=found.hi,
-        e_date=found.date,
+        e_date=written_day(query, found),
         e_ptr=found.ptr,
         **facts,
     )
@@ -212,11 +217,11 @@ def in_order(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
             ptr=pointer,
             s_lo=earlier.lo,
             s_hi=earlier.hi,
-            s_date=earlier.date,
+            s_date=written_day(query, earlier),
             s_ptr=earlier.ptr,
             e_lo=later.lo,
             e_hi=later.hi,
-            e_date=later.date,
+            e_date=written_day(query, later),
             e_ptr=later.ptr,
         )
         branches += [f"WHEN {later.lo} IS NULL THEN {UNKNOWN}", f"WHEN {backwards} THEN {FAIL}"]

@@ -156,20 +156,21 @@ def select(
     member = Frame(linked, member_alias, member_record, inner, as_recorded=frame.as_recorded)
     unknown_terms: list[str] = []
     chosen_terms: list[str] = []
-    key_bad, key_absent = "FALSE", "FALSE"
+    key_bad, key_absent, linked_here = "FALSE", "FALSE", "TRUE"
     if "by" in argument:
         by, _ = sub.resolve(argument["by"], member, f"{where}/by")
         matching, _ = sub.resolve(argument.get("matching", "id"), item, f"{where}/matching")
         unknown_terms.append(by.bad)
-        chosen_terms.append(
-            f"({by.column()} = {matching.column()})" if by.value and matching.value else "FALSE"
-        )
+        linked_here = f"({by.column()} = {matching.column()})" if by.value and matching.value else "FALSE"
+        chosen_terms.append(linked_here)
         key, _ = compiler.resolve(argument.get("matching", "id"), frame, f"{where}/matching")
         key_bad = key.bad
         key_absent = f"({key.column()} IS NULL)" if key.value is not None else "TRUE"
     if "where" in argument:
         condition = sub.predicate(argument["where"], member, f"{where}/where")
-        unknown_terms.append(f"{condition.status} = {UNKNOWN}")
+        # As in Python, the condition is asked only of a candidate linked to the item: one
+        # linked to another item is passed over, whatever its condition would say.
+        unknown_terms.append(f"({linked_here} AND {condition.status} = {UNKNOWN})")
         chosen_terms.append(f"{condition.status} = {PASS}")
     candidate_unknown = inner.column(
         "cu", " OR ".join(f"coalesce({term}, FALSE)" for term in unknown_terms) or "FALSE"
