@@ -68,7 +68,10 @@ class SqlEngine:
             "memory_limit": memory_limit,
             "temp_directory": self._spill.name,
         }
-        self.session = Session(compile_rulebook(self.rules), zone_name, duckdb.connect(config=config))
+        connection = duckdb.connect(config=config)
+        # DuckDB draws its own progress bar on stdout, into a report piped from there.
+        connection.execute("SET enable_progress_bar = false")
+        self.session = Session(compile_rulebook(self.rules), zone_name, connection)
         self._context = FactContext(zone_name, WorkingDays())
         self._windows = {
             (rule_index, check_index): window_shown(rule, check_index)
