@@ -190,3 +190,15 @@ def test_a_local_rule_the_set_based_engine_cannot_run_is_refused_when_the_rulebo
     assert result.stdout == ""
     assert "LC001.yaml:6: LC001: child: the set-based engine has no table for this scope" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_dip_sample_draws_the_same_items_from_either_engine(tmp_path: Path) -> None:
+    for engine in ("per-record", "set-based"):
+        done = caselint(
+            "sample", str(EXPORT), "--per-rule", "3", "--seed", "7", "--output", f"{engine}.json",
+            "--engine", engine, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    reference = (tmp_path / "per-record.json").read_bytes()
+    assert len(json.loads(reference)["items"]) > 50
+    assert (tmp_path / "set-based.json").read_bytes() == reference

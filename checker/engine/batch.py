@@ -51,6 +51,7 @@ class Judged(Generic[Context]):
     findings: list[RawFinding]
     judged: list[JudgedItem]
     crashes: list[str]
+    record: dict[str, Any] | None = None  # the record itself, with keep_judged (for breakdowns)
 
 
 @dataclass
@@ -157,7 +158,9 @@ class Judge(Generic[Context]):
         result = self._per_record.check(data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules)
         for rule_id, tally in result.tallies.items():
             self.tallies[rule_id].add(tally)
-        return Judged(entry.context, result.findings, result.judged, result.crashes)
+        return Judged(
+            entry.context, result.findings, result.judged, result.crashes, data if self.keep_judged else None
+        )
 
     def _flush(self) -> Iterator[Judged[Context]]:
         waiting, self._waiting = self._waiting, []
@@ -243,5 +246,8 @@ class Judge(Generic[Context]):
                     result.findings.get(position, []),
                     result.judged.get(position, []),
                     broken if position == 0 else [],
+                    # Read again from its text rather than held parsed for the whole run: a parsed
+                    # record takes some ten times the memory of its text.
+                    json.loads(entry.text) if self.keep_judged and entry.text is not None else None,
                 )
         return by_entry

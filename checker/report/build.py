@@ -55,7 +55,6 @@ class _Checked:
     line: int
     source: SourceMap
     shown_id: str | None
-    data: dict[str, Any] | None  # only for breakdowns and dip-samples
 
 
 @dataclass
@@ -129,9 +128,9 @@ def run_check(
             done.records_checked += 1
             progress(done)
         if observe is not None:
-            assert checked.data is not None
-            observe(checked.label, checked.data, judged.judged)
-        failed_groups = breakdowns.add_record(checked.data or {}, judged.judged) if breakdowns else {}
+            assert judged.record is not None
+            observe(checked.label, judged.record, judged.judged)
+        failed_groups = breakdowns.add_record(judged.record or {}, judged.judged) if breakdowns else {}
         for crash in judged.crashes:
             errors.append(InputError(path=checked.label, line=checked.line, message=crash))
         for raw in judged.findings:
@@ -184,7 +183,6 @@ def run_check(
                     event.line,
                     event.source,
                     _shown_id(event.data.get("record_id")),
-                    event.data if keep_judged else None,
                 )
                 for judged in judge.add(checked, event.data, as_of, source.label, event.line, runnable):
                     take(judged)
