@@ -8,6 +8,7 @@ and through ``Judge``, on the example data and on generated exports.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -202,3 +203,20 @@ def test_a_dip_sample_draws_the_same_items_from_either_engine(tmp_path: Path) ->
     reference = (tmp_path / "per-record.json").read_bytes()
     assert len(json.loads(reference)["items"]) > 50
     assert (tmp_path / "set-based.json").read_bytes() == reference
+
+
+def test_a_file_name_that_is_not_utf8_is_judged_without_an_error(tmp_path: Path) -> None:
+    cases: list[dict[str, Any]] = json.loads(EXPORT.read_text(encoding="utf-8"))["cases"]
+    name = os.fsdecode(b"caf\xe9.jsonl")
+    (tmp_path / name).write_text("".join(json.dumps(case) + "\n" for case in cases[:10]), encoding="utf-8")
+    reports = []
+    for engine in ("per-record", "set-based"):
+        done = caselint(
+            "check", name, "--as-of", "2013-01-07T09:00:00Z", "--format", "json", "--engine", engine,
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == ""
+        reports.append(json.loads(done.stdout))
+    assert reports[0]["summary"]["findings"] > 0
+    assert reports[1] == reports[0]

@@ -10,7 +10,8 @@ same answers (tests/test_sql_engine.py, tests/test_engine_parity.py), so the
 report does not depend on which one ran, nor on how many threads it used.
 
 A record whose values JSON cannot carry (a NaN, an infinity standing for a
-number too long to read, a lone surrogate) is judged by the per-record engine even in a
+number too long to read, a lone surrogate), or whose file name DuckDB cannot
+hold (not UTF-8), is judged by the per-record engine even in a
 set-based run; its id is then not compared with the others' for duplicates.
 """
 
@@ -21,6 +22,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -83,6 +85,17 @@ def json_line(data: dict[str, Any]) -> str | None:
     return written
 
 
+@lru_cache(maxsize=64)
+def _utf8(label: str) -> bool:
+    """Whether DuckDB can hold this input's name (it names the first of duplicate ids): a file
+    name that is not UTF-8 (``caf\udce9.jsonl``) goes to the per-record engine with its records."""
+    try:
+        label.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass
 class Judge(Generic[Context]):
     """Judges records given one at a time; hands them back judged, in the order given."""
@@ -126,7 +139,7 @@ class Judge(Generic[Context]):
         if self.engine == "per-record":  # asked for, or DuckDB failed on the run just judged
             yield self._judge_one(_Waiting(context, None, data, as_of, label, line, tuple(rules)))
             return
-        text = json_line(data)
+        text = json_line(data) if _utf8(label) else None
         keep = data if text is None or not self.set_based else None
         self._waiting.append(_Waiting(context, text, keep, as_of, label, line, tuple(rules)))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):
