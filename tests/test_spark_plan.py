@@ -24,7 +24,6 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from checker.engine.compile import compile_rule
-from checker.engine.sql import engine as sql_engine
 from checker.engine.sql.compiler import span_micros
 from checker.engine.sql.engine import SqlEngine
 from checker.engine.sql.spark import spark_sql
@@ -140,21 +139,18 @@ def _planted(definition: RuleDefinition) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def run(
-    definitions: list[RuleDefinition], monkeypatch_module: pytest.MonkeyPatch
-) -> tuple[list[str], dict[str, Any]]:
+def run(definitions: list[RuleDefinition]) -> tuple[list[str], dict[str, Any]]:
     """Every statement of two runs (findings, then each item judged) of the planted rulebook
     on a few records of the example export (one with a lone surrogate), and the values bound."""
     rules = [compile_rule(definition, _planted(definition)) for definition in definitions]
     statements: list[str] = []
-    connect = duckdb.connect
-    monkeypatch_module.setattr(
-        sql_engine.duckdb, "connect", lambda **kwargs: Recording(connect(**kwargs), statements)
-    )
     records = json.loads(EXPORT.read_text(encoding="utf-8"))["cases"][:4]
     texts = [json.dumps(data) for data in records]
     texts.append(json.dumps({**records[0], "record_id": "R-\ud800"}))
-    engine = SqlEngine(rules, threads=1)
+    connect = duckdb.connect
+    with pytest.MonkeyPatch.context() as patch:  # only the engine's own connection records
+        patch.setattr(duckdb, "connect", lambda **kwargs: Recording(connect(**kwargs), statements))
+        engine = SqlEngine(rules, threads=1)
     try:
         for with_judged in (False, True):
             result = engine.check(
@@ -166,12 +162,6 @@ def run(
     finally:
         engine.close()
     return list(dict.fromkeys(statements)), bound
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 @pytest.fixture(scope="module")
@@ -220,10 +210,9 @@ def _called(spark_text: str) -> Iterator[str]:
     tokens = sqlglot.Dialect.get_or_raise("spark").tokenize(spark_text)
     for before, name, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
         if (
-            after.token_type == TokenType.L_PAREN
-            and name.token_type not in (TokenType.STRING, TokenType.IDENTIFIER, TokenType.NUMBER)
+            name.token_type == TokenType.VAR
+            and after.token_type == TokenType.L_PAREN
             and before.token_type not in (TokenType.ALIAS, TokenType.INTO, TokenType.TABLE)
-            and name.token_type == TokenType.VAR
         ):
             yield name.text.upper()
 
@@ -248,3 +237,26 @@ def test_parameters_are_bound_to_the_run_not_written_into_its_sql(
     values = json.dumps(list(bound.values()), default=str)
     for planted in PLANTED_TEXTS:
         assert planted in values, planted  # it did reach the run, as a parameter
+
+
+@pytest.mark.parametrize(
+    ("duckdb_sql", "spark_text"),
+    [
+        (
+            """SELECT from_json(t, '{"a": "JSON", "b": ["JSON"]}') FROM x""",
+            "SELECT FROM_JSON(t, 'STRUCT<`a`: STRING, `b`: ARRAY<STRING>>') FROM x",
+        ),
+        ("""SELECT from_json(t, '["JSON"]') FROM x""", "SELECT FROM_JSON(t, 'ARRAY<STRING>') FROM x"),
+        (
+            "SELECT regexp_extract(t, '(a)(b)?', ['x', 'y']) AS p FROM x",
+            "SELECT STRUCT(REGEXP_EXTRACT(t, '(a)(b)?') AS x, REGEXP_EXTRACT(t, '(a)(b)?', 2) AS y) AS p "
+            "FROM x",
+        ),
+        ("SELECT regexp_extract(t, '(a)(b)?', 2) FROM x", "SELECT REGEXP_EXTRACT(t, '(a)(b)?', 2) FROM x"),
+        ("SELECT * FROM t WHERE a = CAST($p1 AS BIGINT)", "SELECT * FROM t WHERE a = CAST(:p1 AS BIGINT)"),
+    ],
+)
+def test_what_spark_reads_otherwise_is_written_its_way(duckdb_sql: str, spark_text: str) -> None:
+    """from_json's structure is Spark's DDL schema, DuckDB's named groups one extraction each,
+    and a bound value a named parameter marker."""
+    assert spark_sql(duckdb_sql) == spark_text
