@@ -189,15 +189,23 @@ class Clock:
         # England and Wales share one bank-holiday calendar: the package's "ENG".
         days_off = sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1)))
         self.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE calendar AS "
-            "WITH off AS (SELECT DISTINCT unnest(CAST($off AS DATE[])) AS day), "
-            "days AS (SELECT CAST(d AS DATE) AS day, isodow(d) <= 5 AND off.day IS NULL AS working "
-            "FROM range(CAST($first AS TIMESTAMP), CAST($end AS TIMESTAMP), INTERVAL 1 DAY) AS r(d) "
-            "LEFT JOIN off ON off.day = CAST(r.d AS DATE)), "
-            "counted AS (SELECT day, working, sum(CAST(working AS INTEGER)) OVER (ORDER BY day) AS cum "
-            "FROM days) "
-            "SELECT CAST($first AS DATE) AS cal_first, "
-            "CAST(list(cum ORDER BY day) AS INTEGER[]) AS cal_cum, "
-            "list(day ORDER BY day) FILTER (WHERE working) AS cal_day FROM counted",
-            {"first": date(first, 1, 1), "end": date(last + 1, 1, 1), "off": days_off},
+            CALENDAR_SQL, {"first": date(first, 1, 1), "last": date(last, 12, 31), "off": days_off}
         )
+
+
+# The days from $first to $last, each working or not (Monday to Friday, less the days $off),
+# then the calendar's one row. The day of the week is counted from 1970-01-01, a Thursday
+# (DuckDB's and Spark's own numbering of weekdays differ), and the running counts are listed
+# sorted, which is their order by day (they never decrease).
+_DAY_NUMBER = "date_diff('day', DATE '1970-01-01', r.day)"
+CALENDAR_SQL = (
+    "CREATE OR REPLACE TEMP TABLE calendar AS "
+    "WITH off AS (SELECT DISTINCT unnest(CAST($off AS DATE[])) AS day), "
+    "days AS (SELECT r.day, "
+    f"(({_DAY_NUMBER} + 3) % 7 + 7) % 7 < 5 AND off.day IS NULL AS working "
+    "FROM (SELECT CAST(unnest(generate_series(CAST($first AS TIMESTAMP), CAST($last AS TIMESTAMP), "
+    "INTERVAL 1 DAY)) AS DATE) AS day) AS r LEFT JOIN off ON off.day = r.day), "
+    "counted AS (SELECT day, working, sum(CAST(working AS INTEGER)) OVER (ORDER BY day) AS cum FROM days) "
+    "SELECT CAST($first AS DATE) AS cal_first, CAST(list_sort(list(cum)) AS INTEGER[]) AS cal_cum, "
+    "list_sort(list(day) FILTER (WHERE working)) AS cal_day FROM counted"
+)

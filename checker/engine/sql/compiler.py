@@ -216,7 +216,7 @@ class SqlCompiler:
         table = self.parameter(spec["limits"]).value
         kinds = self.query.param(sorted(table), "VARCHAR[]")
         spans = self.query.param([span_micros(table[name]) for name in sorted(table)], "BIGINT[]")
-        chosen = f"{spans}[list_position({kinds}, {key.column()})]"
+        chosen = f"{spans}[array_position({kinds}, {key.column()})]"
         return Limit(span=f"(CASE WHEN NOT {key.bad} THEN {chosen} END)")
 
 

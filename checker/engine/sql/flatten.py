@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from checker.engine.sql.functions import json_kind
 from checker.engine.sql.layout import Table, Tokens, column_name, record_table
 
 ONE_OR_MANY_OBJECT = "o"  # the member key of a one-or-many list written as its one object
@@ -27,6 +28,26 @@ def quote(name: str) -> str:
 
 def _structure(names: list[str], lists: set[str]) -> str:
     return json.dumps({name: (["JSON"] if name in lists else "JSON") for name in names}, sort_keys=True)
+
+
+# The members of a JSON list, each as its JSON text (a JSON null as SQL NULL).
+LIST_STRUCTURE = '["JSON"]'
+
+
+def json_struct(text: str, structure: str) -> str:
+    """JSON text read into ``structure`` (DuckDB's ``json_transform``, by the name Spark and
+    SQLGlot know it by): each value of the type named, NULL where absent or not of it."""
+    return f"from_json({text}, {_literal(structure)})"
+
+
+def numbered_members(source: str, alias: str, keys: list[str], members: str, key: str) -> str:
+    """One row per member of a list column: the row's keys, ``member`` and its position
+    (``key``, 1 first); a row whose list is NULL or empty gives none."""
+    own = ", ".join(f"{alias}.{name}" for name in keys)
+    return (
+        f"SELECT {own}, u.member, u.i AS {key} FROM {source} AS {alias} "
+        f"CROSS JOIN unnest({members}) WITH ORDINALITY AS u(member, i)"
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +114,7 @@ def _member_columns(table: Table, parsed: str) -> list[str]:
         )
         structure = _structure(names, set())
         columns.append(
-            f"CASE WHEN starts_with({source}, '{{') THEN json_transform({source}, '{structure}') END "
+            f"CASE WHEN starts_with({source}, '{{') THEN {json_struct(source, structure)} END "
             f"AS {quote('s__' + column_name(container.tokens))}"
         )
     for value in table.values:
@@ -117,21 +138,21 @@ def _select_members(table: Table, source: str, keys: list[str], text: str) -> st
     """
     names, lists = _direct(table)
     structure = _structure(names, lists)
-    parsed = quote("p")
-    columns = _member_columns(table, parsed)
+    struct = quote("p")
+    columns = _member_columns(table, struct)
     key_list = ", ".join(keys)
     lacking = " OR ".join(
-        f"struct_extract({parsed}, {_literal(name)}) IS NULL"
+        f"struct_extract({struct}, {_literal(name)}) IS NULL"
         for name in table.member.node.get("required", [])
     )
     names_read = f"json_keys({text})" if lacking else "NULL"
     members = (
-        f"SELECT {key_list}, {text} AS text__, jkind({text}) AS kind__, coalesce(starts_with({text}, "
+        f"SELECT {key_list}, {text} AS text__, {json_kind(text)} AS kind__, coalesce(starts_with({text}, "
         f"'{{'), FALSE) AS ok, CAST(CASE WHEN starts_with({text}, '{{') AND ({lacking or 'FALSE'}) "
         f"THEN {names_read} END AS VARCHAR[]) AS keys__, "
         f"{', '.join(columns)} "
         f"FROM (SELECT *, CASE WHEN starts_with({text}, "
-        f"'{{') THEN json_transform({text}, '{structure}') END AS {parsed} "
+        f"'{{') THEN {json_struct(text, structure)} END AS {struct} "
         f"FROM {source})"
     )
     found = [child for child in table.children if len(child.via) == 1 and not child.one_or_many]
@@ -143,7 +164,7 @@ def _select_members(table: Table, source: str, keys: list[str], text: str) -> st
         f"THEN json_extract(text__, {_literal('$.' + child.via[0])}) END AS {quote('x__' + child.name)}"
         for child in found
     )
-    kinds = ", ".join(f"jkind({quote('x__' + child.name)}) AS {list_kind(child)}" for child in found)
+    kinds = ", ".join(f"{json_kind(quote('x__' + child.name))} AS {list_kind(child)}" for child in found)
     dropped = ", ".join(quote("x__" + child.name) for child in found)
     return f"SELECT * EXCLUDE (text__, {dropped}), {kinds} FROM (SELECT *, {stray} FROM ({members}))"
 
@@ -168,23 +189,19 @@ def flattening() -> Flattening:
         parent_keys = parent.keys
         column = quote("l__" + table.name)
         member_key = f"i{table.depth}"
+        parent_table = f"f_{parent.name}"
         if table.one_or_many:
             # An object is the list's one member (no position); a list gives its members.
+            listed = numbered_members(
+                parent_table, "p", parent_keys, json_struct(f"p.{column}", LIST_STRUCTURE), member_key
+            )
             source = (
-                f"(SELECT {', '.join(parent_keys)}, NULL::BIGINT AS {member_key}, {column} AS member "
-                f"FROM f_{parent.name} WHERE starts_with({column}, '{{') "
-                f"UNION ALL SELECT {', '.join(parent_keys)}, m.i AS {member_key}, m.member FROM "
-                f"(SELECT {', '.join(parent_keys)}, unnest(json_transform({column}, "
-                "'[\"JSON\"]')) AS member, "
-                f"generate_subscripts(json_transform({column}, '[\"JSON\"]'), 1) AS i "
-                f"FROM f_{parent.name} WHERE starts_with({column}, '[')) AS m)"
+                f"(SELECT {', '.join(parent_keys)}, {column} AS member, NULL::BIGINT AS {member_key} "
+                f"FROM {parent_table} WHERE starts_with({column}, '{{') "
+                f"UNION ALL {listed} WHERE starts_with(p.{column}, '['))"
             )
         else:
-            source = (
-                f"(SELECT {', '.join(parent_keys)}, unnest({column}) AS member, "
-                f"generate_subscripts({column}, 1) AS {member_key} "
-                f"FROM f_{parent.name} WHERE {column} IS NOT NULL)"
-            )
+            source = f"({numbered_members(parent_table, 'p', parent_keys, f'p.{column}', member_key)})"
         statements.append(
             f"CREATE OR REPLACE TEMP TABLE f_{table.name} AS "
             f"{_select_members(table, source, table.keys, 'member')}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from checker.engine.sql.clock import SWITCHES
 from checker.engine.sql.flatten import quote
+from checker.engine.sql.functions import civil_days, json_kind, json_text, month_days
 from checker.engine.sql.layout import Table, Value, record_table
 from checker.records.times import FIRST_YEAR, LAST_YEAR, LONGEST_TIMESTAMP
 
@@ -49,8 +50,8 @@ def zone_offset(alias: str, wall: str, row: bool = True) -> str:
 
 def _moment_parts(j: str) -> str:
     return (
-        f"CASE WHEN jkind({j}) = 'string' AND length(jtext({j})) <= {LONGEST_TIMESTAMP} "
-        f"THEN regexp_extract(jtext({j}), '{MOMENT_PATTERN}', "
+        f"CASE WHEN {json_kind(j)} = 'string' AND length({json_text(j)}) <= {LONGEST_TIMESTAMP} "
+        f"THEN regexp_extract({json_text(j)}, '{MOMENT_PATTERN}', "
         "['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'z', 'sg', 'oh', 'om']) END"
     )
 
@@ -101,7 +102,7 @@ class MomentSql:
         n = self.name
         return [
             f"({n('m')} AND {n('y')} BETWEEN {FIRST_YEAR} AND {LAST_YEAR} AND {n('mo')} BETWEEN 1 AND 12 "
-            f"AND {n('d')} BETWEEN 1 AND month_days({n('y')}, {n('mo')})) AS {n('cal')}",
+            f"AND {n('d')} BETWEEN 1 AND {month_days(n('y'), n('mo'))}) AS {n('cal')}",
             f"({n('do')} OR ({n('h')} <= 23 AND {n('mi')} <= 59 AND {n('s')} <= 59 AND ({n('sg')} IS NULL "
             f"OR ({n('om')} <= 59 AND {n('oh')} * 60 + {n('om')} < 1440)))) AS {n('clk')}",
             # As the Python reading decides it: the year is looked at before the day of the month.
@@ -111,7 +112,7 @@ class MomentSql:
 
     def walls(self) -> list[str]:
         n = self.name
-        midnight = f"CASE WHEN {n('cal')} THEN civil_days({n('y')}, {n('mo')}, {n('d')}) * {DAY_MICROS} END"
+        midnight = f"CASE WHEN {n('cal')} THEN {civil_days(n('y'), n('mo'), n('d'))} * {DAY_MICROS} END"
         return [
             f"{midnight} AS {n('m0')}",
             f"{midnight} + {DAY_MICROS} AS {n('m1')}",
@@ -234,8 +235,10 @@ def parsed_join(table: Table, alias: str) -> str:
     if not numbered:
         return ""
     parsed = MomentSql("v")
+    # any_value passes over NULLs: each value's parts come from its own row of m_parsed.
     columns = ", ".join(
-        f"any_value({parsed.name(part)}) FILTER (WHERE at__ = {n}) AS {MomentSql(value.column).name(part)}"
+        f"any_value(CASE WHEN at__ = {n} THEN {parsed.name(part)} END) "
+        f"AS {MomentSql(value.column).name(part)}"
         for n, value in numbered
         for part in KEPT_PARTS
     )

@@ -9,7 +9,8 @@ that table, and a value with a problem is unknown to every other rule.
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import list_kind, quote
+from checker.engine.sql.flatten import LIST_STRUCTURE, json_struct, list_kind, numbered_members, quote
+from checker.engine.sql.functions import OUT_OF_RANGE_KIND, json_kind, json_text, json_type_name, json_whole
 from checker.engine.sql.layout import Table, Value, column_name, record_table
 from checker.engine.sql.moments import MomentSql
 from checker.records.schema import DATE_FORMAT, JSON_TYPE_NAMES, TIMESTAMP_FORMAT
@@ -23,8 +24,6 @@ DATE_PROBLEM = "is not a date (YYYY-MM-DD)"
 TIMESTAMP_FAR = f"is a timestamp {OutOfRange()}"
 
 DATE_FAR = f"is a date {OutOfRange()}"
-
-OUT_OF_RANGE_KIND = "number out of range"  # what jkind calls a number the readers could not hold
 
 MEMBER = "the member"  # a required value's holder when it is the member itself (its names are keys__)
 
@@ -44,11 +43,11 @@ def _declared(value_node: dict[str, object]) -> list[str]:
 
 def kind_of(j: str) -> str:
     """The JSON type of a value's text: for a value or folded object of the member being
-    typed, its ``__kind`` column, worked out once (``typed.kind_columns``); the macro
+    typed, its ``__kind`` column, worked out once (``typed.kind_columns``); ``json_kind``
     written out at each of its forty-odd uses was over half the time to plan the typing."""
     if j.startswith(('"j__', '"c__')):
         return quote(j[1:-1] + "__kind")
-    return f"jkind({j})"
+    return json_kind(j)
 
 
 def _type_problem(j: str, node: dict[str, object]) -> str | None:
@@ -60,7 +59,7 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
     tests = []
     for name in allowed:
         if name == "integer":
-            tests.append(f"({kind_of(j)} IN ('integer', 'number') AND jwhole({j}))")
+            tests.append(f"({kind_of(j)} IN ('integer', 'number') AND {json_whole(j)})")
         elif name == "number":
             tests.append(f"{kind_of(j)} IN ('integer', 'number', '{OUT_OF_RANGE_KIND}')")
         else:
@@ -68,7 +67,7 @@ def _type_problem(j: str, node: dict[str, object]) -> str | None:
     fits = " OR ".join(tests) or "FALSE"
     return (
         f"CASE WHEN {j} IS NOT NULL AND NOT ({fits}) THEN 'must be {_names(declared)}, not ' "
-        f"|| jname({kind_of(j)}) END"
+        f"|| {json_type_name(kind_of(j))} END"
     )
 
 
@@ -85,7 +84,7 @@ def _leaf_problem(value: Value, j: str, moment: MomentSql | None) -> str:
         listed = ", ".join(str(choice) for choice in choices)
         allowed = ", ".join("'" + str(choice).replace("'", "''") + "'" for choice in choices)
         checks.append(
-            f"CASE WHEN {j} IS NOT NULL AND ({kind_of(j)} <> 'string' OR jtext({j}) NOT IN ({allowed})) "
+            f"CASE WHEN {j} IS NOT NULL AND ({kind_of(j)} <> 'string' OR {json_text(j)} NOT IN ({allowed})) "
             f"THEN 'must be one of: {listed}' END"
         )
     if value.node.format == TIMESTAMP_FORMAT and moment is not None:
@@ -102,7 +101,7 @@ def _leaf_problem(value: Value, j: str, moment: MomentSql | None) -> str:
         )
     if node.get("minLength") is not None:
         checks.append(
-            f"CASE WHEN {kind_of(j)} = 'string' AND length(jtext({j})) < {int(node['minLength'])} "
+            f"CASE WHEN {kind_of(j)} = 'string' AND length({json_text(j)}) < {int(node['minLength'])} "
             "THEN 'must not be empty' END"
         )
     if node.get("minimum") is not None:
@@ -118,7 +117,7 @@ def _leaf_problem(value: Value, j: str, moment: MomentSql | None) -> str:
 def _key_present(holder: str, key: str) -> str:
     if holder == MEMBER:
         return f"coalesce(list_contains(keys__, '{key}'), FALSE)"
-    return f"coalesce(json_exists({holder}, '$.{key}'), FALSE)"
+    return f"coalesce(list_contains(json_keys({holder}), '{key}'), FALSE)"
 
 
 def _required(table: Table) -> dict[tuple[str, ...], str]:
@@ -198,8 +197,8 @@ def problems_statement() -> str:
                 parts.append(_member_problems(table, value))
         if table.parent is not None:
             parts.append(
-                f"SELECT rec, ptr__, 'must be an object, not ' || jname(kind__), FALSE FROM {source} "
-                "WHERE NOT ok"
+                f"SELECT rec, ptr__, 'must be an object, not ' || {json_type_name('kind__')}, FALSE "
+                f"FROM {source} WHERE NOT ok"
             )
         for child in table.children:
             parts.append(_list_problem(table, child))
@@ -220,15 +219,17 @@ def _member_problems(table: Table, value: Value) -> str:
     j = quote("j__" + value.column)
     member = value.list_of.node
     problem = _leaf_problem(Value((*value.tokens, "*"), value.list_of), "member", None)
+    listed = numbered_members(
+        f"t0_{table.name}", "v", ["rec", "ptr__"], json_struct(f"v.{j}", LIST_STRUCTURE), "i"
+    )
     return (
         (
             f"SELECT rec, ptr__ || '/{'/'.join(value.tokens)}/' || CAST(m.i - 1 AS VARCHAR), "
             "m.problem, FALSE FROM ("
+            # A JSON null member is read as SQL NULL: it is the text null again.
             f"SELECT rec, ptr__, member, i, {problem} AS problem FROM ("
-            # json_transform gives a JSON null member as SQL NULL: it is the text null again.
-            f"SELECT rec, ptr__, coalesce(unnest(json_transform({j}, '[\"JSON\"]')), 'null') AS member, "
-            f"generate_subscripts(json_transform({j}, '[\"JSON\"]'), 1) AS i FROM t0_{table.name} "
-            f"WHERE jkind({j}) = 'array' AND NOT {quote(value.column + '__bad')})) AS m "
+            f"SELECT rec, ptr__, coalesce(member, 'null') AS member, i FROM ({listed} "
+            f"WHERE {json_kind(f'v.{j}')} = 'array' AND NOT v.{quote(value.column + '__bad')}))) AS m "
             f"WHERE m.problem IS NOT NULL"
         )
         if member
@@ -240,7 +241,7 @@ def _list_kind(child: Table) -> str:
     """The JSON type of a collection's value in its parent (read again only when it is not a list)."""
     column = quote("l__" + child.name)
     if child.one_or_many:
-        return f"jkind({column})"
+        return json_kind(column)
     return list_kind(child)
 
 
@@ -260,8 +261,8 @@ def _list_problem(parent: Table, child: Table) -> str:
     pointer = f"ptr__ || '/{'/'.join(child.via)}'"
     types = _declared(_list_node(child))
     return (
-        f"SELECT rec, {pointer}, 'must be {_names(types)}, not ' || jname({_list_kind(child)}), FALSE "
-        f"FROM t0_{parent.name} WHERE ok AND {_list_wrong(child)}"
+        f"SELECT rec, {pointer}, 'must be {_names(types)}, not ' || {json_type_name(_list_kind(child))}, "
+        f"FALSE FROM t0_{parent.name} WHERE ok AND {_list_wrong(child)}"
     )
 
 

@@ -45,7 +45,7 @@ from checker.engine.sql.moments import YEARS_SQL, parsed_moments_statements
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.texts import SURROGATE_ESCAPE, duckdb_readable
-from checker.engine.sql.typed import MACROS, typing_statement
+from checker.engine.sql.typed import typing_statement
 
 # ``rec`` is a part's number times this plus the record's position in the part.
 PART = 1 << 32
@@ -95,8 +95,6 @@ class Session:
     def __init__(self, rulebook: CompiledRulebook, zone_name: str, connection: Any | None = None) -> None:
         self.rulebook = rulebook
         self.connection = connection if connection is not None else duckdb.connect()
-        for macro in MACROS:
-            self.connection.execute(macro)
         self.clock = Clock(self.connection, zone_name)
         self.statements = _statements()
         self.seen: dict[int, str] = {}

@@ -18,11 +18,11 @@ format 1.1), ``__date`` (a date alone) and, where a rule needs it, ``__day``
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import list_kind, quote
+from checker.engine.sql.flatten import LIST_STRUCTURE, json_struct, list_kind, quote
+from checker.engine.sql.functions import json_kind, json_text
 from checker.engine.sql.layout import Table, Value, column_name
 from checker.engine.sql.moments import MomentSql, parsed_join
 from checker.engine.sql.problems import (
-    OUT_OF_RANGE_KIND,
     _absent,
     _declared,
     _leaf_problem,
@@ -33,49 +33,6 @@ from checker.engine.sql.problems import (
     _type_problem,
     kind_of,
 )
-from checker.inputs.limits import MAX_NUMBER_DIGITS
-from checker.records.schema import JSON_TYPE_NAMES, NUMBER_OUT_OF_RANGE
-
-MACROS = [
-    # What JSON type a value's text is, in the validator's words (json_type). As the readers
-    # decode it, NaN and a number past a float's range (or a whole number of more digits than
-    # they read) are numbers, but out of range: a kind of their own, so as to say so.
-    f"""CREATE OR REPLACE TEMP MACRO jkind(j) AS CASE
-        WHEN j IS NULL THEN NULL
-        WHEN starts_with(j, '"') THEN 'string'
-        WHEN j = 'true' OR j = 'false' THEN 'boolean'
-        WHEN j = 'null' THEN 'null'
-        WHEN starts_with(j, '{{') THEN 'object'
-        WHEN starts_with(j, '[') THEN 'array'
-        WHEN regexp_full_match(j, '-?[0-9]+') AND length(ltrim(j, '-')) <= {MAX_NUMBER_DIGITS} THEN 'integer'
-        WHEN NOT coalesce(isfinite(TRY_CAST(j AS DOUBLE)), FALSE) THEN '{OUT_OF_RANGE_KIND}'
-        ELSE 'number' END""",
-    f"""CREATE OR REPLACE TEMP MACRO jname(kind) AS CASE kind
-        WHEN 'string' THEN '{JSON_TYPE_NAMES["string"]}' WHEN 'boolean' THEN '{JSON_TYPE_NAMES["boolean"]}'
-        WHEN 'integer' THEN '{JSON_TYPE_NAMES["integer"]}' WHEN 'number' THEN '{JSON_TYPE_NAMES["number"]}'
-        WHEN 'object' THEN '{JSON_TYPE_NAMES["object"]}' WHEN 'array' THEN '{JSON_TYPE_NAMES["array"]}'
-        WHEN '{OUT_OF_RANGE_KIND}' THEN '{NUMBER_OUT_OF_RANGE}'
-        ELSE '{JSON_TYPE_NAMES["null"]}' END""",
-    # A JSON string's content; escapes are decoded only where there are any.
-    """CREATE OR REPLACE TEMP MACRO jtext(j) AS CASE WHEN starts_with(j, '"') THEN
-        CASE WHEN contains(j, '\\') THEN json_extract_string(j, '$') ELSE j[2:-2] END END""",
-    # Whole number in the validator's sense: an integer, or a number with no fraction.
-    f"""CREATE OR REPLACE TEMP MACRO jwhole(j) AS
-        (regexp_full_match(j, '-?[0-9]+') AND length(ltrim(j, '-')) <= {MAX_NUMBER_DIGITS})
-        OR (isfinite(TRY_CAST(j AS DOUBLE)) AND TRY_CAST(j AS DOUBLE) = floor(TRY_CAST(j AS DOUBLE)))""",
-    # Days since 1970-01-01 of a proleptic Gregorian date, years 1 to 9999 (H. Hinnant's days_from_civil).
-    """CREATE OR REPLACE TEMP MACRO civil_days(y, m, d) AS (
-        (y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) * 365
-        + (y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) // 4
-        - (y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) // 100
-        + (y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) // 400
-        + (153 * (CASE WHEN m > 2 THEN m - 3 ELSE m + 9 END) + 2) // 5 + d - 1 - 719468)""",
-    """CREATE OR REPLACE TEMP MACRO month_days(y, m) AS CASE
-        WHEN m IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN m IN (4, 6, 9, 11) THEN 30
-        WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END""",
-    "CREATE OR REPLACE TEMP MACRO is_blank(t) AS regexp_full_match(t, "
-    "'[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\p{Z}]*')",
-]
 
 
 def row_pointer(table: Table) -> str:
@@ -107,7 +64,7 @@ def kind_columns(table: Table) -> list[str]:
     """The JSON type of each value and folded object of a member (``problems.kind_of``)."""
     columns = [quote("j__" + value.column) for value in table.values]
     columns += [quote("c__" + column_name(container.tokens)) for container in table.containers]
-    return [f"jkind({column}) AS {kind_of(column)}" for column in columns]
+    return [f"{json_kind(column)} AS {kind_of(column)}" for column in columns]
 
 
 def _value_columns(table: Table) -> tuple[list[str], list[str]]:
@@ -177,7 +134,7 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
     name = value.column
     kind = value.kind
     if kind == "text":
-        return [(f"jtext({j})", quote(name))]
+        return [(json_text(j), quote(name))]
     if kind == "flag":
         return [(f"CASE WHEN {j} = 'true' THEN TRUE WHEN {j} = 'false' THEN FALSE END", quote(name))]
     if kind in ("integer", "number"):
@@ -189,10 +146,11 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
             (f"{kind_of(j)} = 'integer'", quote(name + "__int")),
         ]
     if kind == "texts":
-        strings = f"list_filter(json_transform({j}, '[\"JSON\"]'), lambda x: jkind(x) = 'string')"
+        strings = f"list_filter({json_struct(j, LIST_STRUCTURE)}, lambda x: {json_kind('x')} = 'string')"
         return [
             (
-                f"CASE WHEN {kind_of(j)} = 'array' THEN list_transform({strings}, lambda x: jtext(x)) END",
+                f"CASE WHEN {kind_of(j)} = 'array' THEN "
+                f"list_transform({strings}, lambda x: {json_text('x')}) END",
                 quote(name),
             ),
             (f"CASE WHEN {kind_of(j)} = 'array' THEN json_array_length({j}) END", quote(name + "__n")),

@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from checker.engine.sql.compiler import FIELD, Ref, SqlCompiler, clause
+from checker.engine.sql.functions import full_match, is_blank
 from checker.engine.sql.query import FAIL, PASS, UNKNOWN, Frame, Outcome, failure, literal
+
+# JSON texts of nothing: an empty object, and an empty list or object.
+_EMPTY_OBJECT = "\\{\\s*\\}"
+_EMPTY_LIST_OR_OBJECT = "[\\[{]\\s*[\\]}]"
 
 
 def recorded(compiler: SqlCompiler, ref: Ref, frame: Frame) -> str:
@@ -20,7 +25,7 @@ def recorded(compiler: SqlCompiler, ref: Ref, frame: Frame) -> str:
     if ref.value is not None:
         kind = ref.value.kind
         if kind == "text":
-            return f"({ref.column()} IS NOT NULL AND NOT is_blank({ref.column()}))"
+            return f"({ref.column()} IS NOT NULL AND NOT {is_blank(ref.column())})"
         if kind == "texts":
             return f"coalesce({ref.column('__n')} > 0, FALSE)"
         if kind == "moment":
@@ -34,13 +39,13 @@ def recorded(compiler: SqlCompiler, ref: Ref, frame: Frame) -> str:
         from checker.engine.sql.layout import column_name
 
         text = ref.raw("c__" + column_name(ref.container.tokens))
-        return f"({text} IS NOT NULL AND NOT regexp_full_match({text}, '\\{{\\s*\\}}'))"
+        return f"({text} IS NOT NULL AND NOT {full_match(text, _EMPTY_OBJECT)})"
     assert ref.child is not None
 
     members = ref.raw("l__" + ref.child.name)
     if ref.child.one_or_many:
-        return f"({members} IS NOT NULL AND NOT regexp_full_match({members}, '[\\[{{]\\s*[\\]}}]'))"
-    return f"coalesce(len({members}) > 0, FALSE)"
+        return f"({members} IS NOT NULL AND NOT {full_match(members, _EMPTY_LIST_OR_OBJECT)})"
+    return f"coalesce(array_length({members}) > 0, FALSE)"
 
 
 @clause("present")
@@ -97,12 +102,14 @@ def field_comparison(compiler: SqlCompiler, spec: Any, frame: Frame, where: str)
         is_list = f"({value} IS NOT NULL)" if kind == "texts" else "FALSE"
         param = query.param(texts, "VARCHAR[]")
         if operator == "contains_all":
-            every = f"len(list_filter({param}, lambda x: NOT list_contains({value}, x))) = 0"
+            every = f"array_length(list_filter({param}, lambda x: NOT list_contains({value}, x))) = 0"
             test = f"({is_list} AND {every})" if len(texts) == len(wanted) else "FALSE"
             have = f"coalesce({value}, CAST([] AS VARCHAR[]))" if kind == "texts" else "CAST([] AS VARCHAR[])"
             lacking = f"list_filter({param}, lambda x: NOT list_contains({have}, x))"
         else:
-            test = f"({is_list} AND len(list_filter({param}, lambda x: list_contains({value}, x))) > 0)"
+            test = (
+                f"({is_list} AND array_length(list_filter({param}, lambda x: list_contains({value}, x))) > 0)"
+            )
     else:
         number = isinstance(expected, (int, float)) and not isinstance(expected, bool)
         symbol = ">=" if operator == "at_least" else "<="
