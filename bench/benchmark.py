@@ -318,6 +318,14 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
+def check_argv(export: Path, report: Path, as_of: object, *extra: str) -> list[str]:
+    """This checkout's ``caselint check`` writing its JSON report to ``report``."""
+    return [
+        *(sys.executable, "-m", "checker", "check", str(export), "--format", "json"),
+        *("--output", str(report), "--as-of", str(as_of), *extra),
+    ]
+
+
 def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: list[str]) -> tuple[bool, bool]:
     """Measure one size; return (every target met, every measurement made)."""
     print(f"\n== {size:,} records ==", flush=True)
@@ -333,10 +341,7 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
     label = "caselint" + (f" --jobs {options.jobs}" if jobs else "")
     caselint = measure(
         label,
-        [
-            *(sys.executable, "-m", "checker", "check", str(export), "--format", "json"),
-            *("--output", str(report_path), "--as-of", str(truth["as_of"]), *jobs),
-        ],
+        check_argv(export, report_path, truth["as_of"], *jobs),
         size,
         scratch,
     )
@@ -350,10 +355,7 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
         old_path = scratch / "report-per-record.json"
         old = measure(
             "caselint --engine per-record",
-            [
-                *(sys.executable, "-m", "checker", "check", str(export), "--format", "json"),
-                *("--output", str(old_path), "--as-of", str(truth["as_of"]), "--engine", "per-record"),
-            ],
+            check_argv(export, old_path, truth["as_of"], "--engine", "per-record"),
             size,
             scratch,
         )
@@ -366,11 +368,9 @@ def bench_size(size: int, directory: Path, options: argparse.Namespace, jobs: li
         runs.append(
             measure(
                 f"caselint --jobs {threads}",
-                [
-                    *(sys.executable, "-m", "checker", "check", str(export), "--format", "json"),
-                    *("--output", str(scratch / f"report-j{threads}.json"), "--as-of", str(truth["as_of"])),
-                    *("--jobs", str(threads)),
-                ],
+                check_argv(
+                    export, scratch / f"report-j{threads}.json", truth["as_of"], "--jobs", str(threads)
+                ),
                 size,
                 scratch,
             )
