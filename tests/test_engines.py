@@ -133,46 +133,63 @@ def _answers(judge: Judge[int], records: list[dict[str, Any]]) -> tuple[Counter[
     return tallies, found
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_records_judged_in_several_duckdb_runs_come_back_in_order_with_the_same_answers(
-    generated: Path, rules: dict[str, CompiledRule]
+    generated: Path, rules: dict[str, CompiledRule], jobs: int
 ) -> None:
     records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()[:700]]
     records[650]["record_id"] = records[10]["record_id"]  # a duplicate two runs apart
+    # The next run, judged side by side with the first: twice, each naming the first record.
+    records[320]["record_id"] = records[340]["record_id"] = records[20]["record_id"]
     every = list(rules.values())
     reference = _answers(Judge(every, "Europe/London", engine="per-record"), records)
-    in_runs = _answers(Judge(every, "Europe/London", engine="set-based", run_records=300), records)
+    judge: Judge[int] = Judge(every, "Europe/London", engine="set-based", run_records=300, jobs=jobs)
+    in_runs = _answers(judge, records)
     assert [context for context, _, _ in in_runs[1]] == list(range(700))
     assert in_runs == reference
-    assert any(
-        finding["rule_id"] == "DQ005"
+    duplicates = {
+        context: finding["message"]
         for context, _, found in reference[1]
-        if context == 650
         for finding in found
-    )
+        if finding["rule_id"] == "DQ005" and context in (320, 340, 650)
+    }
+    assert set(duplicates) == {320, 340, 650}
+    assert "export.jsonl:21" in duplicates[320] and "export.jsonl:21" in duplicates[340]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("failing_run", [0, 1])
 def test_when_duckdb_fails_the_records_are_judged_one_at_a_time_and_the_report_says_so(
-    generated: Path, rules: dict[str, CompiledRule], monkeypatch: pytest.MonkeyPatch
+    generated: Path,
+    rules: dict[str, CompiledRule],
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: int,
+    failing_run: int,
 ) -> None:
     import duckdb
 
     from checker.engine.sql.engine import SqlEngine
 
-    def failing(self: SqlEngine, *args: Any, **kwargs: Any) -> Any:
-        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
+    adding = SqlEngine.add
+
+    def failing(self: SqlEngine, texts: Any, lines: Any, *args: Any) -> int:
+        if lines[0] == failing_run * 150 + 1:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
+        return adding(self, texts, lines, *args)
 
     records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()[:400]]
     every = list(rules.values())
     reference = _answers(Judge(every, "Europe/London", engine="per-record"), records)
-    monkeypatch.setattr(SqlEngine, "judge", failing)
-    tallies, found = _answers(Judge(every, "Europe/London", engine="set-based", run_records=150), records)
-    assert tallies == reference[0]
+    monkeypatch.setattr(SqlEngine, "add", failing)
+    judge: Judge[int] = Judge(every, "Europe/London", engine="set-based", run_records=150, jobs=jobs)
+    tallies, found = _answers(judge, records)
     assert [(context, findings) for context, _, findings in found] == [
         (context, findings) for context, _, findings in reference[1]
     ]
     crashes = {context: crash for context, crash, _ in found if crash}
-    assert list(crashes) == [0]
-    assert "DuckDB could not judge these records (Out of Memory Error)" in crashes[0][0]
+    assert list(crashes) == [failing_run * 150]
+    assert "DuckDB could not judge these records (Out of Memory Error)" in crashes[failing_run * 150][0]
+    assert tallies == reference[0]
 
 
 def test_a_local_rule_the_set_based_engine_cannot_run_is_refused_when_the_rulebook_loads(

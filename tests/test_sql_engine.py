@@ -79,24 +79,30 @@ def test_the_example_export_gets_the_reference_answers(
     assert len(found) > 50  # the export fails every rule at least twice
 
 
+@pytest.mark.parametrize(
+    ("broken_id", "other_id"),
+    [("AA002", "CU003"), ("DQ005", "CU003")],
+    ids=["a check judged alone", "the check of ids unique across runs"],
+)
 def test_a_rule_duckdb_cannot_run_is_named_not_passed(
-    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]], broken_id: str, other_id: str
 ) -> None:
-    chosen = [rules["AA002"], rules["CU003"]]
+    chosen = [rules[broken_id], rules[other_id]]
     engine = SqlEngine(chosen, threads=1)
     try:
-        rule_index, sql = engine.session.parts[0]
+        rule_index, sql, across_runs = engine.session.parts[0]
         # Fails only as it runs, on the rows it reads: as a bug in a compiled check would.
         broken = f"SELECT * FROM ({sql}) AS checked WHERE CAST(item_ptr || 'x' AS INTEGER) IS NOT NULL"
-        engine.session.parts[0] = (rule_index, broken)
+        engine.session.parts[0] = (rule_index, broken, across_runs)
         texts = [json.dumps(data) for data in export_records]
         result = engine.check(texts, list(range(1, len(texts) + 1)), AS_OF, "export")
     finally:
         engine.close()
-    assert set(result.broken) == {"AA002"}
-    assert "Conversion Error" in result.broken["AA002"]
-    assert "AA002" not in result.tallies
-    assert result.tallies["CU003"].applicable > 0
+    assert set(result.broken) == {broken_id}
+    assert "Conversion Error" in result.broken[broken_id]
+    assert broken_id not in result.tallies
+    assert not any(finding.rule_id == broken_id for found in result.findings.values() for finding in found)
+    assert result.tallies[other_id].applicable > 0
 
 
 def _shapes(base: dict[str, Any]) -> list[dict[str, Any]]:

@@ -147,7 +147,8 @@ def _with_run_options(
             "-j",
             type=click.IntRange(min=1),
             metavar="N",
-            help="Threads for large inputs (default: the cores available). The report is the same.",
+            help="Batches of a large input judged at once, one a core (default: the cores available). "
+            "The report is the same.",
         ),
         click.option(
             "--engine",

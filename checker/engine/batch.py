@@ -5,9 +5,10 @@ one at a time by the per-record engine: the set-based engine's DuckDB plans
 its statements once a run, some 2.5 s of CPU whatever the records' number.
 From ``SET_BASED_FROM`` records on, the set-based engine takes over: records
 are added to it in parts (one input, one as-of instant) and judged in runs of
-at most ``RUN_RECORDS``, which bounds its memory. The two engines give the
+at most ``RUN_RECORDS``, which bounds its memory, ``jobs`` runs side by side
+(side_by_side.py), the last records cut into as many runs. The two engines give the
 same answers (tests/test_sql_engine.py, tests/test_engine_parity.py), so the
-report does not depend on which one ran, nor on how many threads it used.
+report does not depend on which one ran, nor on how many jobs it ran.
 
 A record whose values JSON cannot carry (a NaN, an infinity standing for a
 number too long to read, a lone surrogate), or whose file name DuckDB cannot
@@ -20,15 +21,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
 
 from checker.engine.compile import CompiledRule
 from checker.engine.per_record import Engine, JudgedItem, RawFinding, Tally
+from checker.engine.side_by_side import SideBySide
+
+if TYPE_CHECKING:
+    from checker.engine.sql.engine import SqlEngine  # DuckDB loads only for large inputs
 
 ENGINES = ("auto", "per-record", "set-based")
 SET_BASED_FROM = 1_000  # records; below this the per-record engine is faster (planning dominates)
@@ -104,12 +111,14 @@ class Judge(Generic[Context]):
     zone_name: str
     keep_judged: bool = False  # each item judged, for breakdowns and dip-samples
     engine: str = "auto"
-    jobs: int | None = None  # DuckDB's threads (default: the cores available)
+    jobs: int | None = None  # runs judged side by side (default: the cores available)
     memory_limit: str = "1GB"
     run_records: int = RUN_RECORDS
     tallies: dict[str, Tally] = field(init=False)
     _per_record: Engine = field(init=False)
-    _set_based: Any = field(init=False, default=None)  # SqlEngine, imported only when used
+    _side_by_side: SideBySide[SqlEngine, _Run[Context], _RunJudged[Context]] | None = field(
+        init=False, default=None
+    )
     _waiting: list[_Waiting[Context]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -117,10 +126,6 @@ class Judge(Generic[Context]):
             raise ValueError(f"unknown engine {self.engine!r}")
         self.tallies = {rule.id: Tally() for rule in self.rules}
         self._per_record = Engine(self.rules, self.zone_name, keep_judged=self.keep_judged)
-
-    @property
-    def set_based(self) -> bool:
-        return self._set_based is not None
 
     def add(
         self,
@@ -147,20 +152,32 @@ class Judge(Generic[Context]):
 
     def finish(self) -> Iterator[Judged[Context]]:
         """Yield the records still waiting, judged."""
-        yield from self._flush()
+        yield from self._flush(last=True)
+        if self._side_by_side is not None:
+            yield from self._handed_back(self._side_by_side.finish())
 
     def close(self) -> None:
         """Close DuckDB, if it ran, removing what it spilled to disk."""
-        if self._set_based is not None:
-            self._set_based.close()
-            self._set_based = None
+        if self._side_by_side is not None:
+            self._side_by_side.close()
+            owner, *sharing = self._side_by_side.sessions
+            for engine in [*sharing, owner]:  # the owner's database is closed last
+                engine.close()
+            self._side_by_side = None
+
+    @property
+    def set_based(self) -> bool:
+        return self._side_by_side is not None
 
     def _start_set_based(self) -> None:
         from checker.engine.sql.engine import SqlEngine  # DuckDB loads only for large inputs
 
-        self._set_based = SqlEngine(
-            self.rules, self.zone_name, threads=self.jobs or available_cores(), memory_limit=self.memory_limit
-        )
+        jobs = self.jobs or available_cores()
+        # A session a job, each working in its own thread: DuckDB's threads of its own would
+        # only contend with them (measured: the same time, a tenth more CPU).
+        owner = SqlEngine(self.rules, self.zone_name, threads=1, memory_limit=self.memory_limit)
+        sharing = [SqlEngine(self.rules, self.zone_name, sharing=owner) for _ in range(jobs - 1)]
+        self._side_by_side = SideBySide([owner, *sharing], _judged_set_based)
         for waiting in self._waiting:
             if waiting.text is not None:
                 waiting.data = None
@@ -169,13 +186,18 @@ class Judge(Generic[Context]):
         # The text, when it was kept instead, is JSON meaning exactly what the record did.
         data = entry.data if entry.data is not None else json.loads(entry.text or "null")
         result = self._per_record.check(data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules)
-        for rule_id, tally in result.tallies.items():
-            self.tallies[rule_id].add(tally)
+        self._count(result.tallies)
         return Judged(
             entry.context, result.findings, result.judged, result.crashes, data if self.keep_judged else None
         )
 
-    def _flush(self) -> Iterator[Judged[Context]]:
+    def _count(self, tallies: dict[str, Tally]) -> None:
+        for rule_id, tally in tallies.items():
+            self.tallies[rule_id].add(tally)
+
+    def _flush(self, last: bool = False) -> Iterator[Judged[Context]]:
+        """Judge the records waiting; the ``last`` ones are shared among the sessions, lest one
+        judge them alone while the others wait."""
         waiting, self._waiting = self._waiting, []
         if not waiting:
             return
@@ -189,15 +211,18 @@ class Judge(Generic[Context]):
                 runs[-1].append(entry)
             else:
                 runs.append([entry])
+        if last and self._side_by_side is not None:
+            runs[-1:] = _shared(runs[-1], len(self._side_by_side.sessions))
         for run in runs:
-            if self.set_based:
-                yield from self._run(run)
+            if self._side_by_side is not None:
+                yield from self._handed_back(self._side_by_side.give(_Run(run, self.keep_judged)))
             else:  # DuckDB failed on an earlier run
                 yield from (self._judge_one(entry) for entry in run)
 
-    def _run(self, waiting: list[_Waiting[Context]]) -> Iterator[Judged[Context]]:
-        """One set-based run over records that share their rules; each part is records in a row
-        from one input as of one instant.
+    def _handed_back(
+        self, runs: Iterator[tuple[_Run[Context], Future[_RunJudged[Context]]]]
+    ) -> Iterator[Judged[Context]]:
+        """The records of runs judged set-based, in order.
 
         Should DuckDB fail outside a rule's own query (a rule that fails is named
         by the engine), the per-record engine judges the run's records and every
@@ -207,18 +232,25 @@ class Judge(Generic[Context]):
         """
         import duckdb  # loaded already by the set-based engine
 
-        try:
-            judged = self._judged_set_based(waiting)
-        except (duckdb.Error, ValueError) as error:  # ValueError: a time zone DuckDB's clock cannot hold
-            self.close()
-            self.engine = "per-record"
-            kind = str(error).split(":")[0]
-            yield from self._fell_back(waiting, f"DuckDB could not judge these records ({kind}); ")
-            return
-        for entry in waiting:
-            yield self._judge_one(entry) if entry.text is None else judged[id(entry)]
+        for run, future in runs:
+            if self._side_by_side is None:  # DuckDB failed on an earlier run
+                yield from (self._judge_one(entry) for entry in run.waiting)
+                continue
+            error = future.exception()
+            if isinstance(error, (duckdb.Error, ValueError)):  # ValueError: a zone DuckDB's clock cannot hold
+                yield from self._fell_back(run.waiting, error)
+                continue
+            judged = future.result()
+            for tallies in judged.tallies:
+                self._count(tallies)
+            for entry in run.waiting:
+                yield self._judge_one(entry) if entry.text is None else judged.records[id(entry)]
 
-    def _fell_back(self, waiting: list[_Waiting[Context]], why: str) -> Iterator[Judged[Context]]:
+    def _fell_back(self, waiting: list[_Waiting[Context]], error: BaseException) -> Iterator[Judged[Context]]:
+        """Close DuckDB and judge this run, and every later one, per record (``_handed_back``)."""
+        self.close()
+        self.engine = "per-record"
+        why = f"DuckDB could not judge these records ({str(error).split(':')[0]}); "
         for position, entry in enumerate(waiting):
             judged = self._judge_one(entry)
             if position == 0:
@@ -229,38 +261,66 @@ class Judge(Generic[Context]):
                 )
             yield judged
 
-    def _judged_set_based(self, waiting: list[_Waiting[Context]]) -> dict[int, Judged[Context]]:
-        engine = self._set_based
-        parts: list[list[_Waiting[Context]]] = []
-        for entry in waiting:
-            if entry.text is None:
-                continue
-            if parts and (parts[-1][0].label, parts[-1][0].as_of) == (entry.label, entry.as_of):
-                parts[-1].append(entry)
-            else:
-                parts.append([entry])
-        for part in parts:
-            engine.add(
-                [entry.text for entry in part], [entry.line for entry in part], part[0].as_of, part[0].label
+
+def _shared(run: list[_Waiting[Context]], sessions: int) -> list[list[_Waiting[Context]]]:
+    """A run cut into as many as ``sessions`` runs in a row, none of fewer than ``SET_BASED_FROM``
+    records (each is planned again)."""
+    count = max(1, min(sessions, len(run) // SET_BASED_FROM))
+    size = -(-len(run) // count)
+    return [run[start : start + size] for start in range(0, len(run), size)]
+
+
+@dataclass
+class _Run(Generic[Context]):
+    """Records that share their rules, judged together by DuckDB."""
+
+    waiting: list[_Waiting[Context]]
+    keep_judged: bool
+
+
+@dataclass
+class _RunJudged(Generic[Context]):
+    """A run's records judged (by ``id`` of their entry; none for those judged per record) and its
+    parts' tallies, for the caller to count in order."""
+
+    records: dict[int, Judged[Context]]
+    tallies: list[dict[str, Tally]]
+
+
+def _judged_set_based(
+    engine: SqlEngine, run: _Run[Context], in_turn: AbstractContextManager[object]
+) -> _RunJudged[Context]:
+    """One set-based run; each part is records in a row from one input as of one instant.
+    Runs in a thread of its own (``SideBySide``): it touches nothing but its run and engine."""
+    parts: list[list[_Waiting[Context]]] = []
+    for entry in run.waiting:
+        if entry.text is None:
+            continue
+        if parts and (parts[-1][0].label, parts[-1][0].as_of) == (entry.label, entry.as_of):
+            parts[-1].append(entry)
+        else:
+            parts.append([entry])
+    for part in parts:
+        engine.add(
+            [entry.text or "" for entry in part], [entry.line for entry in part], part[0].as_of, part[0].label
+        )
+    results = engine.judge(run.waiting[0].rules, run.keep_judged, in_turn) if parts else []
+    judged = _RunJudged[Context]({}, [])
+    for part, result in zip(parts, results, strict=True):
+        judged.tallies.append(result.tallies)
+        broken = [
+            f"rule {rule_id} could not run on the {len(part)} records from here to line "
+            f"{part[-1].line} ({why.split(':')[0]}); please report it"
+            for rule_id, why in sorted(result.broken.items())
+        ]
+        for position, entry in enumerate(part):
+            judged.records[id(entry)] = Judged(
+                entry.context,
+                result.findings.get(position, []),
+                result.judged.get(position, []),
+                broken if position == 0 else [],
+                # Read again from its text rather than held parsed for the whole run: a parsed
+                # record takes some ten times the memory of its text.
+                json.loads(entry.text) if run.keep_judged and entry.text is not None else None,
             )
-        results = engine.judge(waiting[0].rules, with_judged=self.keep_judged) if parts else []
-        by_entry: dict[int, Judged[Context]] = {}
-        for part, result in zip(parts, results, strict=True):
-            for rule_id, tally in result.tallies.items():
-                self.tallies[rule_id].add(tally)
-            broken = [
-                f"rule {rule_id} could not run on the {len(part)} records from here to line "
-                f"{part[-1].line} ({why.split(':')[0]}); please report it"
-                for rule_id, why in sorted(result.broken.items())
-            ]
-            for position, entry in enumerate(part):
-                by_entry[id(entry)] = Judged(
-                    entry.context,
-                    result.findings.get(position, []),
-                    result.judged.get(position, []),
-                    broken if position == 0 else [],
-                    # Read again from its text rather than held parsed for the whole run: a parsed
-                    # record takes some ten times the memory of its text.
-                    json.loads(entry.text) if self.keep_judged and entry.text is not None else None,
-                )
-        return by_entry
+    return judged

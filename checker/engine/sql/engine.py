@@ -22,6 +22,7 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -58,17 +59,25 @@ class SqlEngine:
         zone_name: str = DEFAULT_ZONE,
         threads: int | None = None,
         memory_limit: str = "1GB",
+        sharing: SqlEngine | None = None,
     ) -> None:
+        """``sharing``: another engine whose database this one uses, with its own session (its
+        records, tables and clock), its threads, memory limit and run-wide keys: engines
+        sharing a database judge runs side by side (``judge``'s ``in_turn``)."""
         self.rules = list(rules)
         self.zone_name = zone_name
         self._index = {rule.id: position for position, rule in enumerate(self.rules)}
-        self._spill = tempfile.TemporaryDirectory(prefix="caselint-duckdb-")
-        config: dict[str, Any] = {
-            "threads": threads or os.cpu_count() or 1,
-            "memory_limit": memory_limit,
-            "temp_directory": self._spill.name,
-        }
-        connection = duckdb.connect(config=config)
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
+        if sharing is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="caselint-duckdb-")
+            config: dict[str, Any] = {
+                "threads": threads or os.cpu_count() or 1,
+                "memory_limit": memory_limit,
+                "temp_directory": self._spill.name,
+            }
+            connection = duckdb.connect(config=config)
+        else:
+            connection = sharing.connection.cursor()
         # DuckDB draws its own progress bar on stdout, into a report piped from there.
         connection.execute("SET enable_progress_bar = false")
         self.session = Session(compile_rulebook(self.rules), zone_name, connection)
@@ -80,13 +89,20 @@ class SqlEngine:
         }
 
     @property
-    def spill_directory(self) -> str:
-        """Where DuckDB writes what does not fit in its memory limit (removed by ``close``)."""
-        return self._spill.name
+    def connection(self) -> Any:
+        return self.session.connection
+
+    @property
+    def spill_directory(self) -> str | None:
+        """Where DuckDB writes what does not fit in its memory limit (removed by ``close``); None
+        for an engine sharing another's database."""
+        return None if self._spill is None else self._spill.name
 
     def close(self) -> None:
+        """Close the session; the engine that opened the database closes it last, with its spill."""
         self.session.connection.close()
-        self._spill.cleanup()
+        if self._spill is not None:
+            self._spill.cleanup()
 
     def add(self, texts: Sequence[str], lines: Sequence[int], as_of: datetime, label: str) -> int:
         """Add records (JSON texts, no newlines) from input ``label``, at these lines, checked as of
@@ -94,10 +110,14 @@ class SqlEngine:
         return self.session.load(texts, lines, micros(as_of), local_date(as_of, self.zone_name), label)
 
     def judge(
-        self, rules: Collection[CompiledRule] | None = None, with_judged: bool = False
+        self,
+        rules: Collection[CompiledRule] | None = None,
+        with_judged: bool = False,
+        in_turn: AbstractContextManager[object] | None = None,
     ) -> list[ChunkResult]:
         """Judge every part added since the last ``judge`` by these rules (None: all), one result
-        a part, in the order they were added."""
+        a part, in the order they were added; ``in_turn`` is held while its keys that must be
+        unique across runs are compared with earlier runs' (``Session.run``)."""
         chosen = self.rules if rules is None else rules
         results = [
             ChunkResult(tallies={rule.id: Tally() for rule in chosen})
@@ -107,7 +127,7 @@ class SqlEngine:
             return results
         session = self.session
         subset = None if rules is None else frozenset(self._index[rule.id] for rule in rules)
-        for rule_index, why in session.run(subset, every_item=with_judged).items():
+        for rule_index, why in session.run(subset, with_judged, in_turn).items():
             for result in results:
                 result.broken[self.rules[rule_index].id] = why
                 result.tallies.pop(self.rules[rule_index].id, None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -95,34 +96,49 @@ class Session:
     def __init__(self, rulebook: CompiledRulebook, zone_name: str, connection: Any | None = None) -> None:
         self.rulebook = rulebook
         self.connection = connection if connection is not None else duckdb.connect()
+        # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a run,
+        # whatever its size) and made nothing run faster. The option is the database's, not the
+        # session's, so it stays set for all.
+        self.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
         self.clock = Clock(self.connection, zone_name)
         self.statements = _statements()
         self.seen: dict[int, str] = {}
         for position, (_, _, check) in enumerate(rulebook.checks):
             if check.unique_within == "run":
                 table = f"seen_{position}"
+                # Not TEMP: every session on one database (``SqlEngine.sharing``) shares them.
                 self.connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {table} (key__ VARCHAR, where__ VARCHAR)"
+                    f"CREATE TABLE IF NOT EXISTS {table} (key__ VARCHAR, where__ VARCHAR)"
                 )
                 self.seen[position] = table
-        self.parts: list[tuple[int, str]] = []  # (rule index, the check's SELECT)
+        # (rule index, the check's SELECT, whether it compares its keys with earlier runs')
+        self.parts: list[tuple[int, str, bool]] = []
         for position, (rule_index, _, check) in enumerate(rulebook.checks):
             if check.unique_within is None:
-                self.parts.append((rule_index, check.sql))
+                self.parts.append((rule_index, check.sql, False))
             else:
-                self.parts.append((rule_index, unique_sql(check, self.seen.get(position, "no_seen"))))
-        self._judged_sql: dict[tuple[frozenset[int] | None, bool], str] = {}
+                seen = self.seen.get(position, "no_seen")
+                self.parts.append((rule_index, unique_sql(check, seen), position in self.seen))
+        self._judged_sql: dict[tuple[frozenset[int] | None, bool, bool], str] = {}
         self._every_item = False  # how the last run kept ``judged``
         self.parts_loaded = 0  # parts in ``chunk`` for the next run
 
-    def judged_sql(self, rule_indices: frozenset[int] | None, every_item: bool = False) -> str:
-        """One UNION ALL of the checks of these rules (None: every rule), as ``judged`` keeps it."""
-        key = (rule_indices, every_item)
+    def judged_sql(
+        self, rule_indices: frozenset[int] | None, every_item: bool = False, across_runs: bool = False
+    ) -> str:
+        """One UNION ALL of the checks of these rules (None: every rule), as ``judged`` keeps it:
+        those comparing keys with earlier runs' (added to ``judged``), or all the others (which
+        make it); an empty string when there are none."""
+        key = (rule_indices, every_item, across_runs)
         if key not in self._judged_sql:
-            parts = [sql for rule, sql in self.parts if rule_indices is None or rule in rule_indices]
+            parts = [sql for rule, sql, across in self._chosen(rule_indices) if across == across_runs]
             union = " UNION ALL ".join(f"({part})" for part in parts) if parts else EMPTY_JUDGED
-            self._judged_sql[key] = "CREATE OR REPLACE TEMP TABLE judged AS " + _kept(union, every_item)
+            into = "INSERT INTO judged " if across_runs else "CREATE OR REPLACE TEMP TABLE judged AS "
+            self._judged_sql[key] = into + _kept(union, every_item) if parts or not across_runs else ""
         return self._judged_sql[key]
+
+    def _chosen(self, rule_indices: frozenset[int] | None) -> list[tuple[int, str, bool]]:
+        return [part for part in self.parts if rule_indices is None or part[0] in rule_indices]
 
     def load(
         self, texts: Sequence[str], lines: Sequence[int], as_of: int, as_of_day: date, label: str
@@ -175,13 +191,34 @@ class Session:
                 {"recs": [rec for rec, _ in fixed], "texts": [text for _, text in fixed]},
             )
 
-    def run(self, rule_indices: frozenset[int] | None = None, every_item: bool = False) -> dict[int, str]:
+    def run(
+        self,
+        rule_indices: frozenset[int] | None = None,
+        every_item: bool = False,
+        in_turn: AbstractContextManager[object] | None = None,
+    ) -> dict[int, str]:
         """Judge the parts loaded by these rules (None: all); the rules that could not run, with why.
         The next ``load`` begins another run.
 
         ``judged`` keeps the failures and a count per rule and status, or (``every_item``,
-        for ``judged_items``) every item judged.
+        for ``judged_items``) every item judged. Sessions sharing a database flatten their
+        runs side by side, but judge them ``in_turn``: a run's keys that must be unique
+        across runs are compared with those of every run before it, and only those.
         """
+        self._flatten()
+        broken = self._judge(rule_indices, every_item, across_runs=False)
+        self._every_item = every_item
+        with in_turn or nullcontext():
+            broken |= self._judge(rule_indices, every_item, across_runs=True, broken=broken)
+            for position, table in self.seen.items():
+                rule_index, _, check = self.rulebook.checks[position]
+                if (rule_indices is None or rule_index in rule_indices) and rule_index not in broken:
+                    remember = remember_sql(check, table)
+                    self.connection.execute(remember, self._params(remember))
+        return broken
+
+    def _flatten(self) -> None:
+        """The loaded records flattened and typed, ready for the checks."""
         execute = self.connection.execute
         self.parts_loaded = 0
         read = len(flattening().statements) + 1  # up to m_text, which gives the years
@@ -197,40 +234,38 @@ class Session:
             self.clock.ensure_calendar(min(wanted), max(wanted) + 1)
         for statement in self.statements[read:]:
             execute(statement)
-        # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a
-        # run, whatever its size) and made it run no faster; the typing keeps it.
-        execute("SET disabled_optimizers = 'statistics_propagation'")
-        try:
-            broken = self._judge(rule_indices, every_item)
-            self._every_item = every_item
-        finally:
-            execute("RESET disabled_optimizers")
-        for position, table in self.seen.items():
-            rule_index, _, check = self.rulebook.checks[position]
-            if (rule_indices is None or rule_index in rule_indices) and rule_index not in broken:
-                remember = remember_sql(check, table)
-                execute(remember, self._params(remember))
-        return broken
 
-    def _judge(self, rule_indices: frozenset[int] | None, every_item: bool) -> dict[int, str]:
-        """Fill ``judged``; a rule DuckDB cannot run is left out, with its error, never passed."""
-        sql = self.judged_sql(rule_indices, every_item)
+    def _judge(
+        self,
+        rule_indices: frozenset[int] | None,
+        every_item: bool,
+        across_runs: bool,
+        broken: dict[int, str] | None = None,
+    ) -> dict[int, str]:
+        """Fill ``judged`` (``judged_sql``); a rule DuckDB cannot run is left out, with its error,
+        never passed. ``broken``: rules already left out."""
+        sql = self.judged_sql(rule_indices, every_item, across_runs)
+        if not sql:
+            return {}
         try:
             self.connection.execute(sql, self._params(sql))
             return {}
         except duckdb.Error:
             pass  # one check broke the union: run them one by one to name it
-        self.connection.execute("CREATE OR REPLACE TEMP TABLE judged AS " + _kept(EMPTY_JUDGED, every_item))
-        broken: dict[int, str] = {}
-        for rule_index, part in self.parts:
-            if (rule_indices is not None and rule_index not in rule_indices) or rule_index in broken:
+        if not across_runs:
+            self.connection.execute(
+                "CREATE OR REPLACE TEMP TABLE judged AS " + _kept(EMPTY_JUDGED, every_item)
+            )
+        newly: dict[int, str] = {}
+        for rule_index, part, across in self._chosen(rule_indices):
+            if across != across_runs or rule_index in newly or rule_index in (broken or {}):
                 continue
             try:
                 self.connection.execute(f"INSERT INTO judged {_kept(part, every_item)}", self._params(part))
             except duckdb.Error as error:
-                broken[rule_index] = str(error).splitlines()[0]
+                newly[rule_index] = str(error).splitlines()[0]
                 self.connection.execute(f"DELETE FROM judged WHERE rule_i = {rule_index}")
-        return broken
+        return newly
 
     def _params(self, sql: str) -> dict[str, Any]:
         """The parameters a statement names (DuckDB refuses any it does not)."""
