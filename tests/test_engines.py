@@ -237,3 +237,33 @@ def test_a_file_name_that_is_not_utf8_is_judged_without_an_error(tmp_path: Path)
         reports.append(json.loads(done.stdout))
     assert reports[0]["summary"]["findings"] > 0
     assert reports[1] == reports[0]
+
+
+@pytest.mark.parametrize(
+    ("records", "sessions", "sizes"),
+    [
+        (2_500, 2, [1_250, 1_250]),
+        (1_500, 2, [1_500]),  # two runs of fewer than SET_BASED_FROM would each be planned for little
+        (20_000, 4, [5_000] * 4),
+        (20_001, 4, [5_001, 5_001, 5_001, 4_998]),
+        (900, 1, [900]),
+    ],
+)
+def test_the_last_records_are_shared_among_the_sessions(
+    records: int, sessions: int, sizes: list[int]
+) -> None:
+    from checker.engine.batch import _shared
+
+    pieces = _shared(list(range(records)), sessions)  # type: ignore[arg-type]
+    assert [len(piece) for piece in pieces] == sizes
+    assert [entry for piece in pieces for entry in piece] == list(range(records))
+
+
+def test_no_more_runs_are_judged_at_once_than_half_the_memory_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.engine import batch
+
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": (8 << 30) // 4096}  # 8 GiB
+    monkeypatch.setattr(batch.os, "sysconf", lambda name: pages[name])
+    assert batch._jobs_memory_allows(1 << 30) == 4
+    pages["SC_PHYS_PAGES"] = (1 << 30) // 4096
+    assert batch._jobs_memory_allows(1 << 30) == 1

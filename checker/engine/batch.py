@@ -92,6 +92,15 @@ def json_line(data: dict[str, Any]) -> str | None:
     return written
 
 
+def _jobs_memory_allows(memory_per_job: int) -> int:
+    """How many runs may be judged at once in half the machine's memory (at least one)."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not on a POSIX system: no cap
+        return 1 << 16
+    return max(1, memory // 2 // memory_per_job)
+
+
 @lru_cache(maxsize=64)
 def _utf8(label: str) -> bool:
     """Whether DuckDB can hold this input's name (it names the first of duplicate ids): a file
@@ -112,7 +121,7 @@ class Judge(Generic[Context]):
     keep_judged: bool = False  # each item judged, for breakdowns and dip-samples
     engine: str = "auto"
     jobs: int | None = None  # runs judged side by side (default: the cores available)
-    memory_limit: str = "1GB"
+    memory_per_job: int = 1 << 30  # bytes of DuckDB memory a run may take before it spills
     run_records: int = RUN_RECORDS
     tallies: dict[str, Tally] = field(init=False)
     _per_record: Engine = field(init=False)
@@ -172,10 +181,13 @@ class Judge(Generic[Context]):
     def _start_set_based(self) -> None:
         from checker.engine.sql.engine import SqlEngine  # DuckDB loads only for large inputs
 
-        jobs = self.jobs or available_cores()
+        jobs = min(self.jobs or available_cores(), _jobs_memory_allows(self.memory_per_job))
         # A session a job, each working in its own thread: DuckDB's threads of its own would
         # only contend with them (measured: the same time, a tenth more CPU).
-        owner = SqlEngine(self.rules, self.zone_name, threads=1, memory_limit=self.memory_limit)
+        # DuckDB's limit is the database's, shared by the sessions: some of what a run holds
+        # cannot spill, and sessions sharing one run's worth ran out of memory.
+        memory = f"{jobs * self.memory_per_job >> 20}MB"
+        owner = SqlEngine(self.rules, self.zone_name, threads=1, memory_limit=memory)
         sharing = [SqlEngine(self.rules, self.zone_name, sharing=owner) for _ in range(jobs - 1)]
         self._side_by_side = SideBySide([owner, *sharing], _judged_set_based)
         for waiting in self._waiting:
