@@ -168,6 +168,10 @@ class Judge(Generic[Context]):
     def close(self) -> None:
         """Close DuckDB, if it ran, removing what it spilled to disk."""
         if self._side_by_side is not None:
+            # Runs still being judged are not wanted (DuckDB failed on an earlier one, or the user
+            # interrupted): stop them rather than wait for them.
+            for engine in self._side_by_side.sessions:
+                engine.interrupt()
             self._side_by_side.close()
             owner, *sharing = self._side_by_side.sessions
             for engine in [*sharing, owner]:  # the owner's database is closed last

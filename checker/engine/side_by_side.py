@@ -93,9 +93,10 @@ class SideBySide(Generic[Session, Run, Result]):
             yield self._oldest()
 
     def close(self) -> None:
-        """Wait for the runs being judged; the sessions are then the caller's to close."""
+        """Wait for the runs being judged, starting no more; the sessions are then the caller's to
+        close."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _oldest(self) -> tuple[Run, Future[Result]]:
         run, future = self._pending.popleft()

@@ -98,6 +98,10 @@ class SqlEngine:
         for an engine sharing another's database."""
         return None if self._spill is None else self._spill.name
 
+    def interrupt(self) -> None:
+        """Stop the statement this engine's session is running, if any, from another thread."""
+        self.session.connection.interrupt()
+
     def close(self) -> None:
         """Close the session; the engine that opened the database closes it last, with its spill."""
         self.session.connection.close()
@@ -161,6 +165,7 @@ class SqlEngine:
                 results[part].judged[position - 1].append(
                     JudgedItem(self.rules[rule_index].id, item_ptr, _JUDGEMENTS[status], month)  # type: ignore[arg-type]
                 )
+        session.clear()
         return results
 
     def check(

@@ -90,6 +90,17 @@ def _statements() -> list[str]:
     return statements
 
 
+def _left_for_the_checks(statements: list[str]) -> list[str]:
+    """The tables the statements leave, which the checks read, and those the results come from."""
+    made = [found.group(1) for found in map(_MADE.match, statements) if found]
+    dropped = {found.group(1) for found in map(_DROPPED.match, statements) if found}
+    return [table for table in made if table not in dropped] + ["judged"]
+
+
+_MADE = re.compile(r"CREATE OR REPLACE TEMP TABLE (\w+)")
+_DROPPED = re.compile(r"DROP TABLE (\w+)")
+
+
 class Session:
     """One DuckDB connection holding what one run leaves the next."""
 
@@ -102,6 +113,7 @@ class Session:
         self.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
         self.clock = Clock(self.connection, zone_name)
         self.statements = _statements()
+        self._left = _left_for_the_checks(self.statements)
         self.seen: dict[int, str] = {}
         for position, (_, _, check) in enumerate(rulebook.checks):
             if check.unique_within == "run":
@@ -211,6 +223,13 @@ class Session:
                     remember = remember_sql(check, table)
                     self.connection.execute(remember, self._params(remember))
         return broken
+
+    def clear(self) -> None:
+        """Drop what the last run left once its results are read: the next run would replace it
+        only table by table, holding both runs' tables at once meanwhile (measured: 200 MiB a
+        session at 20,000 records)."""
+        for table in self._left:
+            self.connection.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _flatten(self) -> None:
         """The loaded records flattened and typed, ready for the checks."""
