@@ -267,3 +267,26 @@ def test_no_more_runs_are_judged_at_once_than_half_the_memory_holds(monkeypatch:
     assert batch._jobs_memory_allows(1 << 30) == 4
     pages["SC_PHYS_PAGES"] = (1 << 30) // 4096
     assert batch._jobs_memory_allows(1 << 30) == 1
+
+
+def test_closing_while_runs_are_judged_stops_them_and_removes_what_duckdb_spilled(
+    generated: Path, rules: dict[str, CompiledRule]
+) -> None:
+    import threading
+
+    records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()[:801]]
+    every = list(rules.values())
+    judge: Judge[int] = Judge(every, "Europe/London", engine="set-based", run_records=400, jobs=2)
+    as_of = utc(GENERATED_AS_OF)
+    handed = [
+        judged.context
+        for number, data in enumerate(records)
+        for judged in judge.add(number, data, as_of, "export.jsonl", number + 1, every)
+    ]
+    assert judge._side_by_side is not None
+    spill = Path(judge._side_by_side.sessions[0].spill_directory or "")
+    assert spill.is_dir()
+    judge.close()  # as when the user interrupts: two runs are being judged
+    assert handed == list(range(len(handed)))
+    assert not spill.exists()
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("caselint-duckdb")]

@@ -99,8 +99,9 @@ class SqlEngine:
         return None if self._spill is None else self._spill.name
 
     def interrupt(self) -> None:
-        """Stop the statement this engine's session is running, if any, from another thread."""
-        self.session.connection.interrupt()
+        """Stop the run this engine's session is judging, if any, from another thread; the
+        engine judges nothing more."""
+        self.session.stop()
 
     def close(self) -> None:
         """Close the session; the engine that opened the database closes it last, with its spill."""

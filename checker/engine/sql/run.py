@@ -134,6 +134,7 @@ class Session:
         self._judged_sql: dict[tuple[frozenset[int] | None, bool, bool], str] = {}
         self._every_item = False  # how the last run kept ``judged``
         self.parts_loaded = 0  # parts in ``chunk`` for the next run
+        self.stopping = False  # ``stop`` was called: no statement runs again
 
     def judged_sql(
         self, rule_indices: frozenset[int] | None, every_item: bool = False, across_runs: bool = False
@@ -231,9 +232,20 @@ class Session:
         for table in self._left:
             self.connection.execute(f"DROP TABLE IF EXISTS {table}")
 
+    def stop(self) -> None:
+        """Stop the run being judged, from another thread: the statement running, and the next.
+        (DuckDB's interrupt ends one statement; the run would go on with the next.)"""
+        self.stopping = True
+        self.connection.interrupt()
+
+    def _execute(self, sql: str, parameters: dict[str, Any] | None = None) -> Any:
+        if self.stopping:
+            raise duckdb.InterruptException("INTERRUPT Error: the run was stopped")
+        return self.connection.execute(sql, parameters)
+
     def _flatten(self) -> None:
         """The loaded records flattened and typed, ready for the checks."""
-        execute = self.connection.execute
+        execute = self._execute
         self.parts_loaded = 0
         read = len(flattening().statements) + 1  # up to m_text, which gives the years
         for statement in self.statements[:read]:
@@ -262,8 +274,10 @@ class Session:
         if not sql:
             return {}
         try:
-            self.connection.execute(sql, self._params(sql))
+            self._execute(sql, self._params(sql))
             return {}
+        except duckdb.InterruptException:
+            raise
         except duckdb.Error:
             pass  # one check broke the union: run them one by one to name it
         if not across_runs:
@@ -275,7 +289,9 @@ class Session:
             if across != across_runs or rule_index in newly or rule_index in (broken or {}):
                 continue
             try:
-                self.connection.execute(f"INSERT INTO judged {_kept(part, every_item)}", self._params(part))
+                self._execute(f"INSERT INTO judged {_kept(part, every_item)}", self._params(part))
+            except duckdb.InterruptException:
+                raise
             except duckdb.Error as error:
                 newly[rule_index] = str(error).splitlines()[0]
                 self.connection.execute(f"DELETE FROM judged WHERE rule_i = {rule_index}")
