@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 
 import pytest
@@ -85,3 +86,27 @@ def test_a_turn_ends_once_however_it_is_ended() -> None:
     turns.end(2)
     with turns.turn(3):
         pass
+
+
+def test_runs_closed_before_they_start_come_back_cancelled() -> None:
+    release = threading.Event()
+
+    def work(session: str, run: int, in_turn: AbstractContextManager[object]) -> int:
+        release.wait(5)
+        return run
+
+    side_by_side = SideBySide(["one", "other"], work)
+    assert list(side_by_side.give(0)) == []
+    assert list(side_by_side.give(1)) == []
+    handed: list[tuple[int, Future[int]]] = []
+    # Giving a third run waits for the first; the third waits for a session meanwhile.
+    giving = threading.Thread(target=lambda: handed.extend(side_by_side.give(2)))
+    giving.start()
+    time.sleep(0.2)
+    threading.Timer(0.2, release.set).start()
+    side_by_side.close()  # as the caller does when DuckDB fails: the third never starts
+    giving.join(5)
+    handed += side_by_side.finish()
+    assert [run for run, _ in handed] == [0, 1, 2]
+    assert [future.result() for _, future in handed[:2]] == [0, 1]
+    assert handed[2][1].cancelled()

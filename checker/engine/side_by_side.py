@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, contextmanager
 from queue import SimpleQueue
 from typing import Generic, TypeVar
@@ -88,7 +88,7 @@ class SideBySide(Generic[Session, Run, Result]):
             yield self._oldest()
 
     def finish(self) -> Iterator[tuple[Run, Future[Result]]]:
-        """Yield every run still being judged, in order, once judged."""
+        """Yield every run still being judged, in order, once judged (or cancelled by ``close``)."""
         while self._pending:
             yield self._oldest()
 
@@ -100,7 +100,8 @@ class SideBySide(Generic[Session, Run, Result]):
 
     def _oldest(self) -> tuple[Run, Future[Result]]:
         run, future = self._pending.popleft()
-        future.exception()  # waits for it to end, however it ends
+        while not future.done():  # however it ends; ``wait`` alone misses a cancel by ``close``
+            wait([future], timeout=0.1)
         return run, future
 
     def _judge(self, number: int, run: Run) -> Result:
