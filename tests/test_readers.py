@@ -539,3 +539,63 @@ def test_yaml_reads_the_same_whichever_parser_reads_it(text: str, monkeypatch: p
     fast = read()
     monkeypatch.setattr(yamlsource, "_NEEDS_PURE_PARSER", re.compile(""))  # every document to the pure parser
     assert fast == read()
+
+
+# Lines on the edges where orjson and Python's json might read differently, and whether the
+# strict path may read them (every other line is read by the standard library, as always).
+_STRICT_EDGES = [
+    ('{"record_id": "A", "n": 1}', True),
+    ('{"a": 1, "b": 2, "a": 3}', True),  # the last of duplicate keys, in the first one's place
+    ('{"a": -0.0, "b": -0, "c": 1E2, "d": 0.1e-400, "e": 5e-324}', True),
+    ('{"a": 0.30000000000000004, "b": 2.2250738585072014e-308}', True),
+    ('{"a": 0.30000000000000004441}', False),  # 19 digits in a row: read the long way
+    ('{"a": 1.7976931348623157e308}', True),
+    ('{"a": "\\ud83d\\ude00", "b": "\\u2028", "c": "\\u0000"}', True),
+    ('  {"a": {}} \r', True),
+    ('{"a": 922337203685477580}', True),  # 18 digits
+    ('{"a": 9223372036854775808}', False),  # 19 digits: orjson would read past 64 bits as a float
+    ('{"a": 123456789012345678901234567890}', False),
+    ('{"a": "1234567890123456789"}', False),  # a long run of digits in a string: read the long way
+    ('{"a": NaN}', False),
+    ('{"a": -Infinity}', False),
+    ('{"a": 1e400}', False),
+    ('{"a": "\\ud800"}', False),
+    ('{"a": "tab\there"}', False),
+    ('{"a": 1} x', False),
+    ("[1, 2]", False),
+    ('"a string"', False),
+    ('{"a": ' + "[" * 101 + "]" * 101 + "}", False),
+    ('{"a": "' + "[" * 120 + '"}', False),  # brackets in a string count against the quick look
+]
+
+
+@pytest.mark.parametrize(("line", "strict"), _STRICT_EDGES, ids=[line[:40] for line, _ in _STRICT_EDGES])
+def test_a_line_of_strict_json_reads_as_the_standard_library_reads_it(
+    line: str, strict: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.inputs import jsonlines
+
+    stream = ('{"record_id": "before"}\n' + line + "\n").encode("utf-8")
+    quick = list(read_json_lines(io.BytesIO(stream)))
+    monkeypatch.setattr(jsonlines, "_strict_record", lambda raw_line: None)
+    slow = list(read_json_lines(io.BytesIO(stream)))
+    assert [type(event) for event in quick] == [type(event) for event in slow]
+    for fast_event, slow_event in zip(quick, slow, strict=True):
+        if isinstance(fast_event, Record):
+            assert isinstance(slow_event, Record)
+            assert repr(fast_event.data) == repr(slow_event.data)  # types and key order too
+            assert fast_event.line == slow_event.line
+        else:
+            assert fast_event == slow_event
+    last = quick[-1]
+    assert (isinstance(last, Record) and last.strict) == strict
+
+
+def test_a_line_not_utf8_is_rejected_with_the_same_words_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.inputs import jsonlines
+
+    stream = b'{"a": "caf\xe9"}\n'
+    quick = list(read_json_lines(io.BytesIO(stream)))
+    monkeypatch.setattr(jsonlines, "_strict_record", lambda raw_line: None)
+    assert quick == list(read_json_lines(io.BytesIO(stream)))
+    assert isinstance(quick[0], Rejected)

@@ -74,12 +74,17 @@ class _Waiting(Generic[Context]):
     rules: tuple[CompiledRule, ...]
 
 
-def json_line(data: dict[str, Any]) -> str | None:
-    """The record as one line of JSON meaning exactly what ``data`` does, or None if none can."""
+def json_line(data: dict[str, Any], strict: bool = False) -> str | None:
+    """The record as one line of JSON meaning exactly what ``data`` does, or None if none can;
+    ``strict``: ``data`` was read from strict JSON (``Record.strict``), which orjson writes back
+    as it was."""
     try:
         text = orjson.dumps(data)
     except (TypeError, orjson.JSONEncodeError):  # a whole number past 64 bits
         text = b"null"
+    else:
+        if strict:
+            return text.decode("utf-8")
     # orjson writes NaN and infinities as null, so a null read back that was not one in ``data``
     # (NaN is not even equal to itself) sends the record to the standard library, which refuses them.
     if b"null" not in text or orjson.loads(text) == data:
@@ -144,8 +149,10 @@ class Judge(Generic[Context]):
         label: str,
         line: int,
         rules: Sequence[CompiledRule],
+        strict: bool = False,
     ) -> Iterator[Judged[Context]]:
-        """Take one record, to be judged by ``rules`` as of ``as_of``; yield those now judged."""
+        """Take one record, to be judged by ``rules`` as of ``as_of``; yield those now judged.
+        ``strict``: it was read from strict JSON (``Record.strict``)."""
         if self.set_based and self._waiting:
             last = self._waiting[-1]
             if tuple(rules) != last.rules or len(self._waiting) >= self.run_records:
@@ -153,7 +160,7 @@ class Judge(Generic[Context]):
         if self.engine == "per-record":  # asked for, or DuckDB failed on the run just judged
             yield self._judge_one(_Waiting(context, None, data, as_of, label, line, tuple(rules)))
             return
-        text = json_line(data) if _utf8(label) else None
+        text = json_line(data, strict) if _utf8(label) else None
         keep = data if text is None or not self.set_based else None
         self._waiting.append(_Waiting(context, text, keep, as_of, label, line, tuple(rules)))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):

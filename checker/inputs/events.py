@@ -35,6 +35,9 @@ class Record:
     source: SourceMap
     line: int
     exported_at: str | None = None  # the envelope's default as-of instant, as written
+    # Read from strict JSON (RFC 8259: no NaN, no infinity, no lone surrogate, no whole number
+    # past 64 bits), so JSON written from ``data`` means exactly what it does.
+    strict: bool = False
 
 
 @dataclass(frozen=True)

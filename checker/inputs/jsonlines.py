@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+import orjson
 
 from checker.inputs.events import ReadEvent, Record, Rejected, encoding_message
 from checker.inputs.jsontext import JsonTooDeep, decode_document
+from checker.inputs.limits import MAX_DEPTH
 from checker.inputs.sourcemap import RecordStart
 from checker.records.schema import json_type
 
@@ -34,6 +37,28 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         yield number, raw_line
 
 
+# A whole number orjson would read as a float (past 64 bits) has 19 digits in a row or more
+# (so may a string). Every digit made a zero finds them with a substring search, ten times as
+# fast as a regular expression.
+_DIGITS_AS_ZEROS = bytes(ord("0") if chr(byte).isdigit() and byte < 128 else byte for byte in range(256))
+_LONG_RUN = b"0" * 19
+
+
+def _strict_record(raw_line: bytes) -> dict[str, Any] | None:
+    """The record on a line of strict JSON read as the standard library reads it, some twice as
+    fast; None for anything else (bad syntax, NaN, a lone surrogate, a long number, deep
+    nesting, not an object ...), which the reader below reads and words as it always has."""
+    if raw_line.count(b"[") + raw_line.count(b"{") > MAX_DEPTH or _LONG_RUN in raw_line.translate(
+        _DIGITS_AS_ZEROS
+    ):
+        return None
+    try:
+        value = orjson.loads(raw_line)  # refuses what is not UTF-8, NaN and infinities
+    except orjson.JSONDecodeError:
+        return None
+    return value if type(value) is dict else None
+
+
 def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
     """One record per line, read a line at a time so memory stays flat."""
     for number, raw_line in _lines(stream):
@@ -42,6 +67,10 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
             continue
         if number == 1 and raw_line.startswith(b"\xef\xbb\xbf"):
             raw_line = raw_line[3:]
+        strict = _strict_record(raw_line)
+        if strict is not None:
+            yield Record(strict, RecordStart(number), number, strict=True)
+            continue
         try:
             line = raw_line.decode("utf-8")
         except UnicodeDecodeError as error:

@@ -184,7 +184,9 @@ def run_check(
                     event.source,
                     _shown_id(event.data.get("record_id")),
                 )
-                for judged in judge.add(checked, event.data, as_of, source.label, event.line, runnable):
+                for judged in judge.add(
+                    checked, event.data, as_of, source.label, event.line, runnable, event.strict
+                ):
                     take(judged)
             done.finish_input(size or 0)
         for judged in judge.finish():
