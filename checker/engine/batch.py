@@ -26,6 +26,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import groupby
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
@@ -153,16 +154,19 @@ class Judge(Generic[Context]):
     ) -> Iterator[Judged[Context]]:
         """Take one record, to be judged by ``rules`` as of ``as_of``; yield those now judged.
         ``strict``: it was read from strict JSON (``Record.strict``)."""
-        if self.set_based and self._waiting:
-            last = self._waiting[-1]
-            if tuple(rules) != last.rules or len(self._waiting) >= self.run_records:
-                yield from self._flush()
+        chosen = tuple(rules)
+        if (
+            self.set_based
+            and self._waiting
+            and (chosen != self._waiting[-1].rules or len(self._waiting) >= self.run_records)
+        ):
+            yield from self._flush()
         if self.engine == "per-record":  # asked for, or DuckDB failed on the run just judged
-            yield self._judge_one(_Waiting(context, None, data, as_of, label, line, tuple(rules)))
+            yield self._judge_one(_Waiting(context, None, data, as_of, label, line, chosen))
             return
         text = json_line(data, strict) if _utf8(label) else None
         keep = data if text is None or not self.set_based else None
-        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, tuple(rules)))
+        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, chosen))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):
             self._start_set_based()
 
@@ -228,12 +232,8 @@ class Judge(Generic[Context]):
             for entry in waiting:
                 yield self._judge_one(entry)
             return
-        runs: list[list[_Waiting[Context]]] = []
-        for entry in waiting:  # before the set-based engine took over, inputs of other rules may wait
-            if runs and runs[-1][0].rules == entry.rules:
-                runs[-1].append(entry)
-            else:
-                runs.append([entry])
+        # Before the set-based engine took over, inputs of other rules may wait.
+        runs = [list(run) for _, run in groupby(waiting, key=lambda entry: entry.rules)]
         if last and self._side_by_side is not None:
             runs[-1:] = _shared(runs[-1], len(self._side_by_side.sessions))
         for run in runs:
@@ -315,14 +315,8 @@ def _judged_set_based(
 ) -> _RunJudged[Context]:
     """One set-based run; each part is records in a row from one input as of one instant.
     Runs in a thread of its own (``SideBySide``): it touches nothing but its run and engine."""
-    parts: list[list[_Waiting[Context]]] = []
-    for entry in run.waiting:
-        if entry.text is None:
-            continue
-        if parts and (parts[-1][0].label, parts[-1][0].as_of) == (entry.label, entry.as_of):
-            parts[-1].append(entry)
-        else:
-            parts.append([entry])
+    carried = (entry for entry in run.waiting if entry.text is not None)
+    parts = [list(part) for _, part in groupby(carried, key=lambda entry: (entry.label, entry.as_of))]
     for part in parts:
         engine.add(
             [entry.text or "" for entry in part], [entry.line for entry in part], part[0].as_of, part[0].label

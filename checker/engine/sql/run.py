@@ -222,7 +222,7 @@ class Session:
                 rule_index, _, check = self.rulebook.checks[position]
                 if (rule_indices is None or rule_index in rule_indices) and rule_index not in broken:
                     remember = remember_sql(check, table)
-                    self.connection.execute(remember, self._params(remember))
+                    self._execute(remember, self._params(remember))
         return broken
 
     def clear(self) -> None:
