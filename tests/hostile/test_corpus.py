@@ -125,6 +125,11 @@ def _accounted(report: dict[str, Any], expect: dict[str, Any]) -> None:
             and wanted.get("message", "") in finding["message"]
             for finding in report["findings"]
         ), (wanted, report["findings"])
+    for unwanted in expect.get("absent", []):
+        assert not any(
+            finding["rule_id"] == unwanted["rule"] and finding["pointer"] == unwanted["pointer"]
+            for finding in report["findings"]
+        ), (unwanted, report["findings"])
 
 
 def _errors_match(errors: list[dict[str, Any]], expected: list[dict[str, Any]]) -> None:
