@@ -125,10 +125,11 @@ def check(
         for notice in rendered.notices:
             click.echo(f"caselint: {entry.format}: {notice}", err=True)
         if to_terminal:
-            click.echo(rendered.text, nl=False, color=text.color)
+            for piece in rendered.pieces:
+                click.echo(piece, nl=False, color=text.color)
             continue
         try:
-            write_output(entry, rendered.text, os.environ)
+            write_output(entry, rendered.pieces, os.environ)
         except OSError as error:
             raise CommandError(f"--format {entry.format}: {entry.path}: {error.strerror}") from None
     raise SystemExit(exit_status(report, fail_level))

@@ -18,7 +18,7 @@ from checker.report.explain import (
     standards_report,
     standards_text,
 )
-from checker.report.model import json_text
+from checker.report.jsontext import json_text
 from checker.rules.selection import did_you_mean
 
 

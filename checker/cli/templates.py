@@ -8,7 +8,7 @@ import click
 
 from checker.cli.common import load_command_config, load_command_ruleset, text_or_json
 from checker.report.formats.escape import shown_text
-from checker.report.model import json_text
+from checker.report.jsontext import json_text
 from checker.templates.documents import TemplateReadError, expand_template_paths
 from checker.templates.lint import CheckedDocument, check_template, json_report, summary_line
 from checker.templates.needs import fields_read_by

@@ -31,6 +31,7 @@ from checker.report.model import (
     Summary,
     Tool,
     compliance,
+    held_findings,
 )
 
 MAX_SHOWN_ID = 256  # characters; no real record id comes near
@@ -113,7 +114,8 @@ def run_check(
         rules, options.zone_name, keep_judged, engine=options.engine, jobs=options.jobs
     )
     by_id = {rule.id: rule for rule in rules}
-    findings: list[Finding] = []
+    findings = held_findings()
+    by_severity = BySeverity()
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
     instants_by_input: list[set[datetime]] = []
@@ -137,6 +139,7 @@ def run_check(
             rule = by_id[raw.rule_id]
             line, column = checked.source.locate(raw.pointer)
             path = checked.source.file(raw.pointer) or checked.label
+            setattr(by_severity, rule.severity, getattr(by_severity, rule.severity) + 1)
             findings.append(
                 Finding(
                     rule_id=raw.rule_id,
@@ -195,11 +198,7 @@ def run_check(
         judge.close()
     tallies = judge.tallies
 
-    findings.sort(key=Finding.sort_key)
     errors.sort(key=lambda error: (error.path, error.line or 0, error.message))
-    by_severity = BySeverity()
-    for finding in findings:
-        setattr(by_severity, finding.severity, getattr(by_severity, finding.severity) + 1)
     every_instant = set().union(*instants_by_input)
     reported_as_of = next(iter(every_instant)) if len(every_instant) == 1 else run_as_of
     for summary, instants in zip(summaries, instants_by_input, strict=True):

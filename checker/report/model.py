@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, SerializationInfo
 
+from checker.report.jsontext import json_pieces
+from checker.report.spool import Spool
 from checker.rules.severity import SEVERITY_RANK, Severity
 
 REPORT_VERSION = "1"
@@ -114,6 +115,67 @@ class Finding(_Model):
         )
 
 
+def _finding_row(finding: Finding) -> tuple[Any, ...]:
+    location = finding.location
+    return (
+        finding.rule_id,
+        finding.severity,
+        finding.record_id,
+        finding.pointer,
+        finding.message,
+        tuple(finding.standards),
+        location.path,
+        location.line,
+        location.column,
+        finding.item,
+        tuple(finding.groups.items()),
+    )
+
+
+def _finding_from_row(row: tuple[Any, ...]) -> Finding:
+    rule_id, severity, record_id, pointer, message, standards, path, line, column, item, groups = row
+    # Written by _finding_row from a valid finding: no need to validate it again.
+    return Finding.model_construct(
+        rule_id=rule_id,
+        severity=severity,
+        record_id=record_id,
+        pointer=pointer,
+        message=message,
+        standards=list(standards),
+        location=Location.model_construct(path=path, line=line, column=column),
+        item=item,
+        groups=dict(groups),
+    )
+
+
+def held_findings(findings: Iterable[Finding] = ()) -> Spool[Finding]:
+    """Findings in report order (``Finding.sort_key``), spilled to a temporary file past a bound."""
+    return Spool(Finding.sort_key, _finding_row, _finding_from_row, findings)
+
+
+def _validated_findings(value: object) -> Spool[Finding]:
+    if isinstance(value, Spool):
+        return value
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("findings must be a list")
+    return held_findings(
+        entry if isinstance(entry, Finding) else Finding.model_validate(entry) for entry in value
+    )
+
+
+def _dumped_findings(findings: Iterable[Finding], info: SerializationInfo) -> list[Any]:
+    return [finding.model_dump(mode=info.mode) for finding in findings]
+
+
+# A report's findings: a Spool from a run (or a list, once waivers or a baseline have sorted
+# them), read in report order however many there are.
+HeldFindings = Annotated[
+    Sequence[Finding],
+    PlainValidator(_validated_findings),
+    PlainSerializer(_dumped_findings),
+]
+
+
 class InputError(_Model):
     path: str
     line: int | None
@@ -212,7 +274,7 @@ class Report(_Model):
     inputs: list[InputSummary]
     summary: Summary
     rules: list[RuleResult]
-    findings: list[Finding]
+    findings: HeldFindings
     errors: list[InputError]
     # Beyond the spec's report: gates always (the fail-on level at least), the
     # others only when the run uses them.
@@ -233,7 +295,9 @@ class Report(_Model):
         return [rule for rule in self.rules if rule.id not in nowhere]
 
     def to_data(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
+        return self._data(self.model_dump(mode="json"))
+
+    def _data(self, data: dict[str, Any]) -> dict[str, Any]:
         # Keys the spec does not list appear only when they say something.
         for entry in data["inputs"]:
             _drop_empty(entry, "as_of", "not_assessable")
@@ -248,21 +312,15 @@ class Report(_Model):
         return data
 
     def to_json(self) -> str:
-        return json_text(self.to_data())
+        return "".join(self.json_pieces())
 
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def json_text(data: Any) -> str:
-    """JSON as caselint writes it: indented UTF-8 text ending in a newline.
-
-    A lone surrogate (a record id of ``"\\ud800"``) cannot be encoded as UTF-8,
-    so it is written as the ``\\u`` escape it was read from; in JSON text it
-    can only stand inside a string, where that escape means the same.
-    """
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text) + "\n"
+    def json_pieces(self) -> Iterator[str]:
+        """``to_json`` a piece at a time: a report of many findings is never held whole."""
+        data = self.model_dump(mode="json", exclude={"findings"})
+        data = self._data(
+            {name: data[name] if name != "findings" else [] for name in type(self).model_fields}
+        )
+        return json_pieces(data, (finding.model_dump(mode="json") for finding in self.findings))
 
 
 def reaches(severity: str, fail_on: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,8 +48,14 @@ class Output:
 
 @dataclass(frozen=True)
 class Rendered:
-    text: str
+    # The output in order: one string, or (JSON) pieces made as they are written, so that a
+    # report of many findings is never held whole.
+    pieces: Iterable[str]
     notices: list[str] = field(default_factory=list)  # for stderr: what had to be left out
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
@@ -89,18 +95,18 @@ def render(
 ) -> Rendered:
     """One format of the report; ``elsewhere`` names the run's other outputs."""
     if name == "json":
-        return Rendered(report.to_json())
+        return Rendered(report.json_pieces())
     if name == "text":
-        return Rendered(render_text(report, {rule.id: rule.title for rule in ruleset.selected}, text))
+        return Rendered([render_text(report, {rule.id: rule.title for rule in ruleset.selected}, text)])
     context = RenderContext(
         {rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, cwd, tuple(elsewhere)
     )
     rendered = FORMATS[name](report, context)
-    return Rendered(rendered, list(context.notices))
+    return Rendered([rendered], list(context.notices))
 
 
-def write_output(entry: Output, text: str, environ: Mapping[str, str]) -> None:
+def write_output(entry: Output, pieces: Iterable[str], environ: Mapping[str, str]) -> None:
     """Write one format to its file; GitHub's job summary is appended to, as GitHub asks."""
     assert entry.path is not None
     with entry.path.open("a" if entry.appends(environ) else "w", encoding="utf-8") as stream:
-        stream.write(text)
+        stream.writelines(pieces)

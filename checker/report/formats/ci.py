@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
-from checker.report.model import Finding, InputError, Report, json_text
+from checker.report.jsontext import json_text
+from checker.report.model import Finding, InputError, Report
 from checker.report.wording import plural
 
 # GitHub shows at most this many annotations of each level per step; it drops the rest silently.

@@ -21,7 +21,8 @@ from urllib.parse import quote
 from checker.engine.compile import CompiledRule
 from checker.report.explain import explain_text
 from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
-from checker.report.model import Finding, InputError, Report, WaivedFinding, json_text
+from checker.report.jsontext import json_text
+from checker.report.model import Finding, InputError, Report, WaivedFinding
 from checker.rules.severity import SEVERITY_RANK
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
