@@ -176,7 +176,7 @@ def test_the_run_covers_the_plan(run: tuple[list[str], dict[str, Any]]) -> None:
     made = {
         found.group(1)
         for statement in statements
-        for found in re.finditer(r"(?:TEMP TABLE|TABLE IF NOT EXISTS) (\w+)", statement)
+        for found in re.finditer(r"(?:TEMP TABLE|TEMP VIEW|TABLE IF NOT EXISTS) (\w+)", statement)
     }
     assert {
         "chunk",

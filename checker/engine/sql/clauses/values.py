@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.engine.sql.compiler import FIELD, Ref, SqlCompiler, clause
+from checker.engine.sql.derived import members_count
 from checker.engine.sql.functions import full_match, is_blank
 from checker.engine.sql.query import FAIL, PASS, UNKNOWN, Frame, Outcome, failure, literal
 
@@ -42,10 +43,10 @@ def recorded(compiler: SqlCompiler, ref: Ref, frame: Frame) -> str:
         return f"({text} IS NOT NULL AND NOT {full_match(text, _EMPTY_OBJECT)})"
     assert ref.child is not None
 
-    members = ref.raw("l__" + ref.child.name)
     if ref.child.one_or_many:
+        members = ref.raw("l__" + ref.child.name)
         return f"({members} IS NOT NULL AND NOT {full_match(members, _EMPTY_LIST_OR_OBJECT)})"
-    return f"coalesce(array_length({members}) > 0, FALSE)"
+    return f"coalesce({ref.raw(members_count(ref.child))} > 0, FALSE)"
 
 
 @clause("present")
