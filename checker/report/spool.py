@@ -14,7 +14,6 @@ unpickling it trusts nothing from outside.
 from __future__ import annotations
 
 import heapq
-import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -88,6 +87,7 @@ class Spool(Sequence[T], Generic[T]):
             self._file = tempfile.TemporaryFile(prefix="caselint-spool-")  # noqa: SIM115
         run: list[tuple[int, int]] = []
         held = self._sorted_held()
+        self._file.seek(self._end)  # a reader may have moved it
         for start in range(0, len(held), BLOCK):
             data = pickle.dumps(
                 [self._encode(item) for item in held[start : start + BLOCK]], pickle.HIGHEST_PROTOCOL
@@ -101,12 +101,13 @@ class Spool(Sequence[T], Generic[T]):
         self._held_sorted = True
 
     def _read(self, run: list[tuple[int, int]]) -> Iterator[T]:
-        # pread leaves the file's position alone, so readers of several runs (and several
-        # readers of one spool) do not disturb one another.
-        assert self._file is not None
-        descriptor = self._file.fileno()
+        # Each block is sought and read in one step, with no yield between: readers of several
+        # runs (and several readers of one spool) take turns without disturbing one another.
+        file = self._file
+        assert file is not None
         for offset, length in run:
-            for data in pickle.loads(os.pread(descriptor, length, offset)):
+            file.seek(offset)
+            for data in pickle.loads(file.read(length)):
                 yield self._decode(data)
 
     def __iter__(self) -> Iterator[T]:
