@@ -265,6 +265,12 @@ def compile_check(rule: CompiledRule, rule_index: int, check_index: int, params:
     )
 
 
+# A record's ``where__`` is its input's number (``$inputs``, 0 first) times 2^32 plus its line:
+# eight bytes a record, and for every id a run keeps to compare with later runs', instead of
+# ``path:line`` (80 bytes and more, the path repeated), written out only where a check fails.
+WHERE_SHOWN = "($inputs[{where} // 4294967296 + 1] || ':' || CAST({where} % 4294967296 AS VARCHAR))"
+
+
 def unique_sql(check: SqlCheck, seen_table: str) -> str:
     """A uniqueness check decided over all its items: within a record, or across the run
     (``seen_table`` holds the keys of earlier chunks, in input order)."""
@@ -280,7 +286,8 @@ def unique_sql(check: SqlCheck, seen_table: str) -> str:
         earlier = f"coalesce(s.where__, CASE WHEN {number} > 1 THEN {first} END)"
         source = f"({check.sql}) AS j LEFT JOIN {seen_table} AS s ON s.key__ = j.key__"
     marked = f"SELECT j.*, {earlier} AS earlier__ FROM {source}"
-    detail = failure(kind=literal("duplicate"), ptr="item_ptr", first="earlier__")
+    first_shown = "earlier__" if check.unique_within == "record" else WHERE_SHOWN.format(where="earlier__")
+    detail = failure(kind=literal("duplicate"), ptr="item_ptr", first=first_shown)
     return (
         f"SELECT rule_i, check_i, rec, item_ptr, CASE WHEN earlier__ IS NULL THEN {PASS} ELSE "
         f"{FAIL} END AS status, "

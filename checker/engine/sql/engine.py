@@ -80,7 +80,8 @@ class SqlEngine:
             connection = sharing.connection.cursor()
         # DuckDB draws its own progress bar on stdout, into a report piped from there.
         connection.execute("SET enable_progress_bar = false")
-        self.session = Session(compile_rulebook(self.rules), zone_name, connection)
+        inputs = None if sharing is None else sharing.session.inputs
+        self.session: Session = Session(compile_rulebook(self.rules), zone_name, connection, inputs)
         self._context = FactContext(zone_name, WorkingDays())
         self._windows = {
             (rule_index, check_index): window_shown(rule, check_index)

@@ -1,6 +1,7 @@
 """Running the compiled rulebook over records on DuckDB, every statement once per run.
 
-A run's records are ``chunk(rec, text, as_of__, as_of_day__, where__)``,
+A run's records are ``chunk(rec, text, as_of__, as_of_day__, where__)`` (``where__``: the
+input and line, ``checks.WHERE_SHOWN``),
 loaded a part at a time (a part: records of one input, checked as of one
 instant) and appended: ``rec`` is the part's number times ``PART`` plus the
 record's position in it (1 first), so that ``rec`` orders records as they
@@ -20,6 +21,7 @@ bounds a run's size is memory (``SqlEngine``'s ``memory_limit``).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -103,11 +105,37 @@ _MADE = re.compile(r"CREATE OR REPLACE TEMP TABLE (\w+)")
 _DROPPED = re.compile(r"DROP TABLE (\w+)")
 
 
+class Inputs:
+    """The inputs' labels, numbered as records of each are first loaded (0 first), for a
+    record's ``where__``; one numbering for every session on a database, which they share
+    from their threads."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def number(self, label: str) -> int:
+        with self._lock:
+            return self._numbers.setdefault(label, len(self._numbers))
+
+    def labels(self) -> list[str]:
+        with self._lock:
+            return list(self._numbers)
+
+
 class Session:
     """One DuckDB connection holding what one run leaves the next."""
 
-    def __init__(self, rulebook: CompiledRulebook, zone_name: str, connection: Any | None = None) -> None:
+    def __init__(
+        self,
+        rulebook: CompiledRulebook,
+        zone_name: str,
+        connection: Any | None = None,
+        inputs: Inputs | None = None,
+    ) -> None:
+        """``inputs``: the numbering of inputs, shared by every session on one database."""
         self.rulebook = rulebook
+        self.inputs = inputs if inputs is not None else Inputs()
         self.connection = connection if connection is not None else duckdb.connect()
         # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a run,
         # whatever its size) and made nothing run faster. The option is the database's, not the
@@ -121,9 +149,7 @@ class Session:
             if check.unique_within == "run":
                 table = f"seen_{position}"
                 # Not TEMP: every session on one database (``SqlEngine.sharing``) shares them.
-                self.connection.execute(
-                    f"CREATE TABLE IF NOT EXISTS {table} (key__ VARCHAR, where__ VARCHAR)"
-                )
+                self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key__ VARCHAR, where__ BIGINT)")
                 self.seen[position] = table
         # (rule index, the check's SELECT, whether it compares its keys with earlier runs')
         self.parts: list[tuple[int, str, bool]] = []
@@ -153,7 +179,7 @@ class Session:
         self.connection.execute(
             into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
             "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
-            "$label || ':' || CAST($lines[u.n] AS VARCHAR) AS where__ "
+            "CAST($input AS BIGINT) * 4294967296 + CAST($lines[u.n] AS BIGINT) AS where__ "
             "FROM unnest(CAST($texts AS VARCHAR[])) WITH ORDINALITY AS u(text, n)",
             {
                 "first": part * PART,
@@ -163,7 +189,7 @@ class Session:
                 "lines": list(lines),
                 "as_of": as_of,
                 "as_of_day": as_of_day,
-                "label": label,
+                "input": self.inputs.number(label),
             },
         )
         self._without_lone_surrogates(part * PART, len(texts))
@@ -284,7 +310,7 @@ class Session:
     def _params(self, sql: str) -> dict[str, Any]:
         """The parameters a statement names (DuckDB refuses any it does not)."""
         named = set(re.findall(r"\$(\w+)", sql))
-        available = {**self.rulebook.params, **self.clock.maps()}
+        available = {**self.rulebook.params, **self.clock.maps(), "inputs": self.inputs.labels()}
         return {name: value for name, value in available.items() if name in named}
 
     def failures(self) -> list[tuple[Any, ...]]:
