@@ -244,3 +244,24 @@ def test_every_item_judged_is_the_reference_one_when_asked_for(
     assert Counter((number, item) for number, judged in items.judged.items() for item in judged) == expected
     assert _set_based(items) == _set_based(plain)
     assert plain.judged == {}
+
+
+@pytest.mark.parametrize("label", ["b.jsonl", "C:/exports/odd: name é.jsonl", "line\nbreak.jsonl"])
+def test_a_duplicate_in_a_later_run_names_the_input_and_line_of_the_first(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]], label: str
+) -> None:
+    engine = SqlEngine([rules["DQ005"]], threads=1)
+    try:
+        first = [json.dumps(record) for record in export_records[:3]]
+        engine.add(first, [7, 8, 9], AS_OF, label)
+        assert engine.judge()[0].findings == {}
+        again = [json.dumps(export_records[5]), json.dumps(export_records[2])]
+        engine.add(again, [1, 2], AS_OF, "a.jsonl")  # a second input, numbered after the first
+        later = engine.judge()[0]
+    finally:
+        engine.close()
+    [(position, found)] = later.findings.items()
+    assert position == 1
+    assert [finding.message for finding in found] == [
+        f"record_id is also used by an earlier record ({label}:9)"
+    ]
