@@ -18,8 +18,6 @@ from checker.engine.batch import ENGINES, SET_BASED_FROM
 from checker.engine.ruleset import Ruleset
 from checker.inputs.events import InputFile
 from checker.inputs.paths import expand_inputs
-from checker.inputs.tabular import mapped_inputs
-from checker.inputs.tabular.mapping import MappingError
 from checker.records.times import OutOfRange, parse_date, parse_timestamp, start_of_local_day
 from checker.report.build import Observer, RunOptions, run_check
 from checker.report.formats import error_position
@@ -172,6 +170,10 @@ def _with_run_options(
 
 def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
     if request.mapping is not None:
+        # The tables' readers (and jsonschema, for the mapping) load only for a mapped extract.
+        from checker.inputs.tabular import mapped_inputs
+        from checker.inputs.tabular.mapping import MappingError
+
         try:
             return mapped_inputs(request.mapping, list(request.paths))
         except MappingError as error:

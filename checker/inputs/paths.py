@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.inputs import cin
 from checker.inputs.events import InputFile
 from checker.inputs.files import reason
 
@@ -170,7 +169,11 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
 
 def _input_file(path: Path, problem: str | None) -> InputFile:
     kind = _kind_of(path) or UNREAD
-    carries = cin.CARRIES if kind == "cin" else None
+    carries = None
+    if kind == "cin":
+        from checker.inputs import cin  # its XML reader loads only for a census file
+
+        carries = cin.CARRIES
     return InputFile(_label(path), path, kind, carries, problem=problem)
 
 

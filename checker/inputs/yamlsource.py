@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema.exceptions import ValidationError, best_match
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
@@ -31,6 +30,9 @@ from checker.inputs.yamltree import (
     target,
     to_plain,
 )
+
+if TYPE_CHECKING:  # jsonschema loads only to word a schema's error
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass
@@ -210,6 +212,8 @@ def schema_problem(error: ValidationError, whole: str) -> str:
 
     ``whole`` names the document when the error is about all of it ("the rule").
     """
+    from jsonschema.exceptions import best_match
+
     if error.context:
         error = best_match(error.context)
     location = "/".join(str(token) for token in error.absolute_path) or whole

@@ -12,14 +12,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checker.engine.compile import CompiledRule
 from checker.inputs.paths import STDIN_LABEL
 from checker.report.formats.escape import shown_text as shown_text  # the one escape, for every format
-from checker.report.model import Finding, InputError, Report
 from checker.rules.severity import Severity
-from checker.rules.standards import Standard
+
+if TYPE_CHECKING:  # every command shows text through shown_text; few render a report
+    from checker.engine.compile import CompiledRule
+    from checker.report.model import Finding, InputError, Report
+    from checker.rules.standards import Standard
 
 
 @dataclass(frozen=True)
@@ -102,27 +106,25 @@ def error_line(error: InputError) -> str:
     return f"{error_position(error)}: {shown_text(error.message)}"
 
 
-Renderer = Callable[[Report, RenderContext], str]
-
-# The renderers use the helpers above, so they can only be imported once those exist.
-from checker.report.formats.ci import render_github, render_gitlab  # noqa: E402
-from checker.report.formats.junit import render_junit  # noqa: E402
-from checker.report.formats.markdown import render_markdown  # noqa: E402
-from checker.report.formats.sarif import render_sarif  # noqa: E402
+Renderer = Callable[["Report", RenderContext], str]
 
 
-def _render_html(report: Report, context: RenderContext) -> str:
-    # Jinja2 is imported only when an HTML report is written: every command starts sooner.
-    from checker.report.formats.html import render_html
+def _imported_when_used(module: str, name: str) -> Renderer:
+    """A renderer imported when a report is first written in its format: every command (and
+    ``shown_text``, which all of them use) starts sooner without them (Jinja2 for HTML)."""
 
-    return render_html(report, context)
+    def render(report: Report, context: RenderContext) -> str:
+        renderer: Renderer = getattr(import_module(f"checker.report.formats.{module}"), name)
+        return renderer(report, context)
+
+    return render
 
 
 FORMATS: dict[str, Renderer] = {
-    "sarif": render_sarif,
-    "junit": render_junit,
-    "github": render_github,
-    "gitlab": render_gitlab,
-    "markdown": render_markdown,
-    "html": _render_html,
+    "sarif": _imported_when_used("sarif", "render_sarif"),
+    "junit": _imported_when_used("junit", "render_junit"),
+    "github": _imported_when_used("ci", "render_github"),
+    "gitlab": _imported_when_used("ci", "render_gitlab"),
+    "markdown": _imported_when_used("markdown", "render_markdown"),
+    "html": _imported_when_used("html", "render_html"),
 }
