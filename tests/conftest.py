@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +27,12 @@ from checker.rules.config import Config
 from checker.rules.files import RuleDefinition, builtin_rulebook_dir, load_rule_definitions
 
 REPO = Path(__file__).resolve().parent.parent
+
+# caselint keeps what it has read between runs (checker/records/kept.py): the tests, and the
+# commands they run, keep theirs in a folder of their own, removed at the end, not the user's.
+_KEPT = tempfile.mkdtemp(prefix="caselint-tests-cache-")
+os.environ["CASELINT_CACHE_DIR"] = _KEPT
+atexit.register(shutil.rmtree, _KEPT, True)
 EXAMPLES = REPO / "examples"
 
 

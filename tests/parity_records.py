@@ -39,12 +39,12 @@ import holidays
 
 from checker.records.times import (
     DEFAULT_ZONE,
-    WorkingDays,
     local_date,
     parse_moment,
     parse_timestamp,
     start_of_local_day,
 )
+from checker.records.workingdays import WorkingDays
 
 T = TypeVar("T")
 UTC = timezone.utc

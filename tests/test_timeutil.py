@@ -17,7 +17,6 @@ from checker.records.times import (
     MOMENT_SYNTAX,
     TIMESTAMP_SYNTAX,
     OutOfRange,
-    WorkingDays,
     eighteenth_birthday,
     format_duration,
     iso_duration,
@@ -26,6 +25,7 @@ from checker.records.times import (
     parse_duration,
     parse_timestamp,
 )
+from checker.records.workingdays import WorkingDays
 
 
 def test_local_time_without_offset_is_london_time() -> None:

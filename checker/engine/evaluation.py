@@ -20,13 +20,13 @@ from checker.records.pointer import escape, is_within
 from checker.records.schema import Problem
 from checker.records.times import (
     Moment,
-    WorkingDays,
     eighteenth_birthday,
     local_date,
     parse_date,
     parse_moment,
     parse_timestamp,
 )
+from checker.records.workingdays import WorkingDays
 
 
 class Status(enum.Enum):

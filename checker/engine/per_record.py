@@ -22,12 +22,12 @@ from checker.records.schema import validate_record
 from checker.records.times import (
     DEFAULT_ZONE,
     Moment,
-    WorkingDays,
     is_date,
     local_date,
     parse_date,
     parse_timestamp,
 )
+from checker.records.workingdays import WorkingDays
 
 
 @dataclass

@@ -9,7 +9,6 @@ the last Sunday of March look like 2 h 30 min instead of 1 h 30 min.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -303,78 +302,6 @@ def start_of_local_day(day: date, zone_name: str = DEFAULT_ZONE) -> datetime:
 def format_instant(instant: datetime) -> str:
     """An instant in the report's form: UTC with an explicit +00:00 offset."""
     return instant.astimezone(UTC).isoformat()
-
-
-def _weekdays_through(ordinal: int) -> int:
-    """How many Mondays to Fridays there are from 1 January of year 1 (a Monday) to ``ordinal``."""
-    weeks, rest = divmod(ordinal, 7)
-    return 5 * weeks + min(rest, 5)
-
-
-class WorkingDays:
-    """Monday to Friday less the bank holidays of England and Wales.
-
-    Counted by arithmetic over weeks and a sorted list of the bank holidays
-    that fall on weekdays, so that a span of centuries (a mistyped year) costs
-    no more than a span of days.
-    """
-
-    _MARGIN_YEARS = 10  # loaded around each year asked about, so that nearby years need no reload
-
-    def __init__(self) -> None:
-        self._years: tuple[int, int] | None = None
-        self._holidays: list[int] = []  # ordinals of bank holidays on weekdays, sorted
-        self._holiday_set: frozenset[int] = frozenset()
-
-    def _cover(self, first: date, last: date) -> None:
-        if self._years is not None and self._years[0] <= first.year and last.year <= self._years[1]:
-            return
-        low = first.year - self._MARGIN_YEARS
-        high = last.year + self._MARGIN_YEARS
-        if self._years is not None:
-            low, high = min(low, self._years[0]), max(high, self._years[1])
-        low, high = max(low, date.min.year), min(high, date.max.year)
-        # England and Wales share one bank-holiday calendar; the package's
-        # "ENG" subdivision is that calendar, including one-off holidays.
-        import holidays  # only once a working day is counted: its calendars take 0.2 s to import
-
-        calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(low, high + 1))
-        self._holidays = sorted(day.toordinal() for day in calendar if day.weekday() < 5)
-        self._holiday_set = frozenset(self._holidays)
-        self._years = (low, high)
-
-    def is_working_day(self, day: date) -> bool:
-        self._cover(day, day)
-        return day.weekday() < 5 and day.toordinal() not in self._holiday_set
-
-    def between(self, start: date, end: date) -> int:
-        """How many working days after ``start`` the day ``end`` falls."""
-        if end <= start:
-            return 0
-        self._cover(start, end)
-        first, last = start.toordinal(), end.toordinal()
-        weekdays = _weekdays_through(last) - _weekdays_through(first)
-        holidays_between = bisect_right(self._holidays, last) - bisect_right(self._holidays, first)
-        return weekdays - holidays_between
-
-    def nth_after(self, day: date, count: int) -> date:
-        """The ``count``-th working day after ``day`` (``day`` itself when 0)."""
-        if count <= 0:
-            return day
-        # Every week has at least two working days, even at Christmas and Easter,
-        # so the answer is within 3.5 days per working day; search that span.
-        low = day.toordinal()
-        high = min(low + 4 * count + 7, date.max.toordinal())
-        self._cover(day, date.fromordinal(high))
-        if self.between(day, date.fromordinal(high)) < count:
-            raise OutOfRange()
-        while high - low > 1:
-            middle = (low + high) // 2
-            if self.between(day, date.fromordinal(middle)) >= count:
-                high = middle
-            else:
-                low = middle
-        return date.fromordinal(high)
 
 
 def eighteenth_birthday(born: date) -> date:

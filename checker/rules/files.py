@@ -13,10 +13,8 @@ import json
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.inputs.files import UnreadableFile, read_text
@@ -24,9 +22,14 @@ from checker.inputs.sourcemap import Position, nearest
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_dir
 from checker.records.pointer import join
+from checker.rules import cache as kept
+from checker.rules.cache import Positions
 from checker.rules.parameters import Parameter, ParameterError, coerce
-from checker.rules.problems import describe, not_a_rule
 from checker.rules.severity import Severity
+
+if TYPE_CHECKING:  # jsonschema loads only when a rule file is read afresh (rules/cache.py)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 STANDARDS_FILE = "standards.yaml"
@@ -129,6 +132,8 @@ class RuleOverride(BaseModel):
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     with (SCHEMAS / name).open(encoding="utf-8") as stream:
         return Draft202012Validator(json.load(stream))
 
@@ -155,6 +160,39 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
         text = read_text(path)
     except UnreadableFile as error:
         raise RulebookError([error.about(shown)]) from None
+    found = kept.cached("rule", text)
+    if found is not None and isinstance(found[0], dict):
+        try:
+            return _rule_from(found[0], found[1], shown)
+        except (ValueError, TypeError):  # an entry altered since it was kept: read the file afresh
+            pass
+    data, positions = _read_rule_file(text, shown)
+    kept.keep_read("rule", text, data, positions, 1)
+    return _rule_from(data, positions, shown)
+
+
+def _rule_from(data: Any, positions: Positions, shown: str) -> RuleDefinition | RuleOverride:
+    if "override" in data:
+        return RuleOverride(**data, source=shown, positions=positions)
+    shorthand = "checks" not in data
+    check_keys = (
+        "scope",
+        "children_only",
+        "when",
+        "require",
+        "pending_while",
+        "message",
+        "pointer",
+    )
+    checks = [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
+    fields = {key: value for key, value in data.items() if key not in (*check_keys, "checks")}
+    return RuleDefinition(**fields, checks=checks, source=shown, positions=positions, shorthand=shorthand)
+
+
+def _read_rule_file(text: str, shown: str) -> tuple[Any, Positions]:
+    """A rule file's data and positions, read from its YAML and validated against its schema."""
+    from checker.rules.problems import describe, not_a_rule
+
     documents = list(load_yaml_documents(text))
     if len(documents) != 1:
         raise RulebookError([f"{shown}:1: a rule file holds exactly one rule (one YAML document)"])
@@ -165,8 +203,7 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
     foreign = not_a_rule(data)
     if foreign is not None:
         raise RulebookError([f"{shown}:{document.line}: {foreign}"])
-    is_override = "override" in data
-    validator = _validator("rule-override.schema.json" if is_override else "rule-file.schema.json")
+    validator = _validator("rule-override.schema.json" if "override" in data else "rule-file.schema.json")
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         line = nearest(document.positions, "")[0]
@@ -180,23 +217,7 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
                 for sentence in describe(found)
             ]
         )
-    if is_override:
-        return RuleOverride(**data, source=shown, positions=document.positions)
-    shorthand = "checks" not in data
-    check_keys = (
-        "scope",
-        "children_only",
-        "when",
-        "require",
-        "pending_while",
-        "message",
-        "pointer",
-    )
-    checks = [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
-    fields = {key: value for key, value in data.items() if key not in (*check_keys, "checks")}
-    return RuleDefinition(
-        **fields, checks=checks, source=shown, positions=document.positions, shorthand=shorthand
-    )
+    return data, document.positions
 
 
 def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_file
+from checker.rules import cache as kept
 
 
 class Standard(BaseModel):
@@ -44,13 +45,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
         text = read_text(path)
     except UnreadableFile as error:
         raise CatalogueError(error.about(path.as_posix())) from None
-    documents = list(load_yaml_documents(text))
-    for problem in documents:
-        if not isinstance(problem, YamlDocument):
-            raise CatalogueError(f"{path}:{problem.line}: {problem.message}")
-    if len(documents) != 1 or not isinstance(documents[0], YamlDocument):
-        raise CatalogueError(f"{path}: not a single YAML document")
-    document = documents[0]
+    document = _read_document(path, text)
     if not isinstance(document.data, list):
         raise CatalogueError(f"{path}:{document.line}: the catalogue is a list of standards")
     catalogue: dict[str, Standard] = {}
@@ -66,6 +61,21 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
             raise CatalogueError(f"{path}:{line}: standard {standard.id} is listed twice")
         catalogue[standard.id] = standard
     return catalogue
+
+
+def _read_document(path: Path, text: str) -> YamlDocument:
+    found = kept.cached("yaml", text)
+    if found is not None and isinstance(found[0], list):  # a catalogue is a list of standards
+        return YamlDocument(*found)
+    documents = list(load_yaml_documents(text))
+    for problem in documents:
+        if not isinstance(problem, YamlDocument):
+            raise CatalogueError(f"{path}:{problem.line}: {problem.message}")
+    if len(documents) != 1 or not isinstance(documents[0], YamlDocument):
+        raise CatalogueError(f"{path}: not a single YAML document")
+    document = documents[0]
+    kept.keep_read("yaml", text, document.data, document.positions, document.line)
+    return document
 
 
 @cache

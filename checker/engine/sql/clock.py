@@ -29,11 +29,10 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from checker.records.times import FIRST_YEAR as READ_FIRST_YEAR
 from checker.records.times import LAST_YEAR as READ_LAST_YEAR
 from checker.records.times import MAX_WORKING_DAYS
+from checker.records.workingdays import bank_holidays
 
 UTC = timezone.utc
 SWITCHES = 4  # the most transitions any year of the tz database has had (British Double Summer Time)
@@ -186,8 +185,7 @@ class Clock:
         if self._calendar is not None:
             first, last = min(first, self._calendar[0]), max(last, self._calendar[1])
         self._calendar = (first, last)
-        # England and Wales share one bank-holiday calendar: the package's "ENG".
-        days_off = sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1)))
+        days_off = bank_holidays(first, last)
         self.connection.execute(
             CALENDAR_SQL, {"first": date(first, 1, 1), "last": date(last, 12, 31), "off": days_off}
         )

@@ -35,7 +35,8 @@ from checker.engine.sql.clock import micros
 from checker.engine.sql.messages import FactContext, findings, window_shown
 from checker.engine.sql.query import FAIL, PASS, PENDING
 from checker.engine.sql.run import PART, Session, compile_rulebook
-from checker.records.times import DEFAULT_ZONE, WorkingDays, local_date
+from checker.records.times import DEFAULT_ZONE, local_date
+from checker.records.workingdays import WorkingDays
 
 _JUDGEMENTS = {PASS: "passed", FAIL: "failed", PENDING: "pending"}
 

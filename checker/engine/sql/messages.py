@@ -19,7 +19,8 @@ from checker.engine.language.deadlines import backwards_gap
 from checker.engine.language.outcomes import field_name, time_name
 from checker.engine.language.times import Limit
 from checker.records.pointer import escape
-from checker.records.times import Moment, WorkingDays, format_duration, local_date, parse_duration
+from checker.records.times import Moment, format_duration, local_date, parse_duration
+from checker.records.workingdays import WorkingDays
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
