@@ -6,8 +6,12 @@ import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
+
+from checker.engine.ruleset import Ruleset
 from checker.report.formats import FORMATS
-from checker.report.outputs import OUTPUT_FORMATS
+from checker.report.model import Report
+from checker.report.outputs import OUTPUT_FORMATS, render
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -15,6 +19,17 @@ EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 
 def test_every_renderer_is_offered() -> None:
     assert set(OUTPUT_FORMATS) == {"text", "json", *FORMATS}
+
+
+@pytest.mark.parametrize("name", OUTPUT_FORMATS)
+def test_an_output_read_twice_is_the_same_output_twice(name: str, report: Report, ruleset: Ruleset) -> None:
+    # The JSON report is made a piece at a time as it is written: a second reading (a retry,
+    # a second file) makes it again rather than finding the pieces spent.
+    rendered = render(name, report, ruleset, Path.cwd())
+    first = rendered.text
+    assert first
+    assert "".join(rendered.pieces) == first
+    assert rendered.text == first
 
 
 def test_text_to_the_terminal_and_other_formats_to_files_in_one_run(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,14 +48,19 @@ class Output:
 
 @dataclass(frozen=True)
 class Rendered:
-    # The output in order: one string, or (JSON) pieces made as they are written, so that a
-    # report of many findings is never held whole.
-    pieces: Iterable[str]
+    # What makes the output, in order, each time it is read: one string, or (JSON) pieces made
+    # as they are written, so that a report of many findings is never held whole.
+    make: Callable[[], Iterable[str]]
     notices: list[str] = field(default_factory=list)  # for stderr: what had to be left out
 
     @property
+    def pieces(self) -> Iterable[str]:
+        """The output afresh: reading it twice gives it twice, not once and then nothing."""
+        return self.make()
+
+    @property
     def text(self) -> str:
-        return "".join(self.pieces)
+        return "".join(self.make())
 
 
 def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
@@ -95,14 +100,15 @@ def render(
 ) -> Rendered:
     """One format of the report; ``elsewhere`` names the run's other outputs."""
     if name == "json":
-        return Rendered(report.json_pieces())
+        return Rendered(report.json_pieces)
     if name == "text":
-        return Rendered([render_text(report, {rule.id: rule.title for rule in ruleset.selected}, text)])
+        shown = render_text(report, {rule.id: rule.title for rule in ruleset.selected}, text)
+        return Rendered(lambda: (shown,))
     context = RenderContext(
         {rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, cwd, tuple(elsewhere)
     )
     rendered = FORMATS[name](report, context)
-    return Rendered([rendered], list(context.notices))
+    return Rendered(lambda: (rendered,), list(context.notices))
 
 
 def write_output(entry: Output, pieces: Iterable[str], environ: Mapping[str, str]) -> None:
