@@ -12,6 +12,7 @@ invocation says so.
 from __future__ import annotations
 
 import gzip
+import heapq
 import re
 import textwrap
 from pathlib import Path, PurePath
@@ -44,7 +45,12 @@ PRECISION = "very-high"
 def render_sarif(report: Report, context: RenderContext) -> str:
     rules = sorted(context.rules.values(), key=lambda rule: rule.id)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
-    findings: list[Finding] = sorted([*report.findings, *(report.waived or [])], key=Finding.sort_key)
+    # Report order, waived findings among the rest; only the results a run may hold are kept,
+    # most severe first, so that a report of a million findings is never held whole here.
+    waived = sorted(report.waived or [], key=Finding.sort_key)
+    in_order = enumerate(heapq.merge(report.findings, waived, key=Finding.sort_key))
+    total = len(report.findings) + len(waived)
+    important = heapq.nsmallest(MAX_RESULTS, in_order, key=_importance)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -65,10 +71,17 @@ def render_sarif(report: Report, context: RenderContext) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(finding, report, context, rule_index) for finding in findings],
+        "results": [],
         "properties": _run_properties(report),
     }
-    return _within_limits(run, findings, context)
+    results = {position: _result(finding, report, context, rule_index) for position, finding in important}
+    return _within_limits(run, [position for position, _ in important], results, total, context)
+
+
+def _importance(entry: tuple[int, Finding]) -> tuple[int, int]:
+    """Most severe first, then in report order: what is cut is what matters least."""
+    position, finding = entry
+    return -SEVERITY_RANK[finding.severity], position
 
 
 def _serialised(run: dict[str, Any]) -> str:
@@ -76,13 +89,18 @@ def _serialised(run: dict[str, Any]) -> str:
     return json_text(log)
 
 
-def _within_limits(run: dict[str, Any], findings: list[Finding], context: RenderContext) -> str:
-    """The log, with the least severe results left out while it is over code scanning's limits."""
-    results = run["results"]
-    total = len(results)
-    # Most severe first, then in report order: what is cut is what matters least.
-    by_importance = sorted(range(total), key=lambda n: (-SEVERITY_RANK[findings[n].severity], n))
-    keep = min(total, MAX_RESULTS)
+def _within_limits(
+    run: dict[str, Any],
+    by_importance: list[int],
+    results: dict[int, dict[str, Any]],
+    total: int,
+    context: RenderContext,
+) -> str:
+    """The log, with the least severe results left out while it is over code scanning's limits.
+
+    ``by_importance``: the positions (in report order) of at most ``MAX_RESULTS`` results,
+    most important first; ``total``: how many there were in all."""
+    keep = len(by_importance)
     while True:
         kept = sorted(by_importance[:keep])
         text = _serialised({**run, "results": [results[n] for n in kept]})
