@@ -76,7 +76,8 @@ def _statements() -> list[str]:
     """The run's flattening and typing, in dependency order.
 
     Each table is dropped as soon as nothing more reads it: the records' texts once
-    they are flattened, a collection's JSON texts once it is typed. Held all at once
+    they are flattened, a collection's JSON texts once it is typed, its typed values
+    once what the checks read of them is derived. Held all at once
     beside what the checks read, they made the run's peak (measured at 20,000 records:
     453 MiB once typed), and memory is what bounds a run's size.
     """
@@ -87,10 +88,13 @@ def _statements() -> list[str]:
     for table in walked:
         statements += [typing_statement(table), f"DROP TABLE f_{table.name}"]
     statements += ["DROP TABLE m_text", "DROP TABLE m_parsed"]
-    statements += derived_statements()
-    statements.append(moments_statement())
+    # The problems read the typed tables alone: found first, each typed table can go as soon as
+    # its table for the checks is derived, instead of both kinds held at once (measured at
+    # 20,000 records: 210 MiB of tables, the run's peak, against 98 once typed).
     statements.append(problems_statement())
-    statements += [f"DROP TABLE t0_{table.name}" for table in walked]
+    for table, derived in zip(walked, derived_statements(), strict=True):
+        statements += [derived, f"DROP TABLE t0_{table.name}"]
+    statements.append(moments_statement())
     return statements
 
 
