@@ -59,34 +59,18 @@ def _event_columns(table: Table) -> list[str]:
     return [*(f"p.ev__{part} AS ev__{part}" for part in _EVENT_PARTS), "p.ev_ptr__ AS ev_ptr__"]
 
 
-def _members_counted(table: Table) -> tuple[str, list[str]]:
-    """``x.*`` less the members of each child list (their JSON texts), with their number instead.
-
-    The checks ask only whether a list has members; the texts were a fifth of what a run's
-    tables held (measured: 35 of 188 MiB at 20,000 records). A list that is not one (its
-    ``__kind``) is a problem the typing stage has already read.
-    """
-    lists = [child for child in table.children if not child.one_or_many]
-    if not lists:
-        return "x.*", []
-    dropped = [quote("l__" + child.name) for child in lists]
-    dropped += [list_kind(child) for child in lists if len(child.via) == 1]
-    counted = [
-        f"array_length(x.{quote('l__' + child.name)}) AS {quote(members_count(child))}" for child in lists
-    ]
-    return f"x.* EXCLUDE ({', '.join(dropped)})", counted
-
-
-def members_count(child: Table) -> str:
-    """The column of ``t_<parent>`` giving how many members a child list has (NULL: no list)."""
-    return "l__" + child.name + "__n"
+def _without_list_kinds(table: Table) -> str:
+    """``x.*`` less the JSON types of its child lists (a list that is not one is a problem the
+    typing stage has read; the checks read only how many members a list has)."""
+    kinds = [list_kind(child) for child in table.children if not child.one_or_many and len(child.via) == 1]
+    return f"x.* EXCLUDE ({', '.join(kinds)})" if kinds else "x.*"
 
 
 def derived_statement(table: Table) -> str:
     """``t_<table>``: the typed members with what rules read of their times and their child."""
     moments = _moments(table)
-    every, counted = _members_counted(table)
-    per_moment = [column for value in moments for column in _per_moment(value)] + counted
+    every = _without_list_kinds(table)
+    per_moment = [column for value in moments for column in _per_moment(value)]
     if table.parent is None:
         source = (
             f"(SELECT t.*, c.as_of__, c.as_of_day__, c.where__, {_ADULTHOOD} AS adulthood__ "

@@ -8,7 +8,9 @@ instead of vanishing into a null. The result, per table of the layout, is
 ``f_<table>(rec, i1.., ok, j__<value>..., c__<container>..., l__<child>...)``:
 ``ok`` says the member is an object, ``j__`` columns hold each value's JSON
 text (NULL when absent or null), ``c__`` each folded object's JSON text, and
-``l__`` a child collection's members as JSON texts. ``typed.py`` reads these.
+``l__`` a child collection's members as JSON texts (a list's dropped once its
+members are flattened, leaving ``l__<child>__n``, their number). ``typed.py``
+reads these.
 """
 
 from __future__ import annotations
@@ -122,7 +124,10 @@ def _member_columns(table: Table, parsed: str) -> list[str]:
         columns.append(f"{_field(parsed, value.tokens, parent)} AS {quote('j__' + value.column)}")
     for child in table.children:
         parent = child.via[:-1]
-        columns.append(f"{_field(parsed, child.via, parent)} AS {quote('l__' + child.name)}")
+        members = _field(parsed, child.via, parent)
+        columns.append(f"{members} AS {quote('l__' + child.name)}")
+        if not child.one_or_many:
+            columns.append(f"array_length({members}) AS {quote(members_count(child))}")
     return columns
 
 
@@ -174,6 +179,12 @@ def list_kind(child: Table) -> str:
     return quote("l__" + child.name + "__kind")
 
 
+def members_count(child: Table) -> str:
+    """The column of ``t0_``/``t_<parent>`` giving how many members a child list has (NULL: no
+    list). The checks and the problems ask only that of a list, not its members' texts."""
+    return "l__" + child.name + "__n"
+
+
 def flattening() -> Flattening:
     """Statements turning ``chunk(rec, text)`` into the ``f_`` tables."""
     statements: list[str] = []
@@ -207,5 +218,9 @@ def flattening() -> Flattening:
             f"{_select_members(table, source, table.keys, 'member')}"
         )
         made.append(f"f_{table.name}")
+        if not table.one_or_many:
+            # Its members' texts, flattened now, are nearly the whole record again: the typing
+            # reads only how many there are (``members_count``).
+            statements.append(f"ALTER TABLE {parent_table} DROP COLUMN {column}")
         pending.extend((child, table) for child in table.children)
     return Flattening(statements, made)

@@ -9,7 +9,14 @@ that table, and a value with a problem is unknown to every other rule.
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import LIST_STRUCTURE, json_struct, list_kind, numbered_members, quote
+from checker.engine.sql.flatten import (
+    LIST_STRUCTURE,
+    json_struct,
+    list_kind,
+    members_count,
+    numbered_members,
+    quote,
+)
 from checker.engine.sql.functions import OUT_OF_RANGE_KIND, json_kind, json_text, json_type_name, json_whole
 from checker.engine.sql.layout import Table, Value, column_name, record_table
 from checker.engine.sql.moments import MomentSql
@@ -246,7 +253,8 @@ def _list_kind(child: Table) -> str:
 
 
 def _list_wrong(child: Table) -> str:
-    """A collection that is not a list (or, for a plan, neither an object nor a list)."""
+    """A collection that is not a list (or, for a plan, neither an object nor a list); a list is
+    read as its number of members (``members_count``), its texts gone once flattened."""
     column = quote("l__" + child.name)
     types = _declared(_list_node(child))
     allowed = {"array": "'array'", "object": "'object'", "null": "'null'"}
@@ -254,7 +262,7 @@ def _list_wrong(child: Table) -> str:
     kind = _list_kind(child)
     if child.one_or_many:
         return f"({column} IS NOT NULL AND {kind} NOT IN ({fits}))"
-    return f"({column} IS NULL AND {kind} IS NOT NULL AND {kind} NOT IN ({fits}))"
+    return f"({quote(members_count(child))} IS NULL AND {kind} IS NOT NULL AND {kind} NOT IN ({fits}))"
 
 
 def _list_problem(parent: Table, child: Table) -> str:

@@ -18,7 +18,7 @@ format 1.1), ``__date`` (a date alone) and, where a rule needs it, ``__day``
 
 from __future__ import annotations
 
-from checker.engine.sql.flatten import LIST_STRUCTURE, json_struct, list_kind, quote
+from checker.engine.sql.flatten import LIST_STRUCTURE, json_struct, list_kind, members_count, quote
 from checker.engine.sql.functions import json_kind, json_text
 from checker.engine.sql.layout import Table, Value, column_name
 from checker.engine.sql.moments import MomentSql, parsed_join
@@ -120,7 +120,7 @@ def _value_columns(table: Table) -> tuple[list[str], list[str]]:
         if value.kind == "texts":
             kept.append(j)
     for child in table.children:
-        kept.append(quote("l__" + child.name))
+        kept.append(quote("l__" + child.name if child.one_or_many else members_count(child)))
         if len(child.via) == 1 and not child.one_or_many:
             kept.append(list_kind(child))
         enclosing = [container_bad[child.via[:n]] for n in range(1, len(child.via))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.engine.sql.compiler import FIELD, Ref, SqlCompiler, clause
-from checker.engine.sql.derived import members_count
+from checker.engine.sql.flatten import members_count
 from checker.engine.sql.functions import full_match, is_blank
 from checker.engine.sql.query import FAIL, PASS, UNKNOWN, Frame, Outcome, failure, literal
 
