@@ -129,6 +129,29 @@ def test_wrapped_lines_never_pass_the_width(width: int) -> None:
     assert all(line.startswith("    ") for line in lines[1:])
 
 
+PLAIN_CASES = [
+    [],
+    [Piece("only")],
+    [Piece("a", "bold", gap=3), Piece(":1:2:", gap=0), Piece("error", "red"), Piece("AA001", "bold")],
+    [Piece("x", "dim"), Piece("", "dim"), Piece("", "dim"), Piece("y", "dim"), Piece("z", gap=2)],
+    [Piece("same", "bold"), Piece("style", "bold", gap=0), Piece("runs", "bold", gap=4), Piece("end")],
+    [
+        Piece(word, style, gap)
+        for word, style, gap in zip(
+            "abcdefg", ["", "bold", "bold", "", "red", "", ""], [1, 0, 2, 1, 0, 5, 1], strict=True
+        )
+    ],
+]
+
+
+@pytest.mark.parametrize("pieces", PLAIN_CASES, ids=range(len(PLAIN_CASES)))
+def test_a_plain_line_is_the_coloured_line_without_its_colours(pieces: list[Piece]) -> None:
+    # Unwrapped and uncoloured (a pipe, a CI log), a line is made a quicker way than a coloured
+    # one: both must give the same text.
+    coloured = render_line(pieces, color=True, width=None)
+    assert render_line(pieces, color=False, width=None) == re.sub("\x1b\\[[0-9;]*m", "", coloured)
+
+
 def test_quiet_prints_the_findings_only() -> None:
     done = caselint("check", EXPORT, "--quiet")
     lines = done.stdout.splitlines()
