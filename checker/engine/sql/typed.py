@@ -197,15 +197,3 @@ def inherited_event_statement(table: Table) -> str | None:
         f"CREATE OR REPLACE TEMP TABLE t0_{table.name} AS SELECT x.*, {columns}, {pointer} "
         f"FROM t0_{table.name} AS x LEFT JOIN t0_{parent.name} AS p ON {on}"
     )
-
-
-RECORD_STATEMENT = """CREATE OR REPLACE TEMP TABLE t_record AS
-SELECT t.*, c.as_of__, c.as_of_day__, c.where__, a.adulthood__,
-    CASE WHEN a.adulthood__ IS NULL AND NOT t."child__age_years__bad" AND t."child__age_years__int"
-        THEN t."child__age_years" >= 18 END AS adult_by_age__
-FROM t0_record AS t JOIN chunk AS c ON c.rec = t.rec
-JOIN (SELECT rec, CASE WHEN NOT "child__date_of_birth__bad" THEN
-        CASE WHEN month("child__date_of_birth") = 2 AND day("child__date_of_birth") = 29
-            THEN make_date(year("child__date_of_birth") + 18, 3, 1)
-            ELSE make_date(year("child__date_of_birth") + 18, month("child__date_of_birth"),
-                day("child__date_of_birth")) END END AS adulthood__ FROM t0_record) AS a ON a.rec = t.rec"""
