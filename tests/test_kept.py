@@ -9,6 +9,7 @@ off is passed over in silence.
 from __future__ import annotations
 
 import math
+import os
 from datetime import date
 from pathlib import Path
 
@@ -108,6 +109,16 @@ def test_an_entry_altered_to_something_no_rule_is_read_afresh(
     stored["value"][part] = altered
     entry.write_bytes(orjson.dumps(stored))
     assert _dumped(rulebook) == fresh
+
+
+def test_an_entry_that_is_not_a_regular_file_is_passed_over_without_blocking(cache: Path) -> None:
+    fresh = _dumped(builtin_rulebook_dir())
+    first, second, *_ = _entries(cache)
+    first.unlink()
+    os.mkfifo(first)
+    second.unlink()
+    second.mkdir()
+    assert _dumped(builtin_rulebook_dir()) == fresh
 
 
 def test_an_edited_rule_file_is_read_again(cache: Path, tmp_path: Path) -> None:

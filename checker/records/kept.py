@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +30,9 @@ from typing import Any
 import orjson
 
 from checker import __version__
+
+# The largest entry is a rule file's, some kilobytes; anything far larger was not written here.
+MAX_ENTRY_BYTES = 16 << 20
 
 
 def cache_root() -> Path | None:
@@ -64,6 +68,10 @@ def read_kept(kind: str, key: str) -> Any | None:
     if path is None:
         return None
     try:
+        # Only a regular file of a size an entry has: a FIFO put in its place would block.
+        found = path.stat()
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ENTRY_BYTES:
+            return None
         entry = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return None
