@@ -42,7 +42,7 @@ def _indented(value: Any, depth: int = 0) -> str:
         except TypeError:  # orjson.JSONEncodeError: a lone surrogate, a number past 64 bits ...
             pass
         else:
-            return text.replace("\n", "\n" + "  " * depth) if depth else text
+            return _shifted(text, depth)
     inner = "\n" + "  " * (depth + 1)
     if isinstance(value, dict) and value and all(type(key) is str for key in value):
         members = [
@@ -53,7 +53,11 @@ def _indented(value: Any, depth: int = 0) -> str:
     if isinstance(value, (list, tuple)) and value:
         items = [_indented(item, depth + 1) for item in value]
         return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
-    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _shifted(json.dumps(value, indent=2, ensure_ascii=False), depth)
+
+
+def _shifted(text: str, depth: int) -> str:
+    """Indented text written as it stands ``depth`` levels in (strings hold no raw newline)."""
     return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
@@ -82,8 +86,7 @@ def json_pieces(data: dict[str, Any], findings: Iterable[Any]) -> Iterator[str]:
             if not found:
                 raise ValueError("the data has no empty top-level findings list to fill")
             yield head + '\n  "findings": ['
-        dumped = _indented(finding)
-        batch.append(("," if number else "") + "\n    " + dumped.replace("\n", "\n    "))
+        batch.append(("," if number else "") + "\n    " + _indented(finding, 2))
         if len(batch) == FINDINGS_A_PIECE:
             yield _escaped("".join(batch))
             batch = []

@@ -43,7 +43,7 @@ def cached(kind: str, text: str) -> Kept | None:
     entry = read_kept(f"rulebook-{kind}", _key(text))
     if not (
         isinstance(entry, dict)
-        and isinstance(entry.get("data"), (dict, list))
+        and "data" in entry  # its shape is for the reader to check: a rule's or a catalogue's
         and isinstance(entry.get("positions"), dict)
         and type(entry.get("line")) is int
     ):

@@ -22,8 +22,7 @@ from checker.inputs.sourcemap import Position, nearest
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_dir
 from checker.records.pointer import join
-from checker.rules import cache as kept
-from checker.rules.cache import Positions
+from checker.rules.cache import Positions, cached, keep_read
 from checker.rules.parameters import Parameter, ParameterError, coerce
 from checker.rules.severity import Severity
 
@@ -160,14 +159,14 @@ def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | Rul
         text = read_text(path)
     except UnreadableFile as error:
         raise RulebookError([error.about(shown)]) from None
-    found = kept.cached("rule", text)
+    found = cached("rule", text)
     if found is not None and isinstance(found[0], dict):
         try:
             return _rule_from(found[0], found[1], shown)
         except (ValueError, TypeError):  # an entry altered since it was kept: read the file afresh
             pass
     data, positions = _read_rule_file(text, shown)
-    kept.keep_read("rule", text, data, positions, 1)
+    keep_read("rule", text, data, positions, 1)
     return _rule_from(data, positions, shown)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_file
-from checker.rules import cache as kept
+from checker.rules.cache import cached, keep_read
 
 
 class Standard(BaseModel):
@@ -64,7 +64,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
 
 
 def _read_document(path: Path, text: str) -> YamlDocument:
-    found = kept.cached("yaml", text)
+    found = cached("yaml", text)
     if found is not None and isinstance(found[0], list):  # a catalogue is a list of standards
         return YamlDocument(*found)
     documents = list(load_yaml_documents(text))
@@ -74,7 +74,7 @@ def _read_document(path: Path, text: str) -> YamlDocument:
     if len(documents) != 1 or not isinstance(documents[0], YamlDocument):
         raise CatalogueError(f"{path}: not a single YAML document")
     document = documents[0]
-    kept.keep_read("yaml", text, document.data, document.positions, document.line)
+    keep_read("yaml", text, document.data, document.positions, document.line)
     return document
 
 

@@ -76,10 +76,10 @@ def _statements() -> list[str]:
     """The run's flattening and typing, in dependency order.
 
     Each table is dropped as soon as nothing more reads it: the records' texts once
-    they are flattened, a collection's JSON texts once it is typed, its typed values
-    once what the checks read of them is derived. Held all at once
-    beside what the checks read, they made the run's peak (measured at 20,000 records:
-    453 MiB once typed), and memory is what bounds a run's size.
+    they are flattened, a list's members' texts once they have their own table, a
+    collection's JSON texts once it is typed, its typed values once what the checks
+    read of them is derived. Held all at once beside what the checks read, they made
+    the run's peak, and memory is what bounds a run's size.
     """
     walked = record_table().walk()
     statements = list(flattening().statements)
