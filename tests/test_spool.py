@@ -28,6 +28,19 @@ from tests.conftest import EXAMPLES
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 
 
+@pytest.mark.parametrize("fan_in", [2, 3, 16])
+@pytest.mark.parametrize("count", [0, 5, 6, 7, 100, 1_001])
+def test_runs_merged_on_disk_read_as_one_sort_of_everything(
+    fan_in: int, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spool, "FAN_IN", fan_in)
+    monkeypatch.setattr(spool, "BLOCK", 4)
+    items = [(random.Random(count).randrange(9), f"item {n}") for n in range(count)]
+    spooled = _spool(items, held=3)
+    assert list(spooled) == sorted(items, key=lambda item: item[0])
+    assert list(spooled) == list(spooled) and len(spooled) == count
+
+
 def _spool(items: list[tuple[int, str]], held: int) -> Spool[tuple[int, str]]:
     return Spool(lambda item: item[0], lambda item: item, tuple, items, held=held)
 
@@ -153,7 +166,7 @@ def test_streamed_json_escapes_lone_surrogates_and_keeps_look_alike_text() -> No
 def test_a_check_whose_findings_spill_writes_every_format_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    formats = ("json", "sarif", "junit", "text", "markdown", "gitlab")
+    formats = ("json", "sarif", "junit", "text", "markdown", "gitlab", "github", "html")
 
     def outputs(directory: Path) -> dict[str, bytes]:
         directory.mkdir()

@@ -5,10 +5,13 @@ objects each took about 1.9 KB, held until the report was written. A
 ``Spool`` holds up to ``held`` items; past that it sorts them and writes them,
 pickled a block at a time, to one temporary file of its own (removed when the
 spool is closed or collected, or the process ends), and reading it merges
-those sorted runs with the items still held. The merge is stable, so items
-with equal keys keep the order they came in: exactly the order one sort of
-the whole list gives. The file holds only what this process wrote, so
-unpickling it trusts nothing from outside.
+those sorted runs with the items still held. Reading holds a block of each
+run, so runs are merged into one as soon as there are ``FAN_IN`` of them: a
+reader holds at most ``HELD`` items and ``FAN_IN`` blocks, however many
+items there are. The merge is stable, so items with equal keys keep the
+order they came in: exactly the order one sort of the whole list gives. The
+file holds only what this process wrote, so unpickling it trusts nothing
+from outside.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ T = TypeVar("T")
 
 HELD = 10_000  # items held in memory before a sorted run is written
 BLOCK = 1_000  # items pickled together: what a reader of a run holds at once
+FAN_IN = 16  # runs merged into one run when there are this many
 
 
 class Spool(Sequence[T], Generic[T]):
@@ -82,23 +86,28 @@ class Spool(Sequence[T], Generic[T]):
         return self._held
 
     def _spill(self) -> None:
+        self._runs.append(self._written(self._sorted_held()))
+        self._held = []
+        self._held_sorted = True
+        if len(self._runs) >= FAN_IN:
+            runs, self._runs = self._runs, []
+            self._runs.append(self._written(heapq.merge(*map(self._read, runs), key=self._key)))
+
+    def _written(self, items: Iterable[T]) -> list[tuple[int, int]]:
+        """Sorted items written to the file as a run, a block at a time; the run's blocks."""
         if self._file is None:
             # Kept open for the spool's life, closed by ``close`` or when the spool is collected.
             self._file = tempfile.TemporaryFile(prefix="caselint-spool-")  # noqa: SIM115
         run: list[tuple[int, int]] = []
-        held = self._sorted_held()
-        self._file.seek(self._end)  # a reader may have moved it
-        for start in range(0, len(held), BLOCK):
-            data = pickle.dumps(
-                [self._encode(item) for item in held[start : start + BLOCK]], pickle.HIGHEST_PROTOCOL
-            )
+        iterator = iter(items)
+        while block := [self._encode(item) for item in islice(iterator, BLOCK)]:
+            data = pickle.dumps(block, pickle.HIGHEST_PROTOCOL)
+            self._file.seek(self._end)  # a reader (of the runs being merged) may have moved it
             self._file.write(data)
             run.append((self._end, len(data)))
             self._end += len(data)
         self._file.flush()
-        self._runs.append(run)
-        self._held = []
-        self._held_sorted = True
+        return run
 
     def _read(self, run: list[tuple[int, int]]) -> Iterator[T]:
         # Each block is sought and read in one step, with no yield between: readers of several
