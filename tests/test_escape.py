@@ -88,7 +88,7 @@ def _rendered(name: str, report: Report, ruleset: Ruleset) -> str:
     if name == "text":
         return render_text(report)
     context = RenderContext({rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, REPO)
-    return FORMATS[name](report, context)
+    return "".join(FORMATS[name](report, context))
 
 
 @pytest.mark.parametrize("name", ["text", "json", *sorted(FORMATS)])

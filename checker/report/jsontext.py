@@ -79,21 +79,42 @@ def json_pieces(data: dict[str, Any], findings: Iterable[Any]) -> Iterator[str]:
     findings a piece, each dumped only as its turn comes."""
     text = _escaped(_indented(data))
     head, found, tail = text.partition(_NO_FINDINGS)
+    members = _members(findings, 1)
+    first = next(members, None)
+    if first is None:
+        yield text + "\n"  # no findings: the list stays empty
+        return
+    if not found:
+        raise ValueError("the data has no empty top-level findings list to fill")
+    yield head + '\n  "findings": [' + first
+    yield from members
+    yield "\n  ]" + tail + "\n"
+
+
+def json_list_pieces(items: Iterable[Any]) -> Iterator[str]:
+    """``json_text`` of the list of ``items``, a few hundred a piece, each dumped as its turn comes."""
+    members = _members(items, 0)
+    first = next(members, None)
+    if first is None:
+        yield "[]\n"
+        return
+    yield "[" + first
+    yield from members
+    yield "\n]\n"
+
+
+def _members(items: Iterable[Any], depth: int) -> Iterator[str]:
+    """The members of a list that stands ``depth`` levels in, each with the comma and the
+    indent before it, a few hundred a piece; nothing for no members."""
+    inner = "\n" + "  " * (depth + 1)
     batch: list[str] = []
-    number = -1
-    for number, finding in enumerate(findings):
-        if number == 0:
-            if not found:
-                raise ValueError("the data has no empty top-level findings list to fill")
-            yield head + '\n  "findings": ['
-        batch.append(("," if number else "") + "\n    " + _indented(finding, 2))
+    for number, item in enumerate(items):
+        batch.append(("," if number else "") + inner + _indented(item, depth + 1))
         if len(batch) == FINDINGS_A_PIECE:
             yield _escaped("".join(batch))
             batch = []
-    if number < 0:
-        yield text + "\n"  # no findings: the list stays empty
-        return
-    yield _escaped("".join(batch)) + "\n  ]" + tail + "\n"
+    if batch:
+        yield _escaped("".join(batch))
 
 
 def _escaped(text: str) -> str:

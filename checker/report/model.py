@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, SerializationInfo
@@ -150,7 +150,13 @@ def _finding_from_row(row: tuple[Any, ...]) -> Finding:
 
 def held_findings(findings: Iterable[Finding] = ()) -> Spool[Finding]:
     """Findings in report order (``Finding.sort_key``), spilled to a temporary file past a bound."""
-    return Spool(Finding.sort_key, _finding_row, _finding_from_row, findings)
+    return findings_sorted(findings, Finding.sort_key)
+
+
+def findings_sorted(findings: Iterable[Finding], key: Callable[[Finding], Any]) -> Spool[Finding]:
+    """Findings sorted by ``key``, those with equal keys in the order given, spilled to a
+    temporary file past a bound (a renderer grouping a report's findings another way)."""
+    return Spool(key, _finding_row, _finding_from_row, findings)
 
 
 def _validated_findings(value: object) -> Spool[Finding]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checker.engine.ruleset import Ruleset
 from checker.report.formats import FORMATS, RenderContext
-from checker.report.formats.text import TextOptions, render_text
+from checker.report.formats.text import TextOptions, text_pieces
 from checker.report.model import Report
 
 # The formats the command offers, in the order its help lists them: text and json,
@@ -48,8 +48,9 @@ class Output:
 
 @dataclass(frozen=True)
 class Rendered:
-    # What makes the output, in order, each time it is read: one string, or (JSON) pieces made
-    # as they are written, so that a report of many findings is never held whole.
+    # What makes the output, in order, each time it is read: one string, or pieces made as they
+    # are written (every format that lists each finding), so that a report of many findings is
+    # never held whole.
     make: Callable[[], Iterable[str]]
     notices: list[str] = field(default_factory=list)  # for stderr: what had to be left out
 
@@ -102,13 +103,13 @@ def render(
     if name == "json":
         return Rendered(report.json_pieces)
     if name == "text":
-        shown = render_text(report, {rule.id: rule.title for rule in ruleset.selected}, text)
-        return Rendered(lambda: (shown,))
+        titles = {rule.id: rule.title for rule in ruleset.selected}
+        return Rendered(lambda: text_pieces(report, titles, text))
     context = RenderContext(
         {rule.id: rule for rule in ruleset.selected}, ruleset.catalogue, cwd, tuple(elsewhere)
     )
     rendered = FORMATS[name](report, context)
-    return Rendered(lambda: (rendered,), list(context.notices))
+    return Rendered(lambda: rendered, list(context.notices))
 
 
 def write_output(entry: Output, pieces: Iterable[str], environ: Mapping[str, str]) -> None:

@@ -1,7 +1,10 @@
 """Renderings of the report: SARIF, JUnit XML, GitHub and GitLab annotations, Markdown, HTML.
 
 Each renderer is a pure function of the report and a ``RenderContext``: it reads
-no file and no clock, so the same report always gives the same bytes. Like the
+no file and no clock, so the same report always gives the same bytes. It gives
+its output as pieces, and those that list every finding (JUnit, GitHub,
+GitLab, HTML) make them as they are read, a finding at a time: a report of
+many findings is never held whole, as text or as findings. Like the
 report itself, none of them shows a record's content: a finding is named by its
 record id, its JSON Pointer and the rule's message; and every piece of text
 that came from an input reaches a person through ``shown_text``.
@@ -10,7 +13,7 @@ that came from an input reaches a person through ``shown_text``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -106,25 +109,41 @@ def error_line(error: InputError) -> str:
     return f"{error_position(error)}: {shown_text(error.message)}"
 
 
-Renderer = Callable[["Report", RenderContext], str]
+# A format's output as pieces, in order; the same pieces each time it is read.
+Renderer = Callable[["Report", RenderContext], Iterable[str]]
 
 
-def _imported_when_used(module: str, name: str) -> Renderer:
+class Streamed:
+    """The pieces of a format made as they are read, afresh each time: a generator of them
+    could be read only once, and the command may read an output more than once."""
+
+    def __init__(self, make: Callable[[], Iterator[str]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[str]:
+        return self._make()
+
+
+def _imported_when_used(module: str, name: str, streamed: bool = False) -> Renderer:
     """A renderer imported when a report is first written in its format: every command (and
-    ``shown_text``, which all of them use) starts sooner without them (Jinja2 for HTML)."""
+    ``shown_text``, which all of them use) starts sooner without them (Jinja2 for HTML).
+    ``streamed``: it yields its pieces (else it returns its text whole, and says at once
+    what it had to leave out, in ``RenderContext.notices``)."""
 
-    def render(report: Report, context: RenderContext) -> str:
-        renderer: Renderer = getattr(import_module(f"checker.report.formats.{module}"), name)
-        return renderer(report, context)
+    def render(report: Report, context: RenderContext) -> Iterable[str]:
+        renderer = getattr(import_module(f"checker.report.formats.{module}"), name)
+        if streamed:
+            return Streamed(lambda: renderer(report, context))
+        return (renderer(report, context),)
 
     return render
 
 
 FORMATS: dict[str, Renderer] = {
     "sarif": _imported_when_used("sarif", "render_sarif"),
-    "junit": _imported_when_used("junit", "render_junit"),
-    "github": _imported_when_used("ci", "render_github"),
-    "gitlab": _imported_when_used("ci", "render_gitlab"),
+    "junit": _imported_when_used("junit", "junit_pieces", streamed=True),
+    "github": _imported_when_used("ci", "github_pieces", streamed=True),
+    "gitlab": _imported_when_used("ci", "gitlab_pieces", streamed=True),
     "markdown": _imported_when_used("markdown", "render_markdown"),
-    "html": _imported_when_used("html", "render_html"),
+    "html": _imported_when_used("html", "html_pieces", streamed=True),
 }

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Generator, Iterator, Mapping
+from itertools import chain, groupby
 from typing import Any
 
 from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
-from checker.report.jsontext import json_text
+from checker.report.jsontext import json_list_pieces
 from checker.report.model import Finding, InputError, Report
+from checker.report.spool import Spool
 from checker.report.wording import plural
 
 # GitHub shows at most this many annotations of each level per step; it drops the rest silently.
@@ -39,17 +41,25 @@ def workflow_command(command: str, properties: Mapping[str, str | int], message:
 
 
 def render_github(report: Report, context: RenderContext) -> str:
+    return "".join(github_pieces(report, context))
+
+
+def github_pieces(report: Report, context: RenderContext) -> Iterator[str]:
     """One workflow command a line: GitHub shows each as an annotation on the file and line.
 
     When there are more of a level than GitHub shows, a last notice says so and
     where every finding is.
     """
-    lines = [_input_error_command(error, context) for error in report.errors]
-    lines += [_finding_command(finding, context) for finding in report.findings]
-    levels = Counter(line[2 : line.index(" ")] for line in lines)
+    levels: Counter[str] = Counter()
+    commands = chain(
+        (_input_error_command(error, context) for error in report.errors),
+        (_finding_command(finding, context) for finding in report.findings),
+    )
+    for command in commands:
+        levels[command[2 : command.index(" ")]] += 1
+        yield command + "\n"
     if any(count > ANNOTATIONS_SHOWN for count in levels.values()):
-        lines.append(workflow_command("notice", {"title": "caselint"}, _too_many(levels, context)))
-    return "".join(line + "\n" for line in lines)
+        yield workflow_command("notice", {"title": "caselint"}, _too_many(levels, context)) + "\n"
 
 
 def _too_many(levels: Counter[str], context: RenderContext) -> str:
@@ -83,29 +93,65 @@ def _input_error_command(error: InputError, context: RenderContext) -> str:
 
 
 def render_gitlab(report: Report, context: RenderContext) -> str:
+    return "".join(gitlab_pieces(report, context))
+
+
+def gitlab_pieces(report: Report, context: RenderContext) -> Iterator[str]:
     """A GitLab Code Quality report: the issues shown on a merge request."""
-    issues: list[dict[str, Any]] = []
-    occurrences: Counter[str] = Counter()
-    for finding in report.findings:
-        fingerprint = finding.fingerprint
-        occurrences[fingerprint] += 1
-        if occurrences[fingerprint] > 1:
-            # GitLab keeps only the first issue with a fingerprint, and one record id
-            # in two inputs (a duplicated record) gives two findings with one identity.
-            fingerprint = _nth_fingerprint(fingerprint, occurrences[fingerprint])
-        issues.append(
-            {
-                "description": f"{finding.rule_id}: {message_with_record(finding)}",
-                "check_name": finding.rule_id,
-                "fingerprint": fingerprint,
-                "severity": LEVELS[finding.severity].gitlab,
-                "location": {
-                    "path": shown_path(finding.location.path, context.cwd),
-                    "lines": {"begin": finding.location.line},
-                },
-            }
-        )
-    return json_text(issues)
+    return json_list_pieces(_gitlab_issues(report, context))
+
+
+def _gitlab_issues(report: Report, context: RenderContext) -> Iterator[dict[str, Any]]:
+    repeats = _repeats(report)
+    try:
+        repeat = next(repeats, None)
+        for position, finding in enumerate(report.findings):
+            fingerprint = finding.fingerprint
+            if repeat is not None and repeat[0] == position:
+                fingerprint = _nth_fingerprint(fingerprint, repeat[1])
+                repeat = next(repeats, None)
+            yield _gitlab_issue(finding, fingerprint, context)
+    finally:
+        repeats.close()
+
+
+def _repeats(report: Report) -> Generator[tuple[int, int], None, None]:
+    """(position, occurrence) of each finding whose fingerprint an earlier one has, in report
+    order. GitLab keeps only the first issue with a fingerprint, and one record id in two
+    inputs (a duplicated record) gives two findings with one identity. The fingerprints are
+    sorted on disk past a bound rather than held, as the findings are."""
+
+    def first(entry: tuple[Any, ...]) -> Any:
+        return entry[0]
+
+    fingerprints = enumerate(finding.fingerprint for finding in report.findings)
+    by_fingerprint = Spool(first, tuple, tuple, ((fingerprint, at) for at, fingerprint in fingerprints))
+    repeats: Spool[tuple[Any, ...]] = Spool(first, tuple, tuple)
+    try:
+        for _, same in groupby(by_fingerprint, first):
+            for occurrence, (_, position) in enumerate(same, start=1):
+                if occurrence > 1:
+                    repeats.append((position, occurrence))
+    finally:
+        by_fingerprint.close()
+    try:
+        for position, occurrence in repeats:
+            yield position, occurrence
+    finally:
+        repeats.close()
+
+
+def _gitlab_issue(finding: Finding, fingerprint: str, context: RenderContext) -> dict[str, Any]:
+    return {
+        "description": f"{finding.rule_id}: {message_with_record(finding)}",
+        "check_name": finding.rule_id,
+        "fingerprint": fingerprint,
+        "severity": LEVELS[finding.severity].gitlab,
+        "location": {
+            "path": shown_path(finding.location.path, context.cwd),
+            "lines": {"begin": finding.location.line},
+        },
+    }
 
 
 def _nth_fingerprint(fingerprint: str, occurrence: int) -> str:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from itertools import groupby
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -33,6 +35,7 @@ from checker.report.model import (
     Report,
     RuleResult,
     TrendPoint,
+    findings_sorted,
     overall_compliance,
 )
 from checker.report.wording import percent, plural, points
@@ -46,7 +49,64 @@ class RuleView:
     result: RuleResult
     title: str
     standards: list[tuple[str, Standard | None]]  # None: cited but not in the catalogue
-    findings: list[Finding]
+    findings: RuleFindings
+
+
+class FindingsByRule:
+    """A report's findings read rule by rule, in the order of the report's rules, without holding
+    them: sorted by rule once (spilled to a temporary file past a bound), then read in turn."""
+
+    def __init__(self, findings: Iterable[Finding], order: Mapping[str, int]) -> None:
+        self._order = order
+        self._sorted = findings_sorted(
+            (finding for finding in findings if finding.rule_id in order), self._position
+        )
+        self._groups = groupby(self._sorted, self._position)
+        self._ahead: tuple[int, Iterator[Finding]] | None = None
+        self._last = -1
+
+    def _position(self, finding: Finding) -> int:
+        return self._order[finding.rule_id]
+
+    def of(self, rule_id: str) -> Iterator[Finding]:
+        """One rule's findings: read on from the last rule asked for, or again from the first
+        when asked out of order."""
+        wanted = self._order[rule_id]
+        if wanted <= self._last:
+            self._groups, self._ahead = groupby(self._sorted, self._position), None
+        self._last = wanted
+        while True:
+            if self._ahead is None:
+                self._ahead = next(self._groups, None)
+                if self._ahead is None:
+                    return iter(())
+            position, group = self._ahead
+            if position > wanted:
+                return iter(())
+            self._ahead = None
+            if position == wanted:
+                return group
+
+    def close(self) -> None:
+        self._sorted.close()
+
+
+@dataclass(frozen=True)
+class RuleFindings:
+    """A rule's findings as the page reads them: how many, and each in turn."""
+
+    source: FindingsByRule
+    rule_id: str
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        return self.source.of(self.rule_id)
 
 
 @dataclass(frozen=True)
@@ -95,10 +155,10 @@ def _inline(name: str) -> tuple[Markup, str]:
     return Markup(source), f"'sha256-{digest}'"
 
 
-def _rule_views(report: Report, context: RenderContext, catalogue: Mapping[str, Standard]) -> list[RuleView]:
-    findings: dict[str, list[Finding]] = {rule.id: [] for rule in report.rules}
-    for finding in report.findings:
-        findings.setdefault(finding.rule_id, []).append(finding)
+def _rule_views(
+    report: Report, context: RenderContext, catalogue: Mapping[str, Standard], findings: FindingsByRule
+) -> list[RuleView]:
+    counts = Counter(finding.rule_id for finding in report.findings)
     views = []
     for rule in report.rules:
         compiled = context.rules.get(rule.id)
@@ -108,7 +168,7 @@ def _rule_views(report: Report, context: RenderContext, catalogue: Mapping[str, 
                 result=rule,
                 title=compiled.title if compiled is not None else "",
                 standards=[(standard_id, catalogue.get(standard_id)) for standard_id in cited],
-                findings=findings[rule.id],
+                findings=RuleFindings(findings, rule.id, counts[rule.id]),
             )
         )
     return views
@@ -155,10 +215,24 @@ def _trend_view(report: Report) -> TrendView | None:
 
 
 def render_html(report: Report, context: RenderContext) -> str:
+    return "".join(html_pieces(report, context))
+
+
+def html_pieces(report: Report, context: RenderContext) -> Iterator[str]:
+    """The page a piece at a time, each rule's findings read as its table is written."""
+    order = {rule.id: position for position, rule in enumerate(report.rules)}
+    findings = FindingsByRule(report.findings, order)
+    try:
+        yield from _page(report, context, findings)
+    finally:
+        findings.close()
+
+
+def _page(report: Report, context: RenderContext, findings: FindingsByRule) -> Iterator[str]:
     css, css_hash = _inline("report.css")
     script, script_hash = _inline("report.js")
     titles = {rule_id: rule.title for rule_id, rule in context.rules.items()}
-    rules = _rule_views(report, context, context.catalogue)
+    rules = _rule_views(report, context, context.catalogue, findings)
     rule_chart = bar_chart(
         "chart-rules",
         "Compliance per rule, worst first",
@@ -176,7 +250,7 @@ def render_html(report: Report, context: RenderContext) -> str:
     return (
         _environment()
         .get_template("report.html.j2")
-        .render(
+        .generate(
             report=report,
             css=css,
             script=script,

@@ -12,34 +12,49 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from xml.sax.saxutils import escape
 
 from checker.report.formats import RenderContext, error_line, position, record_reference, shown_text
-from checker.report.model import Finding, InputError, InputSummary, Report, RuleResult, reaches
+from checker.report.model import InputError, InputSummary, Report, RuleResult, findings_sorted, reaches
 from checker.report.wording import plural
 
 # XML 1.0 cannot carry these at all, escaped or not; a record id could hold one.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Where a case's findings go in the file's outline: XML cannot carry it, so no text of the
+# outline (each passed through ``_xml``) holds it.
+_LISTED_HERE = "\ufffe"
 # Several readers (the Ant schema, some test-report actions) expect a time; a rule has none of its own.
 _NO_TIME = "0"
 
 
 def render_junit(report: Report, context: RenderContext) -> str:
-    findings: dict[str, list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        findings[finding.location.path].append(finding)
+    return "".join(junit_pieces(report, context))
+
+
+def junit_pieces(report: Report, context: RenderContext) -> Iterator[str]:
+    """The file a case's findings at a time.
+
+    Its outline (each suite, each case and their counts) needs only how many
+    findings each rule has in each input; the findings are then read once more,
+    grouped by input and rule, each case's written into its place in the outline.
+    """
+    counts = Counter((finding.location.path, finding.rule_id) for finding in report.findings)
     errors: dict[str, list[InputError]] = defaultdict(list)
     for error in report.errors:
         errors[error.path].append(error)
     summaries = {summary.path: summary for summary in report.inputs}
     # An error or finding whose path names no input still gets a suite, so that nothing is lost.
-    paths = list(dict.fromkeys([*summaries, *sorted({*findings, *errors} - set(summaries))]))
+    found_in = {path for path, _ in counts}
+    paths = list(dict.fromkeys([*summaries, *sorted({*found_in, *errors} - set(summaries))]))
 
     root = ET.Element("testsuites", name="caselint")
     fail_on = fail_level(report)
+    listing: list[tuple[str, str]] = []  # (path, rule id) of each case listing its findings, in order
     suites = [
-        _suite(path, summaries.get(path), report.rules, findings[path], errors[path], context, fail_on)
+        _suite(path, summaries.get(path), report.rules, counts, errors[path], context, fail_on, listing)
         for path in paths
     ]
     # junit-10.xsd allows no skipped count on testsuites (each testsuite has its own).
@@ -48,37 +63,53 @@ def render_junit(report: Report, context: RenderContext) -> str:
     root.set("time", _NO_TIME)
     root.extend(suites)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    outline = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    head, *after_each = outline.split(_LISTED_HERE)
+    yield head
+    place = {key: position for position, key in enumerate(listing)}
+    grouped = findings_sorted(
+        (finding for finding in report.findings if (finding.location.path, finding.rule_id) in place),
+        lambda finding: place[(finding.location.path, finding.rule_id)],
+    )
+    try:
+        groups = groupby(grouped, lambda finding: place[(finding.location.path, finding.rule_id)])
+        for (_, findings), after in zip(groups, after_each, strict=True):
+            for number, finding in enumerate(findings):
+                line = f"{position(finding)} {record_reference(finding)} {shown_text(finding.message)}"
+                yield ("\n" if number else "") + escape(_xml(line))
+            yield after
+    finally:
+        grouped.close()
 
 
 def _suite(
     path: str,
     summary: InputSummary | None,
     rules: Sequence[RuleResult],
-    findings: Sequence[Finding],
+    counts: Counter[tuple[str, str]],
     errors: Sequence[InputError],
     context: RenderContext,
     fail_on: str,
+    listing: list[tuple[str, str]],
 ) -> ET.Element:
     suite = ET.Element("testsuite", name=_xml(shown_text(path)))
     properties = ET.SubElement(suite, "properties")
-    counts = {
-        "findings": len(findings),
+    properties_counted = {
+        "findings": sum(count for (where, _), count in counts.items() if where == path),
         "records": summary.records if summary else 0,
         "rejected": summary.rejected if summary else 0,
     }
-    for name, count in counts.items():
+    for name, count in properties_counted.items():
         ET.SubElement(properties, "property", name=name, value=str(count))
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_rule[finding.rule_id].append(finding)
     not_assessable = (
         {entry.rule_id: entry.missing for entry in (summary.not_assessable or [])} if summary else {}
     )
-    cases = [
-        _rule_case(path, rule, by_rule[rule.id], context, fail_on, not_assessable.get(rule.id))
-        for rule in rules
-    ]
+    cases = []
+    for rule in rules:
+        findings, not_carried = counts[(path, rule.id)], not_assessable.get(rule.id)
+        cases.append(_rule_case(path, rule, findings, context, fail_on, not_carried))
+        if findings and not_carried is None:  # the case lists its findings
+            listing.append((path, rule.id))
     if errors:
         cases.append(_input_case(path, errors))
     suite.set("tests", str(len(cases)))
@@ -102,29 +133,24 @@ def fail_level(report: Report) -> str:
 def _rule_case(
     path: str,
     rule: RuleResult,
-    findings: Sequence[Finding],
+    findings: int,
     context: RenderContext,
     fail_on: str,
     not_carried: Sequence[str] | None,
 ) -> ET.Element:
+    """The case of a rule in an input, with ``_LISTED_HERE`` where its findings go, if listed."""
     case = _case(path, context.heading(rule.id))
-    listed = _xml(
-        "\n".join(
-            f"{position(finding)} {record_reference(finding)} {shown_text(finding.message)}"
-            for finding in findings
-        )
-    )
     if not_carried is not None:
         skipped = ET.SubElement(case, "skipped", message="not assessable from this input")
         skipped.text = _xml("fields not carried: " + ", ".join(not_carried))
     elif findings and reaches(rule.severity, fail_on):
-        failure = ET.SubElement(case, "failure", message=plural(len(findings), "finding"), type=rule.severity)
-        failure.text = listed
+        failure = ET.SubElement(case, "failure", message=plural(findings, "finding"), type=rule.severity)
+        failure.text = _LISTED_HERE
     elif findings:
         out = ET.SubElement(case, "system-out")
         out.text = (
-            f"{plural(len(findings), rule.severity + ' finding')}, below the fail-on level "
-            f"({fail_on}):\n{listed}"
+            f"{plural(findings, rule.severity + ' finding')}, below the fail-on level "
+            f"({fail_on}):\n{_LISTED_HERE}"
         )
     elif rule.applicable == 0:
         ET.SubElement(case, "skipped", message="not applicable")

@@ -11,7 +11,7 @@ ids, pointers and messages come from the inputs and are shown through
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,21 +56,27 @@ def render_text(
     report: Report, titles: Mapping[str, str] | None = None, options: TextOptions | None = None
 ) -> str:
     """What a person reads at a glance: findings, a per-rule table, totals."""
+    return "".join(text_pieces(report, titles, options))
+
+
+def text_pieces(
+    report: Report, titles: Mapping[str, str] | None = None, options: TextOptions | None = None
+) -> Iterator[str]:
+    """``render_text`` a line at a time, each finding's as it is read."""
     options = options or TextOptions()
     titles = titles or {}
-    lines: list[str] = []
     if options.errors_inline and report.errors and not options.quiet:
         for error in report.errors:
-            lines.append(_line(f"{error_position(error)}: input error: {shown_text(error.message)}", options))
-        lines.append("")
+            yield _line(f"{error_position(error)}: input error: {shown_text(error.message)}", options) + "\n"
+        yield "\n"
     if options.statistics:
-        lines += _statistics(report, titles, options)
+        yield from (line + "\n" for line in _statistics(report, titles, options))
     else:
-        lines += [
-            render_line(finding_pieces(finding), options.color, options.width) for finding in report.findings
-        ]
+        for finding in report.findings:
+            yield render_line(finding_pieces(finding), options.color, options.width) + "\n"
     if options.quiet:
-        return "".join(line + "\n" for line in lines)
+        return
+    lines: list[str] = []
     if report.findings and not options.statistics:
         lines.append("")
     if report.waived and not options.statistics:
@@ -85,7 +91,7 @@ def render_text(
         lines += _breakdown_tables(report, options)
         lines.append("")
     lines += [_line(line, options, style) for line, style in _closing(report)]
-    return "\n".join(lines) + "\n"
+    yield from (line + "\n" for line in lines)
 
 
 def _line(text: str, options: TextOptions, style: str = "") -> str:
