@@ -219,6 +219,26 @@ def test_the_engine_removes_what_duckdb_spilled_when_closed(rules: dict[str, Com
     assert not spill.exists()
 
 
+def test_texts_reach_duckdb_whole_whatever_they_hold(
+    rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
+) -> None:
+    # A part's texts go to DuckDB through a file, a line each: line and paragraph separators,
+    # NEL, escapes of control characters, a text of some megabytes, white space around a value.
+    odd = ["x\u2028y", "\u0085", "p\u2029q", "tab\there", "cr\rlf\n", "a,\"b\"", "é😀", "z" * 3_000_000]
+    records = [{**data, "district": odd[number % len(odd)]} for number, data in enumerate(export_records)]
+    texts = [json.dumps(data, ensure_ascii=number % 2 == 0) for number, data in enumerate(records)]
+    texts[0], texts[1] = f"  {texts[0]}\t\r", f"\r{texts[1]} "
+    chosen = [rules[rule_id] for rule_id in ("DQ001", "DQ005", "AA002")]
+    engine = SqlEngine(chosen, threads=1)
+    try:
+        result = engine.check(texts, list(range(1, len(texts) + 1)), AS_OF, "export")
+        left = list(Path(engine.spill_directory or "").iterdir())
+    finally:
+        engine.close()
+    assert result.broken == {} and left == []
+    assert _set_based(result) == _reference(chosen, records)
+
+
 def test_every_item_judged_is_the_reference_one_when_asked_for(
     rules: dict[str, CompiledRule], export_records: list[dict[str, Any]]
 ) -> None:

@@ -81,8 +81,14 @@ class SqlEngine:
             connection = sharing.connection.cursor()
         # DuckDB draws its own progress bar on stdout, into a report piped from there.
         connection.execute("SET enable_progress_bar = false")
-        inputs = None if sharing is None else sharing.session.inputs
-        self.session: Session = Session(compile_rulebook(self.rules), zone_name, connection, inputs)
+        # Sessions on one database number its inputs alike, and write their parts' texts (for
+        # DuckDB to read) where it spills.
+        if sharing is None:
+            inputs, directory = None, self.spill_directory
+        else:
+            inputs, directory = sharing.session.inputs, sharing.session.directory
+        rulebook = compile_rulebook(self.rules)
+        self.session: Session = Session(rulebook, zone_name, connection, inputs, directory)
         self._context = FactContext(zone_name, WorkingDays())
         self._windows = {
             (rule_index, check_index): window_shown(rule, check_index)

@@ -21,11 +21,13 @@ bounds a run's size is memory (``SqlEngine``'s ``memory_limit``).
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -105,6 +107,14 @@ def _left_for_the_checks(statements: list[str]) -> list[str]:
     return [table for table in made if table not in dropped] + ["judged"]
 
 
+_AROUND = " \t\r"  # white space JSON allows around a value, bar the newline that ends a line
+# A part's texts as DuckDB reads them: a line each, its number (1 first), this, and the text.
+_NUMBERED = "\x01"
+_NUMBERED_TEXTS = (
+    "read_csv($path, columns = {'n': 'BIGINT', 'text': 'VARCHAR'}, header = false, "
+    "delim = $separator, quote = '', escape = '', auto_detect = false, new_line = '\\n', "
+    f"max_line_size = {1 << 27})"
+)
 _MADE = re.compile(r"CREATE OR REPLACE TEMP TABLE (\w+)")
 _DROPPED = re.compile(r"DROP TABLE (\w+)")
 
@@ -136,9 +146,13 @@ class Session:
         zone_name: str,
         connection: Any | None = None,
         inputs: Inputs | None = None,
+        directory: str | None = None,
     ) -> None:
-        """``inputs``: the numbering of inputs, shared by every session on one database."""
+        """``inputs``: the numbering of inputs, shared by every session on one database;
+        ``directory``: where a part's texts are written for DuckDB to read (the system's
+        temporary directory when None), each file removed once read."""
         self.rulebook = rulebook
+        self.directory = directory if directory is not None else tempfile.gettempdir()
         self.inputs = inputs if inputs is not None else Inputs()
         self.connection = connection if connection is not None else duckdb.connect()
         # Statistics propagation was a quarter of the time to plan the checks' union (0.4 s a run,
@@ -180,22 +194,36 @@ class Session:
             raise ValueError(f"a part holds fewer than {PART} records")
         part = self.parts_loaded
         into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
-        self.connection.execute(
-            into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
-            "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
-            "CAST($input AS BIGINT) * 4294967296 + CAST($lines[u.n] AS BIGINT) AS where__ "
-            "FROM unnest(CAST($texts AS VARCHAR[])) WITH ORDINALITY AS u(text, n)",
-            {
-                "first": part * PART,
+        # The texts go through a file rather than as one list parameter: DuckDB held such a
+        # list twice over (the parameter, then the table), 40 MiB each at 20,000 records, and
+        # its allocator kept the memory for the rest of the run. (Closed before DuckDB reads
+        # it, which Windows requires.)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=self.directory, prefix="caselint-part-", suffix=".txt", delete=False
+        ) as written:
+            for number, text in enumerate(texts, start=1):
                 # JSON allows white space around a value (a CRLF line ends in a carriage return);
-                # Python strips it some hundred times faster than DuckDB's trim.
-                "texts": [text.strip(" \t\r") for text in texts],
-                "lines": list(lines),
-                "as_of": as_of,
-                "as_of_day": as_of_day,
-                "input": self.inputs.number(label),
-            },
-        )
+                # Python strips it some hundred times faster than DuckDB's trim. JSON text holds
+                # no raw control character, so none stands between the number and the text.
+                written.write(f"{number}{_NUMBERED}{text.strip(_AROUND)}\n")
+        try:
+            self.connection.execute(
+                into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
+                "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
+                "CAST($input AS BIGINT) * 4294967296 + CAST($lines[u.n] AS BIGINT) AS where__ "
+                f"FROM {_NUMBERED_TEXTS} AS u",
+                {
+                    "path": written.name,
+                    "separator": _NUMBERED,
+                    "first": part * PART,
+                    "lines": list(lines),
+                    "as_of": as_of,
+                    "as_of_day": as_of_day,
+                    "input": self.inputs.number(label),
+                },
+            )
+        finally:
+            Path(written.name).unlink()
         self._without_lone_surrogates(part * PART, len(texts))
         self.parts_loaded += 1
         return part
