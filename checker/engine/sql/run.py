@@ -47,6 +47,7 @@ from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
 from checker.engine.sql.moments import YEARS_SQL, parsed_moments_statements
+from checker.engine.sql.parts import READ_PART, SEPARATOR, write_part
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.texts import SURROGATE_ESCAPE, duckdb_readable
@@ -107,14 +108,6 @@ def _left_for_the_checks(statements: list[str]) -> list[str]:
     return [table for table in made if table not in dropped] + ["judged"]
 
 
-_AROUND = " \t\r"  # white space JSON allows around a value, bar the newline that ends a line
-# A part's texts as DuckDB reads them: a line each, its number (1 first), this, and the text.
-_NUMBERED = "\x01"
-_NUMBERED_TEXTS = (
-    "read_csv($path, columns = {'n': 'BIGINT', 'text': 'VARCHAR'}, header = false, "
-    "delim = $separator, quote = '', escape = '', auto_detect = false, new_line = '\\n', "
-    f"max_line_size = {1 << 27})"
-)
 _MADE = re.compile(r"CREATE OR REPLACE TEMP TABLE (\w+)")
 _DROPPED = re.compile(r"DROP TABLE (\w+)")
 
@@ -192,29 +185,22 @@ class Session:
         """
         if len(texts) >= PART:
             raise ValueError(f"a part holds fewer than {PART} records")
+        with tempfile.NamedTemporaryFile(
+            dir=self.directory, prefix="caselint-part-", suffix=".txt", delete=False
+        ) as made:
+            path = Path(made.name)  # closed before it is written and read, as Windows requires
         part = self.parts_loaded
         into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
-        # The texts go through a file rather than as one list parameter: DuckDB held such a
-        # list twice over (the parameter, then the table), 40 MiB each at 20,000 records, and
-        # its allocator kept the memory for the rest of the run. (Closed before DuckDB reads
-        # it, which Windows requires.)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=self.directory, prefix="caselint-part-", suffix=".txt", delete=False
-        ) as written:
-            for number, text in enumerate(texts, start=1):
-                # JSON allows white space around a value (a CRLF line ends in a carriage return);
-                # Python strips it some hundred times faster than DuckDB's trim. JSON text holds
-                # no raw control character, so none stands between the number and the text.
-                written.write(f"{number}{_NUMBERED}{text.strip(_AROUND)}\n")
         try:
+            write_part(path, texts)
             self.connection.execute(
                 into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
                 "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
                 "CAST($input AS BIGINT) * 4294967296 + CAST($lines[u.n] AS BIGINT) AS where__ "
-                f"FROM {_NUMBERED_TEXTS} AS u",
+                f"FROM {READ_PART} AS u",
                 {
-                    "path": written.name,
-                    "separator": _NUMBERED,
+                    "path": str(path),
+                    "separator": SEPARATOR,
                     "first": part * PART,
                     "lines": list(lines),
                     "as_of": as_of,
@@ -223,7 +209,7 @@ class Session:
                 },
             )
         finally:
-            Path(written.name).unlink()
+            path.unlink()
         self._without_lone_surrogates(part * PART, len(texts))
         self.parts_loaded += 1
         return part
