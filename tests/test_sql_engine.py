@@ -224,7 +224,7 @@ def test_texts_reach_duckdb_whole_whatever_they_hold(
 ) -> None:
     # A part's texts go to DuckDB through a file, a line each: line and paragraph separators,
     # NEL, escapes of control characters, a text of some megabytes, white space around a value.
-    odd = ["x\u2028y", "\u0085", "p\u2029q", "tab\there", "cr\rlf\n", "a,\"b\"", "é😀", "z" * 3_000_000]
+    odd = ["x\u2028y", "\u0085", "p\u2029q", "tab\there", "cr\rlf\n", 'a,"b"', "é😀", "z" * 3_000_000]
     records = [{**data, "district": odd[number % len(odd)]} for number, data in enumerate(export_records)]
     texts = [json.dumps(data, ensure_ascii=number % 2 == 0) for number, data in enumerate(records)]
     texts[0], texts[1] = f"  {texts[0]}\t\r", f"\r{texts[1]} "
