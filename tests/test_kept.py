@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -234,3 +236,33 @@ def test_the_rules_command_says_the_same_from_the_cache(tmp_path: Path) -> None:
     assert _entries(tmp_path / "cache")
     again = caselint("rules", "--format", "json", env=env)
     assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+
+
+def _loads_the_set_based_compiler(env: dict[str, str], *rulebooks: Path) -> bool:
+    """Whether loading the rulebook (with these local rulebooks) imported the set-based compiler."""
+    config = ", ".join(f"Path({str(path)!r})" for path in rulebooks)
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from checker.engine.ruleset import load_ruleset\nfrom checker.rules.config import Config\n"
+        f"load_ruleset(Config(rulebooks=[{config}]))\n"
+        "print('checker.engine.sql.checks' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, **env}, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip() == "True"
+
+
+def test_a_rulebook_that_compiled_set_based_is_compiled_again_only_when_it_changes(tmp_path: Path) -> None:
+    env = {"CASELINT_CACHE_DIR": str(tmp_path / "cache")}
+    assert _loads_the_set_based_compiler(env)
+    assert not _loads_the_set_based_compiler(env)
+    local = tmp_path / "rules"
+    local.mkdir()
+    valid = RULE.replace("made_by", "outcome")
+    (local / "local.yaml").write_text(valid, encoding="utf-8")
+    assert _loads_the_set_based_compiler(env, local)
+    assert not _loads_the_set_based_compiler(env, local)
+    (local / "local.yaml").write_text(valid.replace("who made it", "its outcome"), encoding="utf-8")
+    assert _loads_the_set_based_compiler(env, local)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from importlib import metadata
 from typing import TypeGuard
 
 from checker.records.kept import keep, read_kept
@@ -20,6 +19,8 @@ from checker.records.times import OutOfRange
 def bank_holidays(first_year: int, last_year: int) -> list[date]:
     """The bank holidays of England and Wales in these years, in order; kept between runs
     under the version of ``holidays`` that gave them."""
+    from importlib import metadata  # some 40 ms to import: only a run that counts working days does
+
     try:
         key = f"{metadata.version('holidays')}:{first_year}:{last_year}"
     except metadata.PackageNotFoundError:  # not installed as a distribution: nothing to key on

@@ -9,8 +9,6 @@ from datetime import timedelta
 from io import StringIO
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from checker.engine.compile import CompiledRule
 from checker.engine.examples import run_examples
 from checker.engine.ruleset import Ruleset
@@ -39,6 +37,8 @@ def rule_entries(rules: Iterable[CompiledRule]) -> list[dict[str, Any]]:
 
 
 def _yaml_block(data: Any, indent: str = "    ") -> list[str]:
+    from ruamel.yaml import YAML  # only a rule's page shows YAML: listing the rules starts sooner
+
     yaml = YAML()
     yaml.default_flow_style = False
     buffer = StringIO()

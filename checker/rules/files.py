@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.sourcemap import Position, nearest
-from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_dir
 from checker.records.pointer import join
 from checker.rules.cache import Positions, cached, keep_read
@@ -190,6 +189,7 @@ def _rule_from(data: Any, positions: Positions, shown: str) -> RuleDefinition | 
 
 def _read_rule_file(text: str, shown: str) -> tuple[Any, Positions]:
     """A rule file's data and positions, read from its YAML and validated against its schema."""
+    from checker.inputs.yamlsource import YamlDocument, load_yaml_documents  # read afresh only
     from checker.rules.problems import describe, not_a_rule
 
     documents = list(load_yaml_documents(text))

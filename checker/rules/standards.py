@@ -8,9 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from checker.inputs.files import UnreadableFile, read_text
-from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
 from checker.records.data import data_file
-from checker.rules.cache import cached, keep_read
+from checker.rules.cache import Kept, cached, keep_read
 
 
 class Standard(BaseModel):
@@ -45,12 +44,12 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
         text = read_text(path)
     except UnreadableFile as error:
         raise CatalogueError(error.about(path.as_posix())) from None
-    document = _read_document(path, text)
-    if not isinstance(document.data, list):
-        raise CatalogueError(f"{path}:{document.line}: the catalogue is a list of standards")
+    data, positions, first_line = _read_document(path, text)
+    if not isinstance(data, list):
+        raise CatalogueError(f"{path}:{first_line}: the catalogue is a list of standards")
     catalogue: dict[str, Standard] = {}
-    for index, entry in enumerate(document.data):
-        line = document.positions.get(f"/{index}", (document.line, 1))[0]
+    for index, entry in enumerate(data):
+        line = positions.get(f"/{index}", (first_line, 1))[0]
         try:
             standard = Standard.model_validate(entry)
         except ValidationError as error:
@@ -63,10 +62,14 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
     return catalogue
 
 
-def _read_document(path: Path, text: str) -> YamlDocument:
+def _read_document(path: Path, text: str) -> Kept:
+    """The catalogue's data, the position of each pointer and its first line."""
     found = cached("yaml", text)
     if found is not None and isinstance(found[0], list):  # a catalogue is a list of standards
-        return YamlDocument(*found)
+        return found
+    # The YAML reader (ruamel.yaml) loads only when the catalogue is read afresh.
+    from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
+
     documents = list(load_yaml_documents(text))
     for problem in documents:
         if not isinstance(problem, YamlDocument):
@@ -75,7 +78,7 @@ def _read_document(path: Path, text: str) -> YamlDocument:
         raise CatalogueError(f"{path}: not a single YAML document")
     document = documents[0]
     keep_read("yaml", text, document.data, document.positions, document.line)
-    return document
+    return document.data, document.positions, document.line
 
 
 @cache
