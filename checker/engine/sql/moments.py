@@ -48,11 +48,36 @@ def zone_offset(alias: str, wall: str, row: bool = True) -> str:
     return f"(CASE {' '.join(parts)} ELSE {part(f'off{SWITCHES}')} END)"
 
 
+_GROUPS = ("y", "mo", "d", "h", "mi", "s", "f", "z", "sg", "oh", "om")
+_WIDTHS = {"y": 4, "mo": 2, "d": 2, "h": 2, "mi": 2, "s": 2}
+# The two shapes nearly every timestamp and date of an export has, as JSON text (its quotes
+# too): their length, their pattern, and where each part starts. Read by position rather
+# than by the pattern's eleven groups, which took a quarter of the time to type a run's
+# values (measured at 20,000 records: 0.65 s against 0.49 s).
+_COMMON_SHAPES = (
+    (21, '^"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"$', (2, 7, 10, 13, 16, 19)),
+    (12, '^"[0-9]{4}-[0-9]{2}-[0-9]{2}"$', (2, 7, 10)),
+)
+
+
 def _moment_parts(j: str) -> str:
+    """The parts of the value's text by name, each '' where there is none, as
+    ``MOMENT_PATTERN``'s groups give them (NULL for a value that is not text)."""
+    common = []
+    for length, pattern, starts in _COMMON_SHAPES:
+        found = dict(zip(_GROUPS, starts, strict=False))
+        fields = ", ".join(
+            f"{name} := substring({j}, {found[name]}, {_WIDTHS[name]})" if name in found else f"{name} := ''"
+            for name in _GROUPS
+        )
+        common.append(
+            f"WHEN length({j}) = {length} AND regexp_matches({j}, '{pattern}') THEN struct_pack({fields})"
+        )
+    groups = ", ".join(f"'{name}'" for name in _GROUPS)
     return (
-        f"CASE WHEN {json_kind(j)} = 'string' AND length({json_text(j)}) <= {LONGEST_TIMESTAMP} "
-        f"THEN regexp_extract({json_text(j)}, '{MOMENT_PATTERN}', "
-        "['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'z', 'sg', 'oh', 'om']) END"
+        f"CASE {' '.join(common)} "
+        f"WHEN {json_kind(j)} = 'string' AND length({json_text(j)}) <= {LONGEST_TIMESTAMP} "
+        f"THEN regexp_extract({json_text(j)}, '{MOMENT_PATTERN}', [{groups}]) END"
     )
 
 
