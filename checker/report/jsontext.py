@@ -79,28 +79,26 @@ def json_pieces(data: dict[str, Any], findings: Iterable[Any]) -> Iterator[str]:
     findings a piece, each dumped only as its turn comes."""
     text = _escaped(_indented(data))
     head, found, tail = text.partition(_NO_FINDINGS)
-    members = _members(findings, 1)
-    first = next(members, None)
-    if first is None:
-        yield text + "\n"  # no findings: the list stays empty
-        return
-    if not found:
-        raise ValueError("the data has no empty top-level findings list to fill")
-    yield head + '\n  "findings": [' + first
-    yield from members
-    yield "\n  ]" + tail + "\n"
+    return _filled(text, head + '\n  "findings": [', _members(findings, 1), "\n  ]" + tail, bool(found))
 
 
 def json_list_pieces(items: Iterable[Any]) -> Iterator[str]:
     """``json_text`` of the list of ``items``, a few hundred a piece, each dumped as its turn comes."""
-    members = _members(items, 0)
+    return _filled("[]", "[", _members(items, 0), "\n]", True)
+
+
+def _filled(empty: str, opening: str, members: Iterator[str], closing: str, fillable: bool) -> Iterator[str]:
+    """A list's text: ``empty`` when it has no members, else its members between ``opening`` and
+    ``closing``; then a newline."""
     first = next(members, None)
     if first is None:
-        yield "[]\n"
+        yield empty + "\n"
         return
-    yield "[" + first
+    if not fillable:
+        raise ValueError("the data has no empty top-level findings list to fill")
+    yield opening + first
     yield from members
-    yield "\n]\n"
+    yield closing + "\n"
 
 
 def _members(items: Iterable[Any], depth: int) -> Iterator[str]:

@@ -10,7 +10,9 @@ and still numbered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SEPARATOR = "\x01"  # between a line's number and its text
@@ -31,3 +33,18 @@ def write_part(path: Path, texts: Iterable[str]) -> None:
     with path.open("wb") as stream:
         for number, text in enumerate(texts, start=1):
             stream.write(f"{number}{SEPARATOR}".encode("ascii") + text.strip(_AROUND).encode("utf-8") + b"\n")
+
+
+@contextmanager
+def part_file(directory: str, texts: Iterable[str]) -> Iterator[Path]:
+    """The texts written to a file of their own in ``directory`` for DuckDB to read, removed on
+    leaving (closed before it is written and read, as Windows requires)."""
+    with tempfile.NamedTemporaryFile(
+        dir=directory, prefix="caselint-part-", suffix=".txt", delete=False
+    ) as made:
+        path = Path(made.name)
+    try:
+        write_part(path, texts)
+        yield path
+    finally:
+        path.unlink()

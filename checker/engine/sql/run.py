@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -47,7 +46,7 @@ from checker.engine.sql.derived import derived_statements, moments_statement
 from checker.engine.sql.flatten import flattening
 from checker.engine.sql.layout import record_table
 from checker.engine.sql.moments import YEARS_SQL, parsed_moments_statements
-from checker.engine.sql.parts import READ_PART, SEPARATOR, write_part
+from checker.engine.sql.parts import READ_PART, SEPARATOR, part_file
 from checker.engine.sql.problems import problems_statement
 from checker.engine.sql.query import FAIL
 from checker.engine.sql.texts import SURROGATE_ESCAPE, duckdb_readable
@@ -185,14 +184,9 @@ class Session:
         """
         if len(texts) >= PART:
             raise ValueError(f"a part holds fewer than {PART} records")
-        with tempfile.NamedTemporaryFile(
-            dir=self.directory, prefix="caselint-part-", suffix=".txt", delete=False
-        ) as made:
-            path = Path(made.name)  # closed before it is written and read, as Windows requires
         part = self.parts_loaded
         into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
-        try:
-            write_part(path, texts)
+        with part_file(self.directory, texts) as path:
             self.connection.execute(
                 into + "SELECT CAST($first + u.n AS BIGINT) AS rec, u.text, "
                 "CAST($as_of AS BIGINT) AS as_of__, CAST($as_of_day AS DATE) AS as_of_day__, "
@@ -208,8 +202,6 @@ class Session:
                     "input": self.inputs.number(label),
                 },
             )
-        finally:
-            path.unlink()
         self._without_lone_surrogates(part * PART, len(texts))
         self.parts_loaded += 1
         return part
