@@ -135,6 +135,8 @@ class Judge(Generic[Context]):
         init=False, default=None
     )
     _waiting: list[_Waiting[Context]] = field(init=False, default_factory=list)
+    _rules_given: Sequence[CompiledRule] | None = field(init=False, default=None)
+    _rules_chosen: tuple[CompiledRule, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -154,7 +156,7 @@ class Judge(Generic[Context]):
     ) -> Iterator[Judged[Context]]:
         """Take one record, to be judged by ``rules`` as of ``as_of``; yield those now judged.
         ``strict``: it was read from strict JSON (``Record.strict``)."""
-        chosen = tuple(rules)
+        chosen = self._chosen(rules)
         if (
             self.set_based
             and self._waiting
@@ -169,6 +171,12 @@ class Judge(Generic[Context]):
         self._waiting.append(_Waiting(context, text, keep, as_of, label, line, chosen))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):
             self._start_set_based()
+
+    def _chosen(self, rules: Sequence[CompiledRule]) -> tuple[CompiledRule, ...]:
+        """``rules`` as a tuple, made once for the list every record of an input passes."""
+        if rules is not self._rules_given:
+            self._rules_given, self._rules_chosen = rules, tuple(rules)
+        return self._rules_chosen
 
     def finish(self) -> Iterator[Judged[Context]]:
         """Yield the records still waiting, judged."""
