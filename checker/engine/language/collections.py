@@ -36,6 +36,17 @@ def _members(compiler: Compiler, argument: Any, env: Env, where: str) -> tuple[L
     return listed, inner
 
 
+def _happened(ctx: Context, listed: ListPath, item: Item, value: Any) -> list[Item] | None:
+    """The members there at the as-of instant, for ``some`` and ``every`` as for scopes: one
+    whose own time is after it (an incident reported later) has not happened yet. The members
+    kept are dated as before, by the item's time, for whatever their condition asks of age."""
+    members = listed.members(ctx, item, value)
+    if members is None or ctx.as_recorded:
+        return members
+    dated = listed.members(ctx, item, value, own_time=True) or []
+    return [member for member, own in zip(members, dated, strict=True) if not ctx.is_not_yet(own)]
+
+
 @predicate("every")
 def every(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
     listed, inner = _members(compiler, argument, env, where)
@@ -44,7 +55,7 @@ def every(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
         value, _ = ctx.read(item, listed.path)
         if value is UNREADABLE:
             return UNKNOWN
-        members = listed.members(ctx, item, value)
+        members = _happened(ctx, listed, item, value)
         if members is None:
             return PASS
         return combine_all(inner(ctx, member) for member in members)
@@ -62,7 +73,7 @@ def some(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
         value, pointer = ctx.read(item, listed.path)
         if value is UNREADABLE:
             return UNKNOWN
-        members = listed.members(ctx, item, value)
+        members = _happened(ctx, listed, item, value)
         if not members:
             return fail(pointer, "missing", field=listed.path.name)
         return combine_any(inner(ctx, member) for member in members)

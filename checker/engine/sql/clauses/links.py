@@ -67,6 +67,8 @@ def _members(
         f"t_{child.name} AS {member_alias} JOIN t_record AS {record_alias} "
         f"ON {record_alias}.rec = {member_alias}.rec"
     )
+    # A member after the as-of instant has not happened yet: it is not there (Python's _happened).
+    later = inner.column("ly", _member_not_yet(member))
     rows = inner.select(source, [f"{member_alias}.{key} AS {key}" for key in child.keys])
     status = outcome.status
     aggregate = (
@@ -74,7 +76,7 @@ def _members(
         f"bool_or({status} = {UNKNOWN}) AS any_unknown, bool_or({status} = {PENDING}) AS any_pending, "
         f"bool_or({status} = {PASS}) AS any_pass, "
         f"arg_min({outcome.failure}, coalesce({own}, 0)) FILTER (WHERE {status} = {FAIL}) AS first_fail "
-        f"FROM ({rows}) GROUP BY {', '.join(parent_keys)}"
+        f"FROM ({rows}) WHERE NOT {later} GROUP BY {', '.join(parent_keys)}"
     )
     grouped = _grouped(compiler, aggregate, parent_keys, ref.owner)
     names = ("n", "any_fail", "any_unknown", "any_pending", "any_pass", "first_fail")
@@ -179,7 +181,7 @@ def select(
         "ch",
         " AND ".join([f"NOT {candidate_unknown}", *(f"coalesce({term}, FALSE)" for term in chosen_terms)]),
     )
-    later = inner.column("ly", _member_not_yet(sub, member))
+    later = inner.column("ly", _member_not_yet(member))
     aggregates = [
         f"count(*) FILTER (WHERE {chosen}) AS n",
         f"coalesce(bool_or({candidate_unknown}), FALSE) AS unk",
@@ -228,7 +230,7 @@ def select(
     return Selection(outer, grouped, f"({ref.bad} OR {key_bad})", key_absent)
 
 
-def _member_not_yet(compiler: SqlCompiler, member: Frame) -> str:
+def _member_not_yet(member: Frame) -> str:
     """A linked item whose own time is after the as-of instant does not exist yet."""
     return "FALSE" if member.as_recorded else member.own("ev__ny")
 
