@@ -290,6 +290,23 @@ def test_builtin_rulebook_validates_and_its_examples_pass() -> None:
     assert done.returncode == 0 and " 0 failed" in done.stdout
 
 
+def test_the_builtin_rulebook_named_from_outside_the_repository(tmp_path: Path) -> None:
+    """Built-in rules are shown as "rulebook/AA001.yaml"; that is no path from elsewhere."""
+    rules = len(list((REPO / "rulebook").glob("*.yaml")))
+    done = caselint("rulebook", "test", str(REPO / "rulebook"), cwd=tmp_path)
+    assert done.returncode == 0 and f" in {rules} rules:" in done.stdout, done.stdout
+    validated = caselint("rulebook", "validate", str(REPO / "rulebook"), cwd=tmp_path)
+    assert validated.returncode == 0 and f"{rules} rules checked" in validated.stdout
+
+
+def test_a_directory_with_no_rules_is_not_a_passing_test(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for command in ("test", "validate"):
+        done = caselint("rulebook", command, "empty", cwd=tmp_path)
+        assert done.returncode == 2
+        assert "empty: no rule files" in done.stderr + done.stdout
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

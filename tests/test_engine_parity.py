@@ -490,3 +490,109 @@ def test_a_day_the_zone_skipped_is_still_the_day_written(rules: dict[str, Compil
         ),
         ("DQ002", "/missing_episodes/0/returned_at", "returned_at is 2 days before reported_at"),
     }
+
+
+# Records on the as-of instant and on whole days (format 1.1): windows of dates a year apart,
+# incidents and interviews after the as-of instant.
+def _child_case(record_id: str, **fields: Any) -> dict[str, Any]:
+    return {"record_id": record_id, "child": {"person_id": "P-1", "date_of_birth": "2010-01-01"}, **fields}
+
+
+def _missing(record_id: str, *times: str, assessed: str | None = None) -> dict[str, Any]:
+    episodes = [{"id": f"M-{n}", "reported_at": at} for n, at in enumerate(times)]
+    done = [{"id": "A-1", "type": "repeat_missing", "harm_reduction_plan": True, "completed_at": assessed}]
+    return _child_case(record_id, missing_episodes=episodes, **({"assessments": done} if assessed else {}))
+
+
+DATED_WINDOWS = [
+    _missing("d365", "2023-01-01", "2023-06-01", "2024-01-01"),
+    _missing("d364", "2023-01-01", "2023-06-01", "2023-12-31"),
+    _missing("d366", "2023-01-01", "2023-06-01", "2024-01-02"),
+    _missing("ts-d", "2023-01-01T12:00:00Z", "2023-06-01", "2024-01-01"),
+    _missing("ts365", "2023-01-01T12:00:00Z", "2023-06-01T12:00:00Z", "2023-12-31T12:00:00Z"),
+    _missing("ts365b", "2023-01-01T12:00:00Z", "2023-06-01T12:00:00Z", "2024-01-01T12:00:00Z"),
+    _missing("ts365c", "2023-01-01T12:00:00Z", "2023-06-01T12:00:00Z", "2024-01-01T12:00:01Z"),
+    _missing("mix", "2023-01-01", "2023-06-01", "2024-01-01", "2024-01-02"),
+    _missing("close", "2023-01-01", "2023-01-01", "2023-01-01", assessed="2023-01-05"),
+    _missing("close2", "2023-01-01", "2023-01-01", "2023-01-01"),
+    _missing("order", "2024-01-01", "2023-06-01", "2023-01-01"),
+    _missing("many", "2023-01-01", "2023-02-01", "2023-03-01", "2023-04-01", assessed="2023-03-10"),
+    _missing("dst", "2023-03-26", "2023-06-01", "2024-03-24"),
+    _missing("dst2", "2023-03-27", "2023-06-01", "2024-03-25"),
+]
+NOT_YET_MEMBERS = [
+    _child_case(record_id, incidents=incidents)
+    for record_id, incidents in (
+        ("F1", [{"id": "I-1", "reported_at": "2024-04-02T10:00:00", "trafficking_indicators": True}]),
+        ("F2", [{"id": "I-1", "reported_at": "2024-03-02T10:00:00", "trafficking_indicators": True}]),
+        ("F3", [{"id": "I-1", "reported_at": "2024-04-01", "trafficking_indicators": True}]),
+        (
+            "F4",
+            [
+                {"id": "I-1", "reported_at": "2024-04-02", "trafficking_indicators": True},
+                {"id": "I-2", "trafficking_indicators": True},
+            ],
+        ),
+    )
+]
+INTERVIEWS_LATER = [
+    _child_case(
+        record_id,
+        custody_episodes=[
+            {
+                "id": "C-1",
+                "arrived_at": arrived,
+                "interviews": [
+                    {"appropriate_adult_present": present, **({"started_at": at} if at else {})}
+                    for at, present in interviews
+                ],
+            }
+        ],
+    )
+    for record_id, arrived, interviews in (
+        (
+            "F1",
+            "2024-01-10T10:00",
+            [
+                ("2024-01-10T13:00", False),
+                ("2024-01-10T11:00", False),
+                (None, False),
+                ("2024-01-11", False),
+                ("2024-01-10", False),
+                ("2024-01-10T12:00:00Z", True),
+                ("2024-01-10T12:00:01Z", True),
+            ],
+        ),
+        ("F2", "2024-01-10T13:00", [("2024-01-10T11:00", False)]),
+    )
+]
+
+
+def test_windows_of_dates_and_members_after_the_as_of_instant_get_the_reference_answers(
+    rules: dict[str, CompiledRule],
+) -> None:
+    parts = [
+        Part("windows", utc("2024-04-01T09:00:00Z"), DATED_WINDOWS, ["dated"] * len(DATED_WINDOWS)),
+        Part("members", utc("2024-04-01T09:00:00Z"), NOT_YET_MEMBERS, ["not yet"] * len(NOT_YET_MEMBERS)),
+        Part("interviews", utc("2024-01-10T12:00:00Z"), INTERVIEWS_LATER, ["later"] * len(INTERVIEWS_LATER)),
+    ]
+    windows, members, interviews = assert_same_answers(list(rules.values()), parts)
+
+    def found(answers: Answers, records: list[dict[str, Any]], rule_id: str) -> set[tuple[str, str]]:
+        return {
+            (records[entry[0]]["record_id"], entry[2]) for entry in answers.findings if entry[1] == rule_id
+        }
+
+    assert found(windows, DATED_WINDOWS, "MI005") == {
+        ("d364", "/missing_episodes/2"),
+        ("ts365", "/missing_episodes/2"),
+        ("ts365b", "/missing_episodes/2"),
+        ("close2", "/missing_episodes/2"),
+        ("many", "/assessments/0/completed_at"),
+        ("dst", "/missing_episodes/2"),
+    }
+    assert windows.tallies["MI005"] == (7, 1, 6, 0)  # the undecided five are not counted
+    assert {record for record, _ in found(members, NOT_YET_MEMBERS, "EX001")} == {"F2", "F3", "F4"}
+    assert found(interviews, INTERVIEWS_LATER, "AA004") == {
+        ("F1", f"/custody_episodes/0/interviews/{n}/appropriate_adult_present") for n in (1, 2, 4)
+    }

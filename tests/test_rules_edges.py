@@ -180,6 +180,29 @@ class TestRepeatMissing:
         episodes[1]["reported_at"] = "May 2nd"
         assert verdict(rules["MI005"], record(missing_episodes=episodes)) == "not_applicable"
 
+    @pytest.mark.parametrize(
+        ("times", "expected"),
+        [
+            (("2023-01-01", "2023-06-01", "2023-12-31"), "fail"),  # a whole day short of 365 at most
+            (("2023-01-01", "2023-06-01", "2024-01-01"), "not_applicable"),  # 364 to 366 days: undecided
+            (("2023-01-01", "2023-06-01", "2024-01-02"), "not_applicable"),  # more than 365 days at least
+            (("2023-01-01T12:00:00Z", "2023-06-01", "2024-01-01"), "not_applicable"),  # 364.5 to 365.5 days
+            (("2024-01-01", "2023-06-01", "2023-01-01"), "not_applicable"),  # list order changes nothing
+            (("2023-01-01", "2023-06-01", "2024-01-01", "2024-01-02"), "not_applicable"),  # third or fourth?
+            (("2023-01-01", "2023-01-01", "2023-01-01"), "fail"),  # one day, three times
+            # 27 March 2023 begins at 23:00Z (BST), 25 March 2024 ends at 23:59:59Z (GMT): an hour
+            # more than 365 days at most, so undecided, where 26 March 2023 (GMT at midnight) is not.
+            (("2023-03-27", "2023-06-01", "2024-03-25"), "not_applicable"),
+            (("2023-03-26", "2023-06-01", "2024-03-24"), "fail"),
+        ],
+    )
+    def test_dates_alone_fit_a_window_only_at_every_instant_they_allow(
+        self, rules: Rules, times: tuple[str, ...], expected: str
+    ) -> None:
+        child = {"person_id": "P-1", "date_of_birth": "2010-01-01"}
+        subject = record(child=child, missing_episodes=missing(*times))
+        assert verdict(rules["MI005"], subject, as_of="2024-04-01T09:00:00Z") == expected
+
     def test_window_edges(self, rules: Rules) -> None:
         exactly = missing("2011-09-01T21:00:00", "2012-03-01T21:00:00", "2012-08-31T21:00:00")  # 365 days
         beyond = missing("2011-09-01T21:00:00", "2012-03-01T21:00:00", "2012-09-01T21:00:00")  # 366 days

@@ -35,7 +35,12 @@ def _authoring_ruleset(directory: str | None, config_path: str | None) -> Rulese
 
 
 def _within(shown: str, directory: Path) -> bool:
-    return Path(shown).resolve().is_relative_to(directory.resolve())
+    path = Path(shown)
+    if path.parts[:1] == ("rulebook",) and not path.exists():
+        # A built-in rule is shown as it stands in the repository ("rulebook/AA001.yaml"),
+        # wherever caselint is installed and whatever the working directory.
+        path = builtin_rulebook_dir().joinpath(*path.parts[1:])
+    return path.resolve().is_relative_to(directory.resolve())
 
 
 def _rules_from(ruleset: Ruleset, directory: str | None, changed_too: bool) -> set[str]:
@@ -43,12 +48,16 @@ def _rules_from(ruleset: Ruleset, directory: str | None, changed_too: bool) -> s
     if directory is None:
         return {definition.id for definition in ruleset.definitions}
     base = Path(directory)
-    return {
+    defined = {definition.id for definition in ruleset.definitions if _within(definition.source, base)}
+    changed = {
         definition.id
         for definition in ruleset.definitions
-        if _within(definition.source, base)
-        or (changed_too and any(_within(source, base) for source in definition.changed_by))
+        if any(_within(source, base) for source in definition.changed_by)
     }
+    if not defined | changed:
+        # Nothing to validate or test is no success: a misnamed directory would pass a CI gate.
+        raise CommandError(f"{directory}: no rule files (*.yaml) defining or changing a rule")
+    return defined | changed if changed_too else defined
 
 
 @rulebook.command("validate")

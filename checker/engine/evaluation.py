@@ -71,6 +71,7 @@ class Item:
     value: Any
     event_time_pointer: str | None = None
     facts: dict[str, str] = field(default_factory=dict)
+    happens_pointer: str | None = None  # when a nested item happens (x-happens-at), if it says
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,15 @@ class Context:
         return self.as_moment(self.read_at(item.event_time_pointer))
 
     def is_not_yet(self, item: Item) -> bool:
-        """An item whose own time is after the as-of instant is in no rule's scope yet."""
-        return not self.as_recorded and self.event_time(item) is NOT_YET
+        """An item whose own time is after the as-of instant is in no rule's scope yet, nor is
+        an interview that starts after it (its time, for age, is its episode's)."""
+        if self.as_recorded:
+            return False
+        if self.event_time(item) is NOT_YET:
+            return True
+        if item.happens_pointer is None:
+            return False
+        return self.as_moment(self.read_at(item.happens_pointer)) is NOT_YET
 
     def is_child_item(self, item: Item) -> bool:
         """Rules about children skip items whose time shows an adult.

@@ -28,6 +28,7 @@ _ANNOTATIONS = frozenset(
         "examples",
         "default",
         "x-event-time",
+        "x-happens-at",
         "x-one-or-many",
     }
 )

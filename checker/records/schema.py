@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 TIMESTAMP_FORMAT = "caselint-timestamp"
 DATE_FORMAT = "caselint-date"
 EVENT_TIME_KEYWORD = "x-event-time"
+HAPPENS_AT_KEYWORD = "x-happens-at"
 ONE_OR_MANY_KEYWORD = "x-one-or-many"  # a field that holds one object or a list of them
 
 
@@ -247,6 +248,13 @@ class Field:
     @property
     def event_time(self) -> str | None:
         value = self.node.get(EVENT_TIME_KEYWORD)
+        return value if isinstance(value, str) else None
+
+    @property
+    def happens_at(self) -> str | None:
+        """The field saying when a nested item happens (an interview's ``started_at``), for the
+        as-of reading only: its age is still its parent's (``event_time``)."""
+        value = self.node.get(HAPPENS_AT_KEYWORD)
         return value if isinstance(value, str) else None
 
     @property

@@ -71,8 +71,16 @@ class ListPath:
         member is dated by its own time field, as a linked item is, not by the item's."""
         base = ctx.pointer_of(item, self.path)
         event = self.member.event_time if own_time else None
+        happens = self.member.happens_at if own_time else None
         if isinstance(value, dict) and self.one_or_many:
-            return [Item(base, value, f"{base}/{event}" if event else item.event_time_pointer)]
+            return [
+                Item(
+                    base,
+                    value,
+                    f"{base}/{event}" if event else item.event_time_pointer,
+                    happens_pointer=f"{base}/{happens}" if happens else None,
+                )
+            ]
         if not isinstance(value, list):
             return None
         return [
@@ -80,6 +88,7 @@ class ListPath:
                 f"{base}/{position}",
                 member,
                 f"{base}/{position}/{event}" if event else item.event_time_pointer,
+                happens_pointer=f"{base}/{position}/{happens}" if happens else None,
             )
             for position, member in enumerate(value)
         ]

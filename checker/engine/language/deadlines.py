@@ -39,7 +39,7 @@ from checker.engine.language.times import (
     single,
 )
 from checker.records import schema as recordschema
-from checker.records.times import Moment, format_duration, start_of_local_day
+from checker.records.times import Moment, format_duration
 
 
 @predicate("deadline")
@@ -205,6 +205,9 @@ def longer_than(compiler: Compiler, argument: Any, env: Env, where: str) -> Pred
     return longer_than
 
 
+_INSTANT = timedelta(microseconds=1)
+
+
 @predicate("spans_local_midnight")
 def spans_local_midnight(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
     spec = compiler.keys(argument, where, {"from", "to"})
@@ -219,14 +222,11 @@ def spans_local_midnight(compiler: Compiler, argument: Any, env: Env, where: str
             return UNKNOWN
         if not isinstance(start, Moment) or not isinstance(end, Moment):
             return fail(None, "mismatch")
-        if not start.exact or not end.exact:
-            # Given by day, the days say it: a later day means a night in custody.
-            later = end.local_day(ctx.zone_name) > start.local_day(ctx.zone_name)
-            return PASS if later else fail(None, "mismatch")
-        # Held over midnight: in custody both before and after a local
-        # midnight, so arriving at 00:00 or leaving at 00:00 is not it.
-        midnight = start_of_local_day(ctx.local_date(start.lo) + timedelta(days=1), ctx.zone_name)
-        return PASS if start.lo < midnight < end.lo else fail(None, "mismatch")
+        # Held over midnight: in custody both before and after a local midnight, so the day
+        # of the last instant in custody is later than the first's (leaving at 00:00 is not
+        # it). A time given by day alone is its day.
+        last_day = end.local_day(ctx.zone_name) if not end.exact else ctx.local_date(end.lo - _INSTANT)
+        return PASS if last_day > start.local_day(ctx.zone_name) else fail(None, "mismatch")
 
     return spans
 

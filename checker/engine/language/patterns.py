@@ -27,6 +27,7 @@ class Step:
     token: str
     event_time: str | None  # the field giving the time of members reached by this step
     one_or_many: bool = False  # "*" over a list that may be written as its one member
+    happens_at: str | None = None  # the field saying when such a member happens (x-happens-at)
 
 
 @dataclass(frozen=True)
@@ -47,42 +48,44 @@ def compile_pattern(text: Any, where: str) -> Pattern:
             current = recordschema.field_at(current, [token], text)
         except UnknownField as error:
             raise RuleError(where, str(error)) from None
-        steps.append(Step(token, current.event_time, token == "*" and listed.one_or_many))
+        steps.append(Step(token, current.event_time, token == "*" and listed.one_or_many, current.happens_at))
         last = position == len(tokens) - 1
         if current.is_array and (last or tokens[position + 1] != "*"):
             # "custody_episodes" means each episode, as a reader would expect.
             member = current.child("*")
             if member is None:
                 raise RuleError(where, f"{text}: cannot iterate {token}")
-            steps.append(Step("*", member.event_time, current.one_or_many))
+            steps.append(Step("*", member.event_time, current.one_or_many, member.happens_at))
             current = member
     return Pattern(tuple(steps), current)
 
 
 def iterate(ctx: Context, pattern: Pattern) -> Iterator[Item]:
-    def walk(value: Any, pointer: str, event: str | None, depth: int) -> Iterator[Item]:
+    def walk(value: Any, pointer: str, event: str | None, happens: str | None, depth: int) -> Iterator[Item]:
         if value is None or ctx.is_unreadable(pointer):
             return
         if depth == len(pattern.steps):
-            yield Item(pointer, value, event)
+            yield Item(pointer, value, event, happens_pointer=happens)
             return
         step = pattern.steps[depth]
         if step.token == "*":
             if isinstance(value, dict) and step.one_or_many:
                 # One plan written as an object is the list's one member.
                 member_event = f"{pointer}/{step.event_time}" if step.event_time else event
-                yield from walk(value, pointer, member_event, depth + 1)
+                yield from walk(value, pointer, member_event, happens, depth + 1)
                 return
             if not isinstance(value, list):
                 return
             for position, member in enumerate(value):
                 member_pointer = f"{pointer}/{position}"
                 member_event = f"{member_pointer}/{step.event_time}" if step.event_time else event
-                yield from walk(member, member_pointer, member_event, depth + 1)
+                member_happens = f"{member_pointer}/{step.happens_at}" if step.happens_at else happens
+                yield from walk(member, member_pointer, member_event, member_happens, depth + 1)
         elif isinstance(value, dict):
-            yield from walk(value.get(step.token), f"{pointer}/{escape(step.token)}", event, depth + 1)
+            inner = f"{pointer}/{escape(step.token)}"
+            yield from walk(value.get(step.token), inner, event, happens, depth + 1)
 
-    yield from walk(ctx.record, "", None, 0)
+    yield from walk(ctx.record, "", None, None, 0)
 
 
 @dataclass(frozen=True)

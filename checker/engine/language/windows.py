@@ -7,8 +7,9 @@ window to ``count``; at most one per record.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from checker.engine.evaluation import Context, Item
@@ -32,7 +33,7 @@ def first_reaching(argument: Any, compiler: Compiler, where: str, children_only:
     time_path = compiler.time_path(argument["time"], env, f"{where}/time")
 
     def reaching(ctx: Context) -> Iterator[Item]:
-        dated: list[tuple[datetime, int, Item]] = []  # by the earliest instant each time allows
+        dated: list[tuple[Moment, int, Item]] = []
         for order, item in enumerate(iterate(ctx, pattern)):
             # A missing episode after the 18th birthday is not a missing child.
             if children_only and not ctx.is_child_item(item):
@@ -41,17 +42,41 @@ def first_reaching(argument: Any, compiler: Compiler, where: str, children_only:
             # Unreadable ones are reported by the schema check; ones after the
             # as-of instant have not happened yet.
             if isinstance(moment, Moment):
-                dated.append((moment.lo, order, item))
-        dated.sort(key=lambda entry: (entry[0], entry[1]))
-        oldest = 0
-        for newest, (instant, _, item) in enumerate(dated):
-            # The window is inclusive: episodes exactly `within` apart count together.
-            while dated[oldest][0] < instant - span:
-                oldest += 1
-            inside = newest - oldest + 1
-            if inside >= count:
-                item.facts = {"count": str(inside), "window": shown_window}
-                yield item
-                return
+                dated.append((moment, order, item))
+        reached = _first_reaching(dated, count, span)
+        if reached is not None:
+            item, inside = reached
+            item.facts = {"count": str(inside), "window": shown_window}
+            yield item
 
     return CompiledScope(reaching, pattern.item, frozenset({"count", "window"}), (pattern_tokens(pattern),))
+
+
+def _first_reaching(
+    dated: list[tuple[Moment, int, Item]], count: int, span: timedelta
+) -> tuple[Item, int] | None:
+    """The member that first brings the number inside the window to ``count``, with that number,
+    if every instant the times allow says so (format 1.1: a date is a whole day).
+
+    Members are taken in time (then list) order. For each, *surely* inside are
+    those before it that are within ``span`` even at the longest elapsed time
+    (its last instant less their first), *maybe* inside those within it at the
+    shortest; the window is inclusive. When the first member surely reaching
+    ``count`` is not also the first that maybe does (dates a year apart, say),
+    which member starts the clock is not decided: none is yielded, and the
+    record is not counted, as the format says of an undecided limit. With
+    timestamps alone the two are the same.
+    """
+    dated.sort(key=lambda entry: (entry[0].lo, entry[1]))
+    firsts = [moment.lo for moment, _, _ in dated]
+    lasts = sorted(moment.hi for moment, _, _ in dated)
+    surely_first: tuple[Item, int] | None = None
+    for rank, (moment, _, item) in enumerate(dated, start=1):
+        # Members after this one start no earlier, so are maybe inside, never surely.
+        surely = rank - min(rank, bisect_left(firsts, moment.hi - span))
+        maybe = rank - bisect_left(lasts, moment.lo - span)
+        if surely >= count and surely_first is None:
+            surely_first = (item, surely)
+        if maybe >= count:
+            return surely_first if surely_first is not None and surely_first[0] is item else None
+    return None

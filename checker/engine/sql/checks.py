@@ -163,25 +163,52 @@ def _window(argument: dict[str, Any], rule: CompiledRule, where: str) -> ScopeMa
             filters.append(frame.own("child__"))
         usable = inner.column("usable", " AND ".join(filters))
         lo = inner.column("wlo", time.lo)
+        hi = inner.column("whi", time.hi)
         source = f"t_{table.name} AS t JOIN t_record AS r ON r.rec = t.rec"
         rows = inner.select(source, ["t.*"])
         dated = (
-            f"SELECT *, {lo} AS w_lo, row_number() OVER (PARTITION BY rec ORDER BY {lo}, i1) AS w_rn "
-            f"FROM ({rows}) WHERE {usable}"
+            f"SELECT *, {lo} AS w_lo, {hi} AS w_hi, "
+            f"row_number() OVER (PARTITION BY rec ORDER BY {lo}, i1) AS w_rn FROM ({rows}) WHERE {usable}"
         )
         span_sql = query.param(span_micros(window), "BIGINT")
-        # Items up to this one (in time, then list order) within the window before it: every
-        # item timed in the window, less those timed with it that come later in the list.
-        # (A correlated count wrote the items' query out twice, to be planned twice.)
-        reach = f"RANGE BETWEEN {span_sql} PRECEDING AND CURRENT ROW"
-        in_range = f"count(*) OVER (PARTITION BY rec ORDER BY w_lo {reach})"
-        later_ties = (
-            "count(*) OVER (PARTITION BY rec, w_lo) - row_number() OVER (PARTITION BY rec, w_lo ORDER BY i1)"
+        count_sql = query.param(count, "BIGINT")
+        # Python's _first_reaching: of the members up to each (in time, then list order),
+        # surely inside the window are those whose first instant is within it of this one's
+        # last; maybe inside, those whose last instant is within it of this one's first. Each
+        # number is the rank less how many members of the record start (end) before that bound,
+        # counted in one pass over bounds and instants in order (a bound before an instant
+        # equal to it: the window is inclusive).
+        marks = " UNION ALL ".join(
+            f"SELECT rec, w_rn, {kind} AS kind, {key} AS key FROM dated__"
+            for kind, key in (
+                (0, f"w_hi - {span_sql}"),
+                (1, "w_lo"),
+                (2, f"w_lo - {span_sql}"),
+                (3, "w_hi"),
+            )
         )
-        counted = f"SELECT *, {in_range} - ({later_ties}) AS inside__ FROM ({dated})"
+        before = (
+            "SELECT rec, w_rn, kind, "
+            "sum(CASE WHEN kind = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY rec ORDER BY key, kind "
+            "ROWS UNBOUNDED PRECEDING) AS starts__, "
+            "sum(CASE WHEN kind = 3 THEN 1 ELSE 0 END) OVER (PARTITION BY rec ORDER BY key, kind "
+            "ROWS UNBOUNDED PRECEDING) AS ends__ "
+            f"FROM ({marks})"
+        )
+        bounds = (
+            "SELECT rec, w_rn, max(starts__) FILTER (WHERE kind = 0) AS starts__, "
+            f"max(ends__) FILTER (WHERE kind = 2) AS ends__ FROM ({before}) WHERE kind IN (0, 2) "
+            "GROUP BY rec, w_rn"
+        )
+        counted = (
+            "SELECT d.*, d.w_rn - least(d.w_rn, b.starts__) AS inside__, d.w_rn - b.ends__ AS maybe__ "
+            "FROM dated__ AS d JOIN bounds__ AS b ON b.rec = d.rec AND b.w_rn = d.w_rn"
+        )
         first = (
-            f"SELECT * FROM ({counted}) WHERE inside__ >= {query.param(count, 'BIGINT')} "
-            f"QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1"
+            f"WITH dated__ AS ({dated}), bounds__ AS ({bounds}) "
+            f"SELECT * FROM ({counted}) WHERE maybe__ >= {count_sql} "
+            "QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1 "
+            f"AND inside__ >= {count_sql}"
         )
         outer = Frame(table, "t", "r", query, None, rule.as_recorded)
         return Scope(

@@ -56,7 +56,14 @@ def _event_columns(table: Table) -> list[str]:
             "FALSE AS ev__set",
             "CAST(NULL AS VARCHAR) AS ev_ptr__",
         ]
-    return [*(f"p.ev__{part} AS ev__{part}" for part in _EVENT_PARTS), "p.ev_ptr__ AS ev_ptr__"]
+    inherited = [f"p.ev__{part} AS ev__{part}" for part in _EVENT_PARTS if part != "ny"]
+    not_yet = "p.ev__ny"
+    happens = table.member.happens_at
+    if happens is not None:
+        # An interview that starts after the as-of instant has not happened yet, though its
+        # time, for age, is its episode's.
+        not_yet = f"(p.ev__ny OR x.{quote(column_name(tuple(happens.split('/'))) + '__ny')})"
+    return [*inherited, f"{not_yet} AS ev__ny", "p.ev_ptr__ AS ev_ptr__"]
 
 
 def _without_list_kinds(table: Table) -> str:

@@ -257,9 +257,9 @@ def spans_local_midnight(compiler: SqlCompiler, argument: Any, frame: Frame, whe
     start_day = query.day_of(start)
     by_day = f"({query.day_of(end)} > {start_day})"
     # In custody before and after a local midnight: the day of the last instant before
-    # the end is later than the start's day.
+    # the end is later than the start's day (a time given by day alone is its day).
     exact = f"({query.day(f'({end.lo} - 1)')} > {start_day})"
-    spans = f"(CASE WHEN {start.date} OR {end.date} THEN {by_day} ELSE {exact} END)"
+    spans = f"(CASE WHEN {end.date} THEN {by_day} ELSE {exact} END)"
     status = (
         f"CASE WHEN {s} = {UNREADABLE} OR {e} = {UNREADABLE} THEN {UNKNOWN} "
         f"WHEN {s} <> {VALUE} OR {e} <> {VALUE} THEN {FAIL} WHEN {spans} THEN {PASS} ELSE {FAIL} END"
