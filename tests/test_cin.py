@@ -294,6 +294,22 @@ def test_a_repeated_child_id_stays_a_separate_record(tmp_path: Path) -> None:
 # -- input errors ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("encoding", ["EBCDIC-FOO", "UTF-32", "Shift_JIS", "UTF-7"])
+def test_an_encoding_the_xml_parser_cannot_read_is_an_input_error_not_a_crash(
+    tmp_path: Path, encoding: str
+) -> None:
+    good = census(tmp_path, f"<Child>{ID}</Child>", name="good.xml")
+    odd = tmp_path / "odd.xml"
+    odd.write_bytes(f'<?xml version="1.0" encoding="{encoding}"?>\n'.encode() + good.read_bytes())
+    done = caselint("check", "good.xml", "odd.xml", "--format", "json=report.json", cwd=tmp_path)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["records"] == 1 and report["summary"]["rejected"] == 1
+    [error] = report["errors"]
+    assert error["path"] == "odd.xml" and error["line"] == 1
+    assert "encoding that cannot be read" in error["message"]
+
+
 @pytest.mark.parametrize("identifiers", ["", "<LAchildID/>", "<LAchildID>  </LAchildID>"])
 def test_a_child_without_an_id_is_rejected_at_its_line(tmp_path: Path, identifiers: str) -> None:
     path = census(

@@ -31,6 +31,7 @@ CHUNK = 1 << 16
 CENSUS_ZONE = "Europe/London"  # the census year ends at midnight in England, whatever the run's zone
 
 ROOT = "Message"
+_ENCODING = "the XML declaration names an encoding that cannot be read here; save the census as UTF-8"
 _REFUSED = (
     "XML not accepted: the file declares a DTD or entities, which a census file never needs "
     "(they can expand without limit or read other files)"
@@ -142,6 +143,8 @@ def _first_fault(stream: BinaryIO) -> Rejected | None:
         return Rejected(parser.line(), _REFUSED)
     except xml.sax.SAXParseException as error:
         return Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
+    except (LookupError, ValueError):  # expat: an unknown or multi-byte encoding (UTF-32, Shift_JIS)
+        return Rejected(parser.line(), _ENCODING)
     return None
 
 
@@ -161,6 +164,10 @@ def _census_events(stream: BinaryIO) -> Iterator[ReadEvent]:
     except xml.sax.SAXParseException as error:
         yield from reader.drain()
         yield Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
+        return
+    except (LookupError, ValueError):
+        yield from reader.drain()
+        yield Rejected(parser.line(), _ENCODING)
         return
     yield from reader.drain()
     yield from reader.finish()
