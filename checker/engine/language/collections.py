@@ -108,16 +108,18 @@ def selector(
         value, _ = ctx.read(item, collection)
         if value is UNREADABLE:
             return [], True
-        members = listed.members(ctx, item, value, own_time=True)
-        if members is None:
-            return [], False
         key: Any = None
         if matching is not None:
+            # An unreadable key is the schema check's finding alone, even with nothing to link to:
+            # the rule needs the value, so does not fire on it (record format).
             key, _ = ctx.read(item, matching)
             if key is UNREADABLE:
                 return [], True
             if key is ABSENT:
                 return [], False
+        members = listed.members(ctx, item, value, own_time=True)
+        if members is None:
+            return [], False
         chosen: list[Item] = []
         unknown = False
         for candidate in members:
