@@ -406,7 +406,7 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         (
             "RF002",
             "/referrals/0/feedback_received_at",
-            "feedback from children's social care received 2 working days after the referral "
+            "feedback from children's social care received 3 working days after the referral "
             "(limit 1 working day)",
         ),
     ),
@@ -424,6 +424,20 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
             "section 47 strategy discussion with no linked initial child protection conference by the end "
             "of 2012-11-26 (15 working days after it)",
         ),
+    ),
+    (
+        "a link's own key that cannot be read leaves the rule silent, even with nothing to link to",
+        _case(
+            referrals=[
+                {
+                    "id": False,
+                    "made_at": "2012-10-16T18:50:00",
+                    "to": "police",
+                    "concern_level": "significant_harm",
+                }
+            ]
+        ),
+        ("DQ001", "/referrals/0/id", "id must be text, not true or false"),
     ),
     (
         "a record's text may have white space around it",

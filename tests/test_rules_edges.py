@@ -127,6 +127,9 @@ class TestAppropriateAdult:
         assert verdict(rules["AA001"], episode) == "fail"
 
 
+CHILD = {"person_id": "P-1", "date_of_birth": "2005-01-01"}
+
+
 def missing(*times: str, category: str = "missing") -> list[dict[str, Any]]:
     return [{"id": f"M-{n}", "reported_at": at, "category": category} for n, at in enumerate(times)]
 
@@ -230,6 +233,31 @@ class TestRecordingRules:
         )
         result = run_rule(rules["SD003"], subject)
         assert [f.pointer for f in result.findings] == ["/strategy_discussions/0/actions/0/description"]
+
+    @pytest.mark.parametrize(
+        ("received", "shown"),
+        [
+            ("2012-11-05T09:00:00", "received 2 working days after"),  # Monday
+            ("2012-11-03T00:30:00", "received 2 working days after"),  # Saturday, after Friday's end
+            ("2012-11-05", "received 2 working days after"),  # Monday, by date alone
+        ],
+    )
+    def test_a_late_reply_never_reads_as_within_its_limit(
+        self, rules: Rules, received: str, shown: str
+    ) -> None:
+        referral = {
+            "id": "F",
+            "made_at": "2012-11-01T10:00:00",  # Thursday: the limit runs to the end of Friday
+            "to": "childrens_social_care",
+            "concern_level": "child_in_need",
+            "feedback_received_at": received,
+        }
+        result = run_rule(
+            rules["RF002"], record(child=CHILD, referrals=[referral]), as_of="2013-01-01T00:00:00Z"
+        )
+        [finding] = result.findings
+        assert finding.message.startswith(f"feedback from children's social care {shown}"), finding.message
+        assert finding.message.endswith("(limit 1 working day)")
 
 
 class TestDataQuality:

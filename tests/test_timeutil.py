@@ -105,6 +105,9 @@ def test_durations() -> None:
     assert format_duration(timedelta(days=2, hours=4)) == "52h"  # hours up to three days
     assert format_duration(timedelta(hours=24, minutes=20)) == "24h 20m"
     assert format_duration(timedelta(days=5, hours=2)) == "5d 2h"
+    assert format_duration(timedelta(hours=1, seconds=1)) == "1h 1s"  # a second over a limit of 1h shows
+    assert format_duration(timedelta(milliseconds=1)) == "under 1s"  # not "0m", which reads as none
+    assert format_duration(timedelta(0)) == "0m"
 
 
 @pytest.mark.parametrize("text", ["P1Y", "P1M", "PT", "P", "1H", "PT1.5H"])

@@ -269,7 +269,10 @@ def format_duration(span: timedelta) -> str:
         for value, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s"))
         if value
     ]
-    return sign + (" ".join(parts) if parts else "0m")
+    if not parts:
+        # A fraction of a second (timestamps may carry them) is not nothing: "0m" read as none.
+        return "under 1s" if span else "0m"
+    return sign + " ".join(parts)
 
 
 def iso_duration(span: timedelta) -> str:

@@ -74,7 +74,12 @@ class Limit:
 
     def elapsed(self, start: Moment, end: Moment, ctx: Context) -> str:
         if self.span is None:
-            days = ctx.calendar.between(start.local_day(ctx.zone_name), end.local_day(ctx.zone_name))
+            first, last = start.local_day(ctx.zone_name), end.local_day(ctx.zone_name)
+            days = ctx.calendar.between(first, last)
+            if last > first and not ctx.calendar.is_working_day(last):
+                # A Saturday is after the end of Friday, the last working day counted: read as
+                # Monday's, a reply late on a weekend no longer shows as within its limit.
+                days += 1
             if days == 0:
                 return "the same working day"
             return f"{days} working day{'s' if days != 1 else ''}"
