@@ -74,6 +74,7 @@ SPARK_FUNCTIONS = {
     "LEAST",
     "LENGTH",
     "MAKE_DATE",
+    "MAX",
     "MIN",
     "MIN_BY",
     "MONTH",

@@ -37,7 +37,7 @@ def _authoring_ruleset(directory: str | None, config_path: str | None) -> Rulese
 def _within(shown: str, directory: Path) -> bool:
     path = Path(shown)
     if path.parts[:1] == ("rulebook",) and not path.exists():
-        # A built-in rule is shown as it stands in the repository ("rulebook/AA001.yaml"),
+        # A built-in rule is shown as it stands in the repository ("rulebook/<id>.yaml"),
         # wherever caselint is installed and whatever the working directory.
         path = builtin_rulebook_dir().joinpath(*path.parts[1:])
     return path.resolve().is_relative_to(directory.resolve())
