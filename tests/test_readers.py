@@ -599,3 +599,23 @@ def test_a_line_not_utf8_is_rejected_with_the_same_words_either_way(monkeypatch:
     monkeypatch.setattr(jsonlines, "_strict_record", lambda raw_line: None)
     assert quick == list(read_json_lines(io.BytesIO(stream)))
     assert isinstance(quick[0], Rejected)
+
+
+def test_a_repeated_envelope_key_loses_no_record_and_is_said(tmp_path: Path) -> None:
+    text = (
+        '{"export": {"exported_at": "2013-01-07T09:00:00Z"},\n'
+        ' "cases": [{"record_id": "A"}],\n'
+        ' "export": {"exported_at": "2014-01-07T09:00:00Z"},\n'
+        ' "cases": [{"record_id": "B"},\n'
+        '           {"record_id": "C"}]}\n'
+    )
+    assert shape(read_text_as(tmp_path, "dup.json", text)) == [
+        ("problem", 3, "duplicate key 'export' (first on line 1): the first is read"),
+        ("problem", 4, "duplicate key 'cases' (first on line 2): the records of each are checked"),
+        ("record", 2, "A"),
+        ("record", 4, "B"),
+        ("record", 5, "C"),
+    ]
+    assert all(
+        record.exported_at == "2013-01-07T09:00:00Z" for record in records(read(tmp_path / "dup.json"))
+    )

@@ -60,19 +60,27 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             position = _skip(text, position + 1)
 
 
-def _member_start(text: str, position: int, wanted: str) -> int | None:
-    """Where the value of member ``wanted`` starts in the object at ``position``."""
+def _member_starts(text: str, position: int, wanted: str) -> list[tuple[int, int]]:
+    """Where each member ``wanted`` of the object at ``position`` starts: its key, its value."""
+    found: list[tuple[int, int]] = []
     position = _skip(text, position + 1)
     while text[position] != "}":
+        key_start = position
         key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
         position = _skip(text, _skip(text, position) + 1)  # past ':'
         if key == wanted:
-            return position
+            found.append((key_start, position))
         _, position = decode_value(text, position, check_depth=False, syntax_only=True)
         position = _skip(text, position)
         if text[position] == ",":
             position = _skip(text, position + 1)
-    return None
+    return found
+
+
+def _member_start(text: str, position: int, wanted: str) -> int | None:
+    """Where the value of member ``wanted`` starts in the object at ``position``."""
+    found = _member_starts(text, position, wanted)
+    return found[0][1] if found else None
 
 
 def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterator[ReadEvent]:
@@ -108,6 +116,13 @@ def _json_record(
 
 
 def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEvent]:
+    for name, meaning in (("export", "the first is read"), ("cases", "the records of each are checked")):
+        keys = _member_starts(text, start, name)
+        first = index.position(keys[0][0])[0] if keys else 0
+        for key_start, _ in keys[1:]:
+            # JSON leaves a repeated key to the reader; none of a file's records may vanish with it.
+            said = f"duplicate key '{name}' (first on line {first}): {meaning}"
+            yield Problem(index.position(key_start)[0], said)
     export_start = _member_start(text, start, "export")
     export = decode_value(text, export_start, check_depth=False)[0] if export_start is not None else None
     as_of, problems = read_envelope(export)
@@ -116,12 +131,11 @@ def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEven
         if at is not None and problem.member is not None and isinstance(export, dict):
             at = _member_start(text, at, problem.member)
         yield Problem(index.position(at if at is not None else start)[0], problem.message)
-    cases_start = _member_start(text, start, "cases")
-    assert cases_start is not None  # the caller found it
-    if text[cases_start] == "[":
-        yield from _json_records(text, cases_start, index, as_of)
-    else:
-        yield Rejected(
-            index.position(cases_start)[0],
-            "the envelope's 'cases' must be an array of case records",
-        )
+    for _, cases_start in _member_starts(text, start, "cases"):
+        if text[cases_start] == "[":
+            yield from _json_records(text, cases_start, index, as_of)
+        else:
+            yield Rejected(
+                index.position(cases_start)[0],
+                "the envelope's 'cases' must be an array of case records",
+            )
