@@ -13,6 +13,7 @@ from checker.inputs.paths import expand_inputs
 from checker.inputs.readers import read_input
 from checker.templates.lint import check_template_text
 from checker.templates.needs import FieldNeeds
+from tests.conftest import caselint
 
 RECORD = {"record_id": "R-1", "child": {"person_id": "P-1"}}
 
@@ -109,3 +110,25 @@ def test_a_plan_in_a_list_is_checked_like_a_plan_object() -> None:
         (6, "unknown field 'start_dte' (did you mean 'start_date'?)"),
         (6, "child/child_protection_plan/0/end_date must be text, not a whole number"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("exported_at", "as_of"),
+    [
+        ("2013-01-07", "2013-01-08T00:00:00+00:00"),  # a date: the end of its day, in England
+        ("2013-07-07", "2013-07-07T23:00:00+00:00"),  # midnight BST
+        ("2013-01-07T09:00:00Z", "2013-01-07T09:00:00+00:00"),
+    ],
+)
+def test_an_export_dated_by_day_is_checked_as_of_the_end_of_that_day(
+    tmp_path: Path, exported_at: str, as_of: str
+) -> None:
+    envelope = {
+        "export": {"exported_at": exported_at},
+        "cases": [{"record_id": "A", "child": {"person_id": "P"}}],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(envelope), encoding="utf-8")
+    done = caselint("check", "export.json", "--format", "json=report.json", cwd=tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert done.returncode == 0 and report["errors"] == []
+    assert report["as_of"] == as_of

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.inputs.sourcemap import SourceMap
-from checker.records.times import is_timestamp
+from checker.records.times import is_export_instant
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,12 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
     exported_at = export.get("exported_at")
     if exported_at is None:
         return None, problems
-    if not is_timestamp(exported_at):
+    if not is_export_instant(exported_at):
         problems.append(
             EnvelopeProblem(
                 "exported_at",
-                "export.exported_at is not an ISO 8601 timestamp; "
-                "the file was checked as of the time of the run",
+                "export.exported_at is not an ISO 8601 timestamp or date; "
+                "the file was checked as of --as-of, or else the time of the run",
             )
         )
         return None, problems

@@ -171,6 +171,33 @@ def parse_moment(text: str, zone_name: str = DEFAULT_ZONE) -> Moment:
     return exact_moment(parse_timestamp(text, zone_name))
 
 
+def export_instant(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
+    """An envelope's ``exported_at`` as the instant a run is checked as of.
+
+    A timestamp is that instant. A date alone (format 1.1) stands for its whole
+    day, and an export dated so holds that day's records: its instant is the
+    end of the day, the next local midnight, as for the census's reference
+    date, so that no event of the day is after it.
+    """
+    try:
+        return parse_timestamp(text, zone_name)
+    except OutOfRange:
+        raise
+    except ValueError:
+        return start_of_local_day(parse_date(text) + timedelta(days=1), zone_name)
+
+
+def is_export_instant(value: object) -> bool:
+    """Whether an envelope's ``exported_at`` can be read: a timestamp or a date alone."""
+    if not isinstance(value, str):
+        return False
+    try:
+        export_instant(value)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
 def is_timestamp(value: object) -> bool:
     if not isinstance(value, str):
         return False

@@ -15,7 +15,7 @@ from checker.engine.per_record import JudgedItem
 from checker.inputs.events import InputFile, Problem, Record, Rejected
 from checker.inputs.readers import read_input
 from checker.inputs.sourcemap import SourceMap
-from checker.records.times import DEFAULT_ZONE, format_instant, parse_timestamp
+from checker.records.times import DEFAULT_ZONE, export_instant, format_instant
 from checker.report.breakdowns import BreakdownCounter
 from checker.report.model import (
     BySeverity,
@@ -258,5 +258,5 @@ def _as_of_for(record: Record, options: RunOptions, run_as_of: datetime) -> date
     if options.as_of is not None:
         return options.as_of
     if record.exported_at is not None:
-        return parse_timestamp(record.exported_at, options.zone_name)
+        return export_instant(record.exported_at, options.zone_name)
     return run_as_of
