@@ -419,6 +419,17 @@ def test_gitlab_fingerprints_are_unique_and_severities_mapped(
     assert render_gitlab(two_inputs, context) == render_gitlab(two_inputs, context)
 
 
+def test_sarif_fingerprints_are_unique_as_gitlab_s_are(two_inputs: Report, context: RenderContext) -> None:
+    """Code scanning takes results with one fingerprint for one alert: a duplicated record's
+    findings would be merged away."""
+    results = json.loads(render_sarif(two_inputs, context))["runs"][0]["results"]
+    prints = [result["partialFingerprints"] for result in results]
+    assert len({p["caselintFinding/v1"] for p in prints}) == len(prints) == two_inputs.summary.findings
+    assert all(p["caselintFinding/v1"] == p["primaryLocationLineHash"] for p in prints)
+    gitlab = [issue["fingerprint"] for issue in json.loads(render_gitlab(two_inputs, context))]
+    assert sorted(p["caselintFinding/v1"] for p in prints) == sorted(gitlab)
+
+
 # Markdown
 
 

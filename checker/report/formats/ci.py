@@ -108,7 +108,7 @@ def _gitlab_issues(report: Report, context: RenderContext) -> Iterator[dict[str,
         for position, finding in enumerate(report.findings):
             fingerprint = finding.fingerprint
             if repeat is not None and repeat[0] == position:
-                fingerprint = _nth_fingerprint(fingerprint, repeat[1])
+                fingerprint = nth_fingerprint(fingerprint, repeat[1])
                 repeat = next(repeats, None)
             yield _gitlab_issue(finding, fingerprint, context)
     finally:
@@ -154,5 +154,6 @@ def _gitlab_issue(finding: Finding, fingerprint: str, context: RenderContext) ->
     }
 
 
-def _nth_fingerprint(fingerprint: str, occurrence: int) -> str:
+def nth_fingerprint(fingerprint: str, occurrence: int) -> str:
+    """The fingerprint of the ``occurrence``-th finding with one identity (GitLab, SARIF)."""
     return hashlib.sha256(f"{fingerprint}\0{occurrence}".encode()).hexdigest()[:32]

@@ -15,6 +15,7 @@ import gzip
 import heapq
 import re
 import textwrap
+from collections import Counter
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from urllib.parse import quote
 from checker.engine.compile import CompiledRule
 from checker.report.explain import explain_text
 from checker.report.formats import LEVELS, RenderContext, message_with_record, shown_path, shown_text
+from checker.report.formats.ci import nth_fingerprint
 from checker.report.jsontext import json_text
 from checker.report.model import Finding, InputError, Report, WaivedFinding
 from checker.rules.severity import SEVERITY_RANK
@@ -75,7 +77,22 @@ def render_sarif(report: Report, context: RenderContext) -> str:
         "properties": _run_properties(report),
     }
     results = {position: _result(finding, report, context, rule_index) for position, finding in important}
+    _number_repeats(results)
     return _within_limits(run, [position for position, _ in important], results, total, context)
+
+
+def _number_repeats(results: dict[int, dict[str, Any]]) -> None:
+    """Give a result whose fingerprint an earlier one has (one record id in two inputs, a
+    duplicated record) the fingerprint of its occurrence: code scanning takes results with
+    one fingerprint for one alert, and would merge them away (GitLab's report does the same)."""
+    seen: Counter[str] = Counter()
+    for position in sorted(results):
+        prints = results[position]["partialFingerprints"]
+        fingerprint = prints[FINGERPRINT_KEY]
+        seen[fingerprint] += 1
+        if seen[fingerprint] > 1:
+            numbered = nth_fingerprint(fingerprint, seen[fingerprint])
+            prints[FINGERPRINT_KEY] = prints["primaryLocationLineHash"] = numbered
 
 
 def _importance(entry: tuple[int, Finding]) -> tuple[int, int]:
