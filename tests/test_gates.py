@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from checker.report.gates import GateError, parse_minimum
+from checker.report.wording import percent, percents
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -198,3 +199,24 @@ class TestGates:
     def test_a_minimum_for_a_rule_not_checked(self) -> None:
         done = caselint("check", str(EXPORT), "--select", "SD", "--min-compliance", "AA002=0.9")
         assert done.returncode == 2 and "AA002 is not among the rules checked" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("rate", "shown"),
+    [
+        (None, "-"),
+        (1.0, "100.0%"),
+        (0.0, "0.0%"),
+        (0.882, "88.2%"),
+        (2999 / 3000, "99.97%"),  # never 100.0% while an item failed
+        (1 / 3000, "0.03%"),  # never 0.0% while an item passed
+        (1 - 1e-9, "99.9999%"),
+    ],
+)
+def test_a_rate_short_of_all_or_above_none_never_reads_as_all_or_none(rate: float | None, shown: str) -> None:
+    assert percent(rate) == shown
+
+
+def test_a_gate_tells_apart_a_rate_and_a_minimum_one_decimal_would_merge() -> None:
+    assert percents(2999 / 3000, 0.9997) == ("99.967%", "99.970%")
+    assert percents(0.95, 0.95) == ("95.0%", "95.0%")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from checker.report.model import Gate, Report, at_or_above
+from checker.report.wording import percent, percents
 from checker.rules.selection import did_you_mean
 
 
@@ -52,7 +53,7 @@ def apply_gates(report: Report, fail_on: str, minimums: Mapping[str, float]) -> 
     for rule_id, minimum in sorted(minimums.items()):
         rate = results[rule_id].compliance
         passed = rate is None or rate >= minimum
-        shown = "no items decided" if rate is None else f"{rate:.1%}"
+        shown, least = ("no items decided", percent(minimum)) if rate is None else percents(rate, minimum)
         verdict = "meets" if passed else "is below"
         gates.append(
             Gate(
@@ -61,7 +62,7 @@ def apply_gates(report: Report, fail_on: str, minimums: Mapping[str, float]) -> 
                 threshold=minimum,
                 actual=rate,
                 passed=passed,
-                detail=f"{rule_id} compliance {shown} {verdict} the minimum {minimum:.1%}",
+                detail=f"{rule_id} compliance {shown} {verdict} the minimum {least}",
             )
         )
     return report.model_copy(update={"gates": gates})
