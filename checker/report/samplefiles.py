@@ -7,6 +7,10 @@ and carries a second sheet saying how the sample was drawn. The same rows
 always give the same bytes: the workbook's dates are the check's as-of
 instant, and its zip entries carry a fixed date.
 
+Record ids and districts come from the exports, so a spreadsheet must never
+run them: the workbook stores every text as text, never a formula, and the
+CSV puts a ``'`` before any text that a spreadsheet would read as one.
+
 Read back, a sample gives each row's rule, outcome and verdict, never its
 note (an auditor's words may name people). A cell that is not what the
 column allows is an error naming the file and the row, without quoting it.
@@ -30,6 +34,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from checker.engine.per_record import Judgement
@@ -50,6 +55,9 @@ COLUMNS = (
 )
 _RULE_ID = re.compile(r"[A-Z]{2,8}[0-9]{3}")  # as the rule-file schema says
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry
+# What starts a formula when a spreadsheet opens a CSV, or when an auditor edits a workbook's cell:
+# OWASP's list for CSV injection (=, +, -, @, and a tab or carriage return before one).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SampleFileError(ValueError):
@@ -102,8 +110,20 @@ def _csv_text(rows: Sequence[SampleRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([key for key, _, _ in COLUMNS])
-    writer.writerows(_cells(row) for row in rows)
+    writer.writerows([_csv_safe(cell) for cell in _cells(row)] for row in rows)
     return buffer.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    """Text a spreadsheet shows, never runs: a leading ``'`` before what would start a formula.
+
+    A CSV has no types, so Excel or LibreOffice runs ``=HYPERLINK(...)`` or ``+cmd|...`` found in
+    a record id or district (taken from the exports, so written by whoever keyed the record) when
+    the auditor opens the file: the quote, as OWASP advises, makes the cell text. Every column of
+    a sample is text (ids, rule, outcome, pointer, district; no numbers or dates), so a leading
+    ``-`` is never a negative number here, and a quoted value is the record's own less the quote.
+    """
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _json_text(rows: Sequence[SampleRow], info: SampleInfo) -> str:
@@ -135,9 +155,9 @@ def _workbook_bytes(rows: Sequence[SampleRow], info: SampleInfo) -> bytes:
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = "Sample"
-    sheet.append([heading for _, heading, _ in COLUMNS])
+    _append(sheet, [heading for _, heading, _ in COLUMNS])
     for row in rows:
-        sheet.append(_cells(row))
+        _append(sheet, _cells(row))
     bold, shaded = Font(bold=True), PatternFill("solid", fgColor="E7EBEF")
     for column, (_, _, width) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(column)
@@ -175,7 +195,7 @@ def _workbook_bytes(rows: Sequence[SampleRow], info: SampleInfo) -> bytes:
 
 def _about_sheet(workbook: Workbook, info: SampleInfo, items: int) -> None:
     about = workbook.create_sheet("About")
-    about.append(["How this sample was drawn"])
+    _append(about, ["How this sample was drawn"])
     about["A1"].font = Font(bold=True, size=13)
     for label, value in (
         ("Seed", info.seed),
@@ -191,15 +211,32 @@ def _about_sheet(workbook: Workbook, info: SampleInfo, items: int) -> None:
         ("", "cannot tell: the case file does not say"),
         ("Read back", "caselint sample --compare THIS-FILE"),
     ):
-        about.append([label, value])
-    about.append([])
-    about.append(["Rule", "Title"])
+        _append(about, [label, value])
+    _append(about, [])
+    _append(about, ["Rule", "Title"])
     about.cell(row=about.max_row, column=1).font = Font(bold=True)
     about.cell(row=about.max_row, column=2).font = Font(bold=True)
     for rule_id, title in info.rule_titles:
-        about.append([rule_id, title])
+        _append(about, [rule_id, title])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 90
+
+
+def _append(sheet: Worksheet, values: list[Any]) -> None:
+    """A row added, its texts stored as text: openpyxl would store "=..." as a formula, "#N/A" an error.
+
+    A record id or district (or a seed, a file name, a rule's title) is shown as written, never
+    run: a formula from an export could fetch a URL or send the sheet's data out when an auditor
+    opens the workbook. A text that would start a formula if typed also carries Excel's quote
+    prefix, so that editing the cell keeps it text; no quote is added to what is shown.
+    """
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.data_type = "s"
+            if value.startswith(_FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def _with_fixed_dates(archive: bytes) -> bytes:
