@@ -33,6 +33,7 @@ from checker.report.formats.sarif import render_sarif
 from checker.report.formats.text import render_text
 from checker.report.gates import apply_gates
 from checker.report.model import Location, Report
+from checker.report.outputs import holds_every_finding
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -221,7 +222,8 @@ def test_markdown_to_the_step_summary_appends(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     page = summary.read_text(encoding="utf-8")
     assert page.startswith("## Earlier step\n## caselint\n")
-    assert done.stdout.splitlines()[-1].endswith("every finding is in this step's log, the job summary")
+    # The summary shows the first 50 findings of 89: it is not where every finding is.
+    assert done.stdout.splitlines()[-1].endswith("every finding is in this step's log")
     other = tmp_path / "summary.md"
     other.write_text("old\n", encoding="utf-8")
     caselint("check", str(EXPORT), "--format", f"markdown={other}", cwd=tmp_path)
@@ -274,3 +276,14 @@ def test_record_ids_cannot_inject_lines_or_escapes(
 )
 def test_shown_text(raw: str, shown: str) -> None:
     assert shown_text(raw) == shown
+
+
+def test_only_outputs_that_list_every_finding_are_named_as_holding_them(report: Report) -> None:
+    many = report.model_copy(update={"summary": report.summary.model_copy(update={"findings": 25_001})})
+    assert holds_every_finding("sarif", report, statistics=False)
+    assert not holds_every_finding("sarif", many, statistics=False)  # code scanning's 25,000 at most
+    assert not holds_every_finding("markdown", report, statistics=False)  # the first 50
+    assert holds_every_finding("text", report, statistics=False)
+    assert not holds_every_finding("text", report, statistics=True)  # counts only
+    for name in ("json", "gitlab", "junit", "html", "github"):
+        assert holds_every_finding(name, many, statistics=True)

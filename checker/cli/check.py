@@ -19,7 +19,14 @@ from checker.report.formats.text import TextOptions
 from checker.report.gates import GateError, apply_gates, parse_minimum
 from checker.report.history import HistoryError, append_run, input_digests, read_runs, trend
 from checker.report.model import DIMENSIONS, Dimension, Report, exit_status
-from checker.report.outputs import OUTPUT_FORMATS, OutputError, parse_outputs, render, write_output
+from checker.report.outputs import (
+    OUTPUT_FORMATS,
+    OutputError,
+    holds_every_finding,
+    parse_outputs,
+    render,
+    write_output,
+)
 from checker.rules.severity import FAIL_ON_CHOICES
 
 
@@ -120,7 +127,11 @@ def check(
             show_all_rules=show_all_rules,
             errors_inline=not to_terminal,  # run_request has written them to stderr
         )
-        elsewhere = [other.shown(os.environ) for other in outputs if other is not entry]
+        elsewhere = [
+            other.shown(os.environ)
+            for other in outputs
+            if other is not entry and holds_every_finding(other.format, report, statistics)
+        ]
         rendered = render(entry.format, report, checked.ruleset, Path.cwd(), text, elsewhere)
         for notice in rendered.notices:
             click.echo(f"caselint: {entry.format}: {notice}", err=True)

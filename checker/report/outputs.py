@@ -112,6 +112,19 @@ def render(
     return Rendered(lambda: rendered, list(context.notices))
 
 
+def holds_every_finding(name: str, report: Report, statistics: bool) -> bool:
+    """Whether format ``name`` lists every finding, for a notice saying where they all are: a
+    Markdown summary shows the first 50, a SARIF log at most code scanning's 25,000 results, and
+    text with --statistics only counts."""
+    if name == "markdown":
+        return False
+    if name == "sarif":
+        from checker.report.formats.sarif import MAX_RESULTS  # only when a SARIF log is asked for
+
+        return report.summary.findings + len(report.waived or []) <= MAX_RESULTS
+    return not (name == "text" and statistics)
+
+
 def write_output(entry: Output, pieces: Iterable[str], environ: Mapping[str, str]) -> None:
     """Write one format to its file; GitHub's job summary is appended to, as GitHub asks."""
     assert entry.path is not None
