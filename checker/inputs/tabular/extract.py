@@ -108,12 +108,13 @@ def _find_columns(extract: Extract, spec: CollectionSpec, problems: list[str]) -
                 f"{where} appears more than once in the header of {table.label} (columns {numbers})"
             )
         else:
+            # The header is named by its row, never quoted: a table without a header row (or a
+            # header_row pointing at a row of data) would put a child's details in the message.
+            # A near miss is named by its column's position for the same reason.
             hint = difflib.get_close_matches(column, table.header, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            problems.append(
-                f"{where} is not in the header of {table.label}{suggestion}; "
-                f"its header: {', '.join(table.header)}"
-            )
+            near = f"; column {table.header.index(hint[0]) + 1} there is spelt alike" if hint else ""
+            header = f"row {table.spec.header_row} (the header)"
+            problems.append(f"{where} is not in {header} of {table.label}{near}")
     for below in spec.collections:
         _find_columns(extract, below, problems)
 

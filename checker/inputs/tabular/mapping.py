@@ -9,6 +9,7 @@ neither, and both can make a small file expand without limit.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import json
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from checker.inputs.events import read_envelope
 from checker.inputs.sourcemap import nearest
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents, schema_problem
 from checker.records import schema as recordschema
-from checker.records.pointer import join
+from checker.records.pointer import escape, join
 from checker.records.schema import Field, UnknownField
 
 SCHEMA = Path(__file__).resolve().parent / "mapping.schema.json"
@@ -164,6 +165,22 @@ class _Reader:
         formats = self.data.get("formats", {})
         self.formats = _formats(formats, Formats())
 
+    def check_reading(self, name: str, spec: TableSpec) -> None:
+        """An encoding and a delimiter the CSV reader can use, else a problem at their line."""
+        pointer = f"/tables/{escape(name)}"
+        if spec.encoding is not None:
+            try:
+                codecs.lookup(spec.encoding)
+                # rot13, hex, base64, zlib ... are codecs but not text encodings: str.encode refuses them.
+                "a".encode(spec.encoding)
+            except (LookupError, UnicodeError, ValueError):
+                self.problem(
+                    f"{pointer}/encoding",
+                    f"{spec.encoding!r} is not a text encoding Python knows (utf-8, cp1252, utf-16 ...)",
+                )
+        if spec.delimiter is not None and spec.delimiter in '"\r\n\x00':
+            self.problem(f"{pointer}/delimiter", "a delimiter cannot be a quote, a line break or NUL")
+
     def line(self, pointer: str) -> int:
         return nearest(self.positions, pointer)[0]
 
@@ -179,11 +196,13 @@ class _Reader:
                 spec.get("encoding"),
                 spec.get("delimiter"),
                 spec.get("header_row", 1),
-                self.line(f"/tables/{name}"),
+                self.line(f"/tables/{escape(name)}"),
             )
             for name, spec in self.data["tables"].items()
         }
         self.tables = tables
+        for name, table_spec in tables.items():
+            self.check_reading(name, table_spec)
         record = self.collection(self.data["record"], "/record", (), recordschema.root(), None)
         if not any(spec.path == ("record_id",) for spec in record.fields):
             key_line = record.key_line
@@ -213,11 +232,12 @@ class _Reader:
         fields = tuple(
             spec_field
             for name, raw in spec["fields"].items()
-            if (spec_field := self.field(name, raw, f"{pointer}/fields/{name}", prefix, item)) is not None
+            if (spec_field := self.field(name, raw, f"{pointer}/fields/{escape(name)}", prefix, item))
+            is not None
         )
         collections = []
         for name, raw in spec.get("collections", {}).items():
-            below = f"{pointer}/collections/{name}"
+            below = f"{pointer}/collections/{escape(name)}"
             tokens = tuple(name.split("/"))
             member = self.list_item(item, tokens, below)
             if member is None:
@@ -272,7 +292,7 @@ class _Reader:
         for code, meant in codes.items():
             if choices and meant not in choices:
                 self.problem(
-                    f"{pointer}/codes/{code}",
+                    f"{pointer}/codes/{escape(code)}",
                     f"{meant!r} is not a value of {name}; it takes {', '.join(choices)}",
                 )
         self._carry_parents(prefix, tokens)

@@ -1,53 +1,32 @@
-"""The tables of an extract, read a row at a time: CSV through the csv module, XLSX through openpyxl.
+"""The tables of an extract, read a row at a time: CSV through ``csvfile.py``, XLSX through openpyxl.
 
-A CSV file's encoding is the one the mapping states, else its byte-order
-mark's, else UTF-8 when every byte of it decodes so, else Windows-1252 (what
-UK case-management exports in "ANSI" are), else Latin-1. Its delimiter is the
-stated one, else whichever of comma, semicolon, tab and bar its header line
-holds most. An XLSX sheet is read in read-only mode with the values its
-formulas last computed. Each row comes with its line (CSV) or row number
-(XLSX) and its cells, as text (CSV) or as the sheet typed them (XLSX).
+An XLSX sheet is read in read-only mode with the values its formulas last
+computed, every row of it whatever its stated dimension says. Its XML is
+read through once first, so that a sheet openpyxl would stop reading part
+way (broken XML, a number too long to read) is refused whole, with its row,
+before any of its rows is checked. Each row comes with its line (CSV) or row
+number (XLSX) and its cells, as text (CSV) or as the sheet typed them (XLSX).
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import re
-import zipfile
+import warnings
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
 
 from checker.inputs.events import Problem, Rejected
+from checker.inputs.limits import MAX_NUMBER_DIGITS
+from checker.inputs.tabular.csvfile import QUOTED, Row, TableError, blank, csv_rows, fits
 from checker.inputs.tabular.mapping import TableSpec
 
-CSV_SNIFF = 1 << 16
-DELIMITERS = (",", ";", "\t", "|")
+__all__ = ["Row", "Table", "TableError"]
+
 SPREADSHEETS = (".xlsx", ".xlsm")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 
 Rows = Generator["Row | Rejected | Problem", None, None]
-
-
-class TableError(Exception):
-    """A table that cannot be read at all: one line, naming the file."""
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int  # the CSV line it starts on, or the sheet's row number
-    cells: list[Any]
 
 
 class Table:
@@ -58,6 +37,8 @@ class Table:
         self.path = path
         self.label = label  # how reports name the file
         self.spreadsheet = path.suffix.lower() in SPREADSHEETS
+        self.header: list[str] = []  # until it is read: no width to hold the rows to
+        self.sheet_checked = False
         if not path.is_file():
             raise TableError(f"{label}: no such file")
         self.header = [str(cell).strip() if cell is not None else "" for cell in self._header_cells()]
@@ -67,7 +48,10 @@ class Table:
         return [position for position, heading in enumerate(self.header) if heading == name]
 
     def _rows(self) -> Rows:
-        return _sheet_rows(self) if self.spreadsheet else _csv_rows(self)
+        if self.spreadsheet:
+            return _sheet_rows(self)
+        spec = self.spec
+        return csv_rows(self.path, self.label, spec.encoding, spec.delimiter, len(self.header) or None)
 
     def rows(self) -> Iterator[Row | Rejected | Problem]:
         """Every row below the header, blank ones skipped."""
@@ -77,11 +61,15 @@ class Table:
                 yield row
                 continue
             number += 1
-            if number <= self.spec.header_row or all(_blank(cell) for cell in row.cells):
+            if number <= self.spec.header_row or all(blank(cell) for cell in row.cells):
                 continue
             # A sheet pads or trims its rows; a CSV row of another width has lost or gained a cell.
-            short = not self.spreadsheet and len(row.cells) < len(self.header)
-            if short or not all(_blank(cell) for cell in row.cells[len(self.header) :]):
+            width = len(self.header)
+            if self.spreadsheet:
+                wrong = not all(blank(cell) for cell in row.cells[width:])
+            else:
+                wrong = not fits(row.cells, width)
+            if wrong:
                 yield Rejected(
                     row.line,
                     f"row has {len(row.cells)} cells where the header has {len(self.header)}; "
@@ -113,82 +101,12 @@ class Table:
         raise TableError(f"{self.label}: no header row (row {self.spec.header_row}): the table is empty")
 
 
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-# -- CSV ------------------------------------------------------------------------------
-
-
-def csv_encoding(path: Path, stated: str | None) -> str:
-    if stated is not None:
-        try:
-            return codecs.lookup(stated).name
-        except LookupError:
-            raise TableError(f"{path.name}: unknown encoding {stated!r}") from None
-    with path.open("rb") as stream:
-        start = stream.read(4)
-        for bom, encoding in _BOMS:
-            if start.startswith(bom):
-                return encoding
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    return "cp1252" if _decodes(path, "cp1252") else "latin-1"
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with path.open("rb") as stream:
-        try:
-            while chunk := stream.read(CSV_SNIFF):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
-def _delimiter(first_line: str) -> str:
-    unquoted = _QUOTED.sub("", first_line)
-    counts = {candidate: unquoted.count(candidate) for candidate in DELIMITERS}
-    best = max(DELIMITERS, key=lambda candidate: counts[candidate])
-    return best if counts[best] else ","
-
-
-def _csv_rows(table: Table) -> Rows:
-    encoding = csv_encoding(table.path, table.spec.encoding)
-    with table.path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
-        try:
-            first_line = text.readline()
-            text.seek(0)
-        except UnicodeDecodeError as error:
-            raise TableError(f"{table.label}:1: not {encoding}: {error.reason}") from None
-        delimiter = table.spec.delimiter or _delimiter(first_line)
-        reader = csv.reader(text, delimiter=delimiter)
-        line = 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except (csv.Error, UnicodeDecodeError) as error:
-                yield Rejected(
-                    line, f"not readable CSV ({error}); the rest of the table was not read", table.label
-                )
-                return
-            if any("\x00" in cell for cell in cells):
-                yield Rejected(line, "row holds a NUL byte; it was not read", table.label)
-            else:
-                yield Row(line, list(cells))
-            line = reader.line_num + 1
-
-
 # -- XLSX -------------------------------------------------------------------------------
 
 
 def _time_in_format(number_format: str) -> bool:
     """Whether a date format shows a time of day (h or s outside quotes and brackets)."""
-    bare = _QUOTED.sub("", number_format).lower()
+    bare = QUOTED.sub("", number_format).lower()
     return "h" in bare or "s" in bare
 
 
@@ -201,27 +119,155 @@ def _cell_value(cell: Any) -> Any:
 
 def _sheet_rows(table: Table) -> Rows:
     from openpyxl import load_workbook  # slow to import: only when a sheet is read
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
-        values = load_workbook(table.path, read_only=True, data_only=True)
-        formulas = load_workbook(table.path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
+        with warnings.catch_warnings():  # openpyxl's warnings quote cells: none reaches the user
+            warnings.simplefilter("ignore")
+            values = load_workbook(table.path, read_only=True, data_only=True)
+            formulas = load_workbook(table.path, read_only=True, data_only=False)
+    except Exception as error:  # whatever a broken part makes openpyxl's parsers raise
         raise TableError(f"{table.label}: not a readable XLSX workbook ({type(error).__name__})") from None
     try:
+        if not values.sheetnames:
+            raise TableError(f"{table.label}: not a readable XLSX workbook (it holds no sheet)")
         name = table.spec.sheet or values.sheetnames[0]
         if name not in values.sheetnames:
             raise TableError(f"{table.label}: no sheet {name!r}; its sheets: {', '.join(values.sheetnames)}")
-        pairs = zip(values[name].iter_rows(), formulas[name].iter_rows(), strict=False)
-        for number, (row, formula_row) in enumerate(pairs, start=1):
-            for column, (cell, formula) in enumerate(zip(row, formula_row, strict=False), start=1):
-                if cell.value is None and getattr(formula, "data_type", None) == "f":
-                    yield Problem(
-                        number,
-                        f"column {column}: a formula whose value was never saved (open and save the "
-                        "workbook in a spreadsheet program); read as empty",
-                        table.label,
-                    )
-            yield Row(number, [_cell_value(cell) for cell in row])
+        sheets = values[name], formulas[name]
+        for sheet in sheets:
+            if isinstance(sheet, ReadOnlyWorksheet):
+                sheet.reset_dimensions()  # a stale <dimension> would hide the rows beyond it
+        if not table.sheet_checked:
+            with _sheet_source(sheets[0]) as source:
+                _SheetCheck(table.label).run(source)
+            table.sheet_checked = True
+        pairs = _quietly(zip(sheets[0].iter_rows(), sheets[1].iter_rows(), strict=False))
+        number = 0
+        try:
+            for number, (row, formula_row) in enumerate(pairs, start=1):
+                for column, (cell, formula) in enumerate(zip(row, formula_row, strict=False), start=1):
+                    if cell.value is None and getattr(formula, "data_type", None) == "f":
+                        yield Problem(
+                            number,
+                            f"column {column}: a formula whose value was never saved (open and save the "
+                            "workbook in a spreadsheet program); read as empty",
+                            table.label,
+                        )
+                yield Row(number, [_cell_value(cell) for cell in row])
+        except Exception as error:  # past the check above: a part of the sheet openpyxl still cannot read
+            yield Rejected(
+                number + 1,
+                f"the sheet cannot be read past row {number} ({type(error).__name__}); "
+                "the rest of the table was not read",
+                table.label,
+            )
     finally:
         values.close()
         formulas.close()
+
+
+def _quietly(rows: Iterator[Any]) -> Iterator[Any]:
+    """The rows, with openpyxl's warnings (a date out of range, naming its value) kept from the user."""
+    while True:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+        yield row
+
+
+class _Unreadable(Exception):
+    """Why openpyxl would stop part way through a sheet: its row, and what is wrong there."""
+
+
+class _SheetCheck:
+    """Reads a sheet's XML through once, refusing what would stop openpyxl part way through it.
+
+    openpyxl reads a sheet as it goes: broken XML, or a number cell it cannot
+    turn into a number (more than 4,300 digits, say), would end the reading
+    with the rows before it checked and the rest unseen, none counted. Read
+    here first with expat (fast: no cell is built), such a sheet is refused
+    whole, naming its row. A DTD is refused as openpyxl (through defusedxml)
+    refuses it: it could expand entities without limit.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.row = 0
+        self.done = 0  # the last row read to its end
+        self.cell: str | None = None  # the reference of the cell being read, while in one
+        self.typed = "n"
+        self.text: list[str] | None = None  # a number cell's <v>, while in it
+
+    def run(self, source: IO[bytes]) -> None:
+        parser = expat.ParserCreate()
+        parser.StartDoctypeDeclHandler = self.refuse_dtd
+        parser.EntityDeclHandler = self.refuse_dtd
+        parser.StartElementHandler = self.start
+        parser.CharacterDataHandler = self.data
+        parser.EndElementHandler = self.end
+        try:
+            parser.ParseFile(source)
+        except _Unreadable as error:
+            raise TableError(str(error)) from None
+        except expat.ExpatError:
+            raise TableError(
+                f"{self.label}:{self.done + 1}: the sheet's XML is broken after row {self.done}; "
+                "the table was not read"
+            ) from None
+
+    def refuse_dtd(self, *_: Any) -> None:
+        raise _Unreadable(f"{self.label}:1: not a readable XLSX workbook (its sheet has a DTD)")
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rpartition(":")[2]
+        if local == "row":
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isascii() and number.isdigit() else self.row + 1
+        elif local == "c":
+            self.cell, self.typed = attributes.get("r", ""), attributes.get("t", "n")
+        elif local == "v" and self.cell is not None and self.typed in ("n", "b"):
+            self.text = []
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        local = tag.rpartition(":")[2]
+        if local == "row":
+            self.done = self.row
+        if local == "c":
+            self.cell = None
+        if local != "v" or self.text is None:
+            return
+        value, self.text = "".join(self.text), None
+        if value and not _number(value):
+            raise _Unreadable(
+                f"{self.label}:{self.row}: cell {self.cell or '?'} is typed a number but cannot be read "
+                f"as one (more than {MAX_NUMBER_DIGITS:,} digits, or not a number); the table was not read"
+            )
+
+
+def _sheet_source(sheet: Any) -> IO[bytes]:
+    # openpyxl has no public way to a sheet's XML part: this is how its own read-only reader opens it.
+    source: IO[bytes] = sheet._get_source()
+    return source
+
+
+def _number(text: str) -> bool:
+    """Whether openpyxl reads this as a number (it takes text with . or e as a float, else an int)."""
+    text = text.strip()
+    try:
+        if any(mark in text for mark in ".eE"):
+            float(text)
+        elif len(text) > MAX_NUMBER_DIGITS:
+            return False  # int() would refuse it, past Python's limit on digits
+        else:
+            int(text)
+    except ValueError:
+        return False
+    return True

@@ -14,10 +14,12 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from checker.inputs.limits import whole_number
 from checker.inputs.tabular.mapping import FieldSpec
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only, as JSON has them: int() and float() would also read Arabic-Indic and other digits.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 ABSENT = object()  # an empty cell: the field is not recorded
 
 
@@ -33,7 +35,8 @@ def cell_value(cell: Any, spec: FieldSpec) -> Any:
     if kind == "boolean" and isinstance(cell, bool):
         return cell
     if kind in ("integer", "number") and isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return int(cell) if kind == "integer" and float(cell).is_integer() else cell
+        # float() of a whole number past 1e308 would overflow: only a float needs making whole.
+        return int(cell) if kind == "integer" and isinstance(cell, float) and cell.is_integer() else cell
     return _from_text(_as_text(cell), spec)
 
 
@@ -65,7 +68,7 @@ def _from_text(text: str, spec: FieldSpec) -> Any:
             if part.strip()
         ]
     if kind == "integer":
-        return int(text) if _INTEGER.fullmatch(text) else text
+        return whole_number(text) if _INTEGER.fullmatch(text) else text  # too long to read: infinity
     if kind == "number":
         return float(text) if _NUMBER.fullmatch(text) else text
     return text

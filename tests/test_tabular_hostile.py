@@ -1,0 +1,300 @@
+"""Hostile tables through a mapping: every row counted, every problem placed, no cell quoted, no traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from tests.conftest import caselint
+
+SECRET = "CANARY-SECRET"
+HEADER = "CASE_NO,CHILD_REF,TEAM\n"
+MAPPING = """\
+tables:
+  children: %s
+record:
+  table: children
+  key: CASE_NO
+  fields:
+    record_id: CASE_NO
+    child/person_id: CHILD_REF
+    %s
+"""
+
+
+def run(
+    tmp_path: Path, tables: dict[str, str | bytes], mapping: str | None = None, options: str = ""
+) -> tuple[int, str, dict[str, Any]]:
+    """Runs the check on an extract of these tables: exit status, stdout and stderr, the JSON report.
+
+    ``options`` are added to the table's entry in the default mapping. Asserts what every case
+    must keep: no traceback or internal error, no cell's text anywhere.
+    """
+    directory = tmp_path / "extract"
+    directory.mkdir(exist_ok=True)
+    for name, content in tables.items():
+        path = directory / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    mapping_file = tmp_path / "mapping.yaml"
+    default = MAPPING % ("{file: children.csv" + options + "}", "team: TEAM")
+    mapping_file.write_text(mapping or default, encoding="utf-8")
+    report_file = tmp_path / "report.json"
+    arguments = ["--mapping", "mapping.yaml", "extract", "--format", "json=report.json", "--format", "text"]
+    done = caselint("check", *arguments, cwd=tmp_path)  # relative: messages name extract/...
+    output = done.stdout + done.stderr
+    report_text = report_file.read_text(encoding="utf-8") if report_file.exists() else "{}"
+    for text in (output, report_text):
+        assert SECRET not in text and "Traceback" not in text and "internal error" not in text, text
+    return done.returncode, output, json.loads(report_text)
+
+
+def counts(report: dict[str, Any]) -> tuple[int, int]:
+    return report["summary"]["records"], report["summary"]["rejected"]
+
+
+def errors(report: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(Path(error["path"]).name, error["line"]) for error in report["errors"]]
+
+
+def findings(report: dict[str, Any]) -> list[tuple[str, int, int, str]]:
+    return [
+        (
+            finding["location"]["path"],
+            finding["location"]["line"],
+            finding["location"]["column"],
+            finding["message"],
+        )
+        for finding in report["findings"]
+    ]
+
+
+# -- 1. a stray quote must not swallow the rows below it --------------------------------------
+
+
+def test_an_unclosed_quote_rejects_its_row_and_counts_each_row_it_swallowed(tmp_path: Path) -> None:
+    children = HEADER + f'A1,P1,x\nA2,P2,"{SECRET}\nA3,P3,y\nA4,P4,z\n'
+    status, output, report = run(tmp_path, {"children.csv": children})
+    assert status == 2
+    assert counts(report) == (1, 3)
+    assert errors(report) == [("children.csv", 3), ("children.csv", 4), ("children.csv", 5)]
+    assert "children.csv:3: input error: column 3: a quote opens a cell that the file ends inside" in output
+
+
+def test_a_stray_quote_closed_by_a_later_cells_quote_is_found(tmp_path: Path) -> None:
+    children = HEADER + f'"A1","P1","x"\n"A2","P2","{SECRET}\n"A3","P3","y"\n"A4","P4","z"\n'
+    status, output, report = run(tmp_path, {"children.csv": children})
+    assert status == 2
+    assert counts(report) == (2, 2)  # A1 and A4 read; A2 and the A3 it swallowed rejected
+    assert errors(report) == [("children.csv", 3), ("children.csv", 4)]
+    assert "a quote on line 4 closes mid-text" in output
+
+
+def test_a_stray_quote_in_an_item_table_counts_the_items_it_swallowed(tmp_path: Path) -> None:
+    mapping = MAPPING % ("{file: children.csv}\n  incidents: {file: incidents.csv}", "team: TEAM")
+    mapping += (
+        "  collections:\n    incidents:\n      table: incidents\n      join: REF\n      fields: {id: NO}\n"
+    )
+    incidents = f'NO,REF,NOTE\nI1,A1,"{SECRET}\nI2,A1,x\nI3,A2,y\n'
+    status, _, report = run(
+        tmp_path, {"children.csv": HEADER + "A1,P1,x\nA2,P2,y\n", "incidents.csv": incidents}, mapping
+    )
+    assert status == 2
+    assert counts(report) == (2, 3)
+    assert errors(report) == [("incidents.csv", 2), ("incidents.csv", 3), ("incidents.csv", 4)]
+
+
+def test_a_narrative_over_several_lines_is_still_one_cell(tmp_path: Path) -> None:
+    children = HEADER + 'A1,P1,"first, para\n\nsecond ""quoted"" para"\nA2,P2,y\n'
+    status, _, report = run(tmp_path, {"children.csv": children})
+    assert (status, counts(report), report["errors"]) == (0, (2, 0), [])
+
+
+# -- 2. every row of a sheet, whatever its stated dimension ------------------------------------
+
+
+def _workbook(path: Path, rows: list[list[Any]], change: Callable[[str], str] | None = None) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    if change is not None:
+        _rewrite(path, "xl/worksheets/sheet1.xml", change)
+
+
+def _rewrite(path: Path, member: str, change: Callable[[str], str] | None) -> None:
+    """The workbook with one part changed (or, with no change, left out)."""
+    with zipfile.ZipFile(path) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in parts.items():
+            if name != member:
+                new.writestr(name, data)
+            elif change is not None:
+                new.writestr(name, change(data.decode("utf-8")))
+
+
+XLSX_MAPPING = MAPPING % ("{file: children.xlsx}", "team: TEAM")
+XLSX_ROWS: list[list[Any]] = [
+    ["CASE_NO", "CHILD_REF", "TEAM"],
+    *([f"A{n}", f"P{n}", "t"] for n in range(1, 6)),
+]
+
+
+@pytest.mark.parametrize("stated", ["A1:C3", "A1:A1", "A1"])
+def test_rows_beyond_a_stale_dimension_are_read(tmp_path: Path, stated: str) -> None:
+    (tmp_path / "extract").mkdir()
+
+    def stale(xml: str) -> str:
+        return re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{stated}"', xml)
+
+    _workbook(tmp_path / "extract" / "children.xlsx", XLSX_ROWS, stale)
+    status, _, report = run(tmp_path, {}, XLSX_MAPPING)
+    assert (status, counts(report)) == (0, (5, 0))
+
+
+# -- 3. a mapping error names the header's row, never its cells --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("children", "header_row"),
+    [
+        (f"A1,P1,{SECRET} Jane Smith,2010-01-01\nA2,P2,y,2011-01-01\n", ""),  # no header line at all
+        (HEADER + f"A1,P1,{SECRET}\n", ", header_row: 2"),  # the header is said to be a row of data
+        (f"CASE_NO,CHILD_REF,{SECRET}TEAM\nA1,P1,x\n", ""),  # a cell close to a column's name
+    ],
+    ids=["no header", "wrong header_row", "near miss"],
+)
+def test_a_missing_column_names_the_file_and_header_row_not_its_cells(
+    tmp_path: Path, children: str, header_row: str
+) -> None:
+    status, output, _ = run(tmp_path, {"children.csv": children}, options=header_row)
+    assert status == 2
+    row = 2 if header_row else 1
+    assert f"mapping.yaml:9: column 'TEAM' is not in row {row} (the header) of extract/children.csv" in output
+    assert "Jane" not in output and "A1" not in output
+
+
+# -- 4. rows after an oversized cell ---------------------------------------------------------------
+
+
+def test_rows_after_an_oversized_cell_are_read(tmp_path: Path) -> None:
+    narrative = (SECRET + " " + "x" * 70_000 + "\n") * 2
+    children = HEADER + f'A1,P1,x\nA2,P2,"{narrative}"\nA3,P3,y\nA4,P4,"z"\n'
+    status, output, report = run(tmp_path, {"children.csv": children})
+    assert status == 2
+    assert counts(report) == (3, 1)
+    assert errors(report) == [("children.csv", 3)]
+    assert "column 3: a cell longer than 131,072 characters; the row was not read" in output
+
+
+# -- 5. what used to end the run with an internal error -------------------------------------------
+
+
+def test_a_whole_number_too_long_to_read_is_out_of_range_as_in_json(tmp_path: Path) -> None:
+    mapping = MAPPING % ("{file: children.csv}", "child/age_years: AGE")
+    status, output, report = run(
+        tmp_path, {"children.csv": "CASE_NO,CHILD_REF,AGE\nA1,P1," + "9" * 4301 + "\n"}, mapping
+    )
+    assert (status, counts(report)) == (1, (1, 0))
+    assert findings(report) == [
+        ("extract/children.csv", 2, 3, "age_years must be a whole number, not a number out of range")
+    ]
+    assert "extract/children.csv:2:3: error DQ001" in output
+
+
+@pytest.mark.parametrize(
+    ("member", "change", "message"),
+    [
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace("<v>123456789</v>", "<v>" + "9" * 5000 + "</v>"),
+            "children.xlsx:3: cell B3 is typed a number but cannot be read as one",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace("</sheetData>", f"<row><c>{SECRET}</sheetData>"),
+            "children.xlsx:4: the sheet's XML is broken after row 3; the table was not read",
+        ),
+        ("xl/styles.xml", lambda xml: "<broken", "children.xlsx: not a readable XLSX workbook (ParseError)"),
+        ("xl/workbook.xml", lambda xml: f"<garbage {SECRET}", "children.xlsx: not a readable XLSX workbook"),
+        ("xl/worksheets/sheet1.xml", None, "children.xlsx: not a readable XLSX workbook (it holds no sheet)"),
+    ],
+    ids=["number of 5000 digits", "broken sheet xml", "broken styles", "broken workbook", "no sheet part"],
+)
+def test_a_broken_workbook_is_refused_with_its_file_and_row(
+    tmp_path: Path, member: str, change: Callable[[str], str] | None, message: str
+) -> None:
+    (tmp_path / "extract").mkdir()
+    path = tmp_path / "extract" / "children.xlsx"
+    _workbook(path, [["CASE_NO", "CHILD_REF", "TEAM"], ["A1", "P1", "t"], ["A2", 123456789, "t"]])
+    _rewrite(path, member, change)
+    status, output, _ = run(tmp_path, {}, XLSX_MAPPING)
+    assert status == 2
+    assert "mapping.yaml:2: table children: extract/" + message in output
+
+
+def test_a_stated_encoding_the_file_is_not_in_is_refused_with_its_line(tmp_path: Path) -> None:
+    status, output, _ = run(
+        tmp_path, {"children.csv": HEADER + f"A1,P1,{SECRET}\n"}, options=", encoding: utf-16"
+    )
+    assert status == 2
+    assert "table children: extract/children.csv:1: not utf-16, the encoding the mapping states" in output
+
+
+def test_a_stated_encoding_wrong_part_way_names_the_line(tmp_path: Path) -> None:
+    children = (HEADER + "A1,P1,x\nA2,P2,caf\u00e9\n").encode("utf-8")
+    status, output, _ = run(tmp_path, {"children.csv": children}, options=", encoding: ascii")
+    assert status == 2
+    assert "extract/children.csv:3: not ascii, the encoding the mapping states" in output
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "hex", "base64", "zlib", "no-such-encoding"])
+def test_an_encoding_that_is_not_a_text_encoding_is_a_mapping_error(tmp_path: Path, encoding: str) -> None:
+    status, output, _ = run(
+        tmp_path, {"children.csv": HEADER + "A1,P1,x\n"}, options=f", encoding: {encoding}"
+    )
+    assert status == 2
+    assert f"mapping.yaml:2: {encoding!r} is not a text encoding Python knows" in output
+
+
+# -- 6. smaller things ---------------------------------------------------------------------------------
+
+
+def test_a_mapping_error_on_a_field_with_a_slash_names_its_own_line(tmp_path: Path) -> None:
+    mapping = MAPPING.replace("CHILD_REF\n", "CHILD_REFERENCE\n") % ("{file: children.csv}", "team: TEAM")
+    status, output, _ = run(tmp_path, {"children.csv": HEADER + "A1,P1,x\n"}, mapping)
+    assert status == 2
+    # The field is child/person_id: its "/" is escaped in the pointer the line is looked up by.
+    assert "mapping.yaml:8: column 'CHILD_REFERENCE' is not in row 1 (the header)" in output
+
+
+def test_openpyxl_warnings_quoting_cells_are_kept_from_the_user(tmp_path: Path) -> None:
+    (tmp_path / "extract").mkdir()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["CASE_NO", "CHILD_REF", "DOB"])
+    sheet.append(["A1", "P1", 98765432])
+    sheet["C2"].number_format = "dd/mm/yyyy"  # a date past the year 9999
+    book.save(tmp_path / "extract" / "children.xlsx")
+    mapping = MAPPING % ("{file: children.xlsx}", "child/date_of_birth: DOB")
+    status, output, report = run(tmp_path, {}, mapping)
+    assert (status, counts(report)) == (1, (1, 0))
+    assert "98765432" not in output and "Warning" not in output
+
+
+def test_whole_numbers_from_cells_take_ascii_digits_only(tmp_path: Path) -> None:
+    mapping = MAPPING % ("{file: children.csv}", "child/age_years: AGE")
+    children = "CASE_NO,CHILD_REF,AGE\nA1,P1,\u0663\nA2,P2,7\n"  # an Arabic-Indic three, then a seven
+    status, _, report = run(tmp_path, {"children.csv": children}, mapping)
+    assert status == 1
+    assert findings(report) == [("extract/children.csv", 2, 3, "age_years must be a whole number, not text")]
