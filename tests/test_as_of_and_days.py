@@ -372,6 +372,19 @@ DAY_CASES = [
         "2024-06-01T00:00:00Z",
         "pass",
     ),
+    # JSON Schema's integer takes 18.0: the same age as 18, not an unreadable one.
+    (
+        "DQ006",
+        case(child={"person_id": "P-1", "age_years": 18.0}, incidents=[{"id": "I-1"}]),
+        "2024-06-01T00:00:00Z",
+        "fail",
+    ),
+    (
+        "DQ006",
+        case(child={"person_id": "P-1", "age_years": 17.0}, incidents=[{"id": "I-1"}]),
+        "2024-06-01T00:00:00Z",
+        "pass",
+    ),
     (
         "DQ006",
         case(

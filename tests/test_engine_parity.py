@@ -445,6 +445,16 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         ADULT,
     ),
     (
+        "an age written with a fraction or an exponent is the same whole age (JSON Schema's integer)",
+        '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": 1.8e1}, ' + ADULT_EVENT + "}",
+        ADULT,
+    ),
+    (
+        "an age of 18.0 is 18",
+        '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": 18.0}, ' + ADULT_EVENT + "}",
+        ADULT,
+    ),
+    (
         "NaN is a number out of range",
         '{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": NaN}}',
         ("DQ001", "/child/age_years", NOT_WHOLE),
@@ -610,3 +620,38 @@ def test_windows_of_dates_and_members_after_the_as_of_instant_get_the_reference_
     assert found(interviews, INTERVIEWS_LATER, "AA004") == {
         ("F1", f"/custody_episodes/0/interviews/{n}/appropriate_adult_present") for n in (1, 2, 4)
     }
+
+
+def _custody(
+    record_id: str, arrived: str, released: str | None, transferred: str | None = None
+) -> dict[str, Any]:
+    episode: dict[str, Any] = {"id": "C-1", "arrived_at": arrived}
+    if released is not None:
+        episode["released_at"] = released
+    if transferred is not None:
+        episode["la_accommodation"] = {"outcome": "transferred", "transferred_at": transferred}
+    return _child_case(record_id, custody_episodes=[episode])
+
+
+# Custody that ends at the earliest of times that overlap: each that may be the end must agree.
+CUSTODY_ENDS = [
+    _custody("day-and-time", "2024-06-01T22:00:00", "2024-06-02", "2024-06-02T08:00:00"),
+    _custody("day-and-as-of", "2024-06-01T22:00:00", "2024-06-02"),
+    _custody("midnight-and-day", "2024-06-01T22:00:00", "2024-06-02T00:00:00", "2024-06-02"),
+    _custody("time-before-day", "2024-06-01T22:00:00", "2024-06-01T23:00:00", "2024-06-02"),
+    _custody("days", "2024-06-01", "2024-06-02", "2024-06-01"),
+    _custody("held", "2024-06-01T22:00:00", None),
+]
+
+
+def test_custody_ending_at_one_of_several_overlapping_times_gets_the_reference_answers(
+    rules: dict[str, CompiledRule],
+) -> None:
+    (ends,) = assert_same_answers(
+        [rules["CU003"]],
+        [Part("ends", utc("2024-06-02T10:00:00Z"), CUSTODY_ENDS, ["ends"] * len(CUSTODY_ENDS))],
+    )
+    failed = {CUSTODY_ENDS[entry[0]]["record_id"] for entry in ends.findings if entry[1] == "CU003"}
+    assert failed == {"day-and-time", "day-and-as-of", "held"}
+    # "midnight-and-day" may have ended at 00:00 or later that day: not counted either way.
+    assert ends.tallies["CU003"] == (3, 0, 3, 0)

@@ -227,7 +227,9 @@ class Context:
             self._adulthood = eighteenth_birthday(born) if isinstance(born, date) else None
             if self._adulthood is None:
                 age = self.read_at("/child/age_years")
-                if isinstance(age, int) and not isinstance(age, bool):
+                # A readable age is whole by the schema, and JSON Schema's integer takes 18.0
+                # and 1.8e1 too: as numbers they are the same age.
+                if isinstance(age, (int, float)) and not isinstance(age, bool):
                     self.adult_from_age = age >= 18
         return self._adulthood  # type: ignore[return-value]
 

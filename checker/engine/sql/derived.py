@@ -85,7 +85,7 @@ def derived_statement(table: Table) -> str:
         )
         record_join = "JOIN (SELECT rec, as_of__ FROM chunk) AS r ON r.rec = x.rec"
         by_age = (
-            'CASE WHEN x.adulthood__ IS NULL AND NOT x."child__age_years__bad" AND x."child__age_years__int" '
+            'CASE WHEN x.adulthood__ IS NULL AND NOT x."child__age_years__bad" '
             'THEN x."child__age_years" >= 18 END'
         )
         # The record itself has no time: it is a child's unless its age in years says not.

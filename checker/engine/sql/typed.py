@@ -139,11 +139,7 @@ def _typed_columns(value: Value, j: str, moment: MomentSql | None) -> list[tuple
         return [(f"CASE WHEN {j} = 'true' THEN TRUE WHEN {j} = 'false' THEN FALSE END", quote(name))]
     if kind in ("integer", "number"):
         return [
-            (
-                f"CASE WHEN {kind_of(j)} IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END",
-                quote(name),
-            ),
-            (f"{kind_of(j)} = 'integer'", quote(name + "__int")),
+            (f"CASE WHEN {kind_of(j)} IN ('integer', 'number') THEN TRY_CAST({j} AS DOUBLE) END", quote(name))
         ]
     if kind == "texts":
         strings = f"list_filter({json_struct(j, LIST_STRUCTURE)}, lambda x: {json_kind('x')} = 'string')"
