@@ -72,6 +72,7 @@ SPARK_FUNCTIONS = {
     "JSON_ARRAY_LENGTH",
     "JSON_OBJECT_KEYS",
     "LEAST",
+    "GREATEST",
     "LENGTH",
     "MAKE_DATE",
     "MAX",

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from checker.engine.evaluation import (
@@ -208,25 +208,39 @@ def longer_than(compiler: Compiler, argument: Any, env: Env, where: str) -> Pred
 _INSTANT = timedelta(microseconds=1)
 
 
+def _last_day(ctx: Context, end: Moment) -> date:
+    """The local day of the last instant before an end: a day given alone is its day."""
+    return end.local_day(ctx.zone_name) if not end.exact else ctx.local_date(end.lo - _INSTANT)
+
+
 @predicate("spans_local_midnight")
 def spans_local_midnight(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
     spec = compiler.keys(argument, where, {"from", "to"})
     start_of = compile_time(compiler, spec["from"], env, f"{where}/from")
     end_of = compile_time(compiler, spec["to"], env, f"{where}/to")
+    # Of an earliest of listed times, each may be the end; any other time is one end.
+    several_ends = isinstance(spec["to"], dict) and isinstance(spec["to"].get("earliest"), list)
     env.kinds.add("mismatch")
 
     def spans(ctx: Context, item: Item) -> Outcome:
         start = single(start_of(ctx, item))
-        end = single(end_of(ctx, item))
+        ends = end_of(ctx, item)
+        end = single(ends)
         if start is Status.UNKNOWN or end is Status.UNKNOWN:
             return UNKNOWN
         if not isinstance(start, Moment) or not isinstance(end, Moment):
             return fail(None, "mismatch")
         # Held over midnight: in custody both before and after a local midnight, so the day
         # of the last instant in custody is later than the first's (leaving at 00:00 is not
-        # it). A time given by day alone is its day.
-        last_day = end.local_day(ctx.zone_name) if not end.exact else ctx.local_date(end.lo - _INSTANT)
-        return PASS if last_day > start.local_day(ctx.zone_name) else fail(None, "mismatch")
+        # it). A time given by day alone is its day. When several times may each be the
+        # end, every one of them that may be must agree.
+        candidates = [moment for moment, _ in ends.found] if several_ends else [end]
+        first_end = min(moment.hi for moment in candidates)
+        last_days = [_last_day(ctx, moment) for moment in candidates if moment.lo <= first_end]
+        start_day = start.local_day(ctx.zone_name)
+        if min(last_days) > start_day:
+            return PASS
+        return fail(None, "mismatch") if max(last_days) <= start_day else UNKNOWN
 
     return spans
 

@@ -255,16 +255,35 @@ def spans_local_midnight(compiler: SqlCompiler, argument: Any, frame: Frame, whe
     end = compiler.time(argument["to"], frame, f"{where}/to")
     s, e = compiler.single(start), compiler.single(end)
     start_day = query.day_of(start)
-    by_day = f"({query.day_of(end)} > {start_day})"
     # In custody before and after a local midnight: the day of the last instant before
-    # the end is later than the start's day (a time given by day alone is its day).
-    exact = f"({query.day(f'({end.lo} - 1)')} > {start_day})"
-    spans = f"(CASE WHEN {end.date} THEN {by_day} ELSE {exact} END)"
+    # the end is later than the start's day (a time given by day alone is its day). When
+    # several times may each be the end, every one of them that may be must agree.
+    inner = argument["to"].get("earliest") if isinstance(argument["to"], dict) else None
+    if isinstance(inner, list):
+        parts = [
+            query.time("e", compiler.time(part, frame, f"{where}/to/earliest/{n}"))
+            for n, part in enumerate(inner)
+        ]
+        first_end = query.column("first_end", f"least({', '.join(part.hi for part in parts)})")
+        may_end = [f"{part.lo} <= {first_end}" for part in parts]
+    else:
+        parts, may_end = [end], ["TRUE"]
+    last_days = [
+        f"CASE WHEN {may} THEN {_last_day(query, part)} END" for part, may in zip(parts, may_end, strict=True)
+    ]
+    earliest_day = query.column("earliest_day", f"least({', '.join(last_days)})")
+    latest_day = query.column("latest_day", f"greatest({', '.join(last_days)})")
     status = (
         f"CASE WHEN {s} = {UNREADABLE} OR {e} = {UNREADABLE} THEN {UNKNOWN} "
-        f"WHEN {s} <> {VALUE} OR {e} <> {VALUE} THEN {FAIL} WHEN {spans} THEN {PASS} ELSE {FAIL} END"
+        f"WHEN {s} <> {VALUE} OR {e} <> {VALUE} THEN {FAIL} WHEN {earliest_day} > {start_day} THEN {PASS} "
+        f"WHEN {latest_day} <= {start_day} THEN {FAIL} ELSE {UNKNOWN} END"
     )
     return query.outcome(status, failure(kind=literal("mismatch")))
+
+
+def _last_day(query: Query, end: Time) -> str:
+    """The local day of the last instant before an end: a day given alone is its day."""
+    return f"(CASE WHEN {end.date} THEN {query.day_of(end)} ELSE {query.day(f'({end.lo} - 1)')} END)"
 
 
 @clause("open_at")
