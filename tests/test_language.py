@@ -160,6 +160,29 @@ class TestDeadline:
         assert verdict(rule, pending, as_of="2012-12-28T00:00:00Z") == "fail"
 
 
+class TestAfterAsOf:
+    """``after_as_of``: a time recorded for after the as-of instant had not happened then."""
+
+    rule = inline_rule(
+        {"scope": "custody_episodes", "require": {"not": {"after_as_of": "released_at"}}, "message": "x"}
+    )
+
+    @pytest.mark.parametrize(
+        ("released_at", "expected"),
+        [
+            ("2024-06-01T10:00:00Z", "pass"),  # exactly at the as-of instant: it has happened
+            ("2024-06-01T10:00:01Z", "fail"),
+            ("2024-06-02", "fail"),  # a later day: every instant of it is after
+            ("2024-06-01", "pass"),  # the day had begun
+            (None, "pass"),
+            ("not a time", "not_applicable"),  # unreadable: undecided
+        ],
+    )
+    def test_times_either_side_of_the_as_of_instant(self, released_at: str | None, expected: str) -> None:
+        episode = custody(arrived_at="2024-06-01T08:00:00Z", released_at=released_at)
+        assert verdict(self.rule, episode, "2024-06-01T10:00:00Z") == expected
+
+
 class TestChildren:
     rule = inline_rule(
         {
@@ -414,6 +437,10 @@ def test_boolean_comparisons_are_strict() -> None:
                 "message": "x",
             },
             "years and months are not allowed",
+        ),
+        (
+            {"scope": "custody_episodes", "require": {"after_as_of": "overnight_reason"}, "message": "x"},
+            "overnight_reason is not a timestamp field",
         ),
     ],
 )

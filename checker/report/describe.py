@@ -101,6 +101,7 @@ class Describer:
             ]
         simple: dict[str, Callable[[], str]] = {
             "present": lambda: f"`{argument}` is recorded",
+            "after_as_of": lambda: f"`{argument}` is after the as-of instant (not happened yet)",
             "exists": lambda: f"there is one of {self.selection(argument)}",
             "in_order": lambda: " ≤ ".join(self.time(part) for part in argument) + " (times run forwards)",
             "longer_than": lambda: (

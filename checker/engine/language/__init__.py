@@ -9,7 +9,7 @@ file and line, not a rule that silently never fires.
 The predicates come in families, one module each, all registered in one
 table (``registry.PREDICATES``):
 
-- presence and values (``values``): ``present``, ``{field: ..., equals: ...}``
+- presence and values (``values``): ``present``, ``after_as_of``, ``{field: ..., equals: ...}``
 - logic (``logic``): ``all``, ``any``, ``not``
 - collections and links (``collections``): ``every``, ``some``, ``exists``
 - time and deadlines (``deadlines``): ``deadline``, ``in_order``,

@@ -1,6 +1,8 @@
 """Presence and values: ``present``, and comparisons of one field with a value.
 
 - ``present: PATH``: recorded, i.e. not absent, null, blank text or an empty list
+- ``after_as_of: PATH``: a timestamp recorded for after the as-of instant, an event that
+  had not happened then (a transfer still to come leaves the child where they were)
 - ``{field: PATH, equals|not_equals|in|not_in|contains|contains_any|
   contains_all|at_least|at_most: VALUE}``: the value compared; VALUE may be
   a ``$parameter``
@@ -57,6 +59,25 @@ def present(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicat
         return fail(pointer, "missing", field=path.name)
 
     return present
+
+
+@predicate("after_as_of")
+def after_as_of(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
+    path, target = compiler.path(argument, env, where)
+    if target.format != recordschema.TIMESTAMP_FORMAT:
+        raise RuleError(where, f"{argument} is not a timestamp field")
+    env.facts.add("field")
+    env.kinds.add("mismatch")
+
+    def after_as_of(ctx: Context, item: Item) -> Outcome:
+        value, pointer = ctx.read(item, path)
+        if value is UNREADABLE:
+            return UNKNOWN
+        if is_recorded(value) and ctx.as_moment(value) is NOT_YET:
+            return PASS
+        return fail(pointer, "mismatch", field=path.name)
+
+    return after_as_of
 
 
 @predicate(FIELD)

@@ -1,4 +1,4 @@
-"""Presence and values in SQL: ``present``, and a field compared with a value.
+"""Presence and values in SQL: ``present``, ``after_as_of``, and a field compared with a value.
 
 The Python engine's equality is strict about kinds (``true`` is not ``1``),
 so a comparison is only written where the column's kind and the expected
@@ -58,6 +58,16 @@ def present(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> O
     )
     return compiler.query.outcome(
         status, failure(kind=literal("missing"), ptr=pointer, field=literal(ref.name))
+    )
+
+
+@clause("after_as_of")
+def after_as_of(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Outcome:
+    ref, pointer = compiler.resolve(argument, frame, where)
+    later = f"({ref.column('__set')} AND {compiler.not_yet(frame, ref)})"
+    status = f"CASE WHEN {ref.bad} THEN {UNKNOWN} WHEN {later} THEN {PASS} ELSE {FAIL} END"
+    return compiler.query.outcome(
+        status, failure(kind=literal("mismatch"), ptr=pointer, field=literal(ref.name))
     )
 
 
