@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests.conftest import caselint
+from tests.conftest import REPO, caselint
 
 REPORT_SCHEMA = json.loads((Path(__file__).parent / "report.schema.json").read_text(encoding="utf-8"))
 
@@ -211,3 +213,22 @@ def test_explain_shows_what_why_parameters_and_examples() -> None:
 def test_version() -> None:
     done = caselint("--version")
     assert done.returncode == 0 and done.stdout.strip() == "caselint 0.1.0"
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """``caselint check … | head -1``: no internal error, the status a shell gives SIGPIPE."""
+    # Far more text than a pipe holds, so that the run is still writing when the reader goes.
+    export = jsonl(tmp_path, *({"record_id": f"R-{n}", "child": {}} for n in range(3000)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "check", str(export), "--as-of", "2024-01-01"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=300) == 128 + 13
+    assert b"DQ001" in first
+    assert stderr == ""

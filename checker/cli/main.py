@@ -9,6 +9,7 @@ status 2.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -17,6 +18,7 @@ import click
 from checker import __version__
 
 INTERNAL_ERROR = "caselint: internal error"
+BROKEN_PIPE = 128 + 13  # SIGPIPE
 
 # Each command's module is imported only when the command runs (or help lists it):
 # ``caselint --version`` and a single command need not load the whole program.
@@ -57,6 +59,11 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (``caselint check … | head``): stop as ``cat`` would, quietly,
+            # with the status a shell gives a command ended by SIGPIPE.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(BROKEN_PIPE) from None
         except Exception as error:
             click.echo(
                 f"{INTERNAL_ERROR} ({type(error).__name__}); the run was not completed. "
