@@ -226,6 +226,19 @@ def test_unreadable_dates_are_kept_as_written(tmp_path: Path, written: str) -> N
     assert data["strategy_discussions"][0]["held_at"] == written
 
 
+def test_only_xml_white_space_around_a_value_is_ignored(tmp_path: Path) -> None:
+    # A no-break space is not white space to xs:date or xs:boolean: the value is not one.
+    data = one_child(
+        tmp_path,
+        ID + "<CINdetails><CINreferralDate>\u00a02024-03-01</CINreferralDate><Section47>"
+        "<S47ActualStartDate>\t2024-03-04\r\n</S47ActualStartDate>"
+        "<ICPCnotRequired>true\u00a0</ICPCnotRequired></Section47></CINdetails>",
+    )
+    assert data["referrals"][0]["made_at"] == "\u00a02024-03-01"
+    assert data["strategy_discussions"][0]["held_at"] == "2024-03-04"
+    assert data["strategy_discussions"][0]["icpc_not_required"] == "true\u00a0"
+
+
 def test_absent_elements_are_not_recorded(tmp_path: Path) -> None:
     data = one_child(tmp_path, ID + "<CINdetails><Section47/><ChildProtectionPlans/></CINdetails>")
     assert data["referrals"] == [{"id": "CIN1", "to": "childrens_social_care"}]
@@ -337,6 +350,20 @@ def test_a_child_without_an_id_is_rejected_at_its_line(tmp_path: Path, identifie
             "ReferenceDate is not a date (YYYY-MM-DD)",
             2,
         ),
+        # The end of the day is past the years caselint reads, or (before December 1847) at an
+        # offset in seconds: either as-of would stop the whole run.
+        (
+            "<CollectionDetails><ReferenceDate>8999-12-31</ReferenceDate></CollectionDetails>"
+            "<Source><LEA>999</LEA></Source>",
+            "ReferenceDate is outside the years caselint checks as of",
+            2,
+        ),
+        (
+            "<CollectionDetails><ReferenceDate>1800-03-31</ReferenceDate></CollectionDetails>"
+            "<Source><LEA>999</LEA></Source>",
+            "ReferenceDate is outside the years caselint checks as of",
+            2,
+        ),
     ],
 )
 def test_a_missing_or_unreadable_reference_date_is_an_error_but_records_are_read(
@@ -346,6 +373,17 @@ def test_a_missing_or_unreadable_reference_date_is_an_error_but_records_are_read
     problems = [event for event in events if isinstance(event, Problem)]
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [(line, message)]
     assert [(r.data["record_id"], r.exported_at) for r in records(events)] == [("999-C1", None)]
+
+
+@pytest.mark.parametrize("reference_date", ["8999-12-31", "1800-03-31"])
+def test_a_reference_date_without_an_end_still_gives_a_report(tmp_path: Path, reference_date: str) -> None:
+    header = f"<CollectionDetails><ReferenceDate>{reference_date}</ReferenceDate></CollectionDetails>"
+    census(tmp_path, f"<Child>{ID}</Child>", header)
+    done = caselint("check", "census.xml", "--format", "json=report.json", cwd=tmp_path)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["records"] == 1
+    assert [error["line"] for error in report["errors"]] == [2, 2]  # the date, and no LEA
 
 
 def test_without_an_lea_the_record_id_is_the_child_id(tmp_path: Path) -> None:
@@ -437,6 +475,19 @@ def test_the_encoding_is_the_one_the_declaration_names(tmp_path: Path, encoding:
     path.write_bytes(text.encode(encoding))
     (record,) = records(read(path))
     assert record.data["record_id"] == "999-C\u00e91" and record.line == 3
+
+
+@pytest.mark.parametrize("name", ["utf8", "UTF8", "utf_8"])
+def test_utf8_under_another_name_is_read_as_utf8(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "census.xml"
+    text = (
+        f'<?xml version="1.0" encoding="{name}"?>\n<Message><Header><Source><LEA>999</LEA></Source>'
+        "</Header><Children>\n<Child><ChildIdentifiers><LAchildID>C\u00e91</LAchildID>"
+        "<Surname>Andr\u00e9</Surname></ChildIdentifiers></Child></Children></Message>\n"
+    )
+    path.write_bytes(text.encode("utf-8"))
+    (record,) = records(read(path))
+    assert record.data["record_id"] == "999-C\u00e91"
 
 
 def test_xml_files_are_found_when_a_directory_is_searched(tmp_path: Path) -> None:

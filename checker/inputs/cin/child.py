@@ -48,11 +48,14 @@ VALUES = frozenset(
 ITEMS = frozenset({EPISODE, ENQUIRY, PLAN})  # elements that open an item of the record
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+# XML's white space, the only kind xs:date and xs:boolean ignore: str.strip() would also take a
+# no-break space off a date, and read a value the DfE schema refuses as a valid one.
+XML_SPACE = " \t\r\n"
 
 
 def census_boolean(text: str) -> bool | str:
     """xs:boolean, spaces around it ignored; anything else stays the text it was, for the schema check."""
-    stripped = text.strip()
+    stripped = text.strip(XML_SPACE)
     return _BOOLEANS.get(stripped, stripped)
 
 
@@ -119,7 +122,8 @@ class ChildBuilder:
             self._plan = None
 
     def value(self, path: Path, text: str, at: Position) -> None:
-        value = _Value(text.strip(), at)
+        # An id is only a name: one of invisible spaces alone names no child.
+        value = _Value(text.strip() if path == LA_CHILD_ID else text.strip(XML_SPACE), at)
         if path in (LA_CHILD_ID, BIRTH_DATE):
             self.identifiers.setdefault(path, value)
         elif path == EPISODE_CONFERENCE and self._episode is not None:

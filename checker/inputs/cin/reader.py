@@ -11,8 +11,11 @@ on each record as its ``</Child>`` closes.
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.parsers.expat
 import xml.sax
+import xml.sax.xmlreader
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,7 +28,7 @@ from defusedxml.expatreader import DefusedExpatParser
 from checker.inputs.cin.child import ITEMS, VALUES, ChildBuilder
 from checker.inputs.events import Problem, ReadEvent, Rejected
 from checker.inputs.sourcemap import Position
-from checker.records.times import parse_date, zone
+from checker.records.times import is_export_instant, parse_date, zone
 
 CHUNK = 1 << 16
 CENSUS_ZONE = "Europe/London"  # the census year ends at midnight in England, whatever the run's zone
@@ -46,12 +49,40 @@ def census_as_of(reference_date: date) -> str:
 
 def read_census(path: Path) -> Iterator[ReadEvent]:
     with path.open("rb") as stream:
-        fault = _first_fault(stream)
+        encoding = _utf8_by_another_name(stream.read(1024))
+        stream.seek(0)
+        fault = _first_fault(stream, encoding)
     if fault is not None:
         yield fault
         return
     with path.open("rb") as stream:
-        yield from _census_events(stream)
+        yield from _census_events(stream, encoding)
+
+
+_DECLARED = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']"
+)
+_EXPAT_NAMES = frozenset({"utf-8", "utf-16", "utf-16le", "utf-16be", "iso-8859-1", "us-ascii"})
+
+
+def _utf8_by_another_name(head: bytes) -> str | None:
+    """UTF-8's own name when the declaration calls it otherwise ("utf8", "UTF8"), else None.
+
+    Expat knows UTF-8 by that name only; under another it decodes through
+    Python one byte at a time, so every character past ASCII would be "not
+    well-formed" and a valid census would lose all its records.
+    """
+    match = _DECLARED.match(head)
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii")
+    if name.lower() in _EXPAT_NAMES:
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return "UTF-8" if codec in ("utf-8", "utf-8-sig") else None
 
 
 # -- the elements read, as a tree of element names ------------------------------
@@ -103,10 +134,13 @@ class _DefusedParser(DefusedExpatParser):
 
     _parser: xml.parsers.expat.XMLParserType
     _parsing: bool
+    _source: xml.sax.xmlreader.InputSource
 
-    def __init__(self, reader: _CensusReader | None) -> None:
+    def __init__(self, reader: _CensusReader | None, encoding: str | None) -> None:
         super().__init__(forbid_dtd=True)
         self._reader = reader
+        if encoding is not None:  # expat then reads the file in it, whatever the declaration says
+            self._source.setEncoding(encoding)
 
     def reset(self) -> None:
         super().reset()
@@ -133,9 +167,9 @@ def _feed(parser: _DefusedParser, stream: BinaryIO) -> Iterator[None]:
     parser.close()
 
 
-def _first_fault(stream: BinaryIO) -> Rejected | None:
+def _first_fault(stream: BinaryIO, encoding: str | None) -> Rejected | None:
     """Why the file cannot be read as XML at all, or None. No Python call per element."""
-    parser = _DefusedParser(None)
+    parser = _DefusedParser(None, encoding)
     try:
         for _ in _feed(parser, stream):
             pass
@@ -148,9 +182,9 @@ def _first_fault(stream: BinaryIO) -> Rejected | None:
     return None
 
 
-def _census_events(stream: BinaryIO) -> Iterator[ReadEvent]:
+def _census_events(stream: BinaryIO, encoding: str | None) -> Iterator[ReadEvent]:
     reader = _CensusReader()
-    parser = _DefusedParser(reader)
+    parser = _DefusedParser(reader, encoding)
     try:
         for _ in _feed(parser, stream):
             yield from reader.drain()
@@ -260,9 +294,16 @@ class _CensusReader:
             self._problem(at, "no Header/CollectionDetails/ReferenceDate")
         else:
             try:
-                self._as_of = census_as_of(parse_date(reference[0]))
-            except ValueError:
+                as_of = census_as_of(parse_date(reference[0]))
+            except (ValueError, OverflowError):
                 self._problem(reference[1], "ReferenceDate is not a date (YYYY-MM-DD)")
+            else:
+                # The end of 8999-12-31 is past the years caselint reads, and before 1 December
+                # 1847 London's offset had seconds, which no record-format timestamp can write.
+                if is_export_instant(as_of):
+                    self._as_of = as_of
+                else:
+                    self._problem(reference[1], "ReferenceDate is outside the years caselint checks as of")
         lea = self._header.get("LEA")
         if lea is None or not lea[0]:
             self._events.append(
