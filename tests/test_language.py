@@ -58,6 +58,15 @@ class TestDeadline:
         )
         result = run_rule(rule, episode)
         assert [f.message for f in result.findings] == ["informed 1h 1s after (limit 1h)"]
+
+    def test_a_fraction_of_a_second_late_is_shown_as_past_the_limit(self) -> None:
+        rule = deadline_rule()
+        episode = custody(
+            detention_authorised_at="2012-11-10T18:00:00",
+            welfare_person_informed_at="2012-11-10T19:00:00.001",
+        )
+        result = run_rule(rule, episode)
+        assert [f.message for f in result.findings] == ["informed just over 1h after (limit 1h)"]
         assert result.findings[0].pointer == "/custody_episodes/0/welfare_person_informed_at"
 
     def test_not_yet_due_is_pending(self) -> None:

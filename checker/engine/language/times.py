@@ -84,7 +84,12 @@ class Limit:
                 return "the same working day"
             return f"{days} working day{'s' if days != 1 else ''}"
         if start.exact and end.exact:
-            return format_duration(end.lo - start.lo)
+            span = end.lo - start.lo
+            shown = format_duration(span)
+            if span > self.span and shown == format_duration(self.span):
+                # A fraction of a second past the limit is past it: "1h (limit 1h)" reads as met.
+                return f"just over {shown}"
+            return shown
         return day_count(start, end, ctx)
 
     def shown(self) -> str:
