@@ -619,3 +619,36 @@ def test_a_repeated_envelope_key_loses_no_record_and_is_said(tmp_path: Path) -> 
     assert all(
         record.exported_at == "2013-01-07T09:00:00Z" for record in records(read(tmp_path / "dup.json"))
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("both.json", '{"record_id": "A", "child": {},\n "cases": []}\n'),
+        ("both.yaml", "record_id: A\nchild: {}\ncases: []\n"),
+    ],
+)
+def test_a_record_with_a_cases_member_is_rejected_not_dropped(tmp_path: Path, name: str, text: str) -> None:
+    # Read as an envelope, its empty 'cases' would leave record A unchecked without a word.
+    assert shape(read_text_as(tmp_path, name, text)) == [
+        (
+            "rejected",
+            1,
+            "an object with both an envelope's 'cases' and a case record's fields: "
+            "whether it is an envelope or a record cannot be told, so nothing in it was checked",
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", ["extra.json", "extra.yaml"])
+def test_an_envelope_with_a_member_of_its_own_is_still_an_envelope(tmp_path: Path, name: str) -> None:
+    text = '{"export": {}, "generated_by": "x", "cases": [{"record_id": "B"}]}\n'
+    assert shape(read_text_as(tmp_path, name, text)) == [("record", 1, "B")]
+
+
+def test_a_repeated_key_that_is_not_a_field_name_is_not_quoted(tmp_path: Path) -> None:
+    # A record's YAML may use anything as a key, a child's name included.
+    text = "record_id: A\nchild:\n  Jane Smith: 1\n  Jane Smith: 2\n"
+    assert shape(read_text_as(tmp_path, "names.yaml", text)) == [
+        ("rejected", 4, "not valid YAML: duplicate key (first on line 3)")
+    ]

@@ -7,12 +7,13 @@ with its path and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from checker.inputs.sourcemap import SourceMap
+from checker.records.schema import record_schema
 from checker.records.times import is_export_instant
 
 
@@ -71,6 +72,23 @@ def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
         f"not valid UTF-8: byte 0x{raw[error.start]:02x} at column "
         f"{error.start - line_start + 1} (caselint reads UTF-8 only)"
     )
+
+
+# An object with 'cases' is an envelope; one that also has a record's own fields may be a
+# record that happens to carry a 'cases' member (any member is allowed). Reading it as either
+# could leave a record unchecked without a word, so it is rejected, at its line.
+ENVELOPE_OR_RECORD = (
+    "an object with both an envelope's 'cases' and a case record's fields: "
+    "whether it is an envelope or a record cannot be told, so nothing in it was checked"
+)
+
+
+def object_shape(members: Iterable[str]) -> Literal["envelope", "record", "both"]:
+    """Whether a document's top-level object, by its members' names, is an envelope or a record."""
+    names = set(members)
+    if "cases" not in names:
+        return "record"
+    return "both" if names & record_schema()["properties"].keys() else "envelope"
 
 
 SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accept

@@ -11,7 +11,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from checker.inputs.events import Problem, ReadEvent, Record, Rejected, read_envelope
+from checker.inputs.events import (
+    ENVELOPE_OR_RECORD,
+    Problem,
+    ReadEvent,
+    Record,
+    Rejected,
+    object_shape,
+    read_envelope,
+)
 from checker.inputs.jsontext import JsonTooDeep, decode_value, too_deep_at
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
@@ -60,21 +68,26 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             position = _skip(text, position + 1)
 
 
-def _member_starts(text: str, position: int, wanted: str) -> list[tuple[int, int]]:
-    """Where each member ``wanted`` of the object at ``position`` starts: its key, its value."""
-    found: list[tuple[int, int]] = []
+def _members(text: str, position: int) -> list[tuple[str, int, int]]:
+    """Each member of the object at ``position``: its key, where the key starts, where its value does."""
+    found: list[tuple[str, int, int]] = []
     position = _skip(text, position + 1)
     while text[position] != "}":
         key_start = position
         key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
         position = _skip(text, _skip(text, position) + 1)  # past ':'
-        if key == wanted:
-            found.append((key_start, position))
+        found.append((key, key_start, position))
         _, position = decode_value(text, position, check_depth=False, syntax_only=True)
         position = _skip(text, position)
         if text[position] == ",":
             position = _skip(text, position + 1)
     return found
+
+
+def _member_starts(text: str, position: int, wanted: str) -> list[tuple[int, int]]:
+    """Where each member ``wanted`` of the object at ``position`` starts: its key, its value."""
+    members = _members(text, position)
+    return [(key_start, value_start) for key, key_start, value_start in members if key == wanted]
 
 
 def _member_start(text: str, position: int, wanted: str) -> int | None:
@@ -84,11 +97,14 @@ def _member_start(text: str, position: int, wanted: str) -> int | None:
 
 
 def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterator[ReadEvent]:
+    shape = object_shape(key for key, _, _ in _members(text, start)) if text[start] == "{" else None
     if text[start] == "[":
         yield from _json_records(text, start, index, None)
-    elif text[start] == "{" and _member_start(text, start, "cases") is not None:
+    elif shape == "envelope":
         yield from _json_envelope(text, start, index)
-    elif text[start] == "{":
+    elif shape == "both":
+        yield Rejected(index.position(start)[0], ENVELOPE_OR_RECORD)
+    elif shape == "record":
         value, _ = decode_value(text, start, check_depth=False)
         yield _json_record(text, value, start, end, index, None)
     else:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker.inputs.events import Problem, ReadEvent, Record, Rejected, read_envelope
+from checker.inputs.events import (
+    ENVELOPE_OR_RECORD,
+    Problem,
+    ReadEvent,
+    Record,
+    Rejected,
+    object_shape,
+    read_envelope,
+)
 from checker.inputs.sourcemap import Position, PositionTable
 from checker.inputs.yamlsource import ComposedDocument, compose_yaml_documents
 from checker.inputs.yamltree import Child, StructureError, entries, is_mapping, target
@@ -32,7 +40,11 @@ def _yaml_records(document: ComposedDocument) -> Iterator[ReadEvent]:
     as_of: str | None = None
     if is_mapping(cases):
         members = {name: value for name, _, value in entries(target(cases))}
-        if "cases" in members:
+        shape = object_shape(members)
+        if shape == "both":
+            yield Rejected(cases.line, ENVELOPE_OR_RECORD)
+            return
+        if shape == "envelope":
             export = members.get("export")
             if export is not None:
                 as_of, problems = _envelope(document, export)

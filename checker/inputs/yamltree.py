@@ -15,6 +15,7 @@ is read by its form (``!!omap`` and ``!!pairs`` as the mapping they write).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,7 +51,8 @@ SET = _TAG + "set"
 _TRUE = ("true", "yes", "on", "y")
 _FALSE = ("false", "no", "off", "n")
 _SIZE_CAP = 1 << 40  # sizes only need to say "more than the budget"
-_LONGEST_KEY_SHOWN = 40
+# The names of the record format's fields and of caselint's own files' members.
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
 
 class StructureError(ValueError):
@@ -203,17 +205,21 @@ def _key_problem(node: Node) -> StructureError | None:
         if named.text in seen:
             return StructureError(
                 key.line,
-                f"not valid YAML: duplicate key {shown_key(named.text)} (first on line {seen[named.text]})",
+                f"not valid YAML: {duplicate_key(named.text)} (first on line {seen[named.text]})",
             )
         seen[named.text] = key.line
     return None
 
 
-def shown_key(text: str) -> str:
-    """A key as a message names it: keys name fields, but a long one is cut short."""
-    if len(text) > _LONGEST_KEY_SHOWN:
-        text = text[: _LONGEST_KEY_SHOWN - 1] + "…"
-    return repr(text)
+def duplicate_key(text: str) -> str:
+    """A repeated key as a message says it: by name when it reads as a field name, else not named.
+
+    Keys name fields, but a record's YAML may hold anything as a key (a child's
+    name, say), and nothing caselint writes quotes a record's text.
+    """
+    if _FIELD_NAME.fullmatch(text):
+        return f"duplicate key '{text}'"
+    return "duplicate key"
 
 
 # --- plain data -----------------------------------------------------------------
@@ -281,7 +287,7 @@ def _ordered_pairs(node: Node) -> list[tuple[str, Child, Child]]:
             raise StructureError(member.line, "!!omap and !!pairs hold mappings of one key each")
         for name, key, value in entries(named):
             if name in seen:
-                raise StructureError(key.line, f"not valid YAML: duplicate key {shown_key(name)}")
+                raise StructureError(key.line, f"not valid YAML: {duplicate_key(name)}")
             seen.add(name)
             found.append((name, key, value))
     return found
