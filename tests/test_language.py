@@ -411,6 +411,20 @@ def test_boolean_comparisons_are_strict() -> None:
             {"scope": "incidents", "require": {"present": "demeanour"}, "message": {"late": "x"}},
             "never fails as 'late'",
         ),
+        *(
+            ({"scope": "incidents", "require": {"present": "demeanour"}, "message": template}, said)
+            for template, said in [
+                # Each would fail only on a failing record (or fill memory), blamed on the data.
+                ("{field:>300000000}", "{field} has a conversion or format spec"),
+                ("{field:d}", "{field} has a conversion or format spec"),
+                ("{field!r}", "{field} has a conversion or format spec"),
+                ("{}", "{} is not a fact's name"),
+                ("{0}", "{0} is not a fact's name"),
+                ("{field.real}", "{field.real} is not a fact's name"),
+                ("{field[0]}", "{field[0]} is not a fact's name"),
+                ("{field", "message template: expected '}' before end of string"),
+            ]
+        ),
         (
             {
                 "scope": "custody_episodes",

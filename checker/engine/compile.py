@@ -77,7 +77,25 @@ _FORMATTER = string.Formatter()
 
 
 def _template_fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+    """The facts a message names; ValueError for anything but a plain ``{name}``.
+
+    Facts are text already worded ("3h 10m"): a format spec or conversion could
+    only fail on a failing record, as if the data were at fault, or (a width of
+    300000000) fill memory, so the rulebook is refused when it loads instead.
+    """
+    names: set[str] = set()
+    for _, name, spec, conversion in _FORMATTER.parse(template):
+        if name is None:
+            continue
+        if not name.isidentifier():
+            raise ValueError(
+                f"{{{name}}} is not a fact's name: a message names facts plainly, as {{deadline}}"
+                " (no position, attribute or index; a brace itself is written {{ or }})"
+            )
+        if spec or conversion:
+            raise ValueError(f"{{{name}}} has a conversion or format spec: facts are text, written as worded")
+        names.add(name)
+    return names
 
 
 def compile_rule(
