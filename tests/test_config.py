@@ -342,3 +342,15 @@ def test_a_duration_of_millions_of_years_is_refused_in_words(tmp_path: Path) -> 
     done = caselint("rules", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "'P99999999999999D' is longer than the longest limit allowed, P36525D" in done.stderr
+
+
+def test_a_configured_value_a_rule_cannot_use_is_blamed_on_the_configuration(tmp_path: Path) -> None:
+    # 0 is a whole number, as the parameter's type asks, but MI005 counts episodes from 1.
+    write(tmp_path / "caselint.toml", "[parameters]\nMI005.min_episodes = 0\n")
+    done = caselint("rules", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        "invalid configuration: caselint.toml: parameters.MI005: a value configured cannot be used"
+        in done.stderr
+    )
+    assert "count must be a whole number, 1 or more" in done.stderr

@@ -48,6 +48,23 @@ def _check_config_refers_to_real_rules(config: Config, definitions: list[RuleDef
             raise ConfigError(f"{where}: parameters.{rule_id}: {error}") from None
 
 
+def _compiled(definition: RuleDefinition, config: Config) -> CompiledRule:
+    overrides = config.parameters.get(definition.id)
+    try:
+        return compile_rule(definition, overrides, config.severity.get(definition.id))  # type: ignore[arg-type]
+    except RulebookError as error:
+        if not overrides:
+            raise
+        compile_rule(definition)  # a rule that fails as written is the rulebook's to fix
+        # The configured values are of the right type, yet a use of one refuses it (a count of 0):
+        # the fix is in the configuration, so that is where the message points.
+        where = config.shown_path or "configuration"
+        raise ConfigError(
+            f"{where}: parameters.{definition.id}: a value configured cannot be used: "
+            + "; ".join(error.problems)
+        ) from None
+
+
 def load_ruleset(
     config: Config,
     select: Sequence[str] | None = None,
@@ -57,15 +74,7 @@ def load_ruleset(
     """Raises RulebookError, ConfigError or SelectionError, each saying what to fix."""
     definitions = load_rule_definitions([builtin_rulebook_dir(), *config.rulebooks])
     _check_config_refers_to_real_rules(config, definitions)
-    compiled = [
-        compile_rule(
-            definition,
-            config.parameters.get(definition.id),
-            config.severity.get(definition.id),  # type: ignore[arg-type]
-        )
-        for definition in definitions
-        if definition.enabled
-    ]
+    compiled = [_compiled(definition, config) for definition in definitions if definition.enabled]
     chosen = set(
         select_rule_ids(
             [rule.id for rule in compiled],
