@@ -550,3 +550,22 @@ def test_the_example_has_at_least_three_tables_and_a_date_alone() -> None:
     tables = sorted(path.name for path in EXAMPLE.glob("*.csv"))
     assert len(tables) >= 3 and {"children.csv", "incidents.csv", "custody_episodes.csv"} <= set(tables)
     assert ",11/03/2024," in (EXAMPLE / "incidents.csv").read_text(encoding="utf-8")
+
+
+def test_an_extract_that_does_not_match_the_mapping_leaves_the_others_checked(tmp_path: Path) -> None:
+    mapping_file, directory = extract(tmp_path)
+    lacking = tmp_path / "lacking"
+    lacking.mkdir()
+    for table in directory.iterdir():
+        if table.name != "interviews.csv":
+            (lacking / table.name).write_bytes(table.read_bytes())
+    done = caselint("check", "--mapping", str(mapping_file), str(directory), str(lacking), "--format", "json")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    report = json.loads(done.stdout)
+    counted = {entry["path"]: entry["records"] for entry in report["inputs"]}
+    assert counted == {directory.as_posix(): 2, lacking.as_posix(): 0}
+    line = line_of(MAPPING, "interviews: {")
+    assert (
+        f"{lacking.as_posix()}: input error: {mapping_file.as_posix()}:{line}: table interviews: "
+        f"{lacking.as_posix()}/interviews.csv: no such file"
+    ) in done.stderr

@@ -8,9 +8,10 @@ each value placed at its table, line and column.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from checker.inputs.events import InputFile
+from checker.inputs.events import InputFile, Problem, ReadEvent
 from checker.inputs.tabular.extract import extract_input, open_extract
 from checker.inputs.tabular.mapping import Mapping, MappingError, load_mapping
 
@@ -20,11 +21,16 @@ __all__ = ["Mapping", "MappingError", "load_mapping", "mapped_inputs"]
 def mapped_inputs(mapping_file: str, arguments: list[str]) -> list[InputFile]:
     """One input per extract directory named, its tables checked against the mapping.
 
-    Raises MappingError with every problem found, each naming a file and line.
+    An extract whose tables do not match the mapping is an input that cannot be
+    read (its problems reported, the other extracts checked). Raises MappingError,
+    with every problem found, each naming a file and line, when the mapping
+    cannot be loaded, a path is not a directory, or no extract matches it (the
+    mapping is then the likelier fault, and there is nothing to report).
     """
     mapping = load_mapping(Path(mapping_file))
     problems: list[str] = []
     inputs: list[InputFile] = []
+    matched = 0
     for argument in arguments:
         directory = Path(argument)
         if not directory.is_dir():
@@ -34,9 +40,17 @@ def mapped_inputs(mapping_file: str, arguments: list[str]) -> list[InputFile]:
             continue
         label = directory.as_posix()
         try:
-            inputs.append(extract_input(open_extract(mapping, directory, label), directory, label))
+            extract = open_extract(mapping, directory, label)
         except MappingError as error:
             problems.extend(error.problems)
-    if problems:
+            inputs.append(InputFile(label, directory, "tabular", reader=_said(error.problems)))
+            continue
+        inputs.append(extract_input(extract, directory, label))
+        matched += 1
+    if problems and (matched == 0 or len(inputs) < len(arguments)):
         raise MappingError(problems)
     return inputs
+
+
+def _said(problems: list[str]) -> Callable[[], Iterator[ReadEvent]]:
+    return lambda: iter([Problem(None, problem) for problem in problems])
