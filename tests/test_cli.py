@@ -130,6 +130,8 @@ def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["check", "{path}", "--select", "ZZ999"], "--select: no rule matches 'ZZ999'"),
+        # A gate that checks no rule passes whatever the records hold.
+        (["check", "{path}", "--select", "AA", "--ignore", "AA"], "--ignore AA: leaves no rule to check"),
         (
             ["check", "{path}", "--as-of", "next week"],
             "--as-of: 'next week' is not an ISO 8601 timestamp",

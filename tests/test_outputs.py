@@ -59,3 +59,18 @@ def test_two_formats_cannot_share_the_terminal(tmp_path: Path) -> None:
     assert done.returncode == 2 and "only one format can go to the terminal" in done.stderr
     done = caselint("check", str(EXPORT), "--format", "pdf", cwd=tmp_path)
     assert done.returncode == 2 and "'pdf' is not one of" in done.stderr
+
+
+def test_two_formats_cannot_share_a_file(tmp_path: Path) -> None:
+    done = caselint("check", str(EXPORT), "--format", "json=out", "--format", "sarif=./out", cwd=tmp_path)
+    assert done.returncode == 2 and not (tmp_path / "out").exists()
+    assert "json and sarif are both written to out; give each its own file" in done.stderr
+
+
+@pytest.mark.parametrize("option", [["--format", "json=export.json"], ["--output", "export.json"]])
+def test_a_report_is_never_written_over_an_input(tmp_path: Path, option: list[str]) -> None:
+    export = tmp_path / "export.json"
+    export.write_bytes(EXPORT.read_bytes())
+    done = caselint("check", "export.json", *option, cwd=tmp_path)
+    assert done.returncode == 2 and "export.json is an input of this run" in done.stderr
+    assert export.read_bytes() == EXPORT.read_bytes()

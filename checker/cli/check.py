@@ -24,6 +24,7 @@ from checker.report.outputs import (
     OutputError,
     holds_every_finding,
     parse_outputs,
+    refuse_overwriting_inputs,
     render,
     write_output,
 )
@@ -96,6 +97,7 @@ def check(
     """Check case-record exports (.jsonl, .json, .yaml; .xml CIN census; directories; - for stdin)."""
     try:
         outputs = parse_outputs(formats, output)
+        refuse_overwriting_inputs(outputs, request.paths)
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None

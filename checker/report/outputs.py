@@ -88,7 +88,29 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
         if not to_terminal:
             raise OutputError("--output: every format already has a file")
         outputs = [Output(entry.format, Path(output)) if entry.path is None else entry for entry in outputs]
+    files: dict[str, str] = {}
+    for entry in outputs:
+        if entry.path is None:
+            continue
+        where = os.path.realpath(entry.path)
+        if where in files:
+            raise OutputError(
+                f"--format: {files[where]} and {entry.format} are both written to {entry.path.as_posix()}; "
+                "give each its own file"
+            )
+        files[where] = entry.format
     return outputs
+
+
+def refuse_overwriting_inputs(outputs: Sequence[Output], inputs: Iterable[str]) -> None:
+    """An output written over a file the run reads would lose the export it reports on."""
+    read = {os.path.realpath(path) for path in inputs if path != "-" and Path(path).is_file()}
+    for entry in outputs:
+        if entry.path is not None and os.path.realpath(entry.path) in read:
+            raise OutputError(
+                f"--format {entry.format}: {entry.path.as_posix()} is an input of this run; "
+                "writing the report there would overwrite it"
+            )
 
 
 def render(

@@ -44,4 +44,9 @@ def select_rule_ids(
         chosen |= _matching(available, selector, "extend-select")
     for selector in ignore:
         chosen -= _matching(available, selector, "ignore")
+    if available and not chosen:
+        # A run of no rule passes whatever the records hold: as a gate it would pass in silence.
+        raise SelectionError(
+            f"--ignore {','.join(ignore)}: leaves no rule to check of those selected (see 'caselint rules')"
+        )
     return sorted(chosen)
