@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -664,3 +665,29 @@ def test_the_bundled_census_has_the_cases_it_promises() -> None:
     assert sum(len(r["child"]["child_protection_plan"]) >= 2 for r in read_records) >= 3
     ids = [r["record_id"] for r in read_records]
     assert len(set(ids)) == len(ids) - 1  # one child sent twice
+
+
+def _spec_example_rewritten(tmp_path: Path, rewrite: Any) -> list[ReadEvent]:
+    path = tmp_path / "elsewhere.xml"
+    path.write_text(rewrite(SPEC_EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    return read(path)
+
+
+def _header_last(text: str) -> str:
+    start, end = text.index("<Header>"), text.index("</Header>") + len("</Header>")
+    return text[:start] + text[end:].replace("</Message>", text[start:end] + "</Message>")
+
+
+def _prefixed(text: str) -> str:
+    text = re.sub(r"<(/?)([A-Za-z])", r"<\1cin:\2", text)
+    return text.replace("<cin:Message>", '<cin:Message xmlns:cin="urn:example:cin">')
+
+
+@pytest.mark.parametrize("rewrite", [_header_last, _prefixed], ids=["header-after-children", "prefixed"])
+def test_a_census_written_another_way_gives_the_same_records(tmp_path: Path, rewrite: Any) -> None:
+    # Files from other systems: the Header written last (the children are read as they close, so
+    # its LEA and ReferenceDate must still name and date them), or every element prefixed.
+    events = _spec_example_rewritten(tmp_path, rewrite)
+    assert [event.data for event in records(events)] == SPEC_RECORDS
+    assert {record.exported_at for record in records(events)} == {"2024-04-01T00:00:00+01:00"}
+    assert len(events) == 3

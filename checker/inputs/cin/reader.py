@@ -16,7 +16,7 @@ import re
 import xml.parsers.expat
 import xml.sax
 import xml.sax.xmlreader
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -56,7 +56,24 @@ def read_census(path: Path) -> Iterator[ReadEvent]:
         yield fault
         return
     with path.open("rb") as stream:
-        yield from _census_events(stream, encoding)
+        yield from _census_events(stream, encoding, lambda: _header_after_children(path, encoding))
+
+
+def _header_after_children(path: Path, encoding: str | None) -> dict[str, tuple[str, Position]]:
+    """The header's values, for a file that writes its Header after its Children.
+
+    The census puts the Header first, but a file from elsewhere may not; its
+    children are read as they close, so the header is read first, apart.
+    """
+    reader = _CensusReader(header_only=True)
+    parser = _DefusedParser(reader, encoding)
+    with path.open("rb") as stream:
+        try:
+            for _ in _feed(parser, stream):
+                pass
+        except _Stop:
+            pass
+    return reader.header
 
 
 _DECLARED = re.compile(
@@ -182,8 +199,10 @@ def _first_fault(stream: BinaryIO, encoding: str | None) -> Rejected | None:
     return None
 
 
-def _census_events(stream: BinaryIO, encoding: str | None) -> Iterator[ReadEvent]:
-    reader = _CensusReader()
+def _census_events(
+    stream: BinaryIO, encoding: str | None, header_later: Callable[[], dict[str, tuple[str, Position]]]
+) -> Iterator[ReadEvent]:
+    reader = _CensusReader(header_later=header_later)
     parser = _DefusedParser(reader, encoding)
     try:
         for _ in _feed(parser, stream):
@@ -210,14 +229,21 @@ def _census_events(stream: BinaryIO, encoding: str | None) -> Iterator[ReadEvent
 class _CensusReader:
     """Follows the tree of elements read; builds the header's values and one child at a time."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        header_later: Callable[[], dict[str, tuple[str, Position]]] | None = None,
+        header_only: bool = False,
+    ) -> None:
         self.expat: xml.parsers.expat.XMLParserType | None = None
+        self._header_later = header_later  # reads a header written after the children
+        self._header_only = header_only  # reading the header alone, apart from the children
+        self._header_seen = False
         self._stack: list[_Node | None] = [_TREE]
         self._events: list[ReadEvent] = []
         self._text: list[str] | None = None  # the text of a read element, while inside it
         self._text_at: Position = (1, 1)
         self._child: ChildBuilder | None = None
-        self._header: dict[str, tuple[str, Position]] = {}
+        self.header: dict[str, tuple[str, Position]] = {}
         self._root_at: Position = (1, 1)
         self._header_at: Position = (1, 1)
         self._as_of: str | None = None
@@ -234,8 +260,12 @@ class _CensusReader:
         return (self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
 
     def start(self, name: str, attributes: object) -> None:
+        if ":" in name:  # a prefix bound to a namespace (<cin:Child>): the census names elements alone
+            name = name.rpartition(":")[2]
         top = self._stack[-1]
         node = top.children.get(name) if top is not None else None
+        if self._header_only and node is not None and node.kind == "children":
+            node = None
         self._stack.append(node)
         if node is None:
             if top is _TREE:
@@ -253,10 +283,13 @@ class _CensusReader:
             self._child = ChildBuilder(self._position(), self._lea, self._as_of)
         elif kind == "children":
             self._saw_children = True
+            if not self._header_seen and self._header_later is not None:
+                self.header = self._header_later()
             self._end_header(self._header_at)
         elif kind == "root":
             self._root_at = self._header_at = self._position()
         elif kind == "header_block":
+            self._header_seen = True
             self._header_at = self._position()  # where a missing header value is reported
 
     def characters(self, content: str) -> None:
@@ -271,7 +304,7 @@ class _CensusReader:
         if self._text is not None and (kind == "value" or kind == "header"):
             text, self._text = "".join(self._text), None
             if kind == "header":
-                self._header.setdefault(node.below[0], (text.strip(), self._text_at))
+                self.header.setdefault(node.below[0], (text.strip(), self._text_at))
             elif self._child is not None:
                 self._child.value(node.below, text, self._text_at)
         elif kind == "item" and self._child is not None:
@@ -279,6 +312,8 @@ class _CensusReader:
         elif kind == "child" and self._child is not None:
             self._events.append(self._child.finish())
             self._child = None
+        elif kind == "header_block" and self._header_only:
+            raise _Stop
 
     def _end_header(self, at: Position) -> None:
         """Settle the as-of instant and the authority as the children begin.
@@ -289,7 +324,7 @@ class _CensusReader:
         if self._header_done:
             return
         self._header_done = True
-        reference = self._header.get("ReferenceDate")
+        reference = self.header.get("ReferenceDate")
         if reference is None:
             self._problem(at, "no Header/CollectionDetails/ReferenceDate")
         else:
@@ -304,7 +339,7 @@ class _CensusReader:
                     self._as_of = as_of
                 else:
                     self._problem(reference[1], "ReferenceDate is outside the years caselint checks as of")
-        lea = self._header.get("LEA")
+        lea = self.header.get("LEA")
         if lea is None or not lea[0]:
             self._events.append(
                 Problem(
