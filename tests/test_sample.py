@@ -296,26 +296,26 @@ def _filled_json(path: Path, rows: list[tuple[Any, ...]] = _FILLED) -> Path:
 def test_verdicts_are_read_back_from_every_format(tmp_path: Path, make: Any) -> None:
     path = make(tmp_path / f"filled.{make.__name__.split('_')[-1].replace('workbook', 'xlsx')}")
     assert read_sample(path) == [
-        Reviewed("AA002", "failed", "confirmed"),
-        Reviewed("AA002", "failed", "not confirmed"),
-        Reviewed("AA002", "failed", "confirmed"),
-        Reviewed("AA002", "passed", "confirmed"),
-        Reviewed("AA002", "passed", "cannot tell"),
-        Reviewed("AA002", "passed", None),
-        Reviewed("MI002", "pending", None),
+        Reviewed("R-1", "AA002", "failed", "confirmed"),
+        Reviewed("R-2", "AA002", "failed", "not confirmed"),
+        Reviewed("R-3", "AA002", "failed", "confirmed"),
+        Reviewed("R-4", "AA002", "passed", "confirmed"),
+        Reviewed("R-5", "AA002", "passed", "cannot tell"),
+        Reviewed("R-6", "AA002", "passed", None),
+        Reviewed("R-7", "MI002", "pending", None),
     ]
 
 
 def test_agreement_per_rule_and_outcome() -> None:
     comparison = compare(
         [
-            Reviewed("AA002", "failed", "confirmed"),
-            Reviewed("AA002", "failed", "not confirmed"),
-            Reviewed("AA002", "failed", "confirmed"),
-            Reviewed("AA002", "passed", "confirmed"),
-            Reviewed("AA002", "passed", "cannot tell"),
-            Reviewed("AA002", "passed", None),
-            Reviewed("MI002", "pending", None),
+            Reviewed("R-1", "AA002", "failed", "confirmed"),
+            Reviewed("R-2", "AA002", "failed", "not confirmed"),
+            Reviewed("R-3", "AA002", "failed", "confirmed"),
+            Reviewed("R-1", "AA002", "passed", "confirmed"),
+            Reviewed("R-2", "AA002", "passed", "cannot tell"),
+            Reviewed("R-3", "AA002", "passed", None),
+            Reviewed("R-1", "MI002", "pending", None),
         ]
     )
     failed = comparison.by_rule[("AA002", "failed")]
@@ -324,6 +324,7 @@ def test_agreement_per_rule_and_outcome() -> None:
     assert (passed.confirmed, passed.cannot_tell, passed.not_reviewed, passed.rate) == (1, 1, 1, 1.0)
     assert comparison.by_rule[("MI002", "pending")].rate is None
     assert list(comparison.overall) == ["failed", "passed", "pending"]
+    assert comparison.records == 3
 
 
 def test_compare_reports_in_text_and_json_and_never_shows_a_note(tmp_path: Path) -> None:
@@ -331,14 +332,14 @@ def test_compare_reports_in_text_and_json_and_never_shows_a_note(tmp_path: Path)
     done = caselint("sample", "--compare", "filled.xlsx", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "filled.xlsx: 7 items, 4 judged by an auditor"
+    assert lines[0] == "filled.xlsx: 7 items from 7 records, 4 judged by an auditor"
     assert lines[3].split() == ["AA002", "failed", "3", "2", "1", "0", "0", "66.7%"]
     assert "Findings confirmed: 66.7% (2 of 3 judged; 0 cannot tell, 0 not reviewed)" in done.stdout
     assert (
         "Passed items found compliant: 100.0% (1 of 1 judged; 1 cannot tell, 1 not reviewed)" in done.stdout
     )
     data = json.loads(caselint("sample", "--compare", "filled.xlsx", "--format", "json", cwd=tmp_path).stdout)
-    assert data["overall"]["failed"]["agreement"] == pytest.approx(2 / 3)
+    assert data["overall"]["failed"]["agreement"] == pytest.approx(2 / 3) and data["records"] == 7
     assert data["rules"][0] == {
         "id": "AA002",
         "outcomes": {
@@ -391,7 +392,7 @@ def test_a_drawn_sample_compares_as_all_unreviewed(drawn: dict[str, Path]) -> No
         ),
         (
             lambda p: p.write_bytes(b"PK\x03\x04 this is not a workbook"),
-            "not an Excel workbook (.xlsx) that can be read",
+            "cannot read the sample (not an Excel workbook (.xlsx) that can be read: BadZipFile)",
         ),
         (lambda p: p.write_text("Jane Doe, not a spreadsheet", encoding="utf-8"), "not an Excel workbook"),
     ],
@@ -431,7 +432,7 @@ def test_a_filled_in_workbook_with_odd_cells_is_one_line_naming_the_row(
         (
             "s.csv",
             b"record_id,rule,outcome,verdict\nR-1,AA002,failed,confirmed\n\xff\xfe\n",
-            "s.csv: row 3: not UTF-8 text",
+            "s.csv:3: not valid UTF-8: byte 0xff at column 1",
         ),
         ("s.csv", b"record_id,rule,verdict\n", "s.csv: row 1: not a caselint sample: no outcome column"),
         (

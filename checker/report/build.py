@@ -187,7 +187,7 @@ def run_check(
                     source.label,
                     event.line,
                     event.source,
-                    _shown_id(event.data.get("record_id")),
+                    shown_id(event.data.get("record_id")),
                 )
                 for judged in judge.add(
                     checked, event.data, as_of, source.label, event.line, runnable, event.strict
@@ -241,7 +241,7 @@ def run_check(
     )
 
 
-def _shown_id(record_id: object) -> str | None:
+def shown_id(record_id: object) -> str | None:
     """The record id a finding names: None when it is not text, cut short when it is too long to be one.
 
     An id of megabytes (a narrative pasted into the id column, say) would

@@ -25,6 +25,7 @@ from typing import Any
 
 from checker.engine.per_record import JudgedItem, Judgement
 from checker.report.breakdowns import record_field
+from checker.report.build import shown_id
 
 OUTCOMES: tuple[Judgement, ...] = ("failed", "passed", "pending")
 
@@ -52,7 +53,8 @@ class SampleRow:
 
 def _rank(seed: str, *parts: str) -> int:
     identity = "\0".join(("caselint-sample-1", seed, *parts))
-    return int.from_bytes(hashlib.sha256(identity.encode("utf-8")).digest()[:16], "big")
+    # surrogatepass: a record id with a lone surrogate ("\ud800" in JSON) ranks too, alike every run.
+    return int.from_bytes(hashlib.sha256(identity.encode("utf-8", "surrogatepass")).digest()[:16], "big")
 
 
 @dataclass
@@ -70,8 +72,10 @@ class Sampler:
     _seen: int = 0
 
     def observe(self, label: str, record: dict[str, Any], judged: Sequence[JudgedItem]) -> None:
-        record_id = record_field(record, "record_id")
-        if record_id is None:
+        # Named as every finding names it (leading spaces kept, cut if huge), so the auditor can match
+        # the two; an id with nothing in it could not be looked up.
+        record_id = shown_id(record.get("record_id"))
+        if record_id is None or not record_id.strip():
             self.without_id += len(judged)
             return
         district = record_field(record, "district")

@@ -9,11 +9,14 @@ instant, and its zip entries carry a fixed date.
 
 Record ids and districts come from the exports, so a spreadsheet must never
 run them: the workbook stores every text as text, never a formula, and the
-CSV puts a ``'`` before any text that a spreadsheet would read as one.
+CSV puts a ``'`` before any text that a spreadsheet would read as one. Both
+show their texts through ``shown_text``, so a record id reads as the text
+report names it (``A\\x01B``); the JSON sample, like the JSON report, is exact.
 
-Read back, a sample gives each row's rule, outcome and verdict, never its
-note (an auditor's words may name people). A cell that is not what the
-column allows is an error naming the file and the row, without quoting it.
+Read back, a sample gives each row's record id (as written, the CSV's quote
+taken off), rule, outcome and verdict, never its note (an auditor's words
+may name people). A cell that is not what the column allows, or a file that
+cannot be read, is an error naming the file and the row, without quoting it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import csv
 import io
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,12 +36,15 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from checker.engine.per_record import Judgement
+from checker.inputs.files import UnreadableFile, read_text
+from checker.inputs.jsontext import JsonTooDeep, decode_document, line_of
+from checker.report.formats.escape import shown_text
+from checker.report.jsontext import json_text
 from checker.report.sample import OUTCOMES, SampleRow
 
 SAMPLE_VERSION = "1"
@@ -56,8 +63,10 @@ COLUMNS = (
 _RULE_ID = re.compile(r"[A-Z]{2,8}[0-9]{3}")  # as the rule-file schema says
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry
 # What starts a formula when a spreadsheet opens a CSV, or when an auditor edits a workbook's cell:
-# OWASP's list for CSV injection (=, +, -, @, and a tab or carriage return before one).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list (=, +, -, @, tab, carriage return), their full-width forms, and the quote itself:
+# quoted too, a leading quote read back is always the one the CSV added.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "'")
+_LAST_ROW = 1_048_576  # Excel's; a sheet claiming rows past it would keep the reader busy for minutes
 
 
 class SampleFileError(ValueError):
@@ -81,6 +90,7 @@ class SampleInfo:
 class Reviewed:
     """One row read back: what the rule decided, and what the auditor found (None: not yet)."""
 
+    record_id: str  # as the sample wrote it ("" where the cell is empty or not text)
     rule_id: str
     outcome: Judgement
     verdict: str | None
@@ -97,7 +107,7 @@ def write_sample(path: Path, rows: Sequence[SampleRow], info: SampleInfo) -> Non
     elif suffix == ".csv":
         data = _csv_text(rows).encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
     elif suffix == ".json":
-        data = _json_text(rows, info).encode("utf-8")
+        data = json_text(_json_data(rows, info)).encode("utf-8")
     else:
         raise SampleFileError(f"{path.as_posix()}: a sample is written as {', '.join(SUFFIXES)}")
     try:
@@ -114,6 +124,13 @@ def _csv_text(rows: Sequence[SampleRow]) -> str:
     return buffer.getvalue()
 
 
+def _starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: it may skip any number of spaces or
+    control characters before the ``=``, so any of those at the start counts as well."""
+    first = text[:1]
+    return bool(first) and (first in _FORMULA_STARTS or first.isspace() or not first.isprintable())
+
+
 def _csv_safe(text: str) -> str:
     """Text a spreadsheet shows, never runs: a leading ``'`` before what would start a formula.
 
@@ -121,13 +138,20 @@ def _csv_safe(text: str) -> str:
     a record id or district (taken from the exports, so written by whoever keyed the record) when
     the auditor opens the file: the quote, as OWASP advises, makes the cell text. Every column of
     a sample is text (ids, rule, outcome, pointer, district; no numbers or dates), so a leading
-    ``-`` is never a negative number here, and a quoted value is the record's own less the quote.
+    ``-`` is never a negative number here. Control characters are shown escaped first, as in
+    every report for people; a quoted value is that shown text less the quote.
     """
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    shown = shown_text(text)
+    return "'" + shown if _starts_formula(shown) else shown
 
 
-def _json_text(rows: Sequence[SampleRow], info: SampleInfo) -> str:
-    data = {
+def _csv_unquoted(text: str) -> str:
+    """A cell as ``_csv_safe`` had it before its quote (any leading ``'`` is one it added)."""
+    return text[1:] if text.startswith("'") else text
+
+
+def _json_data(rows: Sequence[SampleRow], info: SampleInfo) -> dict[str, Any]:
+    return {
         "sample_version": SAMPLE_VERSION,
         "seed": info.seed,
         "per_rule": info.per_rule,
@@ -148,7 +172,6 @@ def _json_text(rows: Sequence[SampleRow], info: SampleInfo) -> str:
             for row in rows
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _workbook_bytes(rows: Sequence[SampleRow], info: SampleInfo) -> bytes:
@@ -225,17 +248,19 @@ def _about_sheet(workbook: Workbook, info: SampleInfo, items: int) -> None:
 def _append(sheet: Worksheet, values: list[Any]) -> None:
     """A row added, its texts stored as text: openpyxl would store "=..." as a formula, "#N/A" an error.
 
-    A record id or district (or a seed, a file name, a rule's title) is shown as written, never
-    run: a formula from an export could fetch a URL or send the sheet's data out when an auditor
-    opens the workbook. A text that would start a formula if typed also carries Excel's quote
-    prefix, so that editing the cell keeps it text; no quote is added to what is shown.
+    A record id or district (or a seed, a file name, a rule's title) is shown (``shown_text``:
+    a workbook cannot hold most control characters), never run: a formula from an export could
+    fetch a URL or send the sheet's data out when an auditor opens the workbook. A text that would
+    start a formula if typed also carries Excel's quote prefix, so that editing the cell keeps it
+    text; no quote is added to what is shown.
     """
-    sheet.append(values)
-    for column, value in enumerate(values, start=1):
+    shown = [shown_text(value) if isinstance(value, str) else value for value in values]
+    sheet.append(shown)
+    for column, value in enumerate(shown, start=1):
         if isinstance(value, str):
             cell = sheet.cell(row=sheet.max_row, column=column)
             cell.data_type = "s"
-            if value.startswith(_FORMULA_STARTS):
+            if _starts_formula(value):
                 cell.quotePrefix = True
 
 
@@ -263,11 +288,10 @@ def read_sample(path: Path) -> list[Reviewed]:
     if not path.is_file():
         raise SampleFileError(f"{shown}: no such file")
     if suffix == ".xlsx":
-        rows = _workbook_rows(path)
-    elif suffix == ".csv":
-        rows = _csv_rows(path)
-    else:
-        rows = _json_rows(path)
+        with warnings.catch_warnings():  # openpyxl's warnings can quote a cell: none reaches the user
+            warnings.simplefilter("ignore")
+            return [_reviewed(shown, where, cells) for where, cells in _workbook_rows(path)]
+    rows = _csv_rows(path) if suffix == ".csv" else _json_rows(path)
     return [_reviewed(shown, where, cells) for where, cells in rows]
 
 
@@ -289,15 +313,24 @@ def _workbook_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     shown = path.as_posix()
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SampleFileError(f"{shown}: not an Excel workbook (.xlsx) that can be read") from None
+    except Exception as error:  # whatever a broken part makes openpyxl's parsers raise
+        why = f"not an Excel workbook (.xlsx) that can be read: {type(error).__name__}"
+        raise SampleFileError(f"{shown}: cannot read the sample ({why})") from None
+    number = -1  # the last row read, once the sheet is found
     try:
         sheet = workbook["Sample"] if "Sample" in workbook.sheetnames else workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        keys = _keys(next(lines, ()), shown)
+        lines, number = sheet.iter_rows(values_only=True), 0
+        keys, number = _keys(next(lines, ()), shown), 1
         for number, values in enumerate(lines, start=2):
+            if number > _LAST_ROW:
+                raise SampleFileError(f"{shown}: row {number}: cannot read the sample (past row {_LAST_ROW})")
             if any(value not in (None, "") for value in values):
                 yield f"row {number}", {key: _at(values, index) for key, index in keys.items()}
+    except SampleFileError:
+        raise
+    except Exception as error:  # openpyxl reads the sheet as it goes: broken XML, a cell it cannot read
+        where = f"row {number + 1}: " if number >= 0 else ""
+        raise SampleFileError(f"{shown}: {where}cannot read the sample ({type(error).__name__})") from None
     finally:
         workbook.close()
 
@@ -306,30 +339,37 @@ def _at(values: Sequence[Any], index: int) -> Any:
     return values[index] if index < len(values) else None
 
 
+def _text(path: Path) -> str:
+    try:
+        return read_text(path)
+    except UnreadableFile as error:
+        raise SampleFileError(error.about(path.as_posix())) from None
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     shown = path.as_posix()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise SampleFileError(f"{shown}: row {line}: not UTF-8 text") from None
-    lines = csv.reader(io.StringIO(text, newline=""))
+    lines = csv.reader(io.StringIO(_text(path), newline=""))
     try:
         keys = _keys(next(lines, []), shown)
         for values in lines:
             if any(value.strip() for value in values):
-                yield f"row {lines.line_num}", {key: _at(values, index) for key, index in keys.items()}
+                cells = {key: _csv_unquoted(_at(values, index) or "") for key, index in keys.items()}
+                yield f"row {lines.line_num}", cells
     except csv.Error:
         raise SampleFileError(f"{shown}: row {lines.line_num}: not valid CSV") from None
 
 
 def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     shown = path.as_posix()
+    text = _text(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        line = error.lineno if isinstance(error, json.JSONDecodeError) else 1
-        raise SampleFileError(f"{shown}:{line}: not valid JSON") from None
+        data = decode_document(text)
+    except json.JSONDecodeError as error:
+        raise SampleFileError(f"{shown}:{error.lineno}: not valid JSON") from None
+    except JsonTooDeep as error:
+        raise SampleFileError(
+            f"{shown}:{line_of(text, error.offset)}: cannot read the sample ({error})"
+        ) from None
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise SampleFileError(f"{shown}: not a caselint sample: no list of items")
@@ -353,4 +393,5 @@ def _reviewed(shown: str, where: str, cells: dict[str, Any]) -> Reviewed:
     said = " ".join((verdict or "").lower().split())
     if said and said not in VERDICTS:
         raise SampleFileError(f"{shown}: {where}: the verdict is not one of {', '.join(VERDICTS)} (or empty)")
-    return Reviewed(rule_id.strip(), outcome, said or None)
+    record_id = cells.get("record_id")
+    return Reviewed(record_id if isinstance(record_id, str) else "", rule_id.strip(), outcome, said or None)
