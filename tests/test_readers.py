@@ -652,3 +652,13 @@ def test_a_repeated_key_that_is_not_a_field_name_is_not_quoted(tmp_path: Path) -
     assert shape(read_text_as(tmp_path, "names.yaml", text)) == [
         ("rejected", 4, "not valid YAML: duplicate key (first on line 3)")
     ]
+
+
+def test_lines_ended_by_cr_alone_lose_no_record(tmp_path: Path) -> None:
+    # Classic Mac OS line ends: by line feeds, the whole file is one line of three records.
+    text = '{"record_id": "A"}\r{"record_id": "B"}\r{"record_id": \r'
+    assert shape(read_text_as(tmp_path, "mac.jsonl", text)) == [
+        ("record", 1, "A"),
+        ("record", 1, "B"),
+        ("rejected", 1, "not valid JSON: Expecting value (column 15)"),
+    ]

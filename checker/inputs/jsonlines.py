@@ -71,22 +71,31 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
         if strict is not None:
             yield Record(strict, RecordStart(number), number, strict=True)
             continue
-        try:
-            line = raw_line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            yield Rejected(number, encoding_message(raw_line, error))
-            continue
-        if not line.strip():
-            continue
-        try:
-            value = decode_document(line)
-        except json.JSONDecodeError as error:
-            yield Rejected(number, f"not valid JSON: {error.msg} (column {error.colno})")
-            continue
-        except JsonTooDeep as error:
-            yield Rejected(number, error.message)
-            continue
-        if not isinstance(value, dict):
-            yield Rejected(number, f"not a case record: a JSON {json_type(value)}, not an object")
-            continue
-        yield Record(value, RecordStart(number), number)
+        event = _read_line(number, raw_line)
+        if isinstance(event, Rejected) and b"\r" in raw_line.rstrip(b"\r\n"):
+            # Lines that end in CR alone (classic Mac OS) put every record on one line: read as
+            # one, all of them would be lost in one rejection. A CR is never inside a JSON string.
+            for piece in raw_line.rstrip(b"\r\n").split(b"\r"):
+                if (event := _read_line(number, piece)) is not None:
+                    yield event
+        elif event is not None:
+            yield event
+
+
+def _read_line(number: int, raw_line: bytes) -> ReadEvent | None:
+    """The record on a line, or why it cannot be read; None for a blank line."""
+    try:
+        line = raw_line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Rejected(number, encoding_message(raw_line, error))
+    if not line.strip():
+        return None
+    try:
+        value = decode_document(line)
+    except json.JSONDecodeError as error:
+        return Rejected(number, f"not valid JSON: {error.msg} (column {error.colno})")
+    except JsonTooDeep as error:
+        return Rejected(number, error.message)
+    if not isinstance(value, dict):
+        return Rejected(number, f"not a case record: a JSON {json_type(value)}, not an object")
+    return Record(value, RecordStart(number), number)
