@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -179,6 +181,101 @@ def test_a_history_file_that_cannot_be_made_or_found_is_one_line(tmp_path: Path)
     done = caselint("history", "nowhere.sqlite", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.strip() == "Error: nowhere.sqlite: no such history file"
     assert not (tmp_path / "nowhere.sqlite").exists()  # reading never creates the file
+
+
+def test_a_name_that_is_not_utf8_and_a_surrogate_in_a_district_are_recorded_escaped(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    hostile = record(district="N\ud800orth\u202e", incidents=[_incident(False)])
+    jsonl(exports, hostile, name=os.fsdecode(b"caf\xe9.jsonl"))  # a Latin-1 name: not UTF-8
+    done = caselint(
+        "check", "exports", "--by", "district", "--history", "h.sqlite", "--format", "json=report.json",
+        "--as-of", AS_OF, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1 and done.stderr == "", done.stderr
+    assert report_of((tmp_path / "report.json").read_text(encoding="utf-8"))["trend"][0]["run"] == 1
+    (run,) = read_runs(tmp_path / "h.sqlite")
+    (entry,) = run.inputs
+    assert entry.path == r"exports/caf\udce9.jsonl" and entry.sha256 is not None
+    assert {group.key for group in run.groups} == {r"N\ud800orth\u202e"}
+    shown = caselint("history", "h.sqlite", "--format", "json", cwd=tmp_path)
+    assert shown.returncode == 0 and r"exports/caf\\udce9.jsonl" in shown.stdout
+
+
+DAMAGES = {
+    "bad-as-of": ("UPDATE runs SET as_of = 'last Tuesday'", "runs.as_of holds other text, not an instant"),
+    "naive-as-of": ("UPDATE runs SET as_of = '2013-01-07T09:00:00'", "runs.as_of holds other text"),
+    "as-of-out-of-range": ("UPDATE runs SET recorded_at = '0001-01-01T00:00:00+14:00'", "runs.recorded_at"),
+    "not-utf8": ("UPDATE runs SET recorded_at = CAST(x'41ff' AS TEXT)", "runs.recorded_at holds a blob"),
+    "text-tally": ("UPDATE runs SET records = 'many'", "runs.records holds other text, not a count"),
+    "real-tally": ("UPDATE rule_tallies SET passed = 2.5", "rule_tallies.passed holds 2.5, not a count"),
+    "negative-tally": ("UPDATE rule_tallies SET failed = -1", "rule_tallies.failed holds -1, not a count"),
+    "blob-digest": ("UPDATE run_inputs SET sha256 = x'00ff'", "run_inputs.sha256 holds a blob or non-UTF-8"),
+    "blob-key": (
+        "UPDATE breakdown_tallies SET group_key = x'00'",
+        "group_key holds a blob or non-UTF-8 text",
+    ),
+    "text-waived": ("UPDATE rule_tallies SET waived = ''", "rule_tallies.waived holds other text"),
+    "orphan": ("UPDATE breakdown_tallies SET run_id = 7", "breakdown_tallies has counts for run 7"),
+    "no-table": ("DROP TABLE rule_tallies", "no table rule_tallies"),
+    "no-column": ("ALTER TABLE runs RENAME COLUMN findings TO found", "table runs lacks findings"),
+}
+
+
+def _damaged(tmp_path: Path, statement: str) -> tuple[Path, Path]:
+    """A history of one run, then damaged by ``statement``; and the export that run checked."""
+    database = tmp_path / "h.sqlite"
+    report, export = _report(tmp_path, True, False)
+    append_run(database, report, input_digests(expand_inputs([str(export)])), "2013-02-01T10:00:00+00:00")
+    with sqlite3.connect(database) as connection:
+        connection.execute(statement)
+    return database, export
+
+
+@pytest.mark.parametrize(("statement", "message"), DAMAGES.values(), ids=DAMAGES.keys())
+def test_a_damaged_history_is_refused_and_left_as_it_is(tmp_path: Path, statement: str, message: str) -> None:
+    database, _ = _damaged(tmp_path, statement)
+    before = database.read_bytes()
+    wanted = re.escape("h.sqlite: not a caselint history database (") + ".*" + re.escape(message)
+    with pytest.raises(HistoryError, match=wanted):
+        read_runs(database)
+    with pytest.raises(HistoryError, match=wanted):
+        _append(database, _report(tmp_path, True)[0])
+    assert database.read_bytes() == before  # no run added to a history that cannot be read back
+
+
+@pytest.mark.parametrize("damage", ["bad-as-of", "text-tally", "blob-digest"])
+def test_a_damaged_history_is_one_line_and_exit_status_2(tmp_path: Path, damage: str) -> None:
+    statement, message = DAMAGES[damage]
+    _, export = _damaged(tmp_path, statement)
+    for args in (
+        ["history", "h.sqlite"],
+        ["history", "h.sqlite", "--format", "json"],
+        ["check", str(export), "--history", "h.sqlite", "--format", "html=report.html"],
+    ):
+        done = caselint(*args, cwd=tmp_path)
+        assert done.returncode == 2 and done.stdout == "", (args, done.stdout)
+        (line,) = done.stderr.splitlines()
+        assert line.startswith("Error: h.sqlite: not a caselint history database (") and message in line, line
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_text_from_a_damaged_history_is_shown_escaped(tmp_path: Path) -> None:
+    database = tmp_path / "h.sqlite"
+    _append(database, _report(tmp_path, True, False)[0])
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE rule_tallies SET rule_id = 'VC' || char(8238) || '001\x1b[2J'")
+        connection.execute(
+            "UPDATE runs SET rulebook_digest = 'sha256:' || char(8238) || char(27) || 'abcdef'"
+        )
+    done = caselint("history", "h.sqlite", cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    for line in done.stdout.splitlines():
+        assert "\u202e" not in line and "\x1b" not in line, line
+    assert done.stdout.splitlines()[-1].split() == [r"VC\u202e001\x1b[2J", "50.0%", "-"]
+    assert r"\u202e\x1babcdef" in done.stdout
+    data = json.loads(caselint("history", "h.sqlite", "--format", "json", cwd=tmp_path).stdout)
+    assert data["runs"][0]["rules"][0]["id"] == "VC\u202e001\x1b[2J"  # JSON escapes it as \u202e
 
 
 _WRITER = """

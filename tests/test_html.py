@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,13 +16,23 @@ from checker.engine.ruleset import Ruleset
 from checker.inputs.paths import expand_inputs
 from checker.report.build import RunOptions, run_check
 from checker.report.charts import BarValue, bar_chart, trend_chart, worst_first
-from checker.report.formats import RenderContext
+from checker.report.formats import RenderContext, shown_text
 from checker.report.formats.html import render_html
-from checker.report.model import InputError, NotAssessableRule, Report, TrendPoint, TrendRule, Waiver
+from checker.report.model import (
+    BaselineSummary,
+    Gate,
+    InputError,
+    NotAssessableRule,
+    Report,
+    TrendPoint,
+    TrendRule,
+    Waiver,
+)
 from tests.conftest import EXAMPLES, caselint, record, utc
 from tests.test_cli import jsonl
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
+AS_OF = "2013-01-07T09:00:00Z"
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +194,81 @@ def test_markup_in_a_record_id_is_text(tmp_path: Path, ruleset: Ruleset, context
     assert "<img" not in page and "<b>North" not in page
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
     assert "&lt;b&gt;North&lt;/b&gt;" in page
+
+
+# A lone surrogate (cannot be written as UTF-8), a right-to-left override, an
+# escape sequence, NUL and a C1 control: each reaches the page as a visible escape.
+HOSTILE = "x\ud800y\u202e\x1b[2J\x00\x85"
+HOSTILE_SHOWN = r"x\ud800y\u202e\x1b[2J\x00\x85"
+
+
+def _readable(page: str) -> None:
+    """No raw control, override or surrogate character anywhere a person reads the page."""
+    for line in page.split("\n"):
+        assert shown_text(line) == line, line
+
+
+def test_text_from_the_inputs_reaches_the_page_escaped(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    hostile = record(
+        record_id=HOSTILE,
+        district="N\ud800orth\u202e",
+        incidents=[{"id": "I", "reported_at": "yesterday", "child_present": True}],
+    )
+    # json.dumps writes the surrogate as the escape "\ud800", as an export would hold it.
+    jsonl(exports, hostile, name=os.fsdecode(b"caf\xe9.jsonl"))  # a Latin-1 name: not UTF-8
+    done = caselint(
+        "check", "exports", "--by", "district", "--format", "html=report.html", "--as-of", AS_OF, cwd=tmp_path
+    )
+    assert done.returncode == 1 and done.stderr == "", done.stderr
+    page = (tmp_path / "report.html").read_bytes().decode("utf-8")
+    assert page.endswith("</html>\n")  # the whole page, not one stopped at the first surrogate
+    _readable(page)
+    assert f"<td><code>{HOSTILE_SHOWN}</code></td>" in page  # the DQ001 finding's record
+    assert r'<th scope="col">N\ud800orth\u202e</th>' in page  # the district's column
+    assert r"caf\udce9.jsonl" in page
+
+
+def test_every_text_of_the_report_is_shown_escaped(report: Report, context: RenderContext) -> None:
+    rule = TrendRule(id=f"AA002{HOSTILE}", passed=1, failed=1, compliance=0.5)
+    point = TrendPoint(
+        run=1, recorded_at="2013-02-01T10:00:00+00:00", as_of="2013-01-07T09:00:00+00:00",
+        rulebook_digest=report.rulebook.digest, passed=1, failed=1, compliance=0.5, rules=[rule],
+    )  # fmt: skip
+    hostile = report.model_copy(
+        update={
+            "errors": [InputError(path=f"in{HOSTILE}.jsonl", line=3, message=f"not valid JSON: {HOSTILE}")],
+            "inputs": [
+                entry.model_copy(
+                    update={
+                        "path": f"{HOSTILE}.json",
+                        "not_assessable": [NotAssessableRule(rule_id="CU003", missing=[HOSTILE])],
+                    }
+                )
+                for entry in report.inputs
+            ],
+            "rulebook": report.rulebook.model_copy(update={"config": f"{HOSTILE}.toml"}),
+            "baseline": BaselineSummary(path=f"{HOSTILE}.baseline", known=0, new=1, fixed=0),
+            "gates": [
+                Gate(gate="fail-on", threshold="error", actual=1, passed=False, detail=f"gate {HOSTILE}")
+            ],
+            "trend": [point],
+        }
+    )
+    page = render_html(hostile, context)
+    page.encode("utf-8")  # no lone surrogate left to stop the file being written
+    _readable(page)
+    for shown in (
+        f"<code>in{HOSTILE_SHOWN}.jsonl:3</code>: not valid JSON: {HOSTILE_SHOWN}",
+        f"<code>{HOSTILE_SHOWN}.json</code>",
+        f"the export has no {HOSTILE_SHOWN}",
+        f"<code>{HOSTILE_SHOWN}.toml</code>",
+        f"<code>{HOSTILE_SHOWN}.baseline</code>",
+        f"FAILED: gate {HOSTILE_SHOWN}",
+        f'<th scope="row">AA002{HOSTILE_SHOWN}</th>',
+    ):
+        assert shown in page, shown
 
 
 def test_a_waivers_reasons_and_approvers_are_not_shown(report: Report, context: RenderContext) -> None:

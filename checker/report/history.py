@@ -10,6 +10,11 @@ database from version n to n + 1, and runs in the same transaction as the
 write that needed it. A writer takes the write lock at ``BEGIN IMMEDIATE``
 and a second process writing at the same time waits for it (up to
 ``BUSY_TIMEOUT_SECONDS``) instead of failing or corrupting the file.
+
+Text from the inputs (paths, group keys) is kept as ``shown_text`` gives it:
+SQLite cannot store a lone surrogate (a file name that is not UTF-8). What is
+read back is checked column by column before anything uses it: a file edited
+by hand or damaged is refused in one line, never half-shown.
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from checker.inputs.events import InputFile
-from checker.report.model import Report, TrendPoint, TrendRule, compliance
+from checker.records.times import format_local
+from checker.report.formats.escape import shown_text
+from checker.report.model import GroupRule, Report, RuleResult, TrendPoint, TrendRule, compliance
 
 APPLICATION_ID = 0x43534C54  # "CSLT": marks the file as caselint's, for file(1) and for us
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -147,10 +156,7 @@ class RecordedRun:
 
 def input_digests(inputs: Sequence[InputFile]) -> dict[str, str | None]:
     """The SHA-256 of each input file as it is now, by the label the report gives it."""
-    digests: dict[str, str | None] = {}
-    for source in inputs:
-        digests[source.label] = _file_digest(source.path) if source.path is not None else None
-    return digests
+    return {source.label: _file_digest(source.path) if source.path else None for source in inputs}
 
 
 def _file_digest(path: Path) -> str | None:
@@ -174,6 +180,7 @@ def _opened(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
         connection = sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
         raise HistoryError(f"{shown}: cannot open the history database: {error}") from None
+    connection.text_factory = _text
     try:
         yield connection
     except sqlite3.OperationalError as error:
@@ -188,6 +195,15 @@ def _opened(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
     finally:
         # Closing with a transaction open rolls it back: a failed write leaves nothing behind.
         connection.close()
+
+
+def _text(data: bytes) -> str | bytes:
+    # Text that is not UTF-8 comes back as the bytes it is, for the column checks to refuse:
+    # sqlite3's own error would quote it.
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
 
 
 def _check_schema(connection: sqlite3.Connection, shown: str) -> int:
@@ -221,6 +237,7 @@ def append_run(path: Path, report: Report, digests: Mapping[str, str | None], re
         # both reading the schema version and then both migrating.
         connection.execute("BEGIN IMMEDIATE")
         _migrate(connection, _check_schema(connection, path.as_posix()))
+        _read(connection, path.as_posix())  # a damaged history is refused before it is added to
         run_id = _insert(connection, report, digests, recorded_at)
         connection.execute("COMMIT")
     return run_id
@@ -249,21 +266,18 @@ def _insert(
     connection.executemany(
         "INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (run_id, n, entry.path, digests.get(entry.path), entry.records, entry.rejected)
+            (run_id, n, shown_text(entry.path), digests.get(entry.path), entry.records, entry.rejected)
             for n, entry in enumerate(report.inputs)
         ],
     )
     connection.executemany(
         "INSERT INTO rule_tallies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (run_id, r.id, r.severity, r.applicable, r.passed, r.failed, r.pending, r.waived)
-            for r in report.rules
-        ],
+        [(run_id, shown_text(r.id), r.severity, *_tally(r)) for r in report.rules],
     )
     connection.executemany(
         "INSERT INTO breakdown_tallies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (run_id, dimension, group.key, e.id, e.applicable, e.passed, e.failed, e.pending, e.waived)
+            (run_id, dimension, group.key and shown_text(group.key), shown_text(e.id), *_tally(e))
             for dimension, groups in (report.breakdowns or {}).items()
             for group in groups
             for e in group.rules
@@ -272,35 +286,96 @@ def _insert(
     return run_id
 
 
+def _tally(entry: RuleResult | GroupRule) -> tuple[int, int, int, int, int | None]:
+    return entry.applicable, entry.passed, entry.failed, entry.pending, entry.waived
+
+
 def read_runs(path: Path) -> list[RecordedRun]:
     """Every run in the history, oldest first."""
     with _opened(path, write=False) as connection:
         connection.execute("BEGIN")  # one consistent view while a writer may be appending
-        if _check_schema(connection, path.as_posix()) == 0:
-            connection.execute("COMMIT")
-            return []
-        runs = {
-            row[0]: RecordedRun(*row)
-            for row in connection.execute(
-                "SELECT id, recorded_at, as_of, tool_version, rulebook_digest, records, rejected, findings, "
-                "input_errors FROM runs ORDER BY id"
-            )
-        }
-        for row in connection.execute(
-            "SELECT run_id, path, sha256, records, rejected FROM run_inputs ORDER BY run_id, position"
-        ):
-            runs[row[0]].inputs.append(InputRecord(*row[1:]))
-        for row in connection.execute(
-            "SELECT run_id, rule_id, severity, applicable, passed, failed, pending, waived "
-            "FROM rule_tallies ORDER BY run_id, rule_id"
-        ):
-            runs[row[0]].rules.append(RuleTally(*row[1:]))
-        for row in connection.execute(
-            "SELECT run_id, dimension, group_key, rule_id, applicable, passed, failed, pending, waived "
-            "FROM breakdown_tallies ORDER BY run_id, rowid"
-        ):
-            runs[row[0]].groups.append(GroupTally(*row[1:]))
+        runs = _read(connection, path.as_posix()) if _check_schema(connection, path.as_posix()) else []
         connection.execute("COMMIT")
+    return runs
+
+
+# Each table read back: the order of its rows, and what each column must hold, in the
+# order of the fields of the record made of it (the run number first).
+_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "runs": ("id", (
+        ("id", "a count"), ("recorded_at", "an instant"), ("as_of", "an instant"), ("tool_version", "text"),
+        ("rulebook_digest", "text"), ("records", "a count"), ("rejected", "a count"), ("findings", "a count"),
+        ("input_errors", "a count"),
+    )),
+    "run_inputs": ("run_id, position", (
+        ("run_id", "a count"), ("path", "text"), ("sha256", "text or null"), ("records", "a count"),
+        ("rejected", "a count"),
+    )),
+    "rule_tallies": ("run_id, rule_id", (
+        ("run_id", "a count"), ("rule_id", "text"), ("severity", "text"), ("applicable", "a count"),
+        ("passed", "a count"), ("failed", "a count"), ("pending", "a count"), ("waived", "a count or null"),
+    )),
+    "breakdown_tallies": ("run_id, rowid", (
+        ("run_id", "a count"), ("dimension", "text"), ("group_key", "text or null"), ("rule_id", "text"),
+        ("applicable", "a count"), ("passed", "a count"), ("failed", "a count"), ("pending", "a count"),
+        ("waived", "a count or null"),
+    )),
+}  # fmt: skip
+_RECORDS: dict[str, tuple[Any, str]] = {
+    "run_inputs": (InputRecord, "inputs"),
+    "rule_tallies": (RuleTally, "rules"),
+    "breakdown_tallies": (GroupTally, "groups"),
+}
+
+
+def _holds(value: object, kind: str) -> bool:
+    if value is None:
+        return kind.endswith(" or null")
+    if kind.startswith("a count"):
+        return isinstance(value, int) and value >= 0
+    if not isinstance(value, str) or kind != "an instant":
+        return isinstance(value, str)
+    try:  # the trend and the history show it as local time: it must be an instant that can be
+        instant = datetime.fromisoformat(value)
+        return instant.tzinfo is not None and bool(format_local(instant))
+    except (ValueError, OverflowError):
+        return False
+
+
+def _found(value: object) -> str:
+    if isinstance(value, int | float):
+        return repr(value)  # a number tells nothing of a record, and is the quickest clue to the damage
+    if isinstance(value, str):
+        return "other text"
+    return "null" if value is None else "a blob or non-UTF-8 text"
+
+
+def _damaged(shown: str, what: str) -> HistoryError:
+    return HistoryError(f"{shown}: not a caselint history database ({what})")
+
+
+def _rows(connection: sqlite3.Connection, table: str, shown: str) -> Iterator[list[Any]]:
+    order, columns = _TABLES[table]
+    present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+    missing = [name for name, _ in columns if name not in present]
+    if missing:
+        raise _damaged(shown, f"table {table} lacks {', '.join(missing)}" if present else f"no table {table}")
+    named = ", ".join(name for name, _ in columns)
+    for row in connection.execute(f"SELECT {named} FROM {table} ORDER BY {order}"):
+        for value, (name, kind) in zip(row, columns, strict=True):
+            if not _holds(value, kind):
+                raise _damaged(shown, f"{table}.{name} holds {_found(value)}, not {kind}")
+        yield list(row)
+
+
+def _read(connection: sqlite3.Connection, shown: str) -> list[RecordedRun]:
+    """Every run, each column checked: a damaged file is refused before any of it is used."""
+    runs = {row[0]: RecordedRun(*row) for row in _rows(connection, "runs", shown)}
+    for table, (record, field_name) in _RECORDS.items():
+        for row in _rows(connection, table, shown):
+            if row[0] not in runs:
+                raise _damaged(shown, f"{table} has counts for run {row[0]}, which runs lacks")
+            getattr(runs[row[0]], field_name).append(record(*row[1:]))
     return list(runs.values())
 
 

@@ -2,7 +2,8 @@
 
 Change is in percentage points, against the run before: 90.0% then 92.5% is
 +2.5 points. A run whose rulebook differs from the run before it is marked,
-since its rates may count other things.
+since its rates may count other things. The text shows what the file holds
+through ``shown_text``: a history may have been written by hand or damaged.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from checker.records.times import format_local
+from checker.report.formats.escape import shown_text
 from checker.report.history import RecordedRun
 from checker.report.wording import aligned, percent, points
 
@@ -86,8 +88,13 @@ def history_data(runs: Sequence[RecordedRun]) -> dict[str, Any]:
     return {"history_version": HISTORY_VERSION, "runs": entries}
 
 
+def _shown(rows: list[list[str]]) -> list[list[str]]:
+    return [[shown_text(cell) for cell in row] for row in rows]
+
+
 def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6) -> str:
     """The runs, one a line; then each rule's compliance in the last ``columns`` runs and its change."""
+    shown_path = shown_text(shown_path)
     if not runs:
         return f"{shown_path}: no runs recorded yet\n"
     lines = [f"{shown_path}: {len(runs)} run{'s' if len(runs) != 1 else ''}", ""]
@@ -109,7 +116,7 @@ def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6)
             ]
         )
         previous = run
-    lines += aligned(rows, left=3, free_last=True)
+    lines += aligned(_shown(rows), left=3, free_last=True)
     shown = list(runs[-columns:])
     latest, before = shown[-1], (runs[-2] if len(runs) > 1 else None)
     rule_ids = sorted({rule.rule_id for run in shown for rule in run.rules})
@@ -122,5 +129,5 @@ def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6)
         cells = [percent(rate.get(rule_id)) for rate in rates]
         now = _rule_rates(latest).get(rule_id)
         table.append([rule_id, *cells, points(_change(now, earlier.get(rule_id)))])
-    lines += aligned(table, left=1)
+    lines += aligned(_shown(table), left=1)
     return "\n".join(lines) + "\n"

@@ -5,8 +5,9 @@ manifest gives; records in = checked + rejected, as the JSON report's summary
 says; every error entry with its path, and its line where there is one; no
 canary from a free-text field in any output format or on stderr; bounded time
 (a timeout) and memory (an address-space cap as a kill switch, and the peak
-resident memory of the run); and outputs that still parse (JSON, XML) with
-no annotation injected and no control character where people read them.
+resident memory of the run); and outputs that still parse (JSON, XML) or are
+whole (HTML) with no annotation injected and no control character where
+people read them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ OUTPUTS = {
     "github": "out.github",
     "gitlab": "out.gitlab.json",
     "markdown": "out.md",
+    "html": "out.html",
 }
 GITHUB_COMMANDS = ("::error ", "::warning ", "::notice ")
 
@@ -147,7 +149,8 @@ def _outputs_still_parse(written: dict[str, bytes], terminal: bytes) -> None:
     ET.fromstring(written["junit"])
     github = written["github"].decode("utf-8").splitlines()
     assert all(line.startswith(GITHUB_COMMANDS) for line in github), github
-    for text in (terminal, written["github"], written["markdown"], written["junit"]):
+    assert written["html"].endswith(b"</html>\n")  # written whole, not stopped half-way
+    for text in (terminal, written["github"], written["markdown"], written["junit"], written["html"]):
         for line in text.decode("utf-8").split("\n"):
             assert shown_text(line) == line, line
 

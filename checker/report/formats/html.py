@@ -1,7 +1,11 @@
 """The HTML report: one self-contained page a safeguarding unit can read, print and hand on.
 
 Rendered with Jinja2 from ``templates/`` (autoescaped: a message or a path
-is text, never markup); the styles and the one script are inlined, and a
+is text, never markup). Every value the templates print passes through
+``shown_text`` first (the environment's ``finalize``), so that no template
+can forget it: a lone surrogate in a record id or a non-UTF-8 file name
+would otherwise stop the page half-written, and a bidirectional override
+would reorder what is read. The styles and the one script are inlined, and a
 Content-Security-Policy with their hashes forbids the page any fetch, so it
 works offline and from an email attachment alike. The script only adds the
 findings filter: with scripts off the page shows everything. Charts are
@@ -26,7 +30,7 @@ from markupsafe import Markup
 from checker.records.times import format_local
 from checker.report.breakdowns import shown_key
 from checker.report.charts import BarChart, BarValue, LineChart, bar_chart, trend_chart, worst_first
-from checker.report.formats import RenderContext, error_position, position
+from checker.report.formats import RenderContext, error_position, position, shown_text
 from checker.report.model import (
     Dimension,
     Finding,
@@ -135,10 +139,19 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     environment.filters.update(percent=percent, points=points, local=_local)
     environment.globals.update(plural=plural, position=position, error_position=error_position)
     return environment
+
+
+def _shown(value: object) -> object:
+    # Markup is ours (the inlined files, a macro's output made of values already shown):
+    # as a plain string it would be autoescaped, and the page would print its own tags.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return shown_text(value)
+    return value
 
 
 def _local(instant: str) -> str:
