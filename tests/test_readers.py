@@ -662,3 +662,9 @@ def test_lines_ended_by_cr_alone_lose_no_record(tmp_path: Path) -> None:
         ("record", 1, "B"),
         ("rejected", 1, "not valid JSON: Expecting value (column 15)"),
     ]
+
+
+def test_a_line_with_a_cr_but_no_record_is_one_rejection(tmp_path: Path) -> None:
+    assert shape(read_text_as(tmp_path, "junk.jsonl", "\x00\r\x00\n")) == [
+        ("rejected", 1, "not valid JSON: Expecting value (column 1)")
+    ]

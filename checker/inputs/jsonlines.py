@@ -75,10 +75,11 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
         if isinstance(event, Rejected) and b"\r" in raw_line.rstrip(b"\r\n"):
             # Lines that end in CR alone (classic Mac OS) put every record on one line: read as
             # one, all of them would be lost in one rejection. A CR is never inside a JSON string.
-            for piece in raw_line.rstrip(b"\r\n").split(b"\r"):
-                if (event := _read_line(number, piece)) is not None:
-                    yield event
-        elif event is not None:
+            pieces = [_read_line(number, piece) for piece in raw_line.rstrip(b"\r\n").split(b"\r")]
+            if any(isinstance(piece, Record) for piece in pieces):
+                yield from (piece for piece in pieces if piece is not None)
+                continue
+        if event is not None:
             yield event
 
 
