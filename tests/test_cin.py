@@ -691,3 +691,31 @@ def test_a_census_written_another_way_gives_the_same_records(tmp_path: Path, rew
     assert [event.data for event in records(events)] == SPEC_RECORDS
     assert {record.exported_at for record in records(events)} == {"2024-04-01T00:00:00+01:00"}
     assert len(events) == 3
+
+
+def test_an_element_marked_nil_is_not_recorded(tmp_path: Path) -> None:
+    # Schema-aware writers say "no end date yet" with xsi:nil rather than leaving the element out.
+    nil = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"'
+    data = one_child(
+        tmp_path,
+        ID + f"<CINdetails><ChildProtectionPlans><CPPstartDate>2023-09-27</CPPstartDate>"
+        f"<CPPendDate {nil}/></ChildProtectionPlans></CINdetails>",
+    )
+    assert data["child"]["child_protection_plan"] == [{"start_date": "2023-09-27", "end_date": None}]
+
+
+def test_a_child_out_of_place_is_rejected_not_lost(tmp_path: Path) -> None:
+    path = census(tmp_path, f"<Child>{ID}</Child>\n<Group><Child>{ID}</Child></Group>")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("</Message>", f"<Child>{ID}</Child>\n</Message>"),
+        encoding="utf-8",
+    )
+    events = read(path)
+    assert [(type(event).__name__, event.line) for event in events] == [
+        ("Record", 4),
+        ("Rejected", 5),
+        ("Rejected", 7),
+    ]
+    assert (
+        events[1].message == "a Child outside Message/Children is not a child of the census: it was not read"
+    )

@@ -137,6 +137,17 @@ def _tree() -> _Node:
 _TREE = _tree()
 
 
+_OUT_OF_PLACE = f"a Child outside {ROOT}/Children is not a child of the census: it was not read"
+
+
+def _is_nil(attributes: object) -> bool:
+    """xsi:nil="true": the element says it holds no value, so the value is not recorded."""
+    return isinstance(attributes, dict) and any(
+        ":" in key and key.rpartition(":")[2] == "nil" and str(value).strip() in ("true", "1")
+        for key, value in attributes.items()
+    )
+
+
 class _Stop(Exception):
     """The file is not a census: stop reading it."""
 
@@ -273,9 +284,12 @@ class _CensusReader:
                     Rejected(self._position()[0], f"not a CIN census: the root is not {ROOT}")
                 )
                 raise _Stop
+            if name == "Child" and self._child is None and not self._header_only:
+                # Elements out of place are not read, but a child left unread must still be counted.
+                self._events.append(Rejected(self._position()[0], _OUT_OF_PLACE))
             return
         kind = node.kind
-        if kind == "value" or kind == "header":
+        if kind == "header" or (kind == "value" and not _is_nil(attributes)):
             self._text, self._text_at = [], self._position()
         elif kind == "item" and self._child is not None:
             self._child.open_item(node.below, self._position())
