@@ -668,3 +668,25 @@ def test_a_line_with_a_cr_but_no_record_is_one_rejection(tmp_path: Path) -> None
     assert shape(read_text_as(tmp_path, "junk.jsonl", "\x00\r\x00\n")) == [
         ("rejected", 1, "not valid JSON: Expecting value (column 1)")
     ]
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dd").mkdir()
+    (tmp_path / "dd" / "c.jsonl").write_text('{"record_id": "A"}\n', encoding="utf-8")
+    (tmp_path / "dd" / "d.jsonl").write_text('{"record_id": "B"}\n', encoding="utf-8")
+    inputs = expand_inputs(["dd/c.jsonl", "./dd/c.jsonl", "dd", "-", "-"])
+    assert [entry.label for entry in inputs] == ["dd/c.jsonl", "dd/d.jsonl", "<stdin>"]
+
+
+@pytest.mark.parametrize("tail", ["---\n", "...\n", "---\n# a comment\n", "---\n\n"])
+def test_a_document_with_nothing_written_is_no_record(tmp_path: Path, tail: str) -> None:
+    text = "record_id: A\nchild: {person_id: P}\n" + tail
+    assert shape(read_text_as(tmp_path, "trailing.yaml", text)) == [("record", 1, "A")]
+
+
+def test_a_document_that_says_null_is_still_rejected(tmp_path: Path) -> None:
+    assert shape(read_text_as(tmp_path, "null.yaml", "record_id: A\n--- null\n")) == [
+        ("record", 1, "A"),
+        ("rejected", 2, "not a case record: a YAML null, not a mapping"),
+    ]

@@ -164,7 +164,30 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
             )
             entry = InputFile(_label(path), path, UNREAD, problem=problem)
         found.append(entry)
-    return found
+    return _each_once(found)
+
+
+def _each_once(found: list[InputFile]) -> list[InputFile]:
+    """Each file read once, however often it is named (``a.jsonl ./a.jsonl``, or a file and its
+    directory), as ruff does: read twice, its records would be counted twice and each one's id
+    reported as a duplicate of itself."""
+    seen: set[object] = set()
+    once: list[InputFile] = []
+    for entry in found:
+        identity: object = entry.label if entry.path is None else _identity(entry.path)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        once.append(entry)
+    return once
+
+
+def _identity(path: Path) -> object:
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return os.path.realpath(path)
+    return (status.st_dev, status.st_ino)
 
 
 def _input_file(path: Path, problem: str | None) -> InputFile:

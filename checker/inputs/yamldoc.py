@@ -29,6 +29,10 @@ def read_yaml_text(text: str) -> Iterator[ReadEvent]:
         if not isinstance(document, ComposedDocument):
             yield Rejected(document.line, document.message)
             continue
+        if document.root.empty:
+            # Nothing written (a trailing '---', a document of comments): no record, as a blank
+            # line of JSON Lines is none.
+            continue
         try:
             yield from _yaml_records(document)
         except StructureError as error:  # in the envelope itself, around every record
