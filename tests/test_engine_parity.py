@@ -35,7 +35,7 @@ from checker.engine.sql.problems import TIMESTAMP_PROBLEM
 from checker.inputs.jsontext import decode_document
 from checker.records.times import DEFAULT_ZONE, parse_timestamp
 from tests import parity_records as edges
-from tests.conftest import EXAMPLES, REPO, utc
+from tests.conftest import EXAMPLES, REPO, inline_rule, utc
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 EXPORT_AS_OF = utc("2013-01-07T09:00:00Z")
@@ -655,3 +655,13 @@ def test_custody_ending_at_one_of_several_overlapping_times_gets_the_reference_a
     assert failed == {"day-and-time", "day-and-as-of", "held"}
     # "midnight-and-day" may have ended at 00:00 or later that day: not counted either way.
     assert ends.tallies["CU003"] == (3, 0, 3, 0)
+
+
+@pytest.mark.parametrize("within", ["record", "run"])
+def test_an_item_repeated_in_its_own_record_repeats_the_first_in_document_order(within: str) -> None:
+    rule = inline_rule(
+        {"scope": "incidents/*/id", "require": {"unique": {"within": within}}, "message": "{first}"}
+    )
+    repeats = _child_case("L1", incidents=[{"id": "X"}, {"id": "Y"}, {"id": "X"}, {"id": "X"}])
+    (answers,) = assert_same_answers([rule], [Part("ids", utc(REGRESSION_AS_OF), [repeats], ["ids"])])
+    assert sorted(entry[2] for entry in answers.findings) == ["/incidents/2/id", "/incidents/3/id"]

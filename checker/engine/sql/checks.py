@@ -301,15 +301,17 @@ WHERE_SHOWN = "($inputs[{where} // 4294967296 + 1] || ':' || CAST({where} % 4294
 def unique_sql(check: SqlCheck, seen_table: str) -> str:
     """A uniqueness check decided over all its items: within a record, or across the run
     (``seen_table`` holds the keys of earlier chunks, in input order)."""
+    # Items in document order: a record's own items are in order too, so the first of them is the
+    # one the others repeat (ordering by record alone left the tie to DuckDB).
+    in_record = "j.order__, j.i1__, j.item_ptr"
     if check.unique_within == "record":
-        ordering = "ORDER BY j.order__, j.i1__, j.item_ptr"
-        first = f"first_value(j.item_ptr) OVER (PARTITION BY j.rec, j.key__ {ordering})"
-        number = f"row_number() OVER (PARTITION BY j.rec, j.key__ {ordering})"
+        first = f"first_value(j.item_ptr) OVER (PARTITION BY j.rec, j.key__ ORDER BY {in_record})"
+        number = f"row_number() OVER (PARTITION BY j.rec, j.key__ ORDER BY {in_record})"
         earlier = f"CASE WHEN {number} > 1 THEN {first} END"
         source = f"({check.sql}) AS j"
     else:
-        first = "first_value(j.where__) OVER (PARTITION BY j.key__ ORDER BY j.rec)"
-        number = "row_number() OVER (PARTITION BY j.key__ ORDER BY j.rec)"
+        first = f"first_value(j.where__) OVER (PARTITION BY j.key__ ORDER BY j.rec, {in_record})"
+        number = f"row_number() OVER (PARTITION BY j.key__ ORDER BY j.rec, {in_record})"
         earlier = f"coalesce(s.where__, CASE WHEN {number} > 1 THEN {first} END)"
         source = f"({check.sql}) AS j LEFT JOIN {seen_table} AS s ON s.key__ = j.key__"
     marked = f"SELECT j.*, {earlier} AS earlier__ FROM {source}"
