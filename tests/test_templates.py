@@ -184,6 +184,21 @@ def test_unknown_nested_fields_and_fields_without_a_near_miss() -> None:
     ]
 
 
+def test_an_unknown_key_that_is_not_a_field_name_is_not_written_out() -> None:
+    # A key may hold what a template never should (a postcode, a phone number): it is found by
+    # its line and column alone.
+    text = '# caselint-template: incident\n"WR1 2AB": 1\ndash: {"07700 900123": 1}\n'
+    assert summary(text, {}) == [
+        (
+            2,
+            12,
+            "unknown-field",
+            "an unknown key that is not a field name (not a field of an incident template)",
+        ),
+        (3, 24, "unknown-field", "an unknown key that is not a field name (not a field of dash)"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

@@ -15,7 +15,6 @@ is read by its form (``!!omap`` and ``!!pairs`` as the mapping they write).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,7 +39,7 @@ from checker.inputs.limits import (
     whole_number,
 )
 from checker.inputs.sourcemap import Position
-from checker.records.pointer import escape
+from checker.records.pointer import escape, reads_as_field_name
 from checker.records.times import normalise_yaml_timestamp
 
 _TAG = "tag:yaml.org,2002:"
@@ -51,8 +50,6 @@ SET = _TAG + "set"
 _TRUE = ("true", "yes", "on", "y")
 _FALSE = ("false", "no", "off", "n")
 _SIZE_CAP = 1 << 40  # sizes only need to say "more than the budget"
-# The names of the record format's fields and of caselint's own files' members.
-_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
 
 class StructureError(ValueError):
@@ -217,7 +214,7 @@ def duplicate_key(text: str) -> str:
     Keys name fields, but a record's YAML may hold anything as a key (a child's
     name, say), and nothing caselint writes quotes a record's text.
     """
-    if _FIELD_NAME.fullmatch(text):
+    if reads_as_field_name(text):
         return f"duplicate key '{text}'"
     return "duplicate key"
 

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
+
+# The names of the record format's fields and of caselint's own files' members: a key that does
+# not read as one may be anything (a child's name used as a key), and is not written out.
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
+def reads_as_field_name(key: str) -> bool:
+    return _FIELD_NAME.fullmatch(key) is not None
 
 
 def escape(token: str | int) -> str:

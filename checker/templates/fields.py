@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from checker.records.pointer import join
+from checker.records.pointer import join, reads_as_field_name
 from checker.records.schema import (
     DATE_FORMAT,
     JSON_TYPE_NAMES,
@@ -75,11 +75,17 @@ def schema_findings(value: Any, node: Field, tokens: list[str | int], kind: str,
             member_node = node.child(key)
             if member_node is None:
                 hint = difflib.get_close_matches(key, node.names, n=1)
-                where = f"not a field of {shown(tokens) if tokens else f'a {kind} template'}"
+                article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+                where = f"not a field of {shown(tokens) if tokens else f'{article} {kind} template'}"
+                # A key that does not read as a field name may be personal data ("WR1 2AB"):
+                # it is found by its line and column, not written out.
+                named = reads_as_field_name(key)
                 report(
                     join("", member_tokens),
                     UNKNOWN_FIELD,
-                    f"unknown field {key!r} ({f'did you mean {hint[0]!r}?' if hint else where})",
+                    f"unknown field {key!r} ({f'did you mean {hint[0]!r}?' if hint else where})"
+                    if named
+                    else f"an unknown key that is not a field name ({where})",
                 )
                 continue
             _member_findings(member, member_node, member_tokens, kind, report)
