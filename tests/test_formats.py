@@ -489,3 +489,18 @@ def test_no_format_shows_free_text(ruleset: Ruleset, tmp_path: Path, context: Re
 
 def test_every_format_is_registered() -> None:
     assert set(FORMATS) == {"sarif", "junit", "github", "gitlab", "markdown", "html"}
+
+
+def test_review_pages_show_record_ids_and_paths_escaped(report: Report, context: RenderContext) -> None:
+    # SARIF's logical locations and GitLab's paths are shown on review pages: a bidirectional
+    # override there would reorder what a reviewer reads.
+    finding = report.findings[0].model_copy(
+        update={"record_id": "\u202eevil", "location": Location(path="a\u202e.json", line=1, column=1)}
+    )
+    hostile = report.model_copy(update={"findings": [finding]})
+    (result,) = sarif_of(hostile, context)["runs"][0]["results"]
+    assert result["locations"][0]["logicalLocations"][0]["name"] == "\\u202eevil"
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("\\u202eevil/")
+    (issue,) = json.loads("".join(render_gitlab(hostile, context)))
+    assert issue["location"]["path"] == "a\\u202e.json"
+    assert "\u202e" not in json.dumps(issue, ensure_ascii=False)

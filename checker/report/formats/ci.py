@@ -148,7 +148,8 @@ def _gitlab_issue(finding: Finding, fingerprint: str, context: RenderContext) ->
         "fingerprint": fingerprint,
         "severity": LEVELS[finding.severity].gitlab,
         "location": {
-            "path": shown_path(finding.location.path, context.cwd),
+            # GitLab shows the path on the merge request: escaped as every path shown is.
+            "path": shown_text(shown_path(finding.location.path, context.cwd)),
             "lines": {"begin": finding.location.line},
         },
     }

@@ -214,14 +214,15 @@ def _result(
         result["ruleIndex"] = rule_index[finding.rule_id]
     result["level"] = LEVELS[finding.severity].sarif
     result["message"] = {"text": message_with_record(finding)}
-    record_id = finding.record_id or "-"
+    # Shown as a review page shows it: a bidirectional override in an id would reorder the page.
+    record_id = shown_text(finding.record_id or "-")
     result["locations"] = [
         {
             "physicalLocation": {
                 "artifactLocation": artifact_location(finding.location.path, context.cwd),
                 "region": _region(finding.location.line, finding.location.column),
             },
-            "logicalLocations": [{"name": record_id, "fullyQualifiedName": record_id + finding.pointer}],
+            "logicalLocations": [{"name": record_id, "fullyQualifiedName": record_id + shown_text(finding.pointer)}],
         }
     ]
     # Code scanning matches alerts across runs by primaryLocationLineHash, which
