@@ -354,3 +354,16 @@ def test_a_configured_value_a_rule_cannot_use_is_blamed_on_the_configuration(tmp
         in done.stderr
     )
     assert "count must be a whole number, 1 or more" in done.stderr
+
+
+def test_a_local_rules_texts_reach_the_terminal_escaped(force: Path) -> None:
+    rule = (force / "local-rules" / "WMP001.yaml").read_text(encoding="utf-8")
+    title = next(line for line in rule.splitlines() if line.startswith("title:"))
+    (force / "local-rules" / "WMP001.yaml").write_text(
+        rule.replace(title, 'title: "DASH \\u202e\\x1b[31m completed"'), encoding="utf-8"
+    )
+    for command in (["rules"], ["explain", "WMP001"]):
+        done = caselint(*command, cwd=force)
+        assert done.returncode == 0, done.stderr
+        assert "DASH \\u202e\\x1b[31m completed" in done.stdout
+        assert "\u202e" not in done.stdout and "\x1b" not in done.stdout

@@ -18,6 +18,7 @@ from checker.report.explain import (
     standards_report,
     standards_text,
 )
+from checker.report.formats.escape import shown_lines
 from checker.report.jsontext import json_text
 from checker.rules.selection import did_you_mean
 
@@ -33,18 +34,23 @@ def rules(config_path: str | None, output_format: str) -> None:
     if output_format == "json":
         click.echo(json_text(entries), nl=False)
         return
+    # A local rulebook's titles and texts are shown as input is: a force's file, not caselint's.
     for entry in entries:
-        click.echo(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}")
+        click.echo(shown_lines(f"{entry['id']}  {entry['severity']:<7}  {entry['title']}"))
         params = ", ".join(
             parameter_text(name, parameter) for name, parameter in rules_by_id[entry["id"]].parameters.items()
         )
         click.echo(
-            f"        standards: {', '.join(entry['standards'])}"
-            + (f"; parameters: {params}" if params else "")
+            shown_lines(
+                f"        standards: {', '.join(entry['standards'])}"
+                + (f"; parameters: {params}" if params else "")
+            )
         )
     for definition in ruleset.definitions:
         if not definition.enabled:
-            click.echo(f"{definition.id}  off      {definition.title} ({definition.changes[-1]})")
+            click.echo(
+                shown_lines(f"{definition.id}  off      {definition.title} ({definition.changes[-1]})")
+            )
 
 
 @click.command()
@@ -60,7 +66,7 @@ def explain(rule_id: str, config_path: str | None) -> None:
             raise CommandError(f"{off.id} is switched off: {off.changes[-1]}")
         known = [definition.id for definition in ruleset.definitions]
         raise CommandError(f"no rule {rule_id!r}{did_you_mean(rule_id, known)} (see 'caselint rules')")
-    click.echo(explain_text(rule, ruleset.catalogue), nl=False)
+    click.echo(shown_lines(explain_text(rule, ruleset.catalogue)), nl=False)
 
 
 @click.command()
@@ -72,4 +78,4 @@ def standards(config_path: str | None, output_format: str) -> None:
     if output_format == "json":
         click.echo(json_text(standards_report(ruleset)), nl=False)
     else:
-        click.echo(standards_text(ruleset), nl=False)
+        click.echo(shown_lines(standards_text(ruleset)), nl=False)

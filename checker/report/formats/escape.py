@@ -27,3 +27,9 @@ def _escape(match: re.Match[str]) -> str:
 def shown_text(text: str) -> str:
     """``text`` with every control, separator, bidirectional and surrogate character escaped."""
     return _UNSAFE.sub(_escape, text)
+
+
+def shown_lines(text: str) -> str:
+    """``text`` of several lines, each shown as ``shown_text`` shows it (a rule file's rationale,
+    say, written by a force, not by caselint), its line breaks kept."""
+    return "\n".join(shown_text(line) for line in text.split("\n"))
