@@ -545,7 +545,9 @@ def test_yaml_reads_the_same_whichever_parser_reads_it(text: str, monkeypatch: p
 # strict path may read them (every other line is read by the standard library, as always).
 _STRICT_EDGES = [
     ('{"record_id": "A", "n": 1}', True),
-    ('{"a": 1, "b": 2, "a": 3}', True),  # the last of duplicate keys, in the first one's place
+    ('{"a": 1, "b": 2, "a": 3}', False),  # a repeated key: the standard library's reader refuses it
+    ('{"a": {"b": 1}, "c": {"b": 2}, "d": "\\":", "e\\\\": 1}', True),  # keys alike in other objects
+    ('{"a" : 1}', False),  # a space before a colon: counted apart, read the long way
     ('{"a": -0.0, "b": -0, "c": 1E2, "d": 0.1e-400, "e": 5e-324}', True),
     ('{"a": 0.30000000000000004, "b": 2.2250738585072014e-308}', True),
     ('{"a": 0.30000000000000004441}', False),  # 19 digits in a row: read the long way
@@ -689,4 +691,35 @@ def test_a_document_that_says_null_is_still_rejected(tmp_path: Path) -> None:
     assert shape(read_text_as(tmp_path, "null.yaml", "record_id: A\n--- null\n")) == [
         ("record", 1, "A"),
         ("rejected", 2, "not a case record: a YAML null, not a mapping"),
+    ]
+
+
+def test_a_record_with_a_key_written_twice_is_rejected_at_the_second(tmp_path: Path) -> None:
+    # JSON leaves which value counts to the reader: keeping the last, child_present true would
+    # have become false and the findings it calls for vanished without a word.
+    line = (
+        '{"record_id": "A", "incidents": [{"id": "I", "child_present": true, "child_present": false}]}\n'
+        '{"record_id": "B", "child": {"Jane Smith": 1, "Jane Smith": 2}}\n'
+        '{"record_id": "C", "incidents": [{"id": "I"}, {"id": "J"}]}\n'
+    )
+    assert shape(read_text_as(tmp_path, "twice.jsonl", line)) == [
+        ("rejected", 1, "not valid JSON: duplicate key 'child_present' (column 69)"),
+        ("rejected", 2, "not valid JSON: duplicate key (column 47)"),
+        ("record", 3, "C"),
+    ]
+    document = (
+        '{"export": {"exported_at": "2013-01-07T09:00:00Z", "exported_at": "2014-01-07T09:00:00Z"},\n'
+        ' "cases": [{"record_id": "A"},\n'
+        '           {"record_id": "B",\n'
+        '            "district": "x",\n'
+        '            "district": "y"}]}\n'
+    )
+    assert shape(read_text_as(tmp_path, "twice.json", document)) == [
+        (
+            "problem",
+            1,
+            "the envelope's 'export' cannot be read (duplicate key 'exported_at'); its metadata was ignored",
+        ),
+        ("record", 2, "A"),
+        ("rejected", 5, "not valid JSON: duplicate key 'district'"),
     ]

@@ -58,14 +58,23 @@ def _skip(text: str, position: int) -> int:
 
 
 def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
-    """(value, start, end) of each element of the array that opens at ``position``."""
+    """(value, start, end) of each element of the array that opens at ``position``; for an
+    element that cannot be decoded (a key repeated in one object), the error in its place."""
     position = _skip(text, position + 1)
     while text[position] != "]":
-        value, end = decode_value(text, position, check_depth=False)
+        value, end = _decoded(text, position)
         yield value, position, end
         position = _skip(text, end)
         if text[position] == ",":
             position = _skip(text, position + 1)
+
+
+def _decoded(text: str, position: int) -> tuple[Any, int]:
+    """The value at ``position`` and where it ends; a repeated key's error in place of the value."""
+    try:
+        return decode_value(text, position, check_depth=False)
+    except json.JSONDecodeError as error:
+        return error, decode_value(text, position, check_depth=False, syntax_only=True)[1]
 
 
 def _members(text: str, position: int) -> list[tuple[str, int, int]]:
@@ -105,8 +114,7 @@ def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterato
     elif shape == "both":
         yield Rejected(index.position(start)[0], ENVELOPE_OR_RECORD)
     elif shape == "record":
-        value, _ = decode_value(text, start, check_depth=False)
-        yield _json_record(text, value, start, end, index, None)
+        yield _json_record(text, _decoded(text, start)[0], start, end, index, None)
     else:
         yield Rejected(
             index.position(start)[0],
@@ -123,6 +131,8 @@ def _json_record(
     text: str, value: Any, start: int, end: int, index: LineIndex, as_of: str | None
 ) -> ReadEvent:
     line, column = index.position(start)
+    if isinstance(value, json.JSONDecodeError):
+        return Rejected(index.position(value.pos)[0], f"not valid JSON: {value.msg}")
     if not isinstance(value, dict):
         return Rejected(line, f"not a case record: a JSON {json_type(value)}, not an object")
     deep = too_deep_at(text, start, end)
@@ -140,7 +150,11 @@ def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEven
             said = f"duplicate key '{name}' (first on line {first}): {meaning}"
             yield Problem(index.position(key_start)[0], said)
     export_start = _member_start(text, start, "export")
-    export = decode_value(text, export_start, check_depth=False)[0] if export_start is not None else None
+    export = _decoded(text, export_start)[0] if export_start is not None else None
+    if isinstance(export, json.JSONDecodeError):
+        said = f"the envelope's 'export' cannot be read ({export.msg}); its metadata was ignored"
+        yield Problem(index.position(export.pos)[0], said)
+        export = None
     as_of, problems = read_envelope(export)
     for problem in problems:
         at = export_start

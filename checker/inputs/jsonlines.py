@@ -56,7 +56,16 @@ def _strict_record(raw_line: bytes) -> dict[str, Any] | None:
         value = orjson.loads(raw_line)  # refuses what is not UTF-8, NaN and infinities
     except orjson.JSONDecodeError:
         return None
-    return value if type(value) is dict else None
+    if type(value) is not dict or _keys_written(raw_line) != _keys_written(orjson.dumps(value)):
+        return None  # orjson keeps the last of a repeated key: the reader below refuses it
+    return value
+
+
+def _keys_written(text: bytes) -> int:
+    """How many keys ``text`` writes, near enough: each ends '":' (a quote in a string is '\\"').
+    Written again by orjson, a record with a key repeated has fewer; a space before a colon or a
+    key ending in a backslash also counts differently, and is read by the reader below, exactly."""
+    return text.count(b'":') - text.count(b'\\":')
 
 
 def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from checker.inputs.limits import MAX_DEPTH, too_deep_message, whole_number
 from checker.inputs.sourcemap import skip_whitespace
+from checker.records.pointer import duplicate_key
 
 
 class JsonTooDeep(ValueError):
@@ -30,13 +31,34 @@ def _nothing(pairs: object) -> None:
     return None
 
 
-_decoder = json.JSONDecoder()
-_long_number_decoder = json.JSONDecoder(parse_int=whole_number)
+class _Repeated(ValueError):
+    """A key written twice in one object; where, the text is searched for once it is known."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON leaves which of two values of one key counts to the reader: Python's keeps the last, so
+    # a record with child_present written true and then false would lose a finding without a word.
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return value
+
+
+_decoder = json.JSONDecoder(object_pairs_hook=_unique)
+_long_number_decoder = json.JSONDecoder(object_pairs_hook=_unique, parse_int=whole_number)
 # For checking a whole document's syntax: objects are dropped as soon as they
 # are read, so a large export is not held in memory twice.
 _syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing)
 _long_number_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing, parse_int=whole_number)
-# Strings (whose brackets do not count) and brackets, in one pass.
+# Strings (whose brackets do not count, and which may be keys) and brackets, in one pass.
 _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
 
 
@@ -71,17 +93,42 @@ def decode_value(
         (_syntax_decoder, _long_number_syntax_decoder) if syntax_only else (_decoder, _long_number_decoder)
     )
     try:
-        value, end = decoder.raw_decode(text, position)
-    except RecursionError:
-        raise JsonTooDeep(too_deep_at(text, position) or position) from None
-    except json.JSONDecodeError:
-        raise
-    except ValueError:  # a whole number too long for int()
-        value, end = long_number_decoder.raw_decode(text, position)
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except RecursionError:
+            raise JsonTooDeep(too_deep_at(text, position) or position) from None
+        except (json.JSONDecodeError, _Repeated):
+            raise
+        except ValueError:  # a whole number too long for int()
+            value, end = long_number_decoder.raw_decode(text, position)
+    except _Repeated as repeated:
+        at = _repeated_at(text, position, repeated.key)
+        raise json.JSONDecodeError(duplicate_key(repeated.key), text, at) from None
     deep = too_deep_at(text, position, end) if check_depth else None
     if deep is not None:
         raise JsonTooDeep(deep)
     return value, end
+
+
+def _repeated_at(text: str, start: int, key: str) -> int:
+    """Where ``key`` is written a second time in one object of the JSON value at ``start``."""
+    objects: list[set[str] | None] = []  # the keys of each object open, None for an array
+    for match in _STRUCTURE.finditer(text, start):
+        token = match.group(0)
+        if token in "{[":
+            objects.append(set() if token == "{" else None)
+        elif token in "}]":
+            objects.pop()
+            if not objects:
+                break
+        elif (
+            objects and (keys := objects[-1]) is not None and text[skip_whitespace(text, match.end())] == ":"
+        ):
+            name = json.loads(token)
+            if name == key and name in keys:
+                return match.start()
+            keys.add(name)
+    return start
 
 
 def decode_document(text: str) -> Any:

@@ -39,7 +39,7 @@ from checker.inputs.limits import (
     whole_number,
 )
 from checker.inputs.sourcemap import Position
-from checker.records.pointer import escape, reads_as_field_name
+from checker.records.pointer import duplicate_key, escape
 from checker.records.times import normalise_yaml_timestamp
 
 _TAG = "tag:yaml.org,2002:"
@@ -206,17 +206,6 @@ def _key_problem(node: Node) -> StructureError | None:
             )
         seen[named.text] = key.line
     return None
-
-
-def duplicate_key(text: str) -> str:
-    """A repeated key as a message says it: by name when it reads as a field name, else not named.
-
-    Keys name fields, but a record's YAML may hold anything as a key (a child's
-    name, say), and nothing caselint writes quotes a record's text.
-    """
-    if reads_as_field_name(text):
-        return f"duplicate key '{text}'"
-    return "duplicate key"
 
 
 # --- plain data -----------------------------------------------------------------

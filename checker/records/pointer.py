@@ -15,6 +15,11 @@ def reads_as_field_name(key: str) -> bool:
     return _FIELD_NAME.fullmatch(key) is not None
 
 
+def duplicate_key(key: str) -> str:
+    """A repeated key as a message says it: by name when it reads as a field name, else not named."""
+    return f"duplicate key '{key}'" if reads_as_field_name(key) else "duplicate key"
+
+
 def escape(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 

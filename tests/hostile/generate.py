@@ -100,8 +100,16 @@ def big_id(megabytes: int) -> bytes:
     return json.dumps(record).encode() + b"\n"
 
 
+def many_keys(count: int) -> bytes:
+    """A record with ``count`` unknown fields, each named apart, and a canary among them."""
+    extra = {f"k{number}": 0 for number in range(count)} | {CANARY: 1}
+    record = {"record_id": "A", "child": {"person_id": "P-1"}, "extra": extra}
+    return json.dumps(record).encode() + b"\n"
+
+
 GENERATORS: dict[str, Callable[..., bytes]] = {
     "big_id": big_id,
+    "many_keys": many_keys,
     "many_records": many_records,
     "big_line": big_line,
     "long_text_line": long_text_line,

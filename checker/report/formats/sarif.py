@@ -222,7 +222,9 @@ def _result(
                 "artifactLocation": artifact_location(finding.location.path, context.cwd),
                 "region": _region(finding.location.line, finding.location.column),
             },
-            "logicalLocations": [{"name": record_id, "fullyQualifiedName": record_id + shown_text(finding.pointer)}],
+            "logicalLocations": [
+                {"name": record_id, "fullyQualifiedName": record_id + shown_text(finding.pointer)}
+            ],
         }
     ]
     # Code scanning matches alerts across runs by primaryLocationLineHash, which
