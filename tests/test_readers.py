@@ -723,3 +723,21 @@ def test_a_record_with_a_key_written_twice_is_rejected_at_the_second(tmp_path: P
         ("record", 2, "A"),
         ("rejected", 5, "not valid JSON: duplicate key 'district'"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("env.jsonl", '{"export": {}, "cases": [{"record_id": "A"}]}\n{"record_id": "B"}\n'),
+        ("env.json", '[{"export": {}, "cases": [{"record_id": "A"}]},\n {"record_id": "B"}]'),
+        ("env.yaml", "- export: {}\n  cases: [{record_id: A}]\n- record_id: B\n"),
+    ],
+)
+def test_an_envelope_where_a_record_should_be_is_rejected(tmp_path: Path, name: str, text: str) -> None:
+    # Read as a record, it would be one with no id, and the records in it never checked.
+    message = (
+        "an envelope ('cases') where a record should be: an envelope is a whole .json or .yaml file, "
+        "so the records in it were not read"
+    )
+    second = 3 if name.endswith(".yaml") else 2
+    assert shape(read_text_as(tmp_path, name, text)) == [("rejected", 1, message), ("record", second, "B")]

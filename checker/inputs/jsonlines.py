@@ -8,7 +8,15 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from checker.inputs.events import ReadEvent, Record, Rejected, encoding_message
+from checker.inputs.events import (
+    ENVELOPE_IN_A_LIST,
+    ENVELOPE_OR_RECORD,
+    ReadEvent,
+    Record,
+    Rejected,
+    encoding_message,
+    object_shape,
+)
 from checker.inputs.jsontext import JsonTooDeep, decode_document
 from checker.inputs.limits import MAX_DEPTH
 from checker.inputs.sourcemap import RecordStart
@@ -78,7 +86,7 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
             raw_line = raw_line[3:]
         strict = _strict_record(raw_line)
         if strict is not None:
-            yield Record(strict, RecordStart(number), number, strict=True)
+            yield _record(number, strict, strict=True)
             continue
         event = _read_line(number, raw_line)
         if isinstance(event, Rejected) and b"\r" in raw_line.rstrip(b"\r\n"):
@@ -108,4 +116,10 @@ def _read_line(number: int, raw_line: bytes) -> ReadEvent | None:
         return Rejected(number, error.message)
     if not isinstance(value, dict):
         return Rejected(number, f"not a case record: a JSON {json_type(value)}, not an object")
-    return Record(value, RecordStart(number), number)
+    return _record(number, value, strict=False)
+
+
+def _record(number: int, value: dict[str, Any], strict: bool) -> Record | Rejected:
+    if "cases" in value and (shape := object_shape(value)) != "record":
+        return Rejected(number, ENVELOPE_IN_A_LIST if shape == "envelope" else ENVELOPE_OR_RECORD)
+    return Record(value, RecordStart(number), number, strict=strict)
