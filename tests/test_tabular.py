@@ -323,6 +323,16 @@ def test_a_missing_table_file_is_an_error_naming_the_table(tmp_path: Path) -> No
             "'interviews' joins rows to this table's rows: give this",
         ),
         (("mapping_version: 1", "mapping_version: 2"), "mapping_version", "mapping_version: 1 was expected"),
+        (
+            ("children: {file: children.csv}", "children: {file: children.csv, sheet: Kids}"),
+            "children: {file",
+            "sheet names a worksheet of a workbook; children.csv is read as CSV",
+        ),
+        (
+            ("incidents: {file: incidents.csv}", "incidents: {file: incidents.xlsx, encoding: cp1252}"),
+            "incidents: {file",
+            "encoding is for a CSV table; incidents.xlsx is a workbook",
+        ),
     ],
 )
 def test_mapping_mistakes_name_the_mapping_file_and_line(

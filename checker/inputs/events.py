@@ -83,8 +83,8 @@ ENVELOPE_OR_RECORD = (
 )
 
 
-# An envelope is the whole document: one in a list, or on a line of JSON Lines, is no record, and its own records would go
-# unchecked without a word if it were read as one.
+# An envelope is the whole document: one in a list, or on a line of JSON Lines, is no record,
+# and its own records would go unchecked without a word if it were read as one.
 ENVELOPE_IN_A_LIST = (
     "an envelope ('cases') where a record should be: an envelope is a whole .json or .yaml file, "
     "so the records in it were not read"

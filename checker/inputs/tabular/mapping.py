@@ -14,7 +14,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -43,6 +43,9 @@ class MappingError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+SPREADSHEETS = (".xlsx", ".xlsm")  # read as workbooks; any other table as CSV
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,16 @@ class _Reader:
                 )
         if spec.delimiter is not None and spec.delimiter in '"\r\n\x00':
             self.problem(f"{pointer}/delimiter", "a delimiter cannot be a quote, a line break or NUL")
+        # What does not apply to the table's kind would be passed over in silence, and the wrong
+        # sheet or encoding read.
+        workbook = PurePath(spec.file).suffix.lower() in SPREADSHEETS
+        if spec.sheet is not None and not workbook:
+            self.problem(
+                f"{pointer}/sheet", f"sheet names a worksheet of a workbook; {spec.file} is read as CSV"
+            )
+        for option in ("encoding", "delimiter"):
+            if workbook and getattr(spec, option) is not None:
+                self.problem(f"{pointer}/{option}", f"{option} is for a CSV table; {spec.file} is a workbook")
 
     def line(self, pointer: str) -> int:
         return nearest(self.positions, pointer)[0]

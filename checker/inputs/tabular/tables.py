@@ -20,11 +20,10 @@ from xml.parsers import expat
 from checker.inputs.events import Problem, Rejected
 from checker.inputs.limits import MAX_NUMBER_DIGITS
 from checker.inputs.tabular.csvfile import QUOTED, Row, TableError, blank, csv_rows, fits
-from checker.inputs.tabular.mapping import TableSpec
+from checker.inputs.tabular.mapping import SPREADSHEETS, TableSpec
 
 __all__ = ["Row", "Table", "TableError"]
 
-SPREADSHEETS = (".xlsx", ".xlsm")
 
 Rows = Generator["Row | Rejected | Problem", None, None]
 
