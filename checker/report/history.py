@@ -31,59 +31,13 @@ from typing import Any
 from checker.inputs.events import InputFile
 from checker.records.times import format_local
 from checker.report.formats.escape import shown_text
+from checker.report.historyschema import COLUMNS, MIGRATIONS
 from checker.report.model import GroupRule, Report, RuleResult, TrendPoint, TrendRule, compliance
 
 APPLICATION_ID = 0x43534C54  # "CSLT": marks the file as caselint's, for file(1) and for us
 BUSY_TIMEOUT_SECONDS = 60.0
 TREND_RUNS = 12  # the most runs a report's trend shows: a year of monthly runs
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            recorded_at TEXT NOT NULL,
-            as_of TEXT NOT NULL,
-            tool_version TEXT NOT NULL,
-            rulebook_digest TEXT NOT NULL,
-            records INTEGER NOT NULL,
-            rejected INTEGER NOT NULL,
-            findings INTEGER NOT NULL,
-            input_errors INTEGER NOT NULL
-        )""",
-        """CREATE TABLE run_inputs (
-            run_id INTEGER NOT NULL REFERENCES runs (id),
-            position INTEGER NOT NULL,
-            path TEXT NOT NULL,
-            sha256 TEXT,
-            records INTEGER NOT NULL,
-            rejected INTEGER NOT NULL,
-            PRIMARY KEY (run_id, position)
-        )""",
-        """CREATE TABLE rule_tallies (
-            run_id INTEGER NOT NULL REFERENCES runs (id),
-            rule_id TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            applicable INTEGER NOT NULL,
-            passed INTEGER NOT NULL,
-            failed INTEGER NOT NULL,
-            pending INTEGER NOT NULL,
-            waived INTEGER,
-            PRIMARY KEY (run_id, rule_id)
-        )""",
-        """CREATE TABLE breakdown_tallies (
-            run_id INTEGER NOT NULL REFERENCES runs (id),
-            dimension TEXT NOT NULL,
-            group_key TEXT,
-            rule_id TEXT NOT NULL,
-            applicable INTEGER NOT NULL,
-            passed INTEGER NOT NULL,
-            failed INTEGER NOT NULL,
-            pending INTEGER NOT NULL,
-            waived INTEGER
-        )""",
-        "CREATE INDEX breakdown_tallies_run ON breakdown_tallies (run_id)",
-    ),
-)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -299,28 +253,6 @@ def read_runs(path: Path) -> list[RecordedRun]:
     return runs
 
 
-# Each table read back: the order of its rows, and what each column must hold, in the
-# order of the fields of the record made of it (the run number first).
-_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
-    "runs": ("id", (
-        ("id", "a count"), ("recorded_at", "an instant"), ("as_of", "an instant"), ("tool_version", "text"),
-        ("rulebook_digest", "text"), ("records", "a count"), ("rejected", "a count"), ("findings", "a count"),
-        ("input_errors", "a count"),
-    )),
-    "run_inputs": ("run_id, position", (
-        ("run_id", "a count"), ("path", "text"), ("sha256", "text or null"), ("records", "a count"),
-        ("rejected", "a count"),
-    )),
-    "rule_tallies": ("run_id, rule_id", (
-        ("run_id", "a count"), ("rule_id", "text"), ("severity", "text"), ("applicable", "a count"),
-        ("passed", "a count"), ("failed", "a count"), ("pending", "a count"), ("waived", "a count or null"),
-    )),
-    "breakdown_tallies": ("run_id, rowid", (
-        ("run_id", "a count"), ("dimension", "text"), ("group_key", "text or null"), ("rule_id", "text"),
-        ("applicable", "a count"), ("passed", "a count"), ("failed", "a count"), ("pending", "a count"),
-        ("waived", "a count or null"),
-    )),
-}  # fmt: skip
 _RECORDS: dict[str, tuple[Any, str]] = {
     "run_inputs": (InputRecord, "inputs"),
     "rule_tallies": (RuleTally, "rules"),
@@ -355,7 +287,7 @@ def _damaged(shown: str, what: str) -> HistoryError:
 
 
 def _rows(connection: sqlite3.Connection, table: str, shown: str) -> Iterator[list[Any]]:
-    order, columns = _TABLES[table]
+    order, columns = COLUMNS[table]
     present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
     missing = [name for name, _ in columns if name not in present]
     if missing:
