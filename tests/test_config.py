@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from checker.rules.config import Config, ConfigError, discover, load_config
+from checker.rules.tomllines import line_of_key
 from tests.conftest import REPO, caselint
 
 CHILD = {"person_id": "P-1", "date_of_birth": "1997-03-02"}
@@ -350,7 +351,7 @@ def test_a_configured_value_a_rule_cannot_use_is_blamed_on_the_configuration(tmp
     done = caselint("rules", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert (
-        "invalid configuration: caselint.toml: parameters.MI005: a value configured cannot be used"
+        "invalid configuration: caselint.toml:2: parameters.MI005: a value configured cannot be used"
         in done.stderr
     )
     assert "count must be a whole number, 1 or more" in done.stderr
@@ -367,3 +368,38 @@ def test_a_local_rules_texts_reach_the_terminal_escaped(force: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert "DASH \\u202e\\x1b[31m completed" in done.stdout
         assert "\u202e" not in done.stdout and "\x1b" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        (
+            'fail-on = "error"\n\n[severity]\nAA002 = "loud"\n',
+            "caselint.toml:4: severity.AA002: must be one of",
+        ),
+        ("[parameters]\nAA002.max_request_delay = 5\n", "caselint.toml:2: parameters.AA002:"),
+        ('select = ["AA"]\n[severity]\nZZ001 = "error"\n', "caselint.toml:3: severity.ZZ001: no such rule"),
+        ('severity.AA002 = "loud"\n', "caselint.toml:1: severity.AA002: must be one of"),
+    ],
+)
+def test_a_configuration_value_is_named_with_its_line(tmp_path: Path, toml: str, said: str) -> None:
+    write(tmp_path / "caselint.toml", toml)
+    done = caselint("rules", cwd=tmp_path)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [
+        ("a = 1\nb = 2\n", "b", 2),
+        ("[severity]\nAA001 = 'x'\nAA002 = 'y'\n", "severity.AA002", 3),
+        ("[severity]\n\"AA002\" = 'y'\n", "severity.AA002", 2),
+        ("[parameters]\nAA002.max = 5\n", "parameters.AA002", 2),
+        ("[tool.caselint]\nfail-on = 5\n", "tool.caselint.fail-on", 2),
+        ("[tool.caselint.severity]\n# c\nAA002 = 1\n", "tool.caselint.severity.AA002", 3),
+        ("severity = {AA002 = 3}\n", "severity.AA002", 1),
+        ("a = 1\n", "b", None),
+    ],
+)
+def test_the_line_of_a_key_is_found(text: str, key: str, line: int | None) -> None:
+    assert line_of_key(text, key) == line

@@ -132,7 +132,7 @@ def test_an_empty_directory_does_not_blame_the_exclude_patterns(tmp_path: Path) 
 def test_a_bad_exclude_is_a_configuration_error(tmp_path: Path, value: str) -> None:
     (tmp_path / "caselint.toml").write_text(f"exclude = {value}\n", encoding="utf-8")
     done = caselint("check", str(EXPORT), cwd=tmp_path)
-    assert done.returncode == 2 and "caselint.toml: exclude: must be a list of glob patterns" in done.stderr
+    assert done.returncode == 2 and "caselint.toml:1: exclude: must be a list of glob patterns" in done.stderr
 
 
 # Did you mean

@@ -35,17 +35,19 @@ class Ruleset:
 
 def _check_config_refers_to_real_rules(config: Config, definitions: list[RuleDefinition]) -> None:
     by_id = {definition.id: definition for definition in definitions}
-    where = config.shown_path or "configuration"
     for table in ("severity", "parameters"):
         for rule_id in getattr(config, table):
             if rule_id not in by_id:
                 hint = did_you_mean(rule_id, by_id)
+                where = config.where(f"{table}.{rule_id}")
                 raise ConfigError(f"{where}: {table}.{rule_id}: no such rule{hint} (see 'caselint rules')")
     for rule_id, values in config.parameters.items():
         try:
             resolve_parameters(by_id[rule_id], values)
         except ParameterError as error:
-            raise ConfigError(f"{where}: parameters.{rule_id}: {error}") from None
+            raise ConfigError(
+                f"{config.where(f'parameters.{rule_id}')}: parameters.{rule_id}: {error}"
+            ) from None
 
 
 def _compiled(definition: RuleDefinition, config: Config) -> CompiledRule:
@@ -58,7 +60,7 @@ def _compiled(definition: RuleDefinition, config: Config) -> CompiledRule:
         compile_rule(definition)  # a rule that fails as written is the rulebook's to fix
         # The configured values are of the right type, yet a use of one refuses it (a count of 0):
         # the fix is in the configuration, so that is where the message points.
-        where = config.shown_path or "configuration"
+        where = config.where(f"parameters.{definition.id}")
         raise ConfigError(
             f"{where}: parameters.{definition.id}: a value configured cannot be used: "
             + "; ".join(error.problems)

@@ -46,6 +46,7 @@ from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.paths import DEFAULT_EXCLUDE, Exclude, excludes
 from checker.records.times import DEFAULT_ZONE
 from checker.rules.severity import FAIL_ON_CHOICES, SEVERITIES
+from checker.rules.tomllines import line_of_key
 
 CONFIG_FILE = "caselint.toml"
 PYPROJECT = "pyproject.toml"
@@ -100,6 +101,17 @@ class Config:
         else:
             chosen = excludes(DEFAULT_EXCLUDE, cwd)
         return (*chosen, *self.extend_exclude, *excludes(extend_exclude, cwd))
+
+    def where(self, key: str) -> str:
+        """The file and the line of ``key`` (``parameters.AA002``), for a message about its value."""
+        if self.path is None or self.shown_path is None:
+            return "configuration"
+        prefix = "tool.caselint." if self.path.name == PYPROJECT else ""
+        try:
+            line = line_of_key(read_text(self.path), prefix + key)
+        except UnreadableFile:
+            line = None
+        return f"{self.shown_path}:{line}" if line else self.shown_path
 
     @property
     def shown_path(self) -> str | None:
@@ -159,7 +171,11 @@ def load_config(path: Path) -> Config:
 
 
 def _fail(path: Path, key: str, message: str) -> ConfigError:
-    return ConfigError(f"{path.as_posix()}: {key}: {message}")
+    try:
+        line = line_of_key(read_text(path), key)
+    except UnreadableFile:
+        line = None
+    return ConfigError(f"{path.as_posix()}{f':{line}' if line else ''}: {key}: {message}")
 
 
 def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
