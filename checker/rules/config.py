@@ -103,7 +103,7 @@ class Config:
         return (*chosen, *self.extend_exclude, *excludes(extend_exclude, cwd))
 
     def where(self, key: str) -> str:
-        """The file and the line of ``key`` (``parameters.AA002``), for a message about its value."""
+        """The file and the line of ``key`` (``parameters.<rule id>``), for a message about its value."""
         if self.path is None or self.shown_path is None:
             return "configuration"
         prefix = "tool.caselint." if self.path.name == PYPROJECT else ""

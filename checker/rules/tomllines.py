@@ -17,7 +17,7 @@ def _parts(dotted: str) -> list[str]:
 
 
 def line_of_key(text: str, key: str) -> int | None:
-    """The 1-based line where ``key`` (dotted, as ``severity.AA002``) is set or its table opens.
+    """The 1-based line where ``key`` (dotted, as ``severity.<rule id>``) is set or its table opens.
 
     Good enough for a message: keys are found in tables and dotted keys, not inside inline
     tables or arrays, where the line of the key that holds them is given instead.
