@@ -99,6 +99,13 @@ def object_shape(members: Iterable[str]) -> Literal["envelope", "record", "both"
     return "both" if names & record_schema()["properties"].keys() else "envelope"
 
 
+def not_a_record(value: dict[str, Any]) -> str | None:
+    """Why an object read where a record should be is not one (it has 'cases'), or None."""
+    if "cases" not in value:
+        return None
+    return ENVELOPE_IN_A_LIST if object_shape(value) == "envelope" else ENVELOPE_OR_RECORD
+
+
 SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accept
 
 

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.inputs.events import (
-    ENVELOPE_IN_A_LIST,
     ENVELOPE_OR_RECORD,
     Problem,
     ReadEvent,
     Record,
     Rejected,
+    not_a_record,
     object_shape,
     read_envelope,
 )
@@ -136,8 +136,8 @@ def _json_record(
         return Rejected(index.position(value.pos)[0], f"not valid JSON: {value.msg}")
     if not isinstance(value, dict):
         return Rejected(line, f"not a case record: a JSON {json_type(value)}, not an object")
-    if "cases" in value and object_shape(value) != "record":
-        return Rejected(line, ENVELOPE_IN_A_LIST if object_shape(value) == "envelope" else ENVELOPE_OR_RECORD)
+    if (envelope := not_a_record(value)) is not None:
+        return Rejected(line, envelope)
     deep = too_deep_at(text, start, end)
     if deep is not None:
         return Rejected(index.position(deep)[0], JsonTooDeep(deep).message)

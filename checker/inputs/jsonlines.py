@@ -9,13 +9,11 @@ from typing import Any, BinaryIO
 import orjson
 
 from checker.inputs.events import (
-    ENVELOPE_IN_A_LIST,
-    ENVELOPE_OR_RECORD,
     ReadEvent,
     Record,
     Rejected,
     encoding_message,
-    object_shape,
+    not_a_record,
 )
 from checker.inputs.jsontext import JsonTooDeep, decode_document
 from checker.inputs.limits import MAX_DEPTH
@@ -120,6 +118,6 @@ def _read_line(number: int, raw_line: bytes) -> ReadEvent | None:
 
 
 def _record(number: int, value: dict[str, Any], strict: bool) -> Record | Rejected:
-    if "cases" in value and (shape := object_shape(value)) != "record":
-        return Rejected(number, ENVELOPE_IN_A_LIST if shape == "envelope" else ENVELOPE_OR_RECORD)
+    if (envelope := not_a_record(value)) is not None:
+        return Rejected(number, envelope)
     return Record(value, RecordStart(number), number, strict=strict)

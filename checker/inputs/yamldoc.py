@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker.inputs.events import (
-    ENVELOPE_IN_A_LIST,
     ENVELOPE_OR_RECORD,
     Problem,
     ReadEvent,
     Record,
     Rejected,
+    not_a_record,
     object_shape,
     read_envelope,
 )
@@ -90,8 +90,6 @@ def _yaml_record(document: ComposedDocument, child: Child, as_of: str | None) ->
         return Rejected(error.line, error.message)
     if not isinstance(value, dict):
         return Rejected(child.line, f"not a case record: a YAML {json_type(value)}, not a mapping")
-    if "cases" in value and object_shape(value) != "record":
-        return Rejected(
-            child.line, ENVELOPE_IN_A_LIST if object_shape(value) == "envelope" else ENVELOPE_OR_RECORD
-        )
+    if (envelope := not_a_record(value)) is not None:
+        return Rejected(child.line, envelope)
     return Record(value, PositionTable(positions), child.line, as_of)

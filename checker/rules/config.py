@@ -107,11 +107,7 @@ class Config:
         if self.path is None or self.shown_path is None:
             return "configuration"
         prefix = "tool.caselint." if self.path.name == PYPROJECT else ""
-        try:
-            line = line_of_key(read_text(self.path), prefix + key)
-        except UnreadableFile:
-            line = None
-        return f"{self.shown_path}:{line}" if line else self.shown_path
+        return _located(self.path, self.shown_path, prefix + key)
 
     @property
     def shown_path(self) -> str | None:
@@ -170,12 +166,17 @@ def load_config(path: Path) -> Config:
     return _parse(table, path, prefix)
 
 
-def _fail(path: Path, key: str, message: str) -> ConfigError:
+def _located(path: Path, shown: str, key: str) -> str:
+    """``shown`` with the line ``key`` is written on, when it can be found."""
     try:
         line = line_of_key(read_text(path), key)
     except UnreadableFile:
         line = None
-    return ConfigError(f"{path.as_posix()}{f':{line}' if line else ''}: {key}: {message}")
+    return f"{shown}:{line}" if line else shown
+
+
+def _fail(path: Path, key: str, message: str) -> ConfigError:
+    return ConfigError(f"{_located(path, path.as_posix(), key)}: {key}: {message}")
 
 
 def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
