@@ -9,6 +9,7 @@ paths, ``$parameters`` and the shape of arguments.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,17 +95,20 @@ class ListPath:
         ]
 
 
+_SLOTS = itertools.count(1)
+
+
 class Compiler:
     """Compiles the clauses of one rule, with its parameters in force."""
 
     def __init__(self, parameters: Mapping[str, Parameter]) -> None:
         self.parameters = parameters
-        self._slots = 0
         self.reads: set[tuple[str, ...]] = set()  # every field the rule reads, as patterns
 
     def slot(self) -> int:
-        self._slots += 1
-        return self._slots
+        """A key of its own in a record's ``Context.scratch``, which every rule shares: counted
+        per compiler, two rules' ``unique`` took each other's ids for duplicates."""
+        return next(_SLOTS)
 
     # -- paths ----------------------------------------------------------------
 
