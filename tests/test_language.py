@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
 
 from checker.engine.per_record import Engine
+from checker.engine.sql.engine import SqlEngine
 from checker.records.times import parse_timestamp
 from checker.rules.files import RulebookError
 from tests.conftest import inline_rule, record, run_rule, verdict
@@ -487,3 +489,67 @@ def test_a_rule_that_crashes_is_an_error_that_quotes_nothing_of_the_record() -> 
     }
     result = Engine([broken]).check(record, parse_timestamp("2013-01-07T09:00:00Z"))
     assert result.crashes == ["rule TS001 failed on this record (ValueError); please report it"]
+
+
+def _linked_incident_rule() -> Any:
+    return inline_rule(
+        {
+            "scope": "referrals",
+            "require": {"exists": {"each": "/incidents", "by": "id", "matching": "incident_id"}},
+            "message": "no such incident",
+        }
+    )
+
+
+def test_each_item_finds_its_own_links_among_many() -> None:
+    incidents = [{"id": f"I-{n}"} for n in range(300)]
+    referrals = [{"id": f"R-{n}", "incident_id": f"I-{n * 7}"} for n in range(60)]
+    result = run_rule(_linked_incident_rule(), record(incidents=incidents, referrals=referrals))
+    # I-0 to I-294 exist; the referrals from n = 43 on link past them.
+    assert [f.pointer for f in result.findings] == [f"/referrals/{n}" for n in range(43, 60)]
+    assert result.tallies["TS001"].passed == 43
+
+
+def test_an_unreadable_link_leaves_unmatched_items_undecided_and_matched_ones_judged() -> None:
+    incidents = [{"id": 5}, {"id": "I-2"}]
+    referrals = [{"id": "R-1", "incident_id": "I-2"}, {"id": "R-2", "incident_id": "I-9"}]
+    result = run_rule(_linked_incident_rule(), record(incidents=incidents, referrals=referrals))
+    assert result.findings == []
+    assert (result.tallies["TS001"].applicable, result.tallies["TS001"].passed) == (1, 1)
+
+
+def test_a_linked_item_after_the_as_of_instant_is_not_there_yet() -> None:
+    rule = _linked_incident_rule()
+    data = record(
+        incidents=[{"id": "I-1", "reported_at": "2020-03-01T10:00:00Z"}],
+        referrals=[{"id": "R-1", "incident_id": "I-1", "made_at": "2020-03-02T10:00:00Z"}],
+    )
+    assert verdict(rule, data, as_of="2020-03-03T00:00:00Z") == "pass"
+    assert verdict(rule, data, as_of="2020-03-01T09:00:00Z") == "not_applicable"
+
+
+def test_two_rules_keep_their_own_first_ids() -> None:
+    """A rule's ``unique within: record`` remembers ids apart from every other rule's."""
+    incident_ids = inline_rule(
+        {"scope": "incidents/*/id", "require": {"unique": {"within": "record"}}, "message": "again ({first})"}
+    )
+    linked = inline_rule(
+        {
+            "scope": "referrals/*/incident_id",
+            "require": {"unique": {"within": "record"}},
+            "message": "linked again ({first})",
+        }
+    )
+    linked_ids = dataclasses.replace(linked, definition=linked.definition.model_copy(update={"id": "TS002"}))
+    data = record(incidents=[{"id": "I-1"}], referrals=[{"id": "R-1", "incident_id": "I-1"}])
+    as_of = parse_timestamp("2020-01-01T00:00:00Z")
+    result = Engine([incident_ids, linked_ids]).check(data, as_of)
+    assert result.findings == []
+    assert result.tallies["TS002"].passed == 1
+    set_based = SqlEngine([incident_ids, linked_ids], threads=1)
+    try:
+        judged = set_based.check([json.dumps(data)], [1], as_of, "export")
+    finally:
+        set_based.close()
+    assert dict(judged.findings) == {}
+    assert judged.tallies["TS002"].passed == 1
