@@ -553,3 +553,22 @@ def test_two_rules_keep_their_own_first_ids() -> None:
         set_based.close()
     assert dict(judged.findings) == {}
     assert judged.tallies["TS002"].passed == 1
+
+
+def test_a_value_inside_an_unreadable_one_is_undecided_and_its_neighbours_are_judged() -> None:
+    rule = inline_rule(
+        {
+            "scope": "custody_episodes",
+            "require": {"present": "appropriate_adult/requested_at"},
+            "message": "none",
+        }
+    )
+    episodes = [
+        {"id": "C-1", "appropriate_adult": ["not an object"]},
+        {"id": "C-2", "appropriate_adult": {}},
+        {"id": "C-3", "appropriate_adult": {"requested_at": "2012-11-10T18:00:00Z"}},
+        {"id": "C-4", "appropriate_adult": {"requested_at": "never"}},
+    ]
+    result = run_rule(rule, record(custody_episodes=episodes))
+    assert [f.pointer for f in result.findings] == ["/custody_episodes/1/appropriate_adult/requested_at"]
+    assert (result.tallies["TS001"].applicable, result.tallies["TS001"].passed) == (2, 1)

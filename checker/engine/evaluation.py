@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from checker.records.pointer import escape, is_within
+from checker.records.pointer import escape
 from checker.records.schema import Problem
 from checker.records.times import (
     Moment,
@@ -137,9 +137,20 @@ class Context:
     # -- reading values -----------------------------------------------------
 
     def is_unreadable(self, pointer: str) -> bool:
-        if not self.unreadable:
+        """Whether the value at ``pointer``, or one it lies within, cannot be read. Asked of the
+        pointer and its ancestors, not of every value unreadable: a record of thousands of bad
+        values took minutes."""
+        unreadable = self.unreadable
+        if not unreadable:
             return False
-        return any(is_within(pointer, bad) for bad in self.unreadable)
+        if pointer in unreadable:
+            return True
+        cut = pointer.rfind("/")
+        while cut >= 0:
+            if pointer[:cut] in unreadable:
+                return True
+            cut = pointer.rfind("/", 0, cut)
+        return False
 
     def pointer_of(self, item: Item, path: CompiledPath) -> str:
         base = "" if path.absolute else item.pointer

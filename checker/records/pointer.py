@@ -42,11 +42,6 @@ def parent(pointer: str) -> str:
     return pointer[: pointer.rfind("/")] if pointer else ""
 
 
-def is_within(pointer: str, ancestor: str) -> bool:
-    """True when ``pointer`` is ``ancestor`` or lies inside it."""
-    return pointer == ancestor or pointer.startswith(ancestor + "/")
-
-
 def resolve(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` in a parsed JSON document, or None when there is none."""
     value = document
