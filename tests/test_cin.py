@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
 import json
 import re
@@ -300,6 +301,18 @@ def test_elements_out_of_place_are_not_read(tmp_path: Path) -> None:
     assert data["referrals"] == [{"id": "CIN1", "to": "childrens_social_care"}]
 
 
+def test_elements_inside_a_value_are_not_part_of_it(tmp_path: Path) -> None:
+    # Not in the mapping, so their text (a UPN, a name) must not join the value and reach a report.
+    data = one_child(
+        tmp_path,
+        "<ChildIdentifiers><LAchildID>C1<UPN>X000000000017</UPN><Surname>Smithers</Surname></LAchildID>"
+        "</ChildIdentifiers><CINdetails><CINreferralDate>2023-01-<Note>seen</Note>02</CINreferralDate>"
+        "</CINdetails>",
+    )
+    assert data["record_id"] == "999-C1" and data["child"]["person_id"] == "C1"
+    assert data["referrals"] == [{"id": "CIN1", "made_at": "2023-01-02", "to": "childrens_social_care"}]
+
+
 def test_a_repeated_child_id_stays_a_separate_record(tmp_path: Path) -> None:
     path = census(tmp_path, f"<Child>{ID}</Child>\n<Child>{ID}</Child>")
     assert [record.data["record_id"] for record in records(read(path))] == ["999-C1", "999-C1"]
@@ -476,6 +489,29 @@ def test_the_encoding_is_the_one_the_declaration_names(tmp_path: Path, encoding:
     path.write_bytes(text.encode(encoding))
     (record,) = records(read(path))
     assert record.data["record_id"] == "999-C\u00e91" and record.line == 3
+
+
+@pytest.mark.parametrize(
+    ("declared", "readable"), [("UTF-8", True), ("ISO-8859-1", False), ("windows-1252", False)]
+)
+def test_a_utf8_byte_order_mark_must_agree_with_the_declaration(
+    tmp_path: Path, declared: str, readable: bool
+) -> None:
+    """Read as the declaration says, a UTF-8 file would have every accented id garbled, unseen."""
+    path = tmp_path / "census.xml"
+    text = (
+        f'<?xml version="1.0" encoding="{declared}"?>\n<Message><Header><Source><LEA>999</LEA></Source>'
+        "</Header><Children>\n<Child><ChildIdentifiers><LAchildID>C\u00e91</LAchildID>"
+        "</ChildIdentifiers></Child></Children></Message>\n"
+    )
+    path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    events = read(path)
+    if readable:
+        assert [record.data["record_id"] for record in records(events)] == ["999-C\u00e91"]
+    else:
+        [event] = events
+        assert isinstance(event, Rejected) and event.line == 1
+        assert "byte order mark" in event.message and "C\u00e9" not in event.message
 
 
 @pytest.mark.parametrize("name", ["utf8", "UTF8", "utf_8"])

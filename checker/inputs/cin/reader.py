@@ -35,6 +35,11 @@ CENSUS_ZONE = "Europe/London"  # the census year ends at midnight in England, wh
 
 ROOT = "Message"
 _ENCODING = "the XML declaration names an encoding that cannot be read here; save the census as UTF-8"
+# Expat lets the declaration win and would read every accented letter wrong, without a word.
+_BOM_AGAINST_DECLARATION = (
+    "the file begins with UTF-8's byte order mark but its XML declaration names another "
+    "encoding; save the census as UTF-8 and declare it so"
+)
 _REFUSED = (
     "XML not accepted: the file declares a DTD or entities, which a census file never needs "
     "(they can expand without limit or read other files)"
@@ -49,7 +54,11 @@ def census_as_of(reference_date: date) -> str:
 
 def read_census(path: Path) -> Iterator[ReadEvent]:
     with path.open("rb") as stream:
-        encoding = _utf8_by_another_name(stream.read(1024))
+        head = stream.read(1024)
+        if head.startswith(codecs.BOM_UTF8) and _declared_codec(head) not in (None, "utf-8", "utf-8-sig"):
+            yield Rejected(1, _BOM_AGAINST_DECLARATION)
+            return
+        encoding = _utf8_by_another_name(head)
         stream.seek(0)
         fault = _first_fault(stream, encoding)
     if fault is not None:
@@ -82,6 +91,18 @@ _DECLARED = re.compile(
 _EXPAT_NAMES = frozenset({"utf-8", "utf-16", "utf-16le", "utf-16be", "iso-8859-1", "us-ascii"})
 
 
+def _declared_codec(head: bytes) -> str | None:
+    """Python's name for the encoding the XML declaration names ("" when Python knows none by
+    that name), or None when the file declares none."""
+    match = _DECLARED.match(head)
+    if match is None:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return ""
+
+
 def _utf8_by_another_name(head: bytes) -> str | None:
     """UTF-8's own name when the declaration calls it otherwise ("utf8", "UTF8"), else None.
 
@@ -90,16 +111,9 @@ def _utf8_by_another_name(head: bytes) -> str | None:
     well-formed" and a valid census would lose all its records.
     """
     match = _DECLARED.match(head)
-    if match is None:
+    if match is None or match.group(1).decode("ascii").lower() in _EXPAT_NAMES:
         return None
-    name = match.group(1).decode("ascii")
-    if name.lower() in _EXPAT_NAMES:
-        return None
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
-    return "UTF-8" if codec in ("utf-8", "utf-8-sig") else None
+    return "UTF-8" if _declared_codec(head) in ("utf-8", "utf-8-sig") else None
 
 
 # -- the elements read, as a tree of element names ------------------------------
@@ -252,6 +266,7 @@ class _CensusReader:
         self._stack: list[_Node | None] = [_TREE]
         self._events: list[ReadEvent] = []
         self._text: list[str] | None = None  # the text of a read element, while inside it
+        self._text_depth = 0  # the depth of that element: the text of elements within is not its
         self._text_at: Position = (1, 1)
         self._child: ChildBuilder | None = None
         self.header: dict[str, tuple[str, Position]] = {}
@@ -290,7 +305,7 @@ class _CensusReader:
             return
         kind = node.kind
         if kind == "header" or (kind == "value" and not _is_nil(attributes)):
-            self._text, self._text_at = [], self._position()
+            self._text, self._text_at, self._text_depth = [], self._position(), len(self._stack)
         elif kind == "item" and self._child is not None:
             self._child.open_item(node.below, self._position())
         elif kind == "child":
@@ -307,7 +322,9 @@ class _CensusReader:
             self._header_at = self._position()  # where a missing header value is reported
 
     def characters(self, content: str) -> None:
-        if self._text is not None:
+        # An element inside a value (<LAchildID>C1<Surname>..</Surname></LAchildID>) is not in
+        # the mapping: its text must not become part of the value, and with it reach a report.
+        if self._text is not None and len(self._stack) == self._text_depth:
             self._text.append(content)
 
     def end(self, name: str) -> None:
