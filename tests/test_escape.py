@@ -43,6 +43,7 @@ HOSTILE_PATH = "exports/\x1b]0;title\x07\udcff.jsonl"
         ("line\u2028para\u2029", "line\\u2028para\\u2029"),
         ("\u202eevil\u2066", "\\u202eevil\\u2066"),
         ("lone \ud800 \udcff", "lone \\ud800 \\udcff"),
+        ("not XML \ufffe\uffff", "not XML \\ufffe\\uffff"),  # no XML (a workbook, JUnit) holds them
         ("café Ωμέγα 😀 \\x1b", "café Ωμέγα 😀 \\x1b"),  # printable text, a backslash included, unchanged
     ],
 )

@@ -69,6 +69,17 @@ def test_a_small_district_gives_what_it_has_and_the_others_make_up_the_rest() ->
     assert failed["Small"] == 1 and sum(failed.values()) == 6
 
 
+def test_an_n_past_every_item_takes_each_item_once() -> None:
+    # Rounds end with the items: an n of a billion would otherwise take as many turns.
+    rows = _feed(Sampler(per_rule=10**9, seed="s"), _population(districts=3, per_district=4))
+    assert Counter((row.rule_id, row.outcome) for row in rows) == {
+        ("AA001", "failed"): 12,
+        ("AA001", "passed"): 12,
+        ("VC001", "pending"): 12,
+    }
+    assert len({(row.record_id, row.rule_id, row.outcome) for row in rows}) == 36
+
+
 def test_every_stratum_present_is_drawn_when_n_covers_the_districts() -> None:
     records = [
         ("R-1", "North", [_judged("AA001", "failed")]),

@@ -110,6 +110,19 @@ def test_a_quoted_sample_still_reads_back(hostile: Path, name: str) -> None:
     assert sum(entry["sampled"] for entry in overall.values()) == len(_written(hostile))
 
 
+def test_a_workbook_opens_whatever_characters_an_id_or_district_holds(tmp_path: Path) -> None:
+    rows = [SampleRow("R-\ufffe\uffff\x00\ud800", "AA001", "failed", "", "North\uffff")]
+    info = SampleInfo(
+        seed="s", per_rule=1, as_of="2013-01-07T09:00:00+00:00", rulebook_digest="d",
+        tool_version="0", inputs=["x\ufffe.json"], rule_titles=[("AA001", "title")],
+    )  # fmt: skip
+    write_sample(tmp_path / "s.xlsx", rows, info)
+    shown = list(
+        load_workbook(tmp_path / "s.xlsx")["Sample"].iter_rows(min_row=2, max_col=5, values_only=True)
+    )
+    assert shown == [("R-\\ufffe\\uffff\\x00\\ud800", "AA001", "failed", None, "North\\uffff")]
+
+
 def test_tabs_and_carriage_returns_are_shown_escaped_and_ordinary_values_are_not_quoted(
     tmp_path: Path,
 ) -> None:

@@ -114,7 +114,10 @@ def _spread(
 ) -> Iterable[SampleRow]:
     """Up to ``wanted`` rows, one from each district in ``order``, round and round."""
     taken = 0
-    for turn in range(wanted):
+    # Rounds stop when the largest district runs out, not after ``wanted`` of them: a --per-rule
+    # of a hundred million would otherwise turn that many times over nothing.
+    rounds = min(wanted, max((len(districts[district]) for district in order), default=0))
+    for turn in range(rounds):
         for district in order:
             if taken == wanted:
                 return

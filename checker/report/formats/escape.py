@@ -15,8 +15,11 @@ from __future__ import annotations
 import re
 
 # C0 and C1 controls and DEL; line and paragraph separators; bidirectional
-# marks, embeddings, overrides and isolates; lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+# marks, embeddings, overrides and isolates; lone surrogates; U+FFFE and U+FFFF,
+# which no XML may hold (a workbook's sheet, a JUnit file).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
