@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import json
@@ -68,6 +69,23 @@ class TestJsonLines:
         first = next(iterator)
         assert isinstance(first, Record)
         assert stream.tell() < len(stream.getvalue())
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_json_lines_in_utf16_or_utf32_are_rejected_a_line_each_and_say_so(tmp_path: Path, codec: str) -> None:
+    """Split at its bytes, a UTF-16 file gave a rejection more than it had records, each saying
+    'not valid JSON'."""
+    text = '{"record_id": "A"}\r\n\r\n{"record_id": "B"}\r\n{"record_id": "C"}'
+    path = tmp_path / "x.jsonl"
+    path.write_bytes((codecs.BOM_UTF16_BE if codec == "utf-16-be" else b"") + text.encode(codec))
+    events = read(path)
+    assert [(type(event).__name__, event.line) for event in events] == [
+        ("Rejected", 1),
+        ("Rejected", 3),
+        ("Rejected", 4),
+    ]
+    name = codec[:6].upper()
+    assert all(isinstance(event, Rejected) and f"the file is {name}" in event.message for event in events)
 
 
 class TestJson:

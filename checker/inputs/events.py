@@ -7,6 +7,7 @@ with its path and line.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,32 @@ def line_of_byte(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
+# Byte order marks of the encodings a file "saved as Unicode" ends up in; UTF-32's before
+# UTF-16's, which begin the same.
+_OTHER_UNICODE = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def other_unicode(head: bytes) -> str | None:
+    """The codec a text starting with ``head`` is written in, when its byte order mark says it
+    is UTF-16 or UTF-32; None otherwise."""
+    return next((codec for mark, codec in _OTHER_UNICODE if head.startswith(mark)), None)
+
+
+def other_unicode_message(codec: str) -> str:
+    return (
+        f"not UTF-8: the file is {codec.upper()} (it starts with that byte order mark); "
+        "caselint reads UTF-8 only"
+    )
+
+
 def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
+    if error.start == 0 and (codec := other_unicode(raw)) is not None:
+        return other_unicode_message(codec)
     line_start = raw.rfind(b"\n", 0, error.start) + 1
     return (
         f"not valid UTF-8: byte 0x{raw[error.start]:02x} at column "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -14,6 +15,8 @@ from checker.inputs.events import (
     Rejected,
     encoding_message,
     not_a_record,
+    other_unicode,
+    other_unicode_message,
 )
 from checker.inputs.jsontext import JsonTooDeep, decode_document
 from checker.inputs.limits import MAX_DEPTH
@@ -76,6 +79,11 @@ def _keys_written(text: bytes) -> int:
 
 def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
     """One record per line, read a line at a time so memory stays flat."""
+    peek = getattr(stream, "peek", None)
+    codec = other_unicode(peek(4)[:4]) if peek is not None else None
+    if codec is not None:
+        yield from _each_line_rejected(stream, codec)
+        return
     for number, raw_line in _lines(stream):
         if raw_line is None:
             yield Rejected(number, f"a line longer than {MAX_LINE_BYTES >> 20} MiB was skipped unread")
@@ -96,6 +104,25 @@ def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
                 continue
         if event is not None:
             yield event
+
+
+def _each_line_rejected(stream: BinaryIO, codec: str) -> Iterator[Rejected]:
+    """Each line of a file in UTF-16 or UTF-32 rejected, with its line: split at bytes, its
+    lines would be neither its records nor as many, and no record of it can be read."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    message = other_unicode_message(codec)
+    number, pending = 0, ""
+    while True:
+        chunk = stream.read(_SKIP_CHUNK)
+        *lines, pending = (pending + decoder.decode(chunk, final=not chunk)).split("\n")
+        for line in lines:
+            number += 1
+            if line.strip():
+                yield Rejected(number, message)
+        if not chunk:
+            break
+    if pending.strip():
+        yield Rejected(number + 1, message)
 
 
 def _read_line(number: int, raw_line: bytes) -> ReadEvent | None:
