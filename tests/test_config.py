@@ -214,7 +214,15 @@ def test_invalid_configuration_names_file_key_and_what_is_allowed(
             '[parameters]\nAA003.max_attendance_delay = "two hours"\n',
             "'two hours' is not an ISO 8601 duration",
         ),
-        ('select = ["ZZ"]\n', "no rule matches 'ZZ'"),
+        ('select = ["ZZ"]\n', "caselint.toml:1: select: no rule matches 'ZZ'"),
+        (
+            'fail-on = "error"\nextend-select = ["ex", "QQ9"]\n',
+            "caselint.toml:2: extend-select: no rule matches 'QQ9'",
+        ),
+        (
+            'ignore = [\n  "RC",\n  "AA0O1",\n]\n',
+            "caselint.toml:1: ignore: no rule matches 'AA0O1'; did you mean AA001?",
+        ),
     ],
 )
 def test_configuration_that_refers_to_unknown_rules_fails_cleanly(

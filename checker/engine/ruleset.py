@@ -17,7 +17,7 @@ from checker.rules.files import (
     resolve_parameters,
 )
 from checker.rules.parameters import ParameterError
-from checker.rules.selection import did_you_mean, select_rule_ids
+from checker.rules.selection import did_you_mean, matching, select_rule_ids
 from checker.rules.standards import Standard, catalogue_for
 
 
@@ -77,6 +77,7 @@ def load_ruleset(
     definitions = load_rule_definitions([builtin_rulebook_dir(), *config.rulebooks])
     _check_config_refers_to_real_rules(config, definitions)
     compiled = [_compiled(definition, config) for definition in definitions if definition.enabled]
+    _configured_selectors_match(config, [rule.id for rule in compiled])
     chosen = set(
         select_rule_ids(
             [rule.id for rule in compiled],
@@ -88,6 +89,18 @@ def load_ruleset(
     _all_compile_set_based(compiled)
     selected = [rule for rule in compiled if rule.id in chosen]
     return Ruleset(config, definitions, compiled, selected, catalogue_for(list(config.rulebooks)))
+
+
+def _configured_selectors_match(config: Config, available: list[str]) -> None:
+    """A selector in the configuration that picks no rule is named with its file and line, not
+    as an option the user never typed."""
+    for key, selectors in (
+        ("select", config.select or ()),
+        ("extend-select", config.extend_select),
+        ("ignore", config.ignore),
+    ):
+        for selector in selectors:
+            matching(available, selector, f"{config.where(key)}: {key}")
 
 
 def _all_compile_set_based(rules: list[CompiledRule]) -> None:

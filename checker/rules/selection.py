@@ -21,12 +21,14 @@ def parse_selectors(values: Iterable[str]) -> list[str]:
     return [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
 
 
-def _matching(available: Sequence[str], selector: str, option: str) -> set[str]:
+def matching(available: Sequence[str], selector: str, named: str) -> set[str]:
+    """The rules ``selector`` picks; ``named``: where it was given, for the message when none
+    (``--select``, or ``caselint.toml:3: select``)."""
     found = {rule_id for rule_id in available if rule_id.startswith(selector)}
     if not found:
         families = {rule_id.rstrip("0123456789") for rule_id in available}
         hint = did_you_mean(selector, [*available, *families])
-        raise SelectionError(f"--{option}: no rule matches {selector!r}{hint} (see 'caselint rules')")
+        raise SelectionError(f"{named}: no rule matches {selector!r}{hint} (see 'caselint rules')")
     return found
 
 
@@ -39,11 +41,11 @@ def select_rule_ids(
     """All rules, or those selected; plus extend-select; less ignore (ruff's order)."""
     chosen: set[str] = set(available)
     if select:
-        chosen = set().union(*(_matching(available, selector, "select") for selector in select))
+        chosen = set().union(*(matching(available, selector, "--select") for selector in select))
     for selector in extend_select:
-        chosen |= _matching(available, selector, "extend-select")
+        chosen |= matching(available, selector, "--extend-select")
     for selector in ignore:
-        chosen -= _matching(available, selector, "ignore")
+        chosen -= matching(available, selector, "--ignore")
     if available and not chosen:
         # A run of no rule passes whatever the records hold: as a gate it would pass in silence.
         raise SelectionError(
