@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -215,6 +216,28 @@ def test_explain_shows_what_why_parameters_and_examples() -> None:
 def test_version() -> None:
     done = caselint("--version")
     assert done.returncode == 0 and done.stdout.strip() == "caselint 0.1.0"
+
+
+@pytest.mark.parametrize("output", ["closed", "/dev/full"])
+def test_a_report_that_cannot_be_written_to_standard_output_fails_the_run(
+    tmp_path: Path, output: str
+) -> None:
+    """Started with ``>&-`` or on a full disk, the report is lost: the run must say so, not
+    pass as a clean one (exit 0) that CI would read as a pass."""
+    export = jsonl(tmp_path, GOOD)
+    command = [sys.executable, "-m", "checker", "check", str(export), "--fail-on", "never"]
+    if output == "closed":
+        done = subprocess.run(command, cwd=REPO, stderr=subprocess.PIPE, preexec_fn=_close_stdout)
+    else:
+        with Path(output).open("w") as full:
+            done = subprocess.run(command, cwd=REPO, stdout=full, stderr=subprocess.PIPE)
+    stderr = done.stderr.decode("utf-8")
+    assert done.returncode == 2
+    assert stderr.startswith("caselint: could not write the output (") and "Traceback" not in stderr
+
+
+def _close_stdout() -> None:
+    os.close(1)
 
 
 def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ status 2.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
 import os
 import sys
 from typing import Any
@@ -55,8 +57,12 @@ class _Commands(click.Group):
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(errors="backslashreplace")
+        if sys.stdout is None:  # started with standard output closed (``>&-``)
+            sys.stdout = _Closed()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk says so here, while the run can still fail
+            return result
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:
@@ -64,6 +70,17 @@ class _Commands(click.Group):
             # with the status a shell gives a command ended by SIGPIPE.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise SystemExit(BROKEN_PIPE) from None
+        except OSError as error:
+            if error.errno is None:
+                raise
+            # Files caselint names are reported where they are written: what gets here is the
+            # standard output (full, closed) or another stream the user gave.
+            click.echo(
+                f"caselint: could not write the output ({os.strerror(error.errno)}); "
+                "the run was not completed",
+                err=True,
+            )
+            raise SystemExit(2) from None
         except Exception as error:
             click.echo(
                 f"{INTERNAL_ERROR} ({type(error).__name__}); the run was not completed. "
@@ -71,6 +88,14 @@ class _Commands(click.Group):
                 err=True,
             )
             raise SystemExit(2) from None
+
+
+class _Closed(io.StringIO):
+    """Standard output when the process started without one: writing to it is an error the
+    user sees, not a report lost in silence with the exit status of a clean run."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
