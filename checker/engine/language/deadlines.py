@@ -266,7 +266,10 @@ def open_at(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicat
         if start is ABSENT or not isinstance(at, Moment):
             return fail(None, "mismatch")
         day = at.local_day(ctx.zone_name)
-        if start <= day and (end is ABSENT or day <= end):  # type: ignore[operator]
+        # The first day has begun only past its first instant: a day that begins at an instant
+        # has not happened yet at it (record format 1.1, as for a date after the as-of instant).
+        begun = day if not at.exact else ctx.local_date(at.lo - _INSTANT)
+        if start <= begun and (end is ABSENT or day <= end):  # type: ignore[operator]
             return PASS
         return fail(None, "mismatch")
 

@@ -294,7 +294,10 @@ def open_at(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> O
     at = compiler.time(argument["at"], frame, f"{where}/at")
     state = compiler.single(at)
     day = query.day_of(at)
-    inside = f"({start.column()} <= {day} AND ({end.column()} IS NULL OR {day} <= {end.column()}))"
+    # The first day has begun only past its first instant: a day that begins at an instant has
+    # not happened yet at it (record format 1.1, as for a date after the as-of instant).
+    begun = f"(CASE WHEN {at.date} THEN {day} ELSE {query.day(f'({at.lo} - 1)')} END)"
+    inside = f"({start.column()} <= {begun} AND ({end.column()} IS NULL OR {day} <= {end.column()}))"
     status = (
         f"CASE WHEN {start.bad} OR {end.bad} OR {state} = {UNREADABLE} THEN {UNKNOWN} "
         f"WHEN {start.column()} IS NULL OR {state} <> {VALUE} THEN {FAIL} WHEN {inside} THEN "
