@@ -146,14 +146,56 @@ class TestJson:
         assert len(records(events)) == 1
         assert any(isinstance(e, Problem) and "exported_at" in e.message for e in events)
 
-    def test_non_utf8_file_is_rejected_with_its_line(self, tmp_path: Path) -> None:
+    def test_a_record_holding_a_byte_that_is_not_utf8_is_rejected_alone(self, tmp_path: Path) -> None:
         path = tmp_path / "x.json"
-        path.write_bytes(b'[\n{"record_id": "A"},\n{"record_id": "caf\xe9"}\n]')
-        (problem,) = read(path)
-        assert isinstance(problem, Rejected) and problem.line == 3 and "UTF-8" in problem.message
+        path.write_bytes(
+            b'[\n{"record_id": "A"},\n{"record_id": "B",\n "note": "caf\xe9"},\n{"record_id": "C"}\n]'
+        )
+        events = read(path)
+        assert [(type(event).__name__, event.line) for event in events] == [
+            ("Record", 2),
+            ("Rejected", 4),
+            ("Record", 5),
+        ]
+        assert events[1].message == "not valid UTF-8: byte 0xe9 at column 14 (caselint reads UTF-8 only)"
+
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # Outside a string it is bad JSON too: the document cannot be read, and says why.
+            (b'[{"record_id": "A"}, \xff{"record_id": "B"}]', [("Rejected", 1)]),
+            # In the envelope, around every record: the file's error, the records still read.
+            (
+                b'{"export": {"system": "caf\xe9"},\n "cases": [{"record_id": "A"}]}',
+                [("Record", 2), ("Problem", 1)],
+            ),
+        ],
+    )
+    def test_a_byte_that_is_not_utf8_outside_a_record(
+        self, tmp_path: Path, written: bytes, expected: list[tuple[str, int]]
+    ) -> None:
+        path = tmp_path / "x.json"
+        path.write_bytes(written)
+        events = read(path)
+        assert [(type(event).__name__, event.line) for event in events] == expected
+        assert "not valid UTF-8: byte 0x" in events[-1].message  # type: ignore[union-attr]
 
 
 class TestYaml:
+    def test_a_document_holding_a_byte_that_is_not_utf8_is_rejected_alone(self, tmp_path: Path) -> None:
+        path = tmp_path / "x.yaml"
+        path.write_bytes(
+            b"record_id: A\n---\nrecord_id: B\nnote: caf\xe9\n---\n- record_id: C\n- record_id: D\n"
+        )
+        events = read(path)
+        assert [(type(event).__name__, event.line) for event in events] == [
+            ("Record", 1),
+            ("Rejected", 4),
+            ("Record", 6),
+            ("Record", 7),
+        ]
+        assert events[1].message == "not valid UTF-8: byte 0xe9 at column 10 (caselint reads UTF-8 only)"
+
     def test_documents_shapes_and_native_timestamps(self, tmp_path: Path) -> None:
         path = tmp_path / "x.yaml"
         path.write_text(

@@ -79,8 +79,17 @@ _OTHER_UNICODE = (
 
 def other_unicode(head: bytes) -> str | None:
     """The codec a text starting with ``head`` is written in, when its byte order mark says it
-    is UTF-16 or UTF-32; None otherwise."""
-    return next((codec for mark, codec in _OTHER_UNICODE if head.startswith(mark)), None)
+    is UTF-16 or UTF-32 and what follows reads as JSON or YAML would in it (nearly all ASCII);
+    None otherwise. Binary that happens to begin FF FE is left to be read line by line, lest
+    the records after it be taken for UTF-16 too."""
+    codec = next((codec for mark, codec in _OTHER_UNICODE if head.startswith(mark)), None)
+    if codec is None:
+        return None
+    sample = head[:_SAMPLE].decode(codec, "replace")
+    return codec if sum(character < "\x80" for character in sample) >= 0.9 * len(sample) else None
+
+
+_SAMPLE = 4096  # bytes looked at to tell a text in UTF-16 or UTF-32 from binary
 
 
 def other_unicode_message(codec: str) -> str:
@@ -91,8 +100,6 @@ def other_unicode_message(codec: str) -> str:
 
 
 def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
-    if error.start == 0 and (codec := other_unicode(raw)) is not None:
-        return other_unicode_message(codec)
     line_start = raw.rfind(b"\n", 0, error.start) + 1
     return (
         f"not valid UTF-8: byte 0x{raw[error.start]:02x} at column "

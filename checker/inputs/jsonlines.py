@@ -80,7 +80,7 @@ def _keys_written(text: bytes) -> int:
 def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
     """One record per line, read a line at a time so memory stays flat."""
     peek = getattr(stream, "peek", None)
-    codec = other_unicode(peek(4)[:4]) if peek is not None else None
+    codec = other_unicode(peek(_SKIP_CHUNK)) if peek is not None else None
     if codec is not None:
         yield from _each_line_rejected(stream, codec)
         return

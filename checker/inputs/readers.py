@@ -15,8 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from checker.inputs.badbytes import decoded, rejecting_bad_bytes
 from checker.inputs.cin import read_census
-from checker.inputs.events import InputFile, Problem, ReadEvent, Rejected, encoding_message, line_of_byte
+from checker.inputs.events import (
+    InputFile,
+    Problem,
+    ReadEvent,
+    Rejected,
+    other_unicode,
+    other_unicode_message,
+)
 from checker.inputs.files import UnreadableFile, open_regular, reason
 from checker.inputs.jsondoc import read_json_text
 from checker.inputs.jsonlines import read_json_lines
@@ -67,13 +75,10 @@ def _read_stream(kind: str, stream: BinaryIO) -> Iterator[ReadEvent]:
         yield from read_json_lines(stream)
         return
     raw = stream.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        yield Rejected(line_of_byte(raw, error.start), encoding_message(raw, error))
+    if (codec := other_unicode(raw)) is not None:
+        yield Rejected(1, other_unicode_message(codec))
         return
+    text, bad_bytes = decoded(raw)
     del raw  # a large export is held once, as text, while its records are read
-    if kind == "json":
-        yield from read_json_text(text)
-    else:
-        yield from read_yaml_text(text)
+    events = read_json_text(text) if kind == "json" else read_yaml_text(text)
+    yield from rejecting_bad_bytes(events, text) if bad_bytes else events
