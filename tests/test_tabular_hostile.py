@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -264,6 +265,28 @@ def test_an_encoding_that_is_not_a_text_encoding_is_a_mapping_error(tmp_path: Pa
     )
     assert status == 2
     assert f"mapping.yaml:2: {encoding!r} is not a text encoding Python knows" in output
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("utf-16", "mapping.yaml:1: not UTF-8: the file is UTF-16"),
+        ("latin-1", "mapping.yaml:9: not valid UTF-8: byte 0xe9 at column 19"),
+        ("fifo", "mapping.yaml: cannot be read: a FIFO, not a regular file"),
+    ],
+)
+def test_a_mapping_that_cannot_be_read_says_why_with_its_line(
+    tmp_path: Path, written: str, expected: str
+) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    text = MAPPING % ("{file: children.csv}", "team: TEAM  # \u00e9quipe")
+    if written == "fifo":
+        os.mkfifo(mapping)
+    else:
+        mapping.write_bytes(text.encode(written))
+    done = caselint("check", "--mapping", "mapping.yaml", "extract", cwd=tmp_path)
+    assert done.returncode == 2
+    assert expected in done.stderr and "codec" not in done.stderr and "Traceback" not in done.stderr
 
 
 # -- 6. smaller things ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from checker.inputs.events import encoding_message, line_of_byte
+from checker.inputs.events import encoding_message, line_of_byte, other_unicode, other_unicode_message
 
 _REASONS = {
     errno.ENOENT: "no such file or directory",
@@ -96,6 +96,8 @@ def read_bytes(path: Path) -> bytes:
 def read_text(path: Path) -> str:
     """A UTF-8 file's text (a leading BOM tolerated); UnreadableFile, with the line, otherwise."""
     raw = read_bytes(path)
+    if (codec := other_unicode(raw)) is not None:
+        raise UnreadableFile(other_unicode_message(codec), 1)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

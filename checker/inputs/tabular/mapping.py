@@ -23,6 +23,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
 from checker.inputs.events import read_envelope
+from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.sourcemap import nearest
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents, schema_problem
 from checker.records import schema as recordschema
@@ -131,12 +132,12 @@ def _refuse_expansion(text: str, shown: str) -> None:
 
 def load_mapping(path: Path, shown: str | None = None) -> Mapping:
     shown = shown or path.as_posix()
+    if not path.exists() and not path.is_symlink():
+        raise MappingError([f"--mapping: {shown}: no such file"])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MappingError([f"--mapping: {shown}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise MappingError([f"{shown}: cannot read the mapping: {error}"]) from None
+        text = read_text(path)  # a FIFO, a directory or text that is not UTF-8 named as such
+    except UnreadableFile as error:
+        raise MappingError([error.about(shown)]) from None
     _refuse_expansion(text, shown)
     documents = list(load_yaml_documents(text))
     if len(documents) != 1:
