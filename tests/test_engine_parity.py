@@ -411,6 +411,26 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         ),
     ),
     (
+        "a discussion with no id links to no conference, whatever conference links cannot be read",
+        _case(
+            strategy_discussions=[{"held_at": "2012-11-05T14:00:00", "section_47": True}],
+            child_protection_conferences=[
+                {
+                    "id": "C-1",
+                    "type": "initial",
+                    "strategy_discussion_id": 5,
+                    "held_at": "2012-11-06T10:00:00",
+                }
+            ],
+        ),
+        (
+            "SD006",
+            "/strategy_discussions/0",
+            "section 47 strategy discussion with no linked initial child protection conference by the "
+            "end of 2012-11-26 (15 working days after it)",
+        ),
+    ),
+    (
         "a conference linked to another discussion is passed over, whatever its unreadable type",
         _case(
             strategy_discussions=[{"id": "S-1", "held_at": "2012-11-05T14:00:00", "section_47": True}],

@@ -135,7 +135,10 @@ class Selection:
                 f"{self.get(prefix + 'min_hi')} END END",
                 f"coalesce(CASE WHEN {alone} THEN {self.get(prefix + 'first_date')} END, FALSE)",
                 f"coalesce({self.get(prefix + 'first_ptr')}, '')",
-                f"({self.unknown} OR coalesce({self.get('unk')}, FALSE) OR {stamp_unknown})",
+                # An item with no key links to nothing: its candidates' unreadable links or
+                # times cannot make it unknown (Python's selector returns nothing, known).
+                f"({self.unknown} OR (NOT {self.absent} AND (coalesce({self.get('unk')}, FALSE) "
+                f"OR {stamp_unknown})))",
                 f"({live} AND coalesce({self.get('stamp_not_yet')}, FALSE))",
                 self.get(prefix + "first_day"),
             ),
