@@ -88,6 +88,17 @@ def test_json_lines_in_utf16_or_utf32_are_rejected_a_line_each_and_say_so(tmp_pa
     assert all(isinstance(event, Rejected) and f"the file is {name}" in event.message for event in events)
 
 
+def test_utf16_whose_values_are_all_greek_is_still_told_from_binary(tmp_path: Path) -> None:
+    names = "\u0391\u03bd\u03b4\u03c1\u03ad\u03b1\u03c2 \u03a0\u03b1\u03c0\u03b1\u03b4\u03cc" * 30
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(
+        "".join(f'{{"record_id": "{n}", "note": "{names}"}}\n' for n in range(3)).encode("utf-16")
+    )
+    events = read(path)
+    assert [event.line for event in events] == [1, 2, 3]
+    assert all(isinstance(event, Rejected) and "the file is UTF-16" in event.message for event in events)
+
+
 class TestJson:
     def test_single_record_list_and_envelope(self, tmp_path: Path) -> None:
         single = tmp_path / "one.json"

@@ -79,17 +79,25 @@ _OTHER_UNICODE = (
 
 def other_unicode(head: bytes) -> str | None:
     """The codec a text starting with ``head`` is written in, when its byte order mark says it
-    is UTF-16 or UTF-32 and what follows reads as JSON or YAML would in it (nearly all ASCII);
-    None otherwise. Binary that happens to begin FF FE is left to be read line by line, lest
-    the records after it be taken for UTF-16 too."""
+    is UTF-16 or UTF-32 and what follows reads as text would in it; None otherwise.
+
+    JSON and YAML in UTF-16 hold ASCII (brackets, colons, keys, digits) even where every value
+    is Greek, while binary that happens to begin FF FE (a PNG pasted in) decodes to almost
+    none of it: that is left to be read line by line, lest the records after it be lost. A head too
+    short to tell (a pipe's first bytes) is taken at its byte order mark's word.
+    """
     codec = next((codec for mark, codec in _OTHER_UNICODE if head.startswith(mark)), None)
-    if codec is None:
-        return None
+    if codec is None or len(head) < _SAMPLE_AT_LEAST:
+        return codec
     sample = head[:_SAMPLE].decode(codec, "replace")
-    return codec if sum(character < "\x80" for character in sample) >= 0.9 * len(sample) else None
+    return codec if sum(character < "\x80" for character in sample) >= _ASCII_AT_LEAST else None
 
 
 _SAMPLE = 4096  # bytes looked at to tell a text in UTF-16 or UTF-32 from binary
+_SAMPLE_AT_LEAST = 64
+# Characters below U+0080 in the sample: a text has dozens (its keys, brackets, line ends);
+# random bytes read as UTF-16 give one in 512 code units, some 4 in the sample.
+_ASCII_AT_LEAST = 16
 
 
 def other_unicode_message(codec: str) -> str:
