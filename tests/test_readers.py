@@ -170,6 +170,25 @@ class TestJson:
         ]
         assert events[1].message == "not valid UTF-8: byte 0xe9 at column 14 (caselint reads UTF-8 only)"
 
+    def test_each_rejected_record_names_its_own_bad_byte(self, tmp_path: Path) -> None:
+        path = tmp_path / "x.json"
+        path.write_bytes(
+            b'{"export": {"system": "\xe9"}, "cases": [{"record_id": "\xe0"}, {"record_id": "B"}, '
+            b'{"record_id": "C", "note": "\xe8"}]}'
+        )
+        events = read(path)
+        assert [(type(event).__name__, event.line) for event in events] == [
+            ("Rejected", 1),
+            ("Record", 1),
+            ("Rejected", 1),
+            ("Problem", 1),
+        ]
+        assert [event.message.split(" (")[0] for event in events if not isinstance(event, Record)] == [
+            "not valid UTF-8: byte 0xe0 at column 54",
+            "not valid UTF-8: byte 0xe8 at column 107",
+            "not valid UTF-8: byte 0xe9 at column 24",
+        ]
+
     @pytest.mark.parametrize(
         ("written", "expected"),
         [
@@ -193,6 +212,27 @@ class TestJson:
 
 
 class TestYaml:
+    @pytest.mark.parametrize(
+        ("written", "rejected"),
+        [
+            # Lines ended by a carriage return alone, which YAML counts and JSON does not.
+            (b"record_id: A\r---\rrecord_id: B\rnote: caf\xe9\r---\rrecord_id: C\r", (4, "byte 0xe9")),
+            # Refused for another character first: the bad byte after it is in the same document.
+            (
+                b"record_id: A\n---\nrecord_id: B\nnote: \x01\nother: caf\xe9\n---\nrecord_id: C\n",
+                (4, "U+0001"),
+            ),
+        ],
+    )
+    def test_a_bad_byte_in_a_rejected_document_is_accounted_for_once(
+        self, tmp_path: Path, written: bytes, rejected: tuple[int, str]
+    ) -> None:
+        path = tmp_path / "x.yaml"
+        path.write_bytes(written)
+        events = read(path)
+        assert [type(event).__name__ for event in events] == ["Record", "Rejected", "Record"]
+        assert events[1].line == rejected[0] and rejected[1] in events[1].message  # type: ignore[union-attr]
+
     def test_a_document_holding_a_byte_that_is_not_utf8_is_rejected_alone(self, tmp_path: Path) -> None:
         path = tmp_path / "x.yaml"
         path.write_bytes(

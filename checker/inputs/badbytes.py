@@ -5,22 +5,28 @@ Latin-1 by a hand edit) used to reject the file as one record, however many
 it held. Decoded with ``surrogateescape``, each such byte becomes a lone
 surrogate from U+DC80 to U+DCFF, which UTF-8 text cannot otherwise produce
 (a ``\\udce9`` escape in JSON stays six characters until it is parsed). The
-file is then read as usual, and ``rejecting_bad_bytes`` rejects the record
-whose text holds one (JSON), or finds the readers' own rejection at its line
-(a YAML document, which the YAML parser refuses; JSON syntax around it) and
-words it as an encoding error. A byte outside every record (in the envelope)
-is an input error of the file, at its line; the records are still checked.
+file is then read as usual, and ``rejecting_bad_bytes`` rejects the JSON
+record whose own text holds one, naming its first; a rejection the readers
+made themselves (a YAML document, which the YAML parser refuses; broken JSON
+syntax) is worded as an encoding error when a bad byte is on its line, and
+accounts for every bad byte between it and the next thing read. A byte
+outside every record (in the envelope) is an input error of the file, at its
+line; the records are still checked.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from checker.inputs.events import Problem, ReadEvent, Record, Rejected
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_YAML_BREAKS = "\r\n|\r|\n"
+# How a reader's own message names such a character ("U+DCE9 is not allowed in YAML text").
+_NAMED = re.compile(r"U\+DC([89A-F][0-9A-F])")
 
 
 def decoded(raw: bytes) -> tuple[str, bool]:
@@ -31,35 +37,59 @@ def decoded(raw: bytes) -> tuple[str, bool]:
         return raw.decode("utf-8-sig", "surrogateescape"), True
 
 
-def rejecting_bad_bytes(events: Iterator[ReadEvent], text: str) -> Iterator[ReadEvent]:
+@dataclass(frozen=True)
+class _Bad:
+    offset: int
+    line: int
+    message: str
+
+
+def rejecting_bad_bytes(events: Iterator[ReadEvent], text: str, yaml: bool = False) -> Iterator[ReadEvent]:
     """``events`` read from ``text``, with every record holding a byte that is not UTF-8
-    rejected at that byte's line, and every such byte accounted for."""
-    index = LineIndex(text)
-    first_on_line: dict[int, str] = {}  # the message for the first bad byte of each line
+    rejected at that byte, and every such byte accounted for. ``yaml``: lines are counted as
+    YAML counts them (a carriage return alone ends one too)."""
+    index = LineIndex(text, breaks=_YAML_BREAKS if yaml else "\n")
+    untold: list[_Bad] = []
     for found in _ESCAPED_BYTE.finditer(text):
         line, column = index.position(found.start())
-        first_on_line.setdefault(line, _message(found.group(), column))
-    told: set[int] = set()
+        untold.append(_Bad(found.start(), line, _message(found.group(), column)))
+    rejected_at: int | None = None  # the line of the readers' last rejection
     for event in events:
+        if rejected_at is not None and event.line is not None:
+            # Bytes from that rejection up to what comes next were in what it rejected.
+            untold = [bad for bad in untold if not rejected_at <= bad.line < event.line]
+            rejected_at = None
         if isinstance(event, Record) and isinstance(event.source, JsonSpan):
-            span = event.source
-            inside = _ESCAPED_BYTE.search(span.text)
-            if inside is not None:
-                last = span.line + span.text.count("\n")
-                told.update(line for line in first_on_line if span.line <= line <= last)
-                line = span.line + span.text.count("\n", 0, inside.start())
-                yield Rejected(line, first_on_line[line])
+            start = index.offset(event.source.line, event.source.column)
+            inside = [bad for bad in untold if start <= bad.offset < start + len(event.source.text)]
+            if inside:
+                untold = [bad for bad in untold if bad not in inside]
+                yield Rejected(inside[0].line, inside[0].message)
                 continue
-        elif isinstance(event, Rejected) and event.line in first_on_line:
-            told.add(event.line)
-            yield Rejected(event.line, first_on_line[event.line])
-            continue
+        elif isinstance(event, Rejected) and event.line is not None:
+            rejected_at = event.line
+            message = _worded(event, untold)
+            if message is not None:
+                yield Rejected(event.line, message)
+                continue
         yield event
-    untold = sorted(set(first_on_line) - told)
+    if rejected_at is not None:
+        untold = [bad for bad in untold if bad.line < rejected_at]
     if untold:
-        yield Problem(untold[0], first_on_line[untold[0]] + ", outside the records, which were read")
+        yield Problem(untold[0].line, untold[0].message + ", outside the records, which were read")
 
 
-def _message(escaped: str, column: int) -> str:
+def _worded(rejected: Rejected, untold: list[_Bad]) -> str | None:
+    """The encoding error a reader's rejection stands for: a bad byte on its line, or one its
+    message names (a YAML parser counting lines its own way); None when it is about no such byte."""
+    on_line = [bad for bad in untold if bad.line == rejected.line]
+    if on_line:
+        return on_line[0].message
+    named = _NAMED.search(rejected.message)
+    return _message(chr(0xDC00 + int(named.group(1), 16))) if named is not None else None
+
+
+def _message(escaped: str, column: int | None = None) -> str:
     byte = ord(escaped) - 0xDC00
-    return f"not valid UTF-8: byte 0x{byte:02x} at column {column} (caselint reads UTF-8 only)"
+    at = f" at column {column}" if column is not None else ""
+    return f"not valid UTF-8: byte 0x{byte:02x}{at} (caselint reads UTF-8 only)"

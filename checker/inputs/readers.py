@@ -81,4 +81,4 @@ def _read_stream(kind: str, stream: BinaryIO) -> Iterator[ReadEvent]:
     text, bad_bytes = decoded(raw)
     del raw  # a large export is held once, as text, while its records are read
     events = read_json_text(text) if kind == "json" else read_yaml_text(text)
-    yield from rejecting_bad_bytes(events, text) if bad_bytes else events
+    yield from rejecting_bad_bytes(events, text, yaml=kind != "json") if bad_bytes else events

@@ -67,12 +67,17 @@ def nearest(positions: dict[str, Position], pointer: str) -> Position:
 class LineIndex:
     """Turns character offsets of one text into 1-based line and column."""
 
-    def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    def __init__(self, text: str, breaks: str = "\n") -> None:
+        """``breaks``: what ends a line, as a regular expression (JSON's newline by default)."""
+        self._starts = [0] + [m.end() for m in re.finditer(breaks, text)]
 
     def position(self, offset: int) -> Position:
         line = bisect_right(self._starts, offset)
         return (line, offset - self._starts[line - 1] + 1)
+
+    def offset(self, line: int, column: int) -> int:
+        """The character offset of a 1-based line and column (``position`` turned back)."""
+        return self._starts[line - 1] + column - 1
 
 
 @dataclass
