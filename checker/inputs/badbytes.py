@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checker.inputs.events import Problem, ReadEvent, Record, Rejected
+from checker.inputs.events import Problem, ReadEvent, Record, Rejected, bad_byte_message
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
@@ -52,7 +52,7 @@ def rejecting_bad_bytes(events: Iterator[ReadEvent], text: str, yaml: bool = Fal
     untold: list[_Bad] = []
     for found in _ESCAPED_BYTE.finditer(text):
         line, column = index.position(found.start())
-        untold.append(_Bad(found.start(), line, _message(found.group(), column)))
+        untold.append(_Bad(found.start(), line, bad_byte_message(_byte(found.group()), column)))
     rejected_at: int | None = None  # the line of the readers' last rejection
     for event in events:
         if rejected_at is not None and event.line is not None:
@@ -86,10 +86,9 @@ def _worded(rejected: Rejected, untold: list[_Bad]) -> str | None:
     if on_line:
         return on_line[0].message
     named = _NAMED.search(rejected.message)
-    return _message(chr(0xDC00 + int(named.group(1), 16))) if named is not None else None
+    return bad_byte_message(int(named.group(1), 16)) if named is not None else None
 
 
-def _message(escaped: str, column: int | None = None) -> str:
-    byte = ord(escaped) - 0xDC00
-    at = f" at column {column}" if column is not None else ""
-    return f"not valid UTF-8: byte 0x{byte:02x}{at} (caselint reads UTF-8 only)"
+def _byte(escaped: str) -> int:
+    """The byte ``surrogateescape`` stood a lone surrogate in for."""
+    return ord(escaped) - 0xDC00

@@ -109,10 +109,13 @@ def other_unicode_message(codec: str) -> str:
 
 def encoding_message(raw: bytes, error: UnicodeDecodeError) -> str:
     line_start = raw.rfind(b"\n", 0, error.start) + 1
-    return (
-        f"not valid UTF-8: byte 0x{raw[error.start]:02x} at column "
-        f"{error.start - line_start + 1} (caselint reads UTF-8 only)"
-    )
+    return bad_byte_message(raw[error.start], error.start - line_start + 1)
+
+
+def bad_byte_message(byte: int, column: int | None = None) -> str:
+    """A byte that is not UTF-8, as every reader words it (the column where it is known)."""
+    at = f" at column {column}" if column is not None else ""
+    return f"not valid UTF-8: byte 0x{byte:02x}{at} (caselint reads UTF-8 only)"
 
 
 # An object with 'cases' is an envelope; one that also has a record's own fields may be a
