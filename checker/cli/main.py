@@ -70,24 +70,21 @@ class _Commands(click.Group):
             # with the status a shell gives a command ended by SIGPIPE.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise SystemExit(BROKEN_PIPE) from None
-        except OSError as error:
-            if error.errno is None:
-                raise
-            # Files caselint names are reported where they are written: what gets here is the
-            # standard output (full, closed) or another stream the user gave.
-            click.echo(
-                f"caselint: could not write the output ({os.strerror(error.errno)}); "
-                "the run was not completed",
-                err=True,
-            )
-            raise SystemExit(2) from None
         except Exception as error:
-            click.echo(
-                f"{INTERNAL_ERROR} ({type(error).__name__}); the run was not completed. "
-                "Please report it with the command that caused it (not the data).",
-                err=True,
-            )
+            click.echo(_not_completed(error), err=True)
             raise SystemExit(2) from None
+
+
+def _not_completed(error: Exception) -> str:
+    """Why the run stopped, in one line that never quotes the error's text (it could quote a
+    record). Files caselint names are reported where they are written: an OSError with a
+    number that gets here is the standard output (full, closed) or a stream the user gave."""
+    if isinstance(error, OSError) and error.errno is not None:
+        return f"caselint: could not write the output ({os.strerror(error.errno)}); the run was not completed"
+    return (
+        f"{INTERNAL_ERROR} ({type(error).__name__}); the run was not completed. "
+        "Please report it with the command that caused it (not the data)."
+    )
 
 
 class _Closed(io.StringIO):
