@@ -460,6 +460,41 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         ("DQ001", "/referrals/0/id", "id must be text, not true or false"),
     ),
     (
+        "two referrals of one id made on one day are that day, not an instant of it",
+        _case(
+            referrals=[
+                {"id": "F-1", "made_at": "2012-12-10", "to": "police", "concern_level": "child_in_need"},
+                {"id": "F-1", "made_at": "2012-12-10", "to": "police", "concern_level": "child_in_need"},
+            ],
+            strategy_discussions=[{"id": "S-1", "referral_id": "F-1", "held_at": "2012-11-08T08:04:00Z"}],
+        ),
+        (
+            "DQ002",
+            "/strategy_discussions/0/held_at",
+            "held_at is 32 days before the linked referral's made_at",
+        ),
+    ),
+    (
+        "of earlier times in a list, the first by its earliest instant is taken whole",
+        _case(
+            referrals=[
+                {"id": "F-1", "made_at": "2012-12-10", "to": "police", "concern_level": "child_in_need"},
+                {
+                    "id": "F-1",
+                    "made_at": "2012-12-10T05:00:00Z",
+                    "to": "police",
+                    "concern_level": "child_in_need",
+                },
+            ],
+            strategy_discussions=[{"id": "S-1", "referral_id": "F-1", "held_at": "2012-11-08T08:04:00Z"}],
+        ),
+        (
+            "DQ002",
+            "/strategy_discussions/0/held_at",
+            "held_at is 32 days before the linked referral's made_at",
+        ),
+    ),
+    (
         "a record's text may have white space around it",
         ' \t{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": 19}, ' + ADULT_EVENT + "}\r",
         ADULT,

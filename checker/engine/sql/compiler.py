@@ -28,7 +28,7 @@ SQL_CLAUSES: dict[str, SqlClause] = {}
 FIELD = "field"
 # ``{earliest: {each: ...}}`` is the earliest time among linked items: the links family
 # registers how (it needs the compiler, so the compiler cannot import it).
-LinkedTimes = Callable[["SqlCompiler", Any, Frame, str], Time]
+LinkedTimes = Callable[["SqlCompiler", Any, Frame, str, bool], Time]
 LINKED_TIMES: list[LinkedTimes] = []
 
 
@@ -149,7 +149,9 @@ class SqlCompiler:
 
     # -- times ---------------------------------------------------------------------
 
-    def time(self, spec: Any, frame: Frame, where: str) -> Time:
+    def time(self, spec: Any, frame: Frame, where: str, first: bool = False) -> Time:
+        """A TIME as single() takes it, or (``first``) its earliest candidate alone, as
+        ``in_order`` reads one (Python's ``found[0]``): two values of one day stay a day."""
         if spec == AS_OF:
             as_of = frame.rec("as_of__")
             return Time(as_of, as_of, "FALSE", "''", "FALSE", "FALSE", frame.rec("as_of_day__"))
@@ -162,9 +164,9 @@ class SqlCompiler:
                 self.query.time("e", self.time(part, frame, f"{where}/earliest/{n}"))
                 for n, part in enumerate(inner)
             ]
-            return self.query.time("t", earliest(parts, self.query))
+            return self.query.time("t", earliest(parts, self.query, first))
         (linked_times,) = LINKED_TIMES
-        return linked_times(self, inner, frame, f"{where}/earliest")
+        return linked_times(self, inner, frame, f"{where}/earliest", first)
 
     def time_of_value(self, ref: Ref, pointer: str, frame: Frame) -> Time:
         """A timestamp or date value as a time: unreadable, absent, after as-of, or its bounds."""
@@ -228,8 +230,9 @@ class Limit:
     working_days: str | None = None
 
 
-def earliest(parts: list[Time], query: Query) -> Time:
-    """The earliest of several times (each already a column), as single() takes it.
+def earliest(parts: list[Time], query: Query, first_alone: bool = False) -> Time:
+    """The earliest of several times (each already a column), as single() takes it, or
+    (``first_alone``) the first of them by its earliest instant, bounds and all.
 
     Which one comes first, and whether it alone does, are columns of their
     own: written out in every expression that reads them, they made the SQL
@@ -255,7 +258,11 @@ def earliest(parts: list[Time], query: Query) -> Time:
         f"least({', '.join(other.lo for m, other in enumerate(parts) if m != n)})" for n in range(len(parts))
     ]
     first_hi = query.column("first_hi", first_hi)
-    alone = query.column("alone", pick([f"({first_hi} <= {lo} OR {lo} IS NULL)" for lo in others_lo]))
+    alone = (
+        "TRUE"
+        if first_alone
+        else query.column("alone", pick([f"({first_hi} <= {lo} OR {lo} IS NULL)" for lo in others_lo]))
+    )
     days = [part.day for part in parts]
     return Time(
         least_lo,

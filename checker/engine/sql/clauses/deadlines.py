@@ -193,7 +193,7 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
 
 
 def _pairs(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> list[Time]:
-    return [compiler.time(part, frame, f"{where}/{n}") for n, part in enumerate(argument)]
+    return [compiler.time(part, frame, f"{where}/{n}", first=True) for n, part in enumerate(argument)]
 
 
 @clause("in_order")

@@ -120,11 +120,12 @@ class Selection:
     def get(self, name: str) -> str:
         return self.query.ref(self.grouped, name)
 
-    def earliest(self, prefix: str = "") -> Time:
+    def earliest(self, prefix: str = "", first: bool = False) -> Time:
         """The earliest chosen time, as single() takes it (``prefix``: of those surely or
-        maybe on or after the item's start)."""
+        maybe on or after the item's start), or (``first``) the first chosen by its earliest
+        instant, bounds and all."""
         first_hi, second_lo = self.get(prefix + "first_hi"), self.get(prefix + "second_lo")
-        alone = f"({second_lo} IS NULL OR {first_hi} <= {second_lo})"
+        alone = "TRUE" if first else f"({second_lo} IS NULL OR {first_hi} <= {second_lo})"
         live = f"NOT ({self.unknown} OR {self.absent})"
         stamp_unknown = f"coalesce({self.get('stamp_unknown')}, FALSE)"
         return self.query.time(
@@ -249,9 +250,10 @@ def exists(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Ou
     return compiler.query.outcome(status, failure(kind=literal("missing")))
 
 
-def linked_times(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Time:
-    """``{earliest: {each, by, matching, where, time}}``: the earliest time among linked items."""
-    return select(compiler, argument, frame, where, stamp=argument["time"]).earliest()
+def linked_times(compiler: SqlCompiler, argument: Any, frame: Frame, where: str, first: bool) -> Time:
+    """``{earliest: {each, by, matching, where, time}}``: the earliest time among linked items
+    (``first``: the first of them, as ``SqlCompiler.time`` says)."""
+    return select(compiler, argument, frame, where, stamp=argument["time"]).earliest(first=first)
 
 
 LINKED_TIMES.append(linked_times)
