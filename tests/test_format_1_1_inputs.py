@@ -132,3 +132,34 @@ def test_an_export_dated_by_day_is_checked_as_of_the_end_of_that_day(
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert done.returncode == 0 and report["errors"] == []
     assert report["as_of"] == as_of
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2024-03-01T9:00:00Z",  # a one-digit hour
+        "2024-3-1T09:00:00Z",  # a one-digit month and day
+        "2024-03-01 10:00:00 -1",  # YAML 1.1's space-separated time and hours-only zone
+        "2024-03-01T10:00:00 +01:00",  # a space before the offset
+    ],
+)
+def test_a_timestamp_unquoted_in_yaml_is_judged_as_the_same_text_in_json(
+    tmp_path: Path, written: str
+) -> None:
+    """YAML 1.2 has no timestamp type: what YAML 1.1 would read as one is text, not ISO 8601."""
+    (tmp_path / "case.yaml").write_text(
+        f"record_id: Y-1\nchild: {{person_id: P-1}}\nincidents:\n  - id: I-1\n    type: neglect\n"
+        f"    reported_at: {written}\n",
+        encoding="utf-8",
+    )
+    data = {**RECORD, "incidents": [{"id": "I-1", "type": "neglect", "reported_at": written}]}
+    (tmp_path / "case.json").write_text(json.dumps({**data, "record_id": "Y-1"}), encoding="utf-8")
+    found = {}
+    for name in ("case.yaml", "case.json"):
+        caselint("check", name, "--select", "DQ001", "--format", f"json={name}.report", cwd=tmp_path)
+        report = json.loads((tmp_path / f"{name}.report").read_text(encoding="utf-8"))
+        found[name] = [(f["rule_id"], f["pointer"], f["message"]) for f in report["findings"]]
+    assert found["case.yaml"] == found["case.json"]
+    ((rule, pointer, message),) = found["case.yaml"]
+    assert (rule, pointer) == ("DQ001", "/incidents/0/reported_at")
+    assert message.startswith("reported_at is not an ISO 8601 timestamp")

@@ -20,7 +20,6 @@ from checker.records.times import (
     eighteenth_birthday,
     format_duration,
     iso_duration,
-    normalise_yaml_timestamp,
     parse_date,
     parse_duration,
     parse_timestamp,
@@ -77,21 +76,6 @@ def test_invalid_timestamps_are_rejected(text: str) -> None:
 def test_timestamps_accept_seconds_optional_fraction_and_space() -> None:
     assert parse_timestamp("2012-11-02T22:10").isoformat() == "2012-11-02T22:10:00+00:00"
     assert parse_timestamp("2012-11-02 22:10:00.5Z").isoformat() == "2012-11-02T22:10:00.500000+00:00"
-
-
-@pytest.mark.parametrize(
-    ("raw", "normalised"),
-    [
-        ("2012-11-02", "2012-11-02"),
-        ("2012-11-02T22:10:00", "2012-11-02T22:10:00"),
-        ("2012-11-02 22:10:00 +1", "2012-11-02T22:10:00+01:00"),
-        ("2012-11-02t22:10:00.25Z", "2012-11-02T22:10:00.250000Z"),
-        ("2012-1-2 3:04:05", "2012-01-02T03:04:05"),
-        ("2013-02-30", "2013-02-30"),  # impossible: kept as written for DQ001 to report
-    ],
-)
-def test_yaml_timestamps_are_rewritten_as_iso_8601(raw: str, normalised: str) -> None:
-    assert normalise_yaml_timestamp(raw) == normalised
 
 
 def test_durations() -> None:

@@ -40,11 +40,10 @@ from checker.inputs.limits import (
 )
 from checker.inputs.sourcemap import Position
 from checker.records.pointer import duplicate_key, escape
-from checker.records.times import normalise_yaml_timestamp
 
 _TAG = "tag:yaml.org,2002:"
 NULL, BOOL, INT, FLOAT, STR = (_TAG + name for name in ("null", "bool", "int", "float", "str"))
-TIMESTAMP, MERGE, MAP, SEQ = (_TAG + name for name in ("timestamp", "merge", "map", "seq"))
+MERGE, MAP, SEQ = (_TAG + name for name in ("merge", "map", "seq"))
 ORDERED_PAIRS = (_TAG + "omap", _TAG + "pairs")
 SET = _TAG + "set"
 _TRUE = ("true", "yes", "on", "y")
@@ -308,7 +307,11 @@ def to_plain(child: Child, pointer: str, positions: dict[str, Position]) -> Any:
 
 
 def scalar_value(node: Node) -> Any:
-    """A scalar by its tag: null, bool, int, float and timestamp by YAML's rules, anything else as text."""
+    """A scalar by its tag: null, bool, int and float by YAML's rules, anything else as text.
+
+    A timestamp is its text, as in YAML 1.2 (record-format.md), which has no timestamp type:
+    rewritten from YAML 1.1's looser forms (``2024-3-1 9:00:00 +1``), it passed where the same
+    text in JSON, or quoted, is refused as not ISO 8601."""
     text = node.text
     if node.tag == NULL:
         return None
@@ -319,8 +322,6 @@ def scalar_value(node: Node) -> Any:
         return _integer(text)
     if node.tag == FLOAT:
         return _float(text)
-    if node.tag == TIMESTAMP:
-        return normalise_yaml_timestamp(text)
     return text
 
 

@@ -47,12 +47,6 @@ TIMESTAMP_SYNTAX = DATE_SYNTAX + _TIME_OF_DAY
 MOMENT_SYNTAX = rf"{DATE_SYNTAX}(?:{_TIME_OF_DAY})?"
 _TIMESTAMP = re.compile(TIMESTAMP_SYNTAX)
 _DATE = re.compile(DATE_SYNTAX)
-# YAML 1.1's timestamp syntax (which ruamel.yaml still resolves): one-digit
-# month, day and hour, space-separated time and zone, and an hours-only zone.
-_YAML_TIMESTAMP = re.compile(
-    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?"
-    r"(?:[ \t]*(?:(Z)|([+-])([0-9]{1,2})(?::([0-9]{2}))?))?)?"
-)
 _DURATION = re.compile(
     r"P(?!$)(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?=[0-9])(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:[.,][0-9]+)?)S)?)?"
 )
@@ -221,32 +215,6 @@ def is_date(value: object) -> bool:
     except ValueError:
         return False
     return True
-
-
-def normalise_yaml_timestamp(text: str) -> str:
-    """Rewrite a YAML timestamp or date in the record format's ISO 8601 form.
-
-    Text that YAML calls a timestamp but that is not a real date or time
-    (``2013-02-30``) is returned unchanged, so that schema validation reports
-    it at its pointer instead of the whole document failing to load.
-    """
-    match = _YAML_TIMESTAMP.fullmatch(text.strip())
-    if match is None:
-        return text
-    year, month, day, hour, minute, second, fraction, z, sign, off_h, off_m = match.groups()
-    try:
-        day_part = date(int(year), int(month), int(day)).isoformat()
-        if hour is None:
-            return day_part
-        clock = time(int(hour), int(minute), int(second), _fraction_to_micro(fraction))
-    except ValueError:
-        return text
-    out = f"{day_part}T{clock.isoformat()}"
-    if z:
-        out += "Z"
-    elif sign:
-        out += f"{sign}{int(off_h):02d}:{int(off_m or 0):02d}"
-    return out
 
 
 def parse_duration(text: str) -> timedelta:
