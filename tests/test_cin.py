@@ -740,6 +740,21 @@ def test_an_element_marked_nil_is_not_recorded(tmp_path: Path) -> None:
     assert data["child"]["child_protection_plan"] == [{"start_date": "2023-09-27", "end_date": None}]
 
 
+def test_a_child_inside_another_is_rejected_not_lost(tmp_path: Path) -> None:
+    inner = "<CINdetails><CINreferralDate>2024-05-01</CINreferralDate></CINdetails>"
+    path = census(tmp_path, f"<Child>{ID}\n<Child>{ID}{inner}<Child>{ID}</Child></Child>\n</Child>")
+    events = read(path)
+    assert [(type(event).__name__, event.line) for event in events] == [
+        ("Rejected", 5),
+        ("Rejected", 5),
+        ("Record", 4),
+    ]
+    assert {event.message for event in events[:2]} == {
+        "a Child inside another Child is not a child of the census: it was not read"
+    }
+    assert events[2].data["referrals"] == []  # the inner child's referral is not the outer's
+
+
 def test_a_child_out_of_place_is_rejected_not_lost(tmp_path: Path) -> None:
     path = census(tmp_path, f"<Child>{ID}</Child>\n<Group><Child>{ID}</Child></Group>")
     path.write_text(

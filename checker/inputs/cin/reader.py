@@ -152,6 +152,7 @@ _TREE = _tree()
 
 
 _OUT_OF_PLACE = f"a Child outside {ROOT}/Children is not a child of the census: it was not read"
+_INSIDE_A_CHILD = "a Child inside another Child is not a child of the census: it was not read"
 
 
 def _is_nil(attributes: object) -> bool:
@@ -299,9 +300,11 @@ class _CensusReader:
                     Rejected(self._position()[0], f"not a CIN census: the root is not {ROOT}")
                 )
                 raise _Stop
-            if name == "Child" and self._child is None and not self._header_only:
-                # Elements out of place are not read, but a child left unread must still be counted.
-                self._events.append(Rejected(self._position()[0], _OUT_OF_PLACE))
+            if name == "Child" and not self._header_only:
+                # Elements out of place are not read, but a child left unread must still be counted,
+                # a child written inside another's elements too.
+                message = _OUT_OF_PLACE if self._child is None else _INSIDE_A_CHILD
+                self._events.append(Rejected(self._position()[0], message))
             return
         kind = node.kind
         if kind == "header" or (kind == "value" and not _is_nil(attributes)):
