@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -74,3 +75,23 @@ def test_a_report_is_never_written_over_an_input(tmp_path: Path, option: list[st
     done = caselint("check", "export.json", *option, cwd=tmp_path)
     assert done.returncode == 2 and "export.json is an input of this run" in done.stderr
     assert export.read_bytes() == EXPORT.read_bytes()
+
+
+def test_a_report_is_never_written_over_an_input_by_another_name(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    export.write_bytes(EXPORT.read_bytes())
+    os.link(export, tmp_path / "report.json")  # a hard link: one file, two names
+    done = caselint("check", "export.json", "--format", "json=report.json", cwd=tmp_path)
+    assert done.returncode == 2 and "report.json is an input of this run" in done.stderr
+    assert export.read_bytes() == EXPORT.read_bytes()
+
+
+def test_a_report_written_into_the_directory_checked_is_not_read_as_records(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.jsonl").write_text('{"record_id": "A", "child": {"person_id": "P-1"}}\n')
+    for _ in range(2):  # the second run finds the first one's report beside the export
+        done = caselint("check", "exports", "--format", "json=exports/report.json", cwd=tmp_path)
+        report = json.loads((tmp_path / "exports" / "report.json").read_text(encoding="utf-8"))
+        assert done.returncode == 0, done.stderr
+        assert [entry["path"] for entry in report["inputs"]] == ["exports/a.jsonl"]
+        assert report["summary"]["records"] == 1

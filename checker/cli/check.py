@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def check(
     try:
         outputs = parse_outputs(formats, output)
         refuse_overwriting_inputs(outputs, request.paths)
+        request = replace(request, written=[str(entry.path) for entry in outputs if entry.path is not None])
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None

@@ -62,6 +62,7 @@ class RunRequest:
     extend_exclude: Sequence[str] = ()
     engine: str = "auto"
     jobs: int | None = None
+    written: Sequence[str] = ()  # the files the run's reports go to, never read as its inputs
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,7 +182,7 @@ def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
                 click.echo(f"caselint: invalid mapping: {problem}", err=True)
             raise SystemExit(2) from None
     exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
-    return expand_inputs(request.paths, exclude)
+    return expand_inputs(request.paths, exclude, request.written)
 
 
 @dataclass(frozen=True)

@@ -120,16 +120,21 @@ def _label(path: Path) -> str:
     return path.as_posix()
 
 
-def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> list[InputFile]:
+def expand_inputs(
+    arguments: Iterable[str], exclude: Sequence[Exclude] = (), written: Iterable[str] = ()
+) -> list[InputFile]:
     """The files named by the command line, directories searched in name order.
 
     Hidden files and directories are passed over when searching (``.git``,
     editors' backups), as ruff and pre-commit do, and so is whatever an
-    exclude pattern matches; a file named explicitly is always read. A named
+    exclude pattern matches, and the files the run writes its reports to
+    (``written``: a JSON report in the directory checked would be read as
+    records by the next run, then written over); a file named explicitly is always read. A named
     file that is missing or cannot be read is found out when it is opened
     (``read_input``).
     """
     found: list[InputFile] = []
+    outputs = {os.path.realpath(path) for path in written}
     for argument in arguments:
         if argument == STDIN:
             found.append(InputFile(STDIN_LABEL, None, "jsonl"))
@@ -137,7 +142,9 @@ def expand_inputs(arguments: Iterable[str], exclude: Sequence[Exclude] = ()) -> 
         path = Path(argument)
         if path.is_dir():
             matches = [
-                _input_file(match, problem) for match, problem in search_directory(path, EXTENSIONS, exclude)
+                _input_file(match, problem)
+                for match, problem in search_directory(path, EXTENSIONS, exclude)
+                if os.path.realpath(match) not in outputs
             ]
             matches = [match for match in matches if not _is_mapping_input(match)]
             if not matches:

@@ -103,14 +103,28 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
 
 
 def refuse_overwriting_inputs(outputs: Sequence[Output], inputs: Iterable[str]) -> None:
-    """An output written over a file the run reads would lose the export it reports on."""
-    read = {os.path.realpath(path) for path in inputs if path != "-" and Path(path).is_file()}
+    """An output written over a file the run reads would lose the export it reports on: by any
+    name, a hard link's too (the same device and inode)."""
+    read: set[object] = set()
+    for path in inputs:
+        if path != "-" and Path(path).is_file():
+            read |= _names(Path(path))
     for entry in outputs:
-        if entry.path is not None and os.path.realpath(entry.path) in read:
+        if entry.path is not None and _names(entry.path) & read:
             raise OutputError(
                 f"--format {entry.format}: {entry.path.as_posix()} is an input of this run; "
                 "writing the report there would overwrite it"
             )
+
+
+def _names(path: Path) -> set[object]:
+    """The file a path names, by its real path and, once it exists, by device and inode."""
+    names: set[object] = {os.path.realpath(path)}
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return names
+    return names | {(status.st_dev, status.st_ino)}
 
 
 def render(
