@@ -150,3 +150,16 @@ def test_tabs_and_carriage_returns_are_shown_escaped_and_ordinary_values_are_not
     assert shown[1] == ("R-1", "AA001", "passed", "/custody_episodes/0", "(none)")
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["Input"] == "=x.json" and about["AA001"] == "+title"
+
+
+def test_a_value_a_semicolon_locale_would_split_stays_one_quoted_cell(tmp_path: Path) -> None:
+    """Excel where the list separator is ';' splits an unquoted 'A;=cmd' into a cell holding a formula."""
+    rows = [SampleRow("A;=cmd|' /C calc'!A0", "DQ001", "passed", "", "North;=HYPERLINK(A1)")]
+    info = SampleInfo(
+        seed="s", per_rule=1, as_of="2013-01-07T09:00:00+00:00", rulebook_digest="d",
+        tool_version="0", inputs=["x.json"], rule_titles=[("DQ001", "title")],
+    )  # fmt: skip
+    write_sample(tmp_path / "s.csv", rows, info)
+    raw = (tmp_path / "s.csv").read_bytes().decode("utf-8-sig")
+    line = raw.split("\r\n")[1]
+    assert line == '"A;=cmd|\' /C calc\'!A0","DQ001","passed","","North;=HYPERLINK(A1)","",""'

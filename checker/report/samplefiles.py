@@ -118,7 +118,9 @@ def write_sample(path: Path, rows: Sequence[SampleRow], info: SampleInfo) -> Non
 
 def _csv_text(rows: Sequence[SampleRow]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet in a locale whose list separator is ';' (most of Europe)
+    # splits an unquoted 'A;=cmd|...' into a second cell that starts a formula.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([key for key, _, _ in COLUMNS])
     writer.writerows([_csv_safe(cell) for cell in _cells(row)] for row in rows)
     return buffer.getvalue()
