@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine.compile import CompiledRule
+from checker.engine.compile import CompiledRule, compile_rule
 from checker.engine.examples import DEFAULT_EXAMPLE_AS_OF, run_example
 from checker.engine.per_record import Engine, JudgedItem
 from checker.engine.sql.engine import ChunkResult, SqlEngine
@@ -720,3 +720,18 @@ def test_an_item_repeated_in_its_own_record_repeats_the_first_in_document_order(
     repeats = _child_case("L1", incidents=[{"id": "X"}, {"id": "Y"}, {"id": "X"}, {"id": "X"}])
     (answers,) = assert_same_answers([rule], [Part("ids", utc(REGRESSION_AS_OF), [repeats], ["ids"])])
     assert sorted(entry[2] for entry in answers.findings) == ["/incidents/2/id", "/incidents/3/id"]
+
+
+@pytest.mark.parametrize("agencies", [None, [], ["police"]], ids=["absent", "empty", "one"])
+def test_no_agency_required_is_had_by_every_discussion(
+    rules: dict[str, CompiledRule], agencies: list[str] | None
+) -> None:
+    """With required_agencies set to none, SD004 asks for nothing: even a discussion with no
+    agencies recorded has all of none (the set-based engine once failed it)."""
+    discussion: dict[str, Any] = {"id": "S-1", "held_at": "2012-11-05T14:00:00"}
+    if agencies is not None:
+        discussion["agencies"] = agencies
+    record = _case(strategy_discussions=[discussion])
+    rule = compile_rule(rules["SD004"].definition, {"required_agencies": []})
+    (answers,) = assert_same_answers([rule], [Part("none-required", utc(REGRESSION_AS_OF), [record], ["x"])])
+    assert not answers.findings

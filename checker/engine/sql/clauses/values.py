@@ -114,7 +114,10 @@ def field_comparison(compiler: SqlCompiler, spec: Any, frame: Frame, where: str)
         param = query.param(texts, "VARCHAR[]")
         if operator == "contains_all":
             every = f"array_length(list_filter({param}, lambda x: NOT list_contains({value}, x))) = 0"
-            test = f"({is_list} AND {every})" if len(texts) == len(wanted) else "FALSE"
+            # Nothing wanted is had by anything, even a list not recorded (Python's all() of none).
+            test = (
+                "TRUE" if not wanted else f"({is_list} AND {every})" if len(texts) == len(wanted) else "FALSE"
+            )
             have = f"coalesce({value}, CAST([] AS VARCHAR[]))" if kind == "texts" else "CAST([] AS VARCHAR[])"
             lacking = f"list_filter({param}, lambda x: NOT list_contains({have}, x))"
         else:
