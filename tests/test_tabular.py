@@ -245,6 +245,29 @@ def test_rows_that_cannot_be_joined_are_rejected_and_the_run_goes_on(tmp_path: P
     assert [item["id"] for item in records(events)["P1"].data["incidents"]] == ["I3"]
 
 
+def test_a_record_row_repeating_the_key_its_items_join_on_is_rejected(tmp_path: Path) -> None:
+    """Both rows' incidents join the one key: given to the first, the second would be checked with
+    none and look compliant."""
+    mapping_file, directory = extract(
+        tmp_path,
+        tables={
+            "incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\nI1,P1,DA,,,\nI2,P1,DA,,,\n",
+            "children.csv": "REF,DOB,MARKERS\nP1,,\nP2,,\nP1,01/01/2010,\n",
+        },
+    )
+    events = read(mapping_file, directory)
+    (rejected,) = [event for event in events if isinstance(event, Rejected)]
+    assert (Path(rejected.path or "").name, rejected.line) == ("children.csv", 4)
+    assert rejected.message == (
+        "its REF repeats the row at line 2, which the rows joined to it were given to; it was not checked"
+    )
+    assert [(event.line, event.data["record_id"]) for event in events if isinstance(event, Record)] == [
+        (2, "P1"),
+        (3, "P2"),
+    ]
+    assert [item["id"] for item in records(events)["P1"].data["incidents"]] == ["I1", "I2"]
+
+
 def test_rejected_rows_are_counted_and_exit_2(tmp_path: Path) -> None:
     mapping_file, directory = extract(
         tmp_path, tables={"incidents.csv": "NO,REF,TYPE,WHEN,PRESENT,NOTES\nI1,P9,DA,,,\n"}

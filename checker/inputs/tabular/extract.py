@@ -129,7 +129,7 @@ def read_extract(extract: Extract) -> Iterator[ReadEvent]:
     groups = {below.path: _collection(extract, below, events) for below in record.collections}
     yield from events
     table = extract.tables[record.table]
-    seen: set[str] = set()
+    first_line: dict[str, int] = {}
     for row in table.rows():
         if not isinstance(row, Row):
             yield row
@@ -140,9 +140,19 @@ def read_extract(extract: Extract) -> Iterator[ReadEvent]:
                 row.line, f"no {record.key}: the row names no record; it was not checked", table.label
             )
             continue
+        if key in first_line and record.collections:
+            # The rows joined to the key cannot be told apart between the two: all went to the
+            # first, and this one, checked with none, would look compliant.
+            yield Rejected(
+                row.line,
+                f"its {record.key} repeats the row at line {first_line[key]}, which the rows joined "
+                "to it were given to; it was not checked",
+                table.label,
+            )
+            continue
         built = _item(extract, record, row)
-        if key not in seen:  # a repeated key is still a record; the items joined its first row
-            seen.add(key)
+        if key not in first_line:
+            first_line[key] = row.line
             for below in record.collections:
                 _attach(built, below.path, groups[below.path].pop(key, []))
         yield Record(built.data, TablePositions(built.places), row.line, extract.mapping.exported_at)
