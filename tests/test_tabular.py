@@ -602,3 +602,25 @@ def test_an_extract_that_does_not_match_the_mapping_leaves_the_others_checked(tm
         f"{lacking.as_posix()}: input error: {mapping_file.as_posix()}:{line}: table interviews: "
         f"{lacking.as_posix()}/interviews.csv: no such file"
     ) in done.stderr
+
+
+@pytest.mark.parametrize("engine", ["per-record", "set-based"])
+def test_a_record_id_repeated_across_rows_names_the_table_and_line_of_the_first(
+    tmp_path: Path, engine: str
+) -> None:
+    example = REPO / "examples" / "tabular"
+    tables = tmp_path / "extract"
+    tables.mkdir()
+    for path in example.glob("*.csv"):
+        (tables / path.name).write_bytes(path.read_bytes())
+    children = (tables / "children.csv").read_text(encoding="utf-8").splitlines()
+    # The second case's row again, for another child: one case number, two children.
+    children.append(children[2].replace(children[2].split(",")[1], "P-OTHER"))
+    (tables / "children.csv").write_text("\n".join(children) + "\n", encoding="utf-8")
+    done = caselint(
+        "check", "--engine", engine, "--mapping", str(example / "mapping.yaml"), "extract",
+        "--select", "DQ005", "--format", "json", cwd=tmp_path,
+    )  # fmt: skip
+    (finding,) = json.loads(done.stdout)["findings"]
+    assert finding["location"] == {"path": "extract/children.csv", "line": len(children), "column": 1}
+    assert finding["message"] == "record_id is also used by an earlier record (extract/children.csv:3)"

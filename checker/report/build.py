@@ -189,8 +189,11 @@ def run_check(
                     event.source,
                     shown_id(event.data.get("record_id")),
                 )
+                # A record first seen is named by the file its row is in: a table of an extract,
+                # not the extract's directory.
+                where = event.source.file("") or source.label
                 for judged in judge.add(
-                    checked, event.data, as_of, source.label, event.line, runnable, event.strict
+                    checked, event.data, as_of, where, event.line, runnable, event.strict
                 ):
                     take(judged)
             summary.records, summary.rejected = records, rejected
