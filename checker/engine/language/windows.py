@@ -64,8 +64,9 @@ def _first_reaching(
     shortest; the window is inclusive. When the first member surely reaching
     ``count`` is not also the first that maybe does (dates a year apart, say),
     which member starts the clock is not decided: none is yielded, and the
-    record is not counted, as the format says of an undecided limit. With
-    timestamps alone the two are the same.
+    record is not counted, as the format says of an undecided limit; so too
+    when another member may as well come before or after that one. With
+    timestamps alone neither happens.
     """
     dated.sort(key=lambda entry: (entry[0].lo, entry[1]))
     firsts = [moment.lo for moment, _, _ in dated]
@@ -78,5 +79,18 @@ def _first_reaching(
         if surely >= count and surely_first is None:
             surely_first = (item, surely)
         if maybe >= count:
-            return surely_first if surely_first is not None and surely_first[0] is item else None
+            if surely_first is None or surely_first[0] is not item or _order_open(moment, dated):
+                return None
+            return surely_first
     return None
+
+
+def _order_open(moment: Moment, dated: list[tuple[Moment, int, Item]]) -> bool:
+    """Whether another member may come before or after this one, as the instants allow (a date
+    and a time on its day): then which of them brings the count to the number, and when the
+    clock starts, is not decided either. Members at the same instant, or on the same day given
+    as dates, start it at the same time whichever comes first."""
+    return any(
+        other.lo < moment.hi and moment.lo < other.hi and (other.lo, other.hi) != (moment.lo, moment.hi)
+        for other, _, _ in dated
+    )

@@ -200,15 +200,22 @@ def _window(argument: dict[str, Any], rule: CompiledRule, where: str) -> ScopeMa
             f"max(ends__) FILTER (WHERE kind = 2) AS ends__ FROM ({before}) WHERE kind IN (0, 2) "
             "GROUP BY rec, w_rn"
         )
+        # Python's _order_open: another member that may come before or after this one (a date
+        # and a time on its day), unless at the same instant or on the same day as a date.
+        order_open = (
+            "EXISTS (SELECT 1 FROM dated__ AS o WHERE o.rec = d.rec AND o.w_lo < d.w_hi AND d.w_lo < o.w_hi "
+            "AND NOT (o.w_lo = d.w_lo AND o.w_hi = d.w_hi))"
+        )
         counted = (
-            "SELECT d.*, d.w_rn - least(d.w_rn, b.starts__) AS inside__, d.w_rn - b.ends__ AS maybe__ "
+            "SELECT d.*, d.w_rn - least(d.w_rn, b.starts__) AS inside__, d.w_rn - b.ends__ AS maybe__, "
+            f"{order_open} AS open__ "
             "FROM dated__ AS d JOIN bounds__ AS b ON b.rec = d.rec AND b.w_rn = d.w_rn"
         )
         first = (
             f"WITH dated__ AS ({dated}), bounds__ AS ({bounds}) "
             f"SELECT * FROM ({counted}) WHERE maybe__ >= {count_sql} "
             "QUALIFY row_number() OVER (PARTITION BY rec ORDER BY w_rn) = 1 "
-            f"AND inside__ >= {count_sql}"
+            f"AND inside__ >= {count_sql} AND NOT open__"
         )
         outer = Frame(table, "t", "r", query, None, rule.as_recorded)
         return Scope(
