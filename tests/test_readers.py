@@ -388,7 +388,8 @@ class TestYamlLimits:
             ),
             pytest.param(
                 "".join(" " * level + "-\n" for level in range(0, 300)),
-                [("rejected", 101, "nested more than 100 levels deep")],
+                # Counted from the member of the list on line 2, as a record is.
+                [("rejected", 102, "nested more than 100 levels deep")],
                 id="deep-block-nesting",
             ),
             pytest.param(
@@ -853,3 +854,46 @@ def test_an_envelope_where_a_record_should_be_is_rejected(tmp_path: Path, name: 
     )
     second = 3 if name.endswith(".yaml") else 2
     assert shape(read_text_as(tmp_path, name, text)) == [("rejected", 1, message), ("record", second, "B")]
+
+
+def _nested(levels: int) -> str:
+    """A record whose deepest value is ``levels`` collections down, the record itself the first."""
+    return (
+        "{record_id: D, child: {person_id: P}, extra: " + "[" * (levels - 1) + "x" + "]" * (levels - 1) + "}"
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{record}\n",
+        "- {record}\n- {{record_id: OK}}\n",
+        "export: {{}}\ncases:\n  - {record}\n  - {{record_id: OK}}\n",
+    ],
+    ids=["alone", "in a list", "in an envelope"],
+)
+@pytest.mark.parametrize("levels", [100, 101])
+def test_yaml_nesting_is_counted_from_the_record_as_json_counts_it(
+    tmp_path: Path, document: str, levels: int
+) -> None:
+    for suffix, text in ((".yaml", document.format(record=_nested(levels))), (".json", None)):
+        path = tmp_path / f"x{suffix}"
+        if text is None:  # the same record in JSON: the limit the YAML must agree with
+            value: object = "x"
+            for _ in range(levels - 1):
+                value = [value]
+            text = json.dumps({"record_id": "D", "child": {"person_id": "P"}, "extra": value})
+        path.write_text(text, encoding="utf-8")
+        events = read(path)
+        assert ("D" in [r.data["record_id"] for r in records(events)]) is (levels <= 100), suffix
+        if levels > 100:
+            assert [event.message for event in rejected(events)] == ["nested more than 100 levels deep"]
+        # The record beside it is read whatever its neighbour holds.
+        assert ("OK" in [r.data["record_id"] for r in records(events)]) is ("OK" in text)
+
+
+def test_yaml_nested_far_past_the_limit_stops_its_document_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("- {record_id: A, extra: " + "[" * 50_000 + "\n", encoding="utf-8")
+    (problem,) = read(path)
+    assert isinstance(problem, Rejected) and problem.message == "nested more than 100 levels deep"

@@ -19,9 +19,10 @@ from checker.inputs.events import (
     object_shape,
     read_envelope,
 )
+from checker.inputs.limits import too_deep_message
 from checker.inputs.sourcemap import Position, PositionTable
 from checker.inputs.yamlsource import ComposedDocument, compose_yaml_documents
-from checker.inputs.yamltree import Child, StructureError, entries, is_mapping, target
+from checker.inputs.yamltree import Child, StructureError, entries, is_mapping, target, too_deep_line
 from checker.records.schema import json_type
 
 
@@ -84,6 +85,9 @@ def _line_of(positions: dict[str, Position], member: str | None, export_line: in
 
 
 def _yaml_record(document: ComposedDocument, child: Child, as_of: str | None) -> ReadEvent:
+    deep = too_deep_line(child)
+    if deep is not None:
+        return Rejected(deep, too_deep_message())
     try:
         value, positions = document.plain(child)
     except StructureError as error:

@@ -61,7 +61,8 @@ class StructureError(ValueError):
 
 
 class TooDeep(StructureError):
-    """Nesting past the limit: the parser itself slows down with depth, so the document stops here."""
+    """Nesting far past the limit: the parser itself slows down with depth (a 50,000-deep list
+    left open took minutes), so the document stops here."""
 
 
 @dataclass(eq=False, slots=True)
@@ -110,8 +111,15 @@ def _problem_node(line: int, column: int, message: str) -> Node:
     return Node("scalar", STR, line, column, problem=problem, first_problem=problem)
 
 
+# Levels of a document above its records (an envelope's mapping and its list of cases): depth is
+# counted from the record, as JSON's is, and each record is held to MAX_DEPTH (``too_deep_line``).
+ABOVE_A_RECORD = 2
+_PARSED_AT_MOST = 4 * MAX_DEPTH  # levels read, past which the whole document stops (TooDeep)
+
+
 def compose(events: Iterable[Event], resolve: Resolve, line_offset: int) -> Node | None:
-    """The root node of the one document in ``events``; raises TooDeep past MAX_DEPTH."""
+    """The root node of the one document in ``events``; a collection past MAX_DEPTH and the
+    levels above a record stands as a problem where it was written."""
     stack: list[Node] = []
     anchors: dict[str, Node] = {}
     root: Node | None = None
@@ -123,7 +131,13 @@ def compose(events: Iterable[Event], resolve: Resolve, line_offset: int) -> Node
         else:
             root = target(child)
 
+    skipping = 0  # levels of a collection nested too deep, passed over to its end
     for event in events:
+        if skipping:
+            skipping += isinstance(event, CollectionStartEvent) - isinstance(event, CollectionEndEvent)
+            if len(stack) + skipping > _PARSED_AT_MOST:
+                raise TooDeep(event.start_mark.line + 1 + line_offset, too_deep_message())
+            continue
         if isinstance(event, CollectionEndEvent):
             finished = stack.pop()
             _finish(finished)
@@ -141,8 +155,12 @@ def compose(events: Iterable[Event], resolve: Resolve, line_offset: int) -> Node
         if isinstance(event, ScalarEvent):
             attach(node)
             continue
-        if len(stack) >= MAX_DEPTH:
-            raise TooDeep(line, too_deep_message())
+        if len(stack) >= MAX_DEPTH + ABOVE_A_RECORD:
+            # The value stands for what it held: the record holding it is rejected, not every
+            # record of the document.
+            attach(_problem_node(line, column, too_deep_message()))
+            skipping = 1
+            continue
         stack.append(node)
     return root
 
@@ -171,9 +189,21 @@ def _alias(named: Node | None, line: int, column: int, depth: int) -> Child:
         return _problem_node(
             line, column, "not valid YAML: an alias (*) names the collection that contains it"
         )
-    if depth + named.height > MAX_DEPTH:
+    if depth + named.height > MAX_DEPTH + ABOVE_A_RECORD:
         return _problem_node(line, column, too_deep_message())
     return Alias(named, line, column)
+
+
+def too_deep_line(child: Child) -> int | None:
+    """The line where a value (a record) first nests more than MAX_DEPTH levels deep, if it does."""
+    node = target(child)
+    if node.height <= MAX_DEPTH:
+        return None
+    line = child.line
+    for _ in range(MAX_DEPTH):
+        deepest = next(below for below in node.children if target(below).height == node.height - 1)
+        node, line = target(deepest), deepest.line
+    return line
 
 
 def _finish(node: Node) -> None:
