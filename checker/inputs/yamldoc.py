@@ -19,10 +19,10 @@ from checker.inputs.events import (
     object_shape,
     read_envelope,
 )
-from checker.inputs.limits import too_deep_message
+from checker.inputs.limits import MAX_DEPTH, too_deep_message
 from checker.inputs.sourcemap import Position, PositionTable
 from checker.inputs.yamlsource import ComposedDocument, compose_yaml_documents
-from checker.inputs.yamltree import Child, StructureError, entries, is_mapping, target, too_deep_line
+from checker.inputs.yamltree import Child, StructureError, entries, is_mapping, target
 from checker.records.schema import json_type
 
 
@@ -97,3 +97,15 @@ def _yaml_record(document: ComposedDocument, child: Child, as_of: str | None) ->
     if (envelope := not_a_record(value)) is not None:
         return Rejected(child.line, envelope)
     return Record(value, PositionTable(positions), child.line, as_of)
+
+
+def too_deep_line(child: Child) -> int | None:
+    """The line where a value (a record) first nests more than MAX_DEPTH levels deep, if it does."""
+    node = target(child)
+    if node.height <= MAX_DEPTH:
+        return None
+    line = child.line
+    for _ in range(MAX_DEPTH):
+        deepest = next(below for below in node.children if target(below).height == node.height - 1)
+        node, line = target(deepest), deepest.line
+    return line

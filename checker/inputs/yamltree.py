@@ -112,7 +112,7 @@ def _problem_node(line: int, column: int, message: str) -> Node:
 
 
 # Levels of a document above its records (an envelope's mapping and its list of cases): depth is
-# counted from the record, as JSON's is, and each record is held to MAX_DEPTH (``too_deep_line``).
+# counted from the record, as JSON's is, and each record is held to MAX_DEPTH (``yamldoc.too_deep_line``).
 ABOVE_A_RECORD = 2
 _PARSED_AT_MOST = 4 * MAX_DEPTH  # levels read, past which the whole document stops (TooDeep)
 
@@ -192,18 +192,6 @@ def _alias(named: Node | None, line: int, column: int, depth: int) -> Child:
     if depth + named.height > MAX_DEPTH + ABOVE_A_RECORD:
         return _problem_node(line, column, too_deep_message())
     return Alias(named, line, column)
-
-
-def too_deep_line(child: Child) -> int | None:
-    """The line where a value (a record) first nests more than MAX_DEPTH levels deep, if it does."""
-    node = target(child)
-    if node.height <= MAX_DEPTH:
-        return None
-    line = child.line
-    for _ in range(MAX_DEPTH):
-        deepest = next(below for below in node.children if target(below).height == node.height - 1)
-        node, line = target(deepest), deepest.line
-    return line
 
 
 def _finish(node: Node) -> None:
