@@ -4,7 +4,9 @@ ruamel.yaml's composer and constructor recurse once per level of nesting,
 follow a recursive alias forever, expand every alias in full (a kilobyte of
 nested aliases becomes billions of values), build Python objects from tags
 and quote values in their errors. Here the event stream is composed without
-recursion; nesting past ``MAX_DEPTH`` stops the document; an alias to an
+recursion; a collection nested past ``MAX_DEPTH`` (and the levels above a
+record) marks its place with a problem, and nesting far past it stops the
+document; an alias to an
 undefined anchor or to the collection that holds it, a duplicate key or a
 key that is not a plain value marks its node with a problem; and each node
 knows how many values it stands for once its aliases are expanded, so that
