@@ -77,6 +77,13 @@ def apply_baseline(report: Report, baseline: Counter[str], path: str) -> Report:
             known += 1
         else:
             new.append(finding)
+    waived = []
+    for finding in report.waived or []:  # a waived finding still occurs: it is not fixed
+        in_baseline = remaining[finding.fingerprint] > 0
+        remaining[finding.fingerprint] -= in_baseline
+        waived.append(finding.model_copy(update={"known": in_baseline}))
     summary = BaselineSummary(path=path, known=known, new=len(new), fixed=sum(remaining.values()))
-    updated = report.model_copy(update={"findings": new, "baseline": summary})
+    updated = report.model_copy(
+        update={"findings": new, "baseline": summary, "waived": waived if report.waived is not None else None}
+    )
     return recount(set_aside_known(updated, report.findings))

@@ -222,6 +222,7 @@ class Waiver(_Model):
 
 class WaivedFinding(Finding):
     waiver: int  # the index of its waiver in the report's waivers
+    known: bool | None = None  # in the baseline given (None: no baseline)
 
 
 Dimension = Literal["district", "team", "month"]
@@ -313,6 +314,8 @@ class Report(_Model):
             _drop_nones(group, "waived")
             for entry in group["rules"]:
                 _drop_nones(entry, "waived", "known")
+        for entry in data["waived"] or []:
+            _drop_nones(entry, "known")
         _drop_nones(data["rulebook"], "config")
         _drop_nones(data, "gates", "baseline", "waivers", "waived", "breakdowns", "trend")
         return data

@@ -15,18 +15,18 @@ def failed_items(findings: Iterable[Finding]) -> Counter[str]:
 
 
 def set_aside_known(report: Report, all_findings: Iterable[Finding]) -> Report:
-    """Each rule's items whose every finding a baseline knows, counted as known rather than failed.
+    """Each rule's failed items whose every finding a baseline knows: ``known``, of its ``failed``.
 
     Unlike a waiver, a baseline is no judgement that the records are right:
-    known items stay failures for compliance, so an audit target cannot be
-    met by baselining the records that miss it.
+    known items stay failed, and compliance stays passed / (passed + failed)
+    (report-format.md), so an audit target cannot be met by baselining the
+    records that miss it, and every format and breakdown counts them alike.
     """
     before = failed_items(all_findings)
     still = failed_items(report.findings)
     rules = []
     for rule in report.rules:
-        known = before[rule.id] - still[rule.id]
-        rules.append(rule.model_copy(update={"failed": rule.failed - known, "known": known}))
+        rules.append(rule.model_copy(update={"known": before[rule.id] - still[rule.id]}))
     return report.model_copy(update={"rules": rules})
 
 

@@ -235,8 +235,10 @@ def _result(
         "primaryLocationLineHash": finding.fingerprint,
     }
     if report.baseline is not None:
-        # With a baseline the report holds only the findings the baseline lacks.
-        result["baselineState"] = "new"
+        # With a baseline the report lists only the findings the baseline lacks, and the waived
+        # ones, each saying whether the baseline has it.
+        known = isinstance(finding, WaivedFinding) and finding.known
+        result["baselineState"] = "unchanged" if known else "new"
     if isinstance(finding, WaivedFinding):
         result["suppressions"] = [_suppression(finding, report, context)]
     result["properties"] = {
@@ -248,11 +250,12 @@ def _result(
 
 
 def _suppression(finding: WaivedFinding, report: Report, context: RenderContext) -> dict[str, Any]:
+    """Where the waiver is written, not its reason: only the JSON report carries a reason, free
+    text a force wrote about a child's case (docs/report-format.md)."""
     suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
     waivers = report.waivers or []
     if 0 <= finding.waiver < len(waivers):
         waiver = waivers[finding.waiver]
-        suppression["justification"] = waiver.reason
         suppression["location"] = {
             "physicalLocation": {
                 "artifactLocation": artifact_location(waiver.path, context.cwd),
