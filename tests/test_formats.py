@@ -32,7 +32,7 @@ from checker.report.model import (
     WaivedFinding,
     Waiver,
 )
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
 SINGLE = EXAMPLES / "exports" / "single-record.yaml"
@@ -506,3 +506,17 @@ def test_review_pages_show_record_ids_and_paths_escaped(report: Report, context:
     (issue,) = json.loads("".join(render_gitlab(hostile, context)))
     assert issue["location"]["path"] == "a\\u202e.json"
     assert "\u202e" not in json.dumps(issue, ensure_ascii=False)
+
+
+def test_junit_passes_no_rule_in_an_input_that_gave_no_record(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "export.json").write_bytes(EXPORT.read_bytes())
+    done = caselint("check", "export.json", "broken.json", "--format", "junit", cwd=tmp_path)
+    suites = {suite.get("name"): suite for suite in ET.fromstring(done.stdout.encode()).findall("testsuite")}
+    broken, export = suites["broken.json"], suites["export.json"]
+    rule_cases = [case for case in broken.findall("testcase") if case.get("name") != "input"]
+    assert len(rule_cases) == 39 and broken.get("skipped") == "39" and broken.get("errors") == "1"
+    assert {case.find("skipped").get("message") for case in rule_cases} == {  # type: ignore[union-attr]
+        "no record of this input was checked"
+    }
+    assert export.get("skipped") != "39"

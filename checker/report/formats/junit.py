@@ -105,9 +105,15 @@ def _suite(
         {entry.rule_id: entry.missing for entry in (summary.not_assessable or [])} if summary else {}
     )
     cases = []
+    # An input that gave no record, or a path only errors name: nothing there passed. (A table of
+    # an extract, named by findings, has its records counted under the extract's directory.)
+    checked_none = summary.records == 0 if summary is not None else path not in {p for p, _ in counts}
     for rule in rules:
         findings, not_carried = counts[(path, rule.id)], not_assessable.get(rule.id)
-        cases.append(_rule_case(path, rule, findings, context, fail_on, not_carried))
+        case = _rule_case(path, rule, findings, context, fail_on, not_carried)
+        if checked_none and not len(case):  # nothing here passed: no record of it was checked
+            ET.SubElement(case, "skipped", message="no record of this input was checked")
+        cases.append(case)
         if findings and not_carried is None:  # the case lists its findings
             listing.append((path, rule.id))
     if errors:
