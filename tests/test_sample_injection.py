@@ -110,13 +110,17 @@ def test_a_quoted_sample_still_reads_back(hostile: Path, name: str) -> None:
     assert sum(entry["sampled"] for entry in overall.values()) == len(_written(hostile))
 
 
+def _info(input_name: str, rule: str, title: str = "title") -> SampleInfo:
+    """How a sample of one input and one rule was drawn."""
+    return SampleInfo(
+        seed="s", per_rule=1, as_of="2013-01-07T09:00:00+00:00", rulebook_digest="d",
+        tool_version="0", inputs=[input_name], rule_titles=[(rule, title)],
+    )  # fmt: skip
+
+
 def test_a_workbook_opens_whatever_characters_an_id_or_district_holds(tmp_path: Path) -> None:
     rows = [SampleRow("R-\ufffe\uffff\x00\ud800", "AA001", "failed", "", "North\uffff")]
-    info = SampleInfo(
-        seed="s", per_rule=1, as_of="2013-01-07T09:00:00+00:00", rulebook_digest="d",
-        tool_version="0", inputs=["x\ufffe.json"], rule_titles=[("AA001", "title")],
-    )  # fmt: skip
-    write_sample(tmp_path / "s.xlsx", rows, info)
+    write_sample(tmp_path / "s.xlsx", rows, _info("x\ufffe.json", "AA001"))
     shown = list(
         load_workbook(tmp_path / "s.xlsx")["Sample"].iter_rows(min_row=2, max_col=5, values_only=True)
     )
@@ -131,10 +135,7 @@ def test_tabs_and_carriage_returns_are_shown_escaped_and_ordinary_values_are_not
         SampleRow("R-1", "AA001", "passed", "/custody_episodes/0", None),
         SampleRow("-", "AA001", "pending", "", "North"),
     ]
-    info = SampleInfo(
-        seed="s", per_rule=1, as_of="2013-01-07T09:00:00+00:00", rulebook_digest="d",
-        tool_version="0", inputs=["=x.json"], rule_titles=[("AA001", "+title")],
-    )  # fmt: skip
+    info = _info("=x.json", "AA001", "+title")
     write_sample(tmp_path / "s.csv", rows, info)
     write_sample(tmp_path / "s.xlsx", rows, info)
     with (tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as stream:
@@ -155,11 +156,7 @@ def test_tabs_and_carriage_returns_are_shown_escaped_and_ordinary_values_are_not
 def test_a_value_a_semicolon_locale_would_split_stays_one_quoted_cell(tmp_path: Path) -> None:
     """Excel where the list separator is ';' splits an unquoted 'A;=cmd' into a cell holding a formula."""
     rows = [SampleRow("A;=cmd|' /C calc'!A0", "DQ001", "passed", "", "North;=HYPERLINK(A1)")]
-    info = SampleInfo(
-        seed="s", per_rule=1, as_of="2013-01-07T09:00:00+00:00", rulebook_digest="d",
-        tool_version="0", inputs=["x.json"], rule_titles=[("DQ001", "title")],
-    )  # fmt: skip
-    write_sample(tmp_path / "s.csv", rows, info)
+    write_sample(tmp_path / "s.csv", rows, _info("x.json", "DQ001"))
     raw = (tmp_path / "s.csv").read_bytes().decode("utf-8-sig")
     line = raw.split("\r\n")[1]
     assert line == '"A;=cmd|\' /C calc\'!A0","DQ001","passed","","North;=HYPERLINK(A1)","",""'
