@@ -55,9 +55,10 @@ class RawFinding:
 Judgement = Literal["passed", "failed", "pending"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JudgedItem:
-    """One item a rule decided: what breakdowns and dip-samples are counted from."""
+    """One item a rule decided: what breakdowns and dip-samples are counted from (a run may hold
+    millions: slots, and its texts shared, keep each small)."""
 
     rule_id: str
     item: str  # the item's pointer; "" for the record itself

@@ -171,10 +171,17 @@ class SqlEngine:
                 RawFinding(rule.id, pointer, message, item_ptr) for pointer, message in worded
             )
         if with_judged:
+            # Pointers and months repeat from record to record: one string each, not one an item.
+            texts: dict[str, str] = {}
             for rule_index, rec, item_ptr, status, month in session.judged_items():
                 part, position = divmod(rec, PART)
                 results[part].judged[position - 1].append(
-                    JudgedItem(self.rules[rule_index].id, item_ptr, _JUDGEMENTS[status], month)  # type: ignore[arg-type]
+                    JudgedItem(
+                        self.rules[rule_index].id,
+                        texts.setdefault(item_ptr, item_ptr),
+                        _JUDGEMENTS[status],  # type: ignore[arg-type]
+                        month if month is None else texts.setdefault(month, month),
+                    )
                 )
         session.clear()
         return results

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -341,14 +341,18 @@ class Session:
             "GROUP BY part__, rule_i, status ORDER BY part__, rule_i, status"
         ).fetchall()
 
-    def judged_items(self) -> list[tuple[int, int, str, int, str | None]]:
+    def judged_items(self) -> Iterator[tuple[int, int, str, int, str | None]]:
         """(rule index, record, item pointer, status, month) of every item judged, in record order
-        (after ``run(..., every_item=True)``)."""
-        return self.connection.execute(
+        (after ``run(..., every_item=True)``), a block at a time: a run's items are millions, and
+        all of them as tuples at once were as large again as what is kept of them."""
+        result = self.connection.execute(
             "SELECT rule_i, rec, item_ptr, status, month FROM judged ORDER BY rec, rule_i, check_i, item_ptr"
-        ).fetchall()
+        )
+        while block := result.fetchmany(_BLOCK):
+            yield from block
 
 
+_BLOCK = 10_000  # rows fetched at a time
 _FAILED = ("check_i", "rec", "item_ptr", "failure", "month", "count__")  # a failing row but its rule, status
 _FAILED_FIELDS = ", ".join(f"f.{name} AS {name}" for name in _FAILED)
 
