@@ -495,6 +495,29 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         ),
     ),
     (
+        "an instant a fraction of a microsecond after the as-of instant is after it",
+        _case(incidents=[{"id": "I-1", "type": "neglect", "reported_at": "2013-01-07T09:00:00.0000001Z"}]),
+        ("DQ003", "/incidents/0/reported_at", "reported_at is under 1s after the as-of instant"),
+    ),
+    (
+        "a request a fraction of a microsecond past the limit is past it",
+        _case(
+            custody_episodes=[
+                {
+                    "id": "C-1",
+                    "arrived_at": "2012-11-10T18:00:00Z",
+                    "detention_authorised_at": "2012-11-10T18:20:00Z",
+                    "appropriate_adult": {"requested_at": "2012-11-10T19:20:00.0000001Z"},
+                }
+            ]
+        ),
+        (
+            "AA002",
+            "/custody_episodes/0/appropriate_adult/requested_at",
+            "appropriate adult requested just over 1h after detention was authorised (limit 1h)",
+        ),
+    ),
+    (
         "a record's text may have white space around it",
         ' \t{"record_id": "R-1", "child": {"person_id": "P-1", "age_years": 19}, ' + ADULT_EVENT + "}\r",
         ADULT,

@@ -38,6 +38,20 @@ def test_offsets_are_exact() -> None:
     assert parse_timestamp("2012-07-01T12:00:00-0530").isoformat() == "2012-07-01T17:30:00+00:00"
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("2012-07-01T12:00:00.123456Z", "2012-07-01T12:00:00.123456+00:00"),
+        ("2012-07-01T12:00:00.1234560000Z", "2012-07-01T12:00:00.123456+00:00"),  # zeros say nothing more
+        ("2012-07-01T12:00:00.0000001Z", "2012-07-01T12:00:00.000001+00:00"),  # past the microsecond
+        ("2012-12-31T23:59:59.9999999Z", "2013-01-01T00:00:00+00:00"),
+        ("2012-10-28T01:59:59.99999999", "2012-10-28T01:00:00+00:00"),  # the end of the first 01:xx
+    ],
+)
+def test_a_fraction_past_the_microsecond_is_the_next_microsecond(written: str, read: str) -> None:
+    assert parse_timestamp(written).isoformat() == read
+
+
 def test_spring_clock_change_is_real_elapsed_time() -> None:
     # The record format's own example: 00:30 GMT to 03:00 BST is 1 h 30 min.
     start = parse_timestamp("2013-03-31T00:30:00")

@@ -69,6 +69,17 @@ def _fraction_to_micro(fraction: str | None) -> int:
     return int((fraction or "0")[:6].ljust(6, "0"))
 
 
+def _past_the_microsecond(fraction: str | None) -> timedelta:
+    """A microsecond more when the fraction goes on past it: caselint counts in microseconds, and
+    an instant a fraction of one past a limit or the as-of instant is past it (read as the
+    microsecond that follows, not the one before). Added to the instant, not the wall time: at
+    the end of a repeated hour the wall time after is an hour later."""
+    return _ONE_MICROSECOND if fraction and fraction[6:].strip("0") else timedelta(0)
+
+
+_ONE_MICROSECOND = timedelta(microseconds=1)
+
+
 def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
     """An ISO 8601 timestamp as an aware UTC datetime.
 
@@ -109,7 +120,7 @@ def _parse_timestamp(text: str, zone_name: str) -> datetime:
         _fraction_to_micro(fraction),
         tzinfo=tz,
     )
-    return local.astimezone(UTC)
+    return local.astimezone(UTC) + _past_the_microsecond(fraction)
 
 
 def parse_date(text: str) -> date:

@@ -114,6 +114,9 @@ class MomentSql:
             f"{number('mi', '0')} AS {self.name('mi')}",
             f"{number('s', '0')} AS {self.name('s')}",
             f"coalesce(TRY_CAST(rpad(left(nullif({p}.f, ''), 6), 6, '0') AS BIGINT), 0) AS {self.name('fr')}",
+            # Python's _past_the_microsecond: a fraction going on past the microsecond makes the
+            # instant the next one (added to the instant, not the wall time, as at a clock change).
+            f"CASE WHEN regexp_matches(substring({p}.f, 7), '[1-9]') THEN 1 ELSE 0 END AS {self.name('up')}",
             f"({p}.z <> '') AS {self.name('z')}",
             f"CASE {p}.sg WHEN '+' THEN 1 WHEN '-' THEN -1 END AS {self.name('sg')}",
             f"{number('oh', '0')} AS {self.name('oh')}",
@@ -161,7 +164,7 @@ class MomentSql:
         n = self.name
         exact = (
             f"CASE WHEN {n('z')} THEN {n('w')} WHEN {n('sg')} IS NOT NULL THEN {n('w')} - {n('off')} "
-            f"ELSE {n('w')} - {n('zw')} END"
+            f"ELSE {n('w')} - {n('zw')} END + {n('up')}"
         )
         return [f"CASE WHEN ({exact}) BETWEEN {FIRST_MICROS} AND {LAST_MICROS} THEN {exact} END AS {n('u')}"]
 
@@ -192,7 +195,7 @@ class MomentSql:
 
 
 # What the zone's offsets, the instant and the bounds read of a time's parts (``m_text``).
-CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "far", "do", "w", "m0", "m1", "z", "sg", "off")
+CARRIED_PARTS = ("y", "mo", "d", "cal", "clk", "far", "do", "w", "up", "m0", "m1", "z", "sg", "off")
 
 # What the typing reads of a parsed time (``MomentSql.name`` of each, per value).
 KEPT_PARTS = ("cal", "clk", "far", "do", "u", "y", "mo", "d", "lo", "hi", "day")
