@@ -163,3 +163,25 @@ def test_a_timestamp_unquoted_in_yaml_is_judged_as_the_same_text_in_json(
     ((rule, pointer, message),) = found["case.yaml"]
     assert (rule, pointer) == ("DQ001", "/incidents/0/reported_at")
     assert message.startswith("reported_at is not an ISO 8601 timestamp")
+
+
+def test_as_of_a_date_is_the_end_of_that_day_as_an_export_dated_so(tmp_path: Path) -> None:
+    """'--as-of 2013-01-03' checks as an export with exported_at 2013-01-03 is checked."""
+    case = {
+        "record_id": "R",
+        "child": {"person_id": "P1", "date_of_birth": "2000-01-01"},
+        "strategy_discussions": [{"id": "S", "held_at": "2012-12-10", "section_47": True}],
+        "incidents": [{"id": "I", "type": "neglect", "reported_at": "2013-01-03", "child_present": False}],
+    }
+    (tmp_path / "dated.json").write_text(
+        json.dumps({"export": {"exported_at": "2013-01-03"}, "cases": [case]}), encoding="utf-8"
+    )
+    (tmp_path / "bare.json").write_text(json.dumps([case]), encoding="utf-8")
+    reports = []
+    for args in (["dated.json"], ["bare.json", "--as-of", "2013-01-03"]):
+        caselint("check", *args, "--format", "json=r.json", cwd=tmp_path)
+        report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+        reports.append(({f["rule_id"] for f in report["findings"]}, report["as_of"]))
+    assert reports[0] == reports[1]
+    assert "SD006" in reports[0][0] and "DQ003" not in reports[0][0]  # due that day; the day stands
+    assert reports[0][1] == "2013-01-04T00:00:00+00:00"

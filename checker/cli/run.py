@@ -18,7 +18,7 @@ from checker.engine.batch import ENGINES, SET_BASED_FROM
 from checker.engine.ruleset import Ruleset
 from checker.inputs.events import InputFile
 from checker.inputs.paths import expand_inputs
-from checker.records.times import OutOfRange, parse_date, parse_timestamp, start_of_local_day
+from checker.records.times import OutOfRange, export_instant
 from checker.report.build import Observer, RunOptions, run_check
 from checker.report.formats import error_position
 from checker.report.formats.escape import shown_text
@@ -31,13 +31,9 @@ def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
     if text is None:
         return None
     try:
-        return parse_timestamp(text, zone_name)
-    except OutOfRange as error:
-        raise CommandError(f"--as-of: {text!r} is {error}") from None
-    except ValueError:
-        pass
-    try:
-        return start_of_local_day(parse_date(text), zone_name)
+        # A date alone is read as an export dated so: the end of that day, after all its events,
+        # so that '--as-of' a census's reference date checks as the census itself is checked.
+        return export_instant(text, zone_name)
     except OutOfRange as error:
         raise CommandError(f"--as-of: {text!r} is {error}") from None
     except ValueError:
@@ -119,7 +115,7 @@ def _with_run_options(
             "--as-of",
             "as_of",
             metavar="TS",
-            help="Check as of this instant (default: exported_at, else now).",
+            help="Check as of this instant, or the end of this day (default: exported_at, else now).",
         ),
         click.option(
             "--select", multiple=True, metavar="IDS", help="Run only these rules (ids or prefixes)."
