@@ -116,7 +116,8 @@ class MomentSql:
             f"coalesce(TRY_CAST(rpad(left(nullif({p}.f, ''), 6), 6, '0') AS BIGINT), 0) AS {self.name('fr')}",
             # Python's _past_the_microsecond: a fraction going on past the microsecond makes the
             # instant the next one (added to the instant, not the wall time, as at a clock change).
-            f"CASE WHEN regexp_matches(substring({p}.f, 7), '[1-9]') THEN 1 ELSE 0 END AS {self.name('up')}",
+            f"CASE WHEN length({p}.f) > 6 AND rtrim(substring({p}.f, 7), '0') <> '' THEN 1 ELSE 0 END "
+            f"AS {self.name('up')}",
             f"({p}.z <> '') AS {self.name('z')}",
             f"CASE {p}.sg WHEN '+' THEN 1 WHEN '-' THEN -1 END AS {self.name('sg')}",
             f"{number('oh', '0')} AS {self.name('oh')}",
