@@ -353,6 +353,22 @@ ADULT_EVENT = '"incidents": [{"id": "I-1", "type": "neglect", "reported_at": "20
 ADULT = ("DQ006", "/incidents/0/reported_at", "the person was 18 or over at the time of this event")
 NOT_WHOLE = "age_years must be a whole number, not a number out of range"
 
+
+def _discussion_after_referrals(*made: str) -> dict[str, Any]:
+    """A strategy discussion 32 days before the day of referrals that share its referral's id."""
+    referrals = [
+        {"id": "F-1", "made_at": at, "to": "police", "concern_level": "child_in_need"} for at in made
+    ]
+    discussion = {"id": "S-1", "referral_id": "F-1", "held_at": "2012-11-08T08:04:00Z"}
+    return _case(referrals=referrals, strategy_discussions=[discussion])
+
+
+DISCUSSION_BEFORE_REFERRAL = (
+    "DQ002",
+    "/strategy_discussions/0/held_at",
+    "held_at is 32 days before the linked referral's made_at",
+)
+
 # Each: a record (or its JSON text), and a finding the reference gives it (rule, pointer, message) that the
 # set-based engine once did not.
 REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
@@ -461,38 +477,13 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
     ),
     (
         "two referrals of one id made on one day are that day, not an instant of it",
-        _case(
-            referrals=[
-                {"id": "F-1", "made_at": "2012-12-10", "to": "police", "concern_level": "child_in_need"},
-                {"id": "F-1", "made_at": "2012-12-10", "to": "police", "concern_level": "child_in_need"},
-            ],
-            strategy_discussions=[{"id": "S-1", "referral_id": "F-1", "held_at": "2012-11-08T08:04:00Z"}],
-        ),
-        (
-            "DQ002",
-            "/strategy_discussions/0/held_at",
-            "held_at is 32 days before the linked referral's made_at",
-        ),
+        _discussion_after_referrals("2012-12-10", "2012-12-10"),
+        DISCUSSION_BEFORE_REFERRAL,
     ),
     (
         "of earlier times in a list, the first by its earliest instant is taken whole",
-        _case(
-            referrals=[
-                {"id": "F-1", "made_at": "2012-12-10", "to": "police", "concern_level": "child_in_need"},
-                {
-                    "id": "F-1",
-                    "made_at": "2012-12-10T05:00:00Z",
-                    "to": "police",
-                    "concern_level": "child_in_need",
-                },
-            ],
-            strategy_discussions=[{"id": "S-1", "referral_id": "F-1", "held_at": "2012-11-08T08:04:00Z"}],
-        ),
-        (
-            "DQ002",
-            "/strategy_discussions/0/held_at",
-            "held_at is 32 days before the linked referral's made_at",
-        ),
+        _discussion_after_referrals("2012-12-10", "2012-12-10T05:00:00Z"),
+        DISCUSSION_BEFORE_REFERRAL,
     ),
     (
         "an instant a fraction of a microsecond after the as-of instant is after it",
