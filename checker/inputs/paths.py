@@ -181,7 +181,7 @@ def _each_once(found: list[InputFile]) -> list[InputFile]:
     seen: set[object] = set()
     once: list[InputFile] = []
     for entry in found:
-        identity: object = entry.label if entry.path is None else _identity(entry.path)
+        identity: object = entry.label if entry.path is None else file_identity(entry.path)
         if identity in seen:
             continue
         seen.add(identity)
@@ -189,7 +189,9 @@ def _each_once(found: list[InputFile]) -> list[InputFile]:
     return once
 
 
-def _identity(path: Path) -> object:
+def file_identity(path: Path) -> object:
+    """The file a path names, whatever the name (a hard link's too): its device and inode, or
+    its real path while it does not exist."""
     try:
         status = path.stat()
     except (OSError, ValueError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.engine.ruleset import Ruleset
+from checker.inputs.paths import file_identity
 from checker.report.formats import FORMATS, RenderContext
 from checker.report.formats.text import TextOptions, text_pieces
 from checker.report.model import Report
@@ -119,12 +120,7 @@ def refuse_overwriting_inputs(outputs: Sequence[Output], inputs: Iterable[str]) 
 
 def _names(path: Path) -> set[object]:
     """The file a path names, by its real path and, once it exists, by device and inode."""
-    names: set[object] = {os.path.realpath(path)}
-    try:
-        status = path.stat()
-    except (OSError, ValueError):
-        return names
-    return names | {(status.st_dev, status.st_ino)}
+    return {os.path.realpath(path), file_identity(path)}
 
 
 def render(
