@@ -134,3 +134,55 @@ def test_the_bundled_census_data_quality_findings(example_report: dict[str, Any]
     assert found["DQ003"] == [(late_referral, "/referrals/0/made_at")]
     (adult,) = ids["referred after the 18th birthday"]
     assert found["DQ006"] == [(adult, "/referrals/0/made_at")]
+
+
+TIMED_CENSUS = (
+    "<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>"
+    "<Source><LEA>201</LEA></Source></Header><Children>\n"
+    "<Child><ChildIdentifiers><LAchildID>T1</LAchildID></ChildIdentifiers><CINdetails>\n"
+    "<CINreferralDate>2023-09-06T12:00:00</CINreferralDate>\n"
+    "<Section47><S47ActualStartDate>2023-09-06T10:00:00</S47ActualStartDate>\n"
+    "<DateOfInitialCPC>2023-09-06T09:00:00</DateOfInitialCPC>"
+    "<ICPCnotRequired>false</ICPCnotRequired></Section47></CINdetails></Child>\n"
+    "</Children></Message>\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["per-record", "set-based"])
+def test_a_time_of_day_in_a_census_date_is_a_dq001_finding_not_a_time(tmp_path: Path, engine: str) -> None:
+    # cin-census.md: a date that is not a valid YYYY-MM-DD is kept "so that DQ001 reports it at
+    # its pointer and the rules that need it do not decide". Read as times, the enquiry would
+    # start two hours before its referral (DQ002) and the conference an hour before the enquiry.
+    path = tmp_path / "timed.xml"
+    path.write_text(TIMED_CENSUS, encoding="utf-8")
+    report = report_of(str(path), "--engine", engine)
+    days = "is not a date (YYYY-MM-DD), as this input records days"
+    dq001 = sorted(
+        (finding["pointer"], finding["location"]["line"], finding["message"])
+        for finding in report["findings"]
+        if finding["rule_id"] == "DQ001"
+    )
+    assert dq001 == [
+        (
+            "/child_protection_conferences/0/held_at",
+            5,
+            f"held_at {days}",
+        ),
+        ("/referrals/0/made_at", 3, f"made_at {days}"),
+        (
+            "/strategy_discussions/0/held_at",
+            4,
+            f"held_at {days}",
+        ),
+    ]
+    assert {finding["rule_id"] for finding in report["findings"]} == {"DQ001"}
+    assert rule_counts(report, "SD006") == (0, 0, 0)  # its start unknown: not decided
+    assert rule_counts(report, "DQ002") == (0, 0, 0)
+
+
+def test_a_census_date_alone_in_the_same_fields_is_no_finding(tmp_path: Path) -> None:
+    path = tmp_path / "days.xml"
+    path.write_text(TIMED_CENSUS.replace("T12:00:00", "").replace("T10:00:00", "").replace("T09:00:00", ""))
+    report = report_of(str(path))
+    assert report["findings"] == []
+    assert rule_counts(report, "DQ002") == (2, 0, 0)

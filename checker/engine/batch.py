@@ -11,8 +11,9 @@ same answers (tests/test_sql_engine.py, tests/test_engine_parity.py), so the
 report does not depend on which one ran, nor on how many jobs it ran.
 
 A record whose values JSON cannot carry (a NaN, an infinity standing for a
-number too long to read, a lone surrogate), or whose file name DuckDB cannot
-hold (not UTF-8), is judged by the per-record engine even in a
+number too long to read, a lone surrogate), whose file name DuckDB cannot
+hold (not UTF-8), or with a time of day where its input records days (a
+census date, ``Record.dates_alone``) is judged by the per-record engine even in a
 set-based run; its id is then not compared with the others' for duplicates.
 """
 
@@ -73,6 +74,7 @@ class _Waiting(Generic[Context]):
     label: str
     line: int
     rules: tuple[CompiledRule, ...]
+    dates_alone: frozenset[str] = frozenset()
 
 
 def json_line(data: dict[str, Any], strict: bool = False) -> str | None:
@@ -153,9 +155,12 @@ class Judge(Generic[Context]):
         line: int,
         rules: Sequence[CompiledRule],
         strict: bool = False,
+        dates_alone: frozenset[str] = frozenset(),
     ) -> Iterator[Judged[Context]]:
         """Take one record, to be judged by ``rules`` as of ``as_of``; yield those now judged.
-        ``strict``: it was read from strict JSON (``Record.strict``)."""
+        ``strict``: it was read from strict JSON (``Record.strict``); ``dates_alone``: its
+        timestamps recorded as days that hold a time of day (``Record.dates_alone``), which only
+        the per-record engine is told of."""
         chosen = self._chosen(rules)
         if (
             self.set_based
@@ -164,11 +169,11 @@ class Judge(Generic[Context]):
         ):
             yield from self._flush()
         if self.engine == "per-record":  # asked for, or DuckDB failed on the run just judged
-            yield self._judge_one(_Waiting(context, None, data, as_of, label, line, chosen))
+            yield self._judge_one(_Waiting(context, None, data, as_of, label, line, chosen, dates_alone))
             return
-        text = json_line(data, strict) if _utf8(label) else None
+        text = json_line(data, strict) if _utf8(label) and not dates_alone else None
         keep = data if text is None or not self.set_based else None
-        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, chosen))
+        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, chosen, dates_alone))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):
             self._start_set_based()
 
@@ -220,7 +225,9 @@ class Judge(Generic[Context]):
     def _judge_one(self, entry: _Waiting[Context]) -> Judged[Context]:
         # The text, when it was kept instead, is JSON meaning exactly what the record did.
         data = entry.data if entry.data is not None else json.loads(entry.text or "null")
-        result = self._per_record.check(data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules)
+        result = self._per_record.check(
+            data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules, entry.dates_alone
+        )
         self._count(result.tallies)
         return Judged(
             entry.context, result.findings, result.judged, result.crashes, data if self.keep_judged else None

@@ -114,13 +114,15 @@ class Engine:
         as_of: datetime,
         where: str = "",
         rules: Sequence[CompiledRule] | None = None,
+        dates_alone: frozenset[str] = frozenset(),
     ) -> RecordResult:
         """Findings and tallies of ``rules`` (default: all the engine's) on one record.
 
         An input that cannot assess some rules passes the part of the rule set it can
         (assessable.py); uniqueness across the run is still kept in one registry.
+        ``dates_alone``: timestamps the input records as days (``Record.dates_alone``).
         """
-        problems = validate_record(record)
+        problems = validate_record(record, dates_alone)
         unreadable = {problem.pointer for problem in problems if not problem.missing}
         ctx = Context(
             record, as_of, self.zone_name, unreadable, self.calendar, self.registry, where, problems

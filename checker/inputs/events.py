@@ -40,6 +40,9 @@ class Record:
     # Read from strict JSON (RFC 8259: no NaN, no infinity, no lone surrogate, no whole number
     # past 64 bits), so JSON written from ``data`` means exactly what it does.
     strict: bool = False
+    # Pointers of timestamps the input records as days (the census's xs:date) that hold a time
+    # of day: each a DQ001 finding, unknown to the other rules, as a date that is no date is.
+    dates_alone: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

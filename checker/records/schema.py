@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from checker.records.data import data_file
-from checker.records.pointer import join
+from checker.records.pointer import join, resolve
 from checker.records.quickcheck import Quick, compile_quick
 from checker.records.times import OutOfRange, is_date, is_moment, parse_date, parse_timestamp
 
@@ -100,14 +100,21 @@ def _quick() -> Quick:
     return compile_quick(_inlined(record_schema()), _format_checker())
 
 
-def validate_record(record: Any) -> list[Problem]:
-    """One problem per offending value, in the order the validator finds them."""
-    if _quick()(record):
-        return []
+def validate_record(record: Any, dates_alone: frozenset[str] = frozenset()) -> list[Problem]:
+    """One problem per offending value, in the order the validator finds them.
+
+    ``dates_alone``: pointers of timestamps that the input records as days (the census's
+    ``xs:date``): a time of day there is a value the input cannot hold, not one to read.
+    """
     problems: dict[str, Problem] = {}
-    for error in _validator().iter_errors(record):
-        for problem in _explain(error):
-            problems.setdefault(problem.pointer, problem)
+    if not _quick()(record):
+        for error in _validator().iter_errors(record):
+            for problem in _explain(error):
+                problems.setdefault(problem.pointer, problem)
+    for pointer in sorted(dates_alone):
+        value = resolve(record, pointer)
+        if pointer not in problems and is_moment(value) and not is_date(value):
+            problems[pointer] = Problem(pointer, "is not a date (YYYY-MM-DD), as this input records days")
     return list(problems.values())
 
 

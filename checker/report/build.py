@@ -193,7 +193,7 @@ def run_check(
                 # not the extract's directory.
                 where = event.source.file("") or source.label
                 for judged in judge.add(
-                    checked, event.data, as_of, where, event.line, runnable, event.strict
+                    checked, event.data, as_of, where, event.line, runnable, event.strict, event.dates_alone
                 ):
                     take(judged)
             summary.records, summary.rejected = records, rejected

@@ -13,6 +13,7 @@ from typing import Any
 
 from checker.inputs.events import Record, Rejected
 from checker.inputs.sourcemap import Position, PositionTable
+from checker.records.times import is_date, is_moment
 
 Path = tuple[str, ...]  # element names below Child
 
@@ -87,6 +88,8 @@ class ChildBuilder:
     conferences: list[dict[str, Any]] = field(default_factory=list)
     plans: list[dict[str, Any]] = field(default_factory=list)
     positions: dict[str, Position] = field(default_factory=dict)
+    # Census dates in timestamp fields that carry a time of day (``Record.dates_alone``).
+    timed: set[str] = field(default_factory=set)
     _episode: _Item | None = None
     _enquiry: _Item | None = None
     _plan: _Item | None = None
@@ -162,7 +165,13 @@ class ChildBuilder:
             "child_protection_conferences": self.conferences,
         }
         self.positions[""] = self.at
-        return Record(data, PositionTable(self.positions), self.at[0], self.exported_at)
+        return Record(
+            data,
+            PositionTable(self.positions),
+            self.at[0],
+            self.exported_at,
+            dates_alone=frozenset(self.timed),
+        )
 
     # -- items -------------------------------------------------------------------
 
@@ -178,8 +187,7 @@ class ChildBuilder:
         referral: dict[str, Any] = {"id": self._episode_id}
         made = episode.values.get(REFERRAL_DATE)
         if made is not None:
-            referral["made_at"] = made.text
-            self.positions[f"/referrals/{len(self.referrals) - 1}/made_at"] = made.at
+            self._moment(f"/referrals/{len(self.referrals) - 1}/made_at", made, referral, "made_at")
         referral["to"] = "childrens_social_care"
         self.referrals[-1] = referral
 
@@ -190,8 +198,7 @@ class ChildBuilder:
         self.positions[pointer] = enquiry.at
         start = enquiry.values.get(ENQUIRY_START)
         if start is not None:
-            discussion["held_at"] = start.text
-            self.positions[f"{pointer}/held_at"] = start.at
+            self._moment(f"{pointer}/held_at", start, discussion, "held_at")
         discussion["section_47"] = True
         not_required = enquiry.values.get(NOT_REQUIRED)
         if not_required is not None:
@@ -221,6 +228,14 @@ class ChildBuilder:
         conference: dict[str, Any] = {"id": conference_id, "type": kind}
         if discussion_id is not None:
             conference["strategy_discussion_id"] = discussion_id
-        conference["held_at"] = held.text
+        self._moment(f"{pointer}/held_at", held, conference, "held_at")
         self.conferences.append(conference)
-        self.positions[pointer] = self.positions[f"{pointer}/held_at"] = held.at
+        self.positions[pointer] = held.at
+
+    def _moment(self, pointer: str, value: _Value, item: dict[str, Any], name: str) -> None:
+        """A census date put where the record format takes a timestamp: a time of day there is
+        no ``xs:date``, kept as written for DQ001 to report, never read as the time it says."""
+        item[name] = value.text
+        self.positions[pointer] = value.at
+        if is_moment(value.text) and not is_date(value.text):
+            self.timed.add(pointer)
