@@ -502,7 +502,6 @@ class TestYamlLimits:
             ("9" * 5000, float("inf")),
             ("-" + "9" * 5000, float("-inf")),
             ("0x" + "f" * 5000, float("inf")),
-            ("1_000", 1000),
             ("0x1F", 31),
             ("0o17", 15),
             (".inf", float("inf")),
@@ -516,6 +515,29 @@ class TestYamlLimits:
             read_text_as(tmp_path, "x.yaml", f"record_id: A\nchild: {{age_years: {written}}}\n")
         )
         assert found.data["child"]["age_years"] == value
+
+    @pytest.mark.parametrize(
+        ("written", "as_1_2", "as_1_1"),
+        [
+            ("1_000", "1_000", 1000),
+            ("1_8", "1_8", 18),
+            ("0b101", "0b101", 5),
+            ("-0b1", "-0b1", -1),
+            ("1_0.5", "1_0.5", 10.5),
+            ("18", 18, 18),
+            ("1e3", 1000.0, 1000.0),
+        ],
+    )
+    def test_numbers_are_yaml_1_2_core_unless_the_document_says_1_1(
+        self, tmp_path: Path, written: str, as_1_2: object, as_1_1: object
+    ) -> None:
+        # The record format's YAML is 1.2, whose numbers take no underscores and no binary:
+        # `age_years: 1_8` is text (a DQ001 finding), not 18.
+        text = f"record_id: A\nchild: {{age_years: {written}}}\n"
+        events = read_text_as(tmp_path, "x.yaml", f"{text}---\n{text}...\n%YAML 1.1\n---\n{text}")
+        first, again, one_one = (found.data["child"]["age_years"] for found in records(events))
+        assert (first, again, one_one) == (as_1_2, as_1_2, as_1_1)
+        assert type(first) is type(as_1_2) and type(one_one) is type(as_1_1)
 
     def test_a_value_never_written_is_located_at_its_key(self, tmp_path: Path) -> None:
         (found,) = records(

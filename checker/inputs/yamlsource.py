@@ -20,13 +20,13 @@ from ruamel.yaml.reader import ReaderError
 
 from checker.inputs.limits import MAX_YAML_DOCUMENT
 from checker.inputs.sourcemap import Position
+from checker.inputs.yamlscalars import scalar_resolver
 from checker.inputs.yamltree import (
     AliasBudget,
     Child,
     Node,
     StructureError,
     compose,
-    scalar_resolver,
     target,
     to_plain,
 )

@@ -17,9 +17,8 @@ is read by its form (``!!omap`` and ``!!pairs`` as the mapping they write).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml.events import (
@@ -31,25 +30,15 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceStartEvent,
 )
-from ruamel.yaml.nodes import ScalarNode
 
-from checker.inputs.limits import (
-    MAX_ALIAS_VALUES,
-    MAX_DEPTH,
-    MAX_NUMBER_DIGITS,
-    too_deep_message,
-    whole_number,
-)
+from checker.inputs.limits import MAX_ALIAS_VALUES, MAX_DEPTH, too_deep_message
 from checker.inputs.sourcemap import Position
+from checker.inputs.yamlscalars import STR, TAG, Resolve, scalar_value
 from checker.records.pointer import duplicate_key, escape
 
-_TAG = "tag:yaml.org,2002:"
-NULL, BOOL, INT, FLOAT, STR = (_TAG + name for name in ("null", "bool", "int", "float", "str"))
-MERGE, MAP, SEQ = (_TAG + name for name in ("merge", "map", "seq"))
-ORDERED_PAIRS = (_TAG + "omap", _TAG + "pairs")
-SET = _TAG + "set"
-_TRUE = ("true", "yes", "on", "y")
-_FALSE = ("false", "no", "off", "n")
+MERGE, MAP, SEQ = (TAG + name for name in ("merge", "map", "seq"))
+ORDERED_PAIRS = (TAG + "omap", TAG + "pairs")
+SET = TAG + "set"
 _SIZE_CAP = 1 << 40  # sizes only need to say "more than the budget"
 
 
@@ -97,7 +86,6 @@ class Alias:
 
 
 Child = Node | Alias
-Resolve = Callable[[str, tuple[bool, bool]], str]
 
 
 def target(child: Child) -> Node:
@@ -320,74 +308,7 @@ def to_plain(child: Child, pointer: str, positions: dict[str, Position]) -> Any:
             mapping[name] = to_plain(value, inner, positions)
         return mapping
     if named.kind == "scalar":
-        return scalar_value(named)
+        return scalar_value(named.tag, named.text)
     # A sequence, or a set: the keys of its mapping.
     members = named.children if named.kind == "sequence" else named.children[::2]
     return [to_plain(member, f"{pointer}/{index}", positions) for index, member in enumerate(members)]
-
-
-def scalar_value(node: Node) -> Any:
-    """A scalar by its tag: null, bool, int and float by YAML's rules, anything else as text.
-
-    A timestamp is its text, as in YAML 1.2 (record-format.md), which has no timestamp type:
-    rewritten from YAML 1.1's looser forms (``2024-3-1 9:00:00 +1``), it passed where the same
-    text in JSON, or quoted, is refused as not ISO 8601."""
-    text = node.text
-    if node.tag == NULL:
-        return None
-    if node.tag == BOOL:
-        lowered = text.lower()
-        return True if lowered in _TRUE else False if lowered in _FALSE else text
-    if node.tag == INT:
-        return _integer(text)
-    if node.tag == FLOAT:
-        return _float(text)
-    return text
-
-
-_DIGITS = {10: "0123456789", 16: "0123456789abcdefABCDEF", 8: "01234567", 2: "01"}
-
-
-def _integer(text: str) -> Any:
-    cleaned = text.replace("_", "")
-    sign = -1 if cleaned.startswith("-") else 1
-    digits = cleaned.lstrip("+-")
-    base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2].lower(), 10)
-    digits = digits[2:] if base != 10 else digits
-    sixties: list[str] = []
-    if base == 10 and ":" in digits:  # YAML 1.1's base 60: 1:30
-        digits, *sixties = digits.split(":")
-    if not digits or not all(char in _DIGITS[base] for char in digits + "".join(sixties)):
-        return text
-    if len(sixties) > 3 or any(len(part) > 2 for part in sixties):
-        return text
-    if base == 10:
-        number = whole_number(digits)
-    elif len(digits) > MAX_NUMBER_DIGITS // 2:  # far beyond any decimal number Python will write out
-        number = float("inf")
-    else:
-        number = int(digits, base)
-    for part in sixties:
-        number = number * 60 + int(part)
-    return sign * number
-
-
-def _float(text: str) -> Any:
-    cleaned = text.replace("_", "").lower()
-    special = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"}
-    try:
-        return float(special.get(cleaned, cleaned))
-    except ValueError:
-        return text
-
-
-def scalar_resolver(resolver: Any) -> Resolve:
-    """The tag YAML gives an untagged scalar (YAML 1.2, or 1.1 under a %YAML 1.1 directive)."""
-
-    # Rule files and exports repeat their scalars (keys, enumerations, "true"): ruamel's resolver
-    # looks up its version for each, a tenth of the time to read the rulebook.
-    @lru_cache(maxsize=4096)
-    def resolve(value: str, implicit: tuple[bool, bool]) -> str:
-        return str(resolver.resolve(ScalarNode, value, implicit))
-
-    return resolve
