@@ -41,7 +41,7 @@ class Record:
     # past 64 bits), so JSON written from ``data`` means exactly what it does.
     strict: bool = False
     # Pointers of timestamps the input records as days (the census's xs:date) that hold a time
-    # of day: each a DQ001 finding, unknown to the other rules, as a date that is no date is.
+    # of day: each a problem with the record's format, unknown to the rules, as a date that is no date is.
     dates_alone: frozenset[str] = frozenset()
 
 

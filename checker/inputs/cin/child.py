@@ -234,7 +234,7 @@ class ChildBuilder:
 
     def _moment(self, pointer: str, value: _Value, item: dict[str, Any], name: str) -> None:
         """A census date put where the record format takes a timestamp: a time of day there is
-        no ``xs:date``, kept as written for DQ001 to report, never read as the time it says."""
+        no ``xs:date``, kept as written for the schema check to report, never read as the time it says."""
         item[name] = value.text
         self.positions[pointer] = value.at
         if is_moment(value.text) and not is_date(value.text):
