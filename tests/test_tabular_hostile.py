@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -225,11 +226,48 @@ def test_a_whole_number_too_long_to_read_is_out_of_range_as_in_json(tmp_path: Pa
             lambda xml: xml.replace("</sheetData>", f"<row><c>{SECRET}</sheetData>"),
             "children.xlsx:4: the sheet's XML is broken after row 3; the table was not read",
         ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace('<row r="3"', '<row r="2"'),
+            "children.xlsx:3: the sheet has row 2 after row 2 (out of order, or written twice), which the "
+            "reader would stop at or skip; the table was not read",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace('<row r="3"', '<row r="3.5"'),
+            "children.xlsx:3: the sheet has a row after row 2 whose number is no whole number",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace('<c r="B3" t="n"><v>123456789', f'<c r="B3" t="d"><v>{SECRET}'),
+            "children.xlsx:3: the sheet has a cell B3 typed a date that cannot be read as one",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace('<c r="B3" t="n"><v>123456789', '<c r="B3" t="s"><v>7'),
+            "children.xlsx:3: the sheet has a cell B3 naming a shared string the workbook lacks",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace('<c r="B3"', f'<c r="{SECRET}B3"'),
+            "children.xlsx:3: the sheet has a cell whose reference is no column and row",
+        ),
         ("xl/styles.xml", lambda xml: "<broken", "children.xlsx: not a readable XLSX workbook (ParseError)"),
         ("xl/workbook.xml", lambda xml: f"<garbage {SECRET}", "children.xlsx: not a readable XLSX workbook"),
         ("xl/worksheets/sheet1.xml", None, "children.xlsx: not a readable XLSX workbook (it holds no sheet)"),
     ],
-    ids=["number of 5000 digits", "broken sheet xml", "broken styles", "broken workbook", "no sheet part"],
+    ids=[
+        "number of 5000 digits",
+        "broken sheet xml",
+        "rows out of order",
+        "row number not whole",
+        "date cell not a date",
+        "shared string not held",
+        "cell reference unreadable",
+        "broken styles",
+        "broken workbook",
+        "no sheet part",
+    ],
 )
 def test_a_broken_workbook_is_refused_with_its_file_and_row(
     tmp_path: Path, member: str, change: Callable[[str], str] | None, message: str
@@ -249,6 +287,21 @@ def test_a_stated_encoding_the_file_is_not_in_is_refused_with_its_line(tmp_path:
     )
     assert status == 2
     assert "table children: extract/children.csv:1: not utf-16, the encoding the mapping states" in output
+
+
+@pytest.mark.parametrize(
+    ("mark", "encoding", "name"),
+    [(codecs.BOM_UTF8, "utf-8", "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16")],
+)
+def test_a_byte_order_mark_the_file_does_not_keep_to_is_refused_with_its_line(
+    tmp_path: Path, mark: bytes, encoding: str, name: str
+) -> None:
+    # Past 64 KiB, where the reader's own decoding once stopped the table part way, its rows uncounted.
+    rows = "".join(f"A{n},P{n},x\n" for n in range(3000))
+    children = mark + (HEADER + rows).encode(encoding) + b"\xff\xd8\xff" + "A,P,y\n".encode(encoding)
+    status, output, _ = run(tmp_path, {"children.csv": children})
+    assert status == 2
+    assert f"extract/children.csv:3002: not {name}, the encoding its byte order mark names" in output
 
 
 def test_a_stated_encoding_wrong_part_way_names_the_line(tmp_path: Path) -> None:

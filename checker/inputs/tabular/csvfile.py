@@ -1,7 +1,7 @@
 """A CSV table read a row at a time: its encoding, its delimiter, and quotes that do not close.
 
-A file's encoding is the one the mapping states (the whole file must decode
-so), else its byte-order mark's, else UTF-8 when every byte of it decodes so,
+A file's encoding is the one the mapping states, else its byte-order mark's
+(the whole file must decode so, or the table is refused), else UTF-8 when every byte of it decodes so,
 else Windows-1252 (what UK case-management exports in "ANSI" are), else
 Latin-1. Its delimiter is the stated one, else whichever of comma, semicolon,
 tab and bar its header line holds most.
@@ -91,9 +91,17 @@ def csv_encoding(path: Path, label: str, stated: str | None) -> str:
         return encoding
     with path.open("rb") as stream:
         start = stream.read(4)
-        for bom, encoding in _BOMS:
-            if start.startswith(bom):
-                return encoding
+    for bom, encoding in _BOMS:
+        if start.startswith(bom):
+            # The mark names the encoding, so a byte past it that does not decode is an error, not
+            # a cue to guess another (its rows would be read garbled, or stop part way unseen).
+            line = _undecodable(path, encoding)
+            if line is not None:
+                raise TableError(
+                    f"{label}:{line}: not {encoding.removesuffix('-sig')}, the encoding its byte "
+                    "order mark names; the table was not read"
+                )
+            return encoding
     if _undecodable(path, "utf-8") is None:
         return "utf-8"
     return "cp1252" if _undecodable(path, "cp1252") is None else "latin-1"

@@ -11,7 +11,7 @@ number (XLSX) and its cells, as text (CSV) or as the sheet typed them (XLSX).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -139,7 +139,7 @@ def _sheet_rows(table: Table) -> Rows:
                 sheet.reset_dimensions()  # a stale <dimension> would hide the rows beyond it
         if not table.sheet_checked:
             with _sheet_source(sheets[0]) as source:
-                _SheetCheck(table.label).run(source)
+                _SheetCheck(table.label, len(values.shared_strings)).run(source)
             table.sheet_checked = True
         pairs = _quietly(zip(sheets[0].iter_rows(), sheets[1].iter_rows(), strict=False))
         number = 0
@@ -178,6 +178,9 @@ def _quietly(rows: Iterator[Any]) -> Iterator[Any]:
         yield row
 
 
+_CHECKED_TYPES = ("n", "b", "d", "s")  # cell types whose <v> openpyxl converts, and may fail to
+
+
 class _Unreadable(Exception):
     """Why openpyxl would stop part way through a sheet: its row, and what is wrong there."""
 
@@ -185,16 +188,24 @@ class _Unreadable(Exception):
 class _SheetCheck:
     """Reads a sheet's XML through once, refusing what would stop openpyxl part way through it.
 
-    openpyxl reads a sheet as it goes: broken XML, or a number cell it cannot
-    turn into a number (more than 4,300 digits, say), would end the reading
-    with the rows before it checked and the rest unseen, none counted. Read
-    here first with expat (fast: no cell is built), such a sheet is refused
-    whole, naming its row. A DTD is refused as openpyxl (through defusedxml)
-    refuses it: it could expand entities without limit.
+    openpyxl reads a sheet as it goes: broken XML, a cell it cannot turn into
+    its type (a number of more than 4,300 digits, a date that is none, a shared
+    string the workbook lacks) or a cell reference it cannot read would end the
+    reading with the rows before it checked and the rest unseen, none counted;
+    a row numbered no higher than the one before it (out of order, or written
+    twice) it skips without a word. Read here first with expat (fast: no cell
+    is built), such a sheet is refused whole, naming its row. A DTD is refused
+    as openpyxl (through defusedxml) refuses it: it could expand entities
+    without limit. No cell's reference or value is quoted: a sheet's XML can
+    be written to hold anything there.
     """
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, shared_strings: int) -> None:
+        from openpyxl.utils.cell import coordinate_to_tuple  # slow to import: only when a sheet is read
+
+        self.cell_position = coordinate_to_tuple
         self.label = label
+        self.shared_strings = shared_strings
         self.row = 0
         self.done = 0  # the last row read to its end
         self.cell: str | None = None  # the reference of the cell being read, while in one
@@ -224,12 +235,37 @@ class _SheetCheck:
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
         if local == "row":
-            number = attributes.get("r", "")
-            self.row = int(number) if number.isascii() and number.isdigit() else self.row + 1
+            self.row = self._row_number(attributes.get("r"))
         elif local == "c":
             self.cell, self.typed = attributes.get("r", ""), attributes.get("t", "n")
-        elif local == "v" and self.cell is not None and self.typed in ("n", "b"):
+            if self.cell:
+                try:
+                    self.cell_position(self.cell)
+                except ValueError:
+                    self.unreadable("a cell whose reference is no column and row", self.row)
+        elif local == "v" and self.cell is not None and self.typed in _CHECKED_TYPES:
             self.text = []
+
+    def _row_number(self, written: str | None) -> int:
+        if written is None:
+            return self.row + 1
+        try:
+            number = float(written) if written.isascii() else 0.0  # openpyxl takes "3" and "3.0"
+        except ValueError:
+            number = 0.0
+        if not number.is_integer() or number < 1:
+            self.unreadable(f"a row after row {self.row:,} whose number is no whole number", self.row + 1)
+        if number <= self.row:
+            self.unreadable(
+                f"row {int(number):,} after row {self.row:,} (out of order, or written twice)", self.row + 1
+            )
+        return int(number)
+
+    def unreadable(self, what: str, line: int) -> None:
+        raise _Unreadable(
+            f"{self.label}:{line}: the sheet has {what}, which the reader would stop at or skip; "
+            "the table was not read"
+        )
 
     def data(self, text: str) -> None:
         if self.text is not None:
@@ -244,17 +280,41 @@ class _SheetCheck:
         if local != "v" or self.text is None:
             return
         value, self.text = "".join(self.text), None
-        if value and not _number(value):
+        if not value:
+            return
+        if self.typed in ("n", "b") and not _number(value):
             raise _Unreadable(
                 f"{self.label}:{self.row}: cell {self.cell or '?'} is typed a number but cannot be read "
                 f"as one (more than {MAX_NUMBER_DIGITS:,} digits, or not a number); the table was not read"
             )
+        if self.typed == "d" and not _iso_date(value):
+            self.unreadable(f"a cell {self.cell} typed a date that cannot be read as one", self.row)
+        if self.typed == "s" and not _shared_string(value, self.shared_strings):
+            self.unreadable(f"a cell {self.cell} naming a shared string the workbook lacks", self.row)
 
 
 def _sheet_source(sheet: Any) -> IO[bytes]:
     # openpyxl has no public way to a sheet's XML part: this is how its own read-only reader opens it.
     source: IO[bytes] = sheet._get_source()
     return source
+
+
+def _iso_date(text: str) -> bool:
+    from openpyxl.utils.datetime import from_ISO8601
+
+    read: Callable[[str], object] = from_ISO8601
+    try:
+        read(text)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def _shared_string(text: str, held: int) -> bool:
+    try:
+        return 0 <= int(text) < held
+    except ValueError:
+        return False
 
 
 def _number(text: str) -> bool:
