@@ -374,3 +374,33 @@ def test_whole_numbers_from_cells_take_ascii_digits_only(tmp_path: Path) -> None
     status, _, report = run(tmp_path, {"children.csv": children}, mapping)
     assert status == 1
     assert findings(report) == [("extract/children.csv", 2, 3, "age_years must be a whole number, not text")]
+
+
+def test_an_item_rows_repeated_key_is_rejected_not_left_without_what_joins_it(tmp_path: Path) -> None:
+    # Two custody rows on one episode number, of two children: the interview joined the first
+    # alone, and the second child's episode, checked with no interview, looked compliant.
+    mapping = (
+        "tables:\n  children: {file: children.csv}\n  custody: {file: custody.csv}\n"
+        "  interviews: {file: interviews.csv}\n"
+        "record:\n  table: children\n  key: CHILD_REF\n  fields:\n    record_id: CASE_NO\n"
+        "    child/person_id: CHILD_REF\n  collections:\n    custody_episodes:\n      table: custody\n"
+        "      join: CHILD_REF\n      key: CUSTODY_NO\n      fields:\n        id: CUSTODY_NO\n"
+        "      collections:\n        interviews:\n          table: interviews\n          join: CUSTODY_NO\n"
+        "          fields:\n            appropriate_adult_present: AA_PRESENT\n"
+    )
+    status, output, report = run(
+        tmp_path,
+        {
+            "children.csv": f"CASE_NO,CHILD_REF,NOTE\nA1,P1,{SECRET}\nA2,P2,x\n",
+            "custody.csv": "CUSTODY_NO,CHILD_REF\nC-1,P1\nC-1,P2\nC-2,P2\n",
+            "interviews.csv": "CUSTODY_NO,AA_PRESENT\nC-1,false\nC-2,true\n",
+        },
+        mapping,
+    )
+    assert status == 2
+    assert counts(report) == (2, 1)
+    assert errors(report) == [("custody.csv", 3)]
+    assert "its CUSTODY_NO repeats the row at line 2, which the rows joined to it were given to" in output
+    assert [
+        (f["record_id"], f["rule_id"], f["pointer"]) for f in report["findings"] if f["rule_id"] == "AA004"
+    ] == [("A1", "AA004", "/custody_episodes/0/interviews/0/appropriate_adult_present")]

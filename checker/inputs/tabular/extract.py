@@ -143,12 +143,7 @@ def read_extract(extract: Extract) -> Iterator[ReadEvent]:
         if key in first_line and record.collections:
             # The rows joined to the key cannot be told apart between the two: all went to the
             # first, and this one, checked with none, would look compliant.
-            yield Rejected(
-                row.line,
-                f"its {record.key} repeats the row at line {first_line[key]}, which the rows joined "
-                "to it were given to; it was not checked",
-                table.label,
-            )
+            yield _repeated_key(record.key, first_line[key], row.line, table.label, "checked")
             continue
         built = _item(extract, record, row)
         if key not in first_line:
@@ -165,6 +160,7 @@ def _collection(extract: Extract, spec: CollectionSpec, events: list[ReadEvent])
     groups: dict[str, list[_Built]] = {}
     below = {sub.path: _collection(extract, sub, events) for sub in spec.collections}
     table = extract.tables[spec.table]
+    first_line: dict[str, int] = {}
     for row in table.rows():
         if not isinstance(row, Row):
             events.append(row)
@@ -176,15 +172,29 @@ def _collection(extract: Extract, spec: CollectionSpec, events: list[ReadEvent])
                 Rejected(row.line, f"no {spec.join}: the row joins nothing; it was not read", table.label)
             )
             continue
+        key = _key(extract, spec, spec.key, row) if spec.collections else None
+        if key is not None and key in first_line:
+            # As in the record table: the rows joined to the key went to the first row of it.
+            events.append(_repeated_key(spec.key, first_line[key], row.line, table.label, "read"))
+            continue
         built = _item(extract, spec, row)
-        if spec.key is not None:
-            key = _key(extract, spec, spec.key, row)
-            for sub in spec.collections:
-                _attach(built, sub.path, below[sub.path].pop(key, []) if key is not None else [])
+        if key is not None:
+            first_line[key] = row.line
+        for sub in spec.collections:
+            _attach(built, sub.path, below[sub.path].pop(key, []) if key is not None else [])
         groups.setdefault(joins, []).append(built)
     for sub in spec.collections:
         events.extend(_unjoined(below[sub.path], sub, table))
     return groups
+
+
+def _repeated_key(column: str | None, first: int, line: int, table: str, not_done: str) -> Rejected:
+    return Rejected(
+        line,
+        f"its {column} repeats the row at line {first}, which the rows joined to it were given "
+        f"to; it was not {not_done}",
+        table,
+    )
 
 
 def _unjoined(
