@@ -404,3 +404,21 @@ def test_an_item_rows_repeated_key_is_rejected_not_left_without_what_joins_it(tm
     assert [
         (f["record_id"], f["rule_id"], f["pointer"]) for f in report["findings"] if f["rule_id"] == "AA004"
     ] == [("A1", "AA004", "/custody_episodes/0/interviews/0/appropriate_adult_present")]
+
+
+def test_a_workbook_that_is_a_decompression_bomb_is_refused_before_it_is_loaded(tmp_path: Path) -> None:
+    (tmp_path / "extract").mkdir()
+    path = tmp_path / "extract" / "children.xlsx"
+    _workbook(path, XLSX_ROWS)
+    with zipfile.ZipFile(path) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    parts["xl/sharedStrings.xml"] = (strings + "<si><t/></si>" * 5_300_000 + "</sst>").encode()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+    assert path.stat().st_size < 1 << 20
+    status, output, _ = run(tmp_path, {}, XLSX_MAPPING)
+    assert status == 2
+    assert "extract/children.xlsx: not a readable XLSX workbook (a part of it expands" in output
+    assert "a decompression bomb, not a sheet" in output

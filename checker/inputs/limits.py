@@ -24,6 +24,13 @@ MAX_YAML_DOCUMENT = 8 << 20
 # number out of range that the record format then reports at its pointer.
 MAX_NUMBER_DIGITS = 4300
 
+# An XLSX part that expands past this many times its compressed size, once past
+# MAX_XLSX_PART_BYTES, is a decompression bomb, not a sheet: ordinary sheets'
+# XML compresses ten to thirty times, and a part of 830 KB holding twenty million
+# empty shared strings took openpyxl eight minutes and 2 GB to load.
+MAX_XLSX_EXPANSION = 200
+MAX_XLSX_PART_BYTES = 64 << 20
+
 
 def too_deep_message() -> str:
     return f"nested more than {MAX_DEPTH} levels deep"

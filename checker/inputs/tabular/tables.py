@@ -11,6 +11,7 @@ number (XLSX) and its cells, as text (CSV) or as the sheet typed them (XLSX).
 from __future__ import annotations
 
 import warnings
+import zipfile
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from checker.inputs.events import Problem, Rejected
-from checker.inputs.limits import MAX_NUMBER_DIGITS
+from checker.inputs.limits import MAX_NUMBER_DIGITS, MAX_XLSX_EXPANSION, MAX_XLSX_PART_BYTES
 from checker.inputs.tabular.csvfile import QUOTED, Row, TableError, blank, csv_rows, fits
 from checker.inputs.tabular.mapping import SPREADSHEETS, TableSpec
 
@@ -120,6 +121,9 @@ def _sheet_rows(table: Table) -> Rows:
     from openpyxl import load_workbook  # slow to import: only when a sheet is read
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    bomb = _decompression_bomb(table.path)
+    if bomb is not None:
+        raise TableError(f"{table.label}: not a readable XLSX workbook ({bomb})")
     try:
         with warnings.catch_warnings():  # openpyxl's warnings quote cells: none reaches the user
             warnings.simplefilter("ignore")
@@ -297,6 +301,23 @@ def _sheet_source(sheet: Any) -> IO[bytes]:
     # openpyxl has no public way to a sheet's XML part: this is how its own read-only reader opens it.
     source: IO[bytes] = sheet._get_source()
     return source
+
+
+def _decompression_bomb(path: Path) -> str | None:
+    """Why the workbook's parts expand too far to be read, or None (a file that is no zip
+    archive is left to openpyxl, which names it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    for part in parts:
+        if part.file_size > MAX_XLSX_PART_BYTES and part.file_size > MAX_XLSX_EXPANSION * part.compress_size:
+            return (
+                f"a part of it expands {part.file_size // max(part.compress_size, 1):,} times, "
+                f"to {part.file_size >> 20:,} MiB: a decompression bomb, not a sheet"
+            )
+    return None
 
 
 def _iso_date(text: str) -> bool:
