@@ -422,3 +422,10 @@ def test_a_workbook_that_is_a_decompression_bomb_is_refused_before_it_is_loaded(
     assert status == 2
     assert "extract/children.xlsx: not a readable XLSX workbook (a part of it expands" in output
     assert "a decompression bomb, not a sheet" in output
+
+
+def test_a_table_that_is_a_directory_is_named_as_such_not_as_missing(tmp_path: Path) -> None:
+    (tmp_path / "extract" / "children.csv").mkdir(parents=True)
+    status, output, _ = run(tmp_path, {})
+    assert status == 2
+    assert "table children: extract/children.csv: not a regular file" in output

@@ -40,7 +40,7 @@ class Table:
         self.header: list[str] = []  # until it is read: no width to hold the rows to
         self.sheet_checked = False
         if not path.is_file():
-            raise TableError(f"{label}: no such file")
+            raise TableError(f"{label}: {'not a regular file' if path.exists() else 'no such file'}")
         self.header = [str(cell).strip() if cell is not None else "" for cell in self._header_cells()]
 
     def columns(self, name: str) -> list[int]:
