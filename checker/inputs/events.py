@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from checker.inputs.sourcemap import SourceMap
 from checker.records.schema import record_schema
-from checker.records.times import is_export_instant
+from checker.records.times import OutOfRange, export_instant
 
 
 @dataclass(frozen=True)
@@ -189,13 +189,28 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
     exported_at = export.get("exported_at")
     if exported_at is None:
         return None, problems
-    if not is_export_instant(exported_at):
+    unreadable = _unreadable_instant(exported_at)
+    if unreadable is not None:
         problems.append(
             EnvelopeProblem(
                 "exported_at",
-                "export.exported_at is not an ISO 8601 timestamp or date; "
+                f"export.exported_at is {unreadable}; "
                 "the file was checked as of --as-of, or else the time of the run",
             )
         )
         return None, problems
     return str(exported_at), problems
+
+
+def _unreadable_instant(value: object) -> str | None:
+    """Why an envelope's ``exported_at`` cannot be read, or None when it can."""
+    if isinstance(value, str):
+        try:
+            export_instant(value)
+        except OutOfRange as error:
+            return f"a timestamp {error}"
+        except (ValueError, OverflowError):
+            pass
+        else:
+            return None
+    return "not an ISO 8601 timestamp or date"
