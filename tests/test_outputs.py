@@ -95,3 +95,68 @@ def test_a_report_written_into_the_directory_checked_is_not_read_as_records(tmp_
         assert done.returncode == 0, done.stderr
         assert [entry["path"] for entry in report["inputs"]] == ["exports/a.jsonl"]
         assert report["summary"]["records"] == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "exports", "--format", "json=exports/a.json"],
+        ["check", "exports", "--format", "junit=exports/a.json"],
+        ["sample", "exports", "--seed", "s", "-o", "exports/a.json"],
+        ["baseline", "create", "exports/a.json", "exports"],
+    ],
+    ids=["check json", "check junit", "sample", "baseline"],
+)
+def test_an_export_found_in_the_directory_checked_is_never_written_over(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # Only an earlier report of caselint's is passed over where a report is to go; an export
+    # there was skipped as one, and the report written over it.
+    (tmp_path / "exports").mkdir()
+    export = tmp_path / "exports" / "a.json"
+    export.write_bytes(EXPORT.read_bytes())
+    done = caselint(*command, cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        "exports/a.json is an input of this run (in exports); writing a report there would overwrite it"
+        in (done.stderr)
+    )
+    assert export.read_bytes() == EXPORT.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sample", "export.json", "--seed", "s", "-o", "export.json"],
+        ["baseline", "create", "export.json", "export.json"],
+    ],
+    ids=["sample", "baseline"],
+)
+def test_a_sample_or_baseline_is_never_written_over_an_input_named(
+    tmp_path: Path, command: list[str]
+) -> None:
+    export = tmp_path / "export.json"
+    export.write_bytes(EXPORT.read_bytes())
+    done = caselint(*command, cwd=tmp_path)
+    assert done.returncode == 2 and "export.json is an input of this run; writing there would" in done.stderr
+    assert export.read_bytes() == EXPORT.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["sample", "exports", "--seed", "s", "-o", "exports/sample.json"], "exports/sample.json"),
+        (["baseline", "create", "exports/base.json", "exports"], "exports/base.json"),
+        (["check", "exports", "--format", "gitlab=exports/gl.json"], "exports/gl.json"),
+    ],
+    ids=["sample", "baseline", "gitlab"],
+)
+def test_an_earlier_sample_baseline_or_report_where_it_goes_is_written_over(
+    tmp_path: Path, command: list[str], written: str
+) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.jsonl").write_text('{"record_id": "A", "child": {"person_id": "P-1"}}\n')
+    for _ in range(2):
+        done = caselint(*command, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / written).exists()

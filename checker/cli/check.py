@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from checker.cli.common import CommandError
-from checker.cli.run import RunRequest, run_options, run_request
+from checker.cli.run import RunRequest, run_options, run_request, written_to
 from checker.cli.terminal import COLOR_CHOICES, terminal_width, use_color
 from checker.inputs.events import InputFile
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
@@ -22,10 +21,10 @@ from checker.report.history import HistoryError, append_run, input_digests, read
 from checker.report.model import DIMENSIONS, Dimension, Report, exit_status
 from checker.report.outputs import (
     OUTPUT_FORMATS,
+    Output,
     OutputError,
     holds_every_finding,
     parse_outputs,
-    refuse_overwriting_inputs,
     render,
     write_output,
 )
@@ -98,8 +97,7 @@ def check(
     """Check case-record exports (.jsonl, .json, .yaml; .xml CIN census; directories; - for stdin)."""
     try:
         outputs = parse_outputs(formats, output)
-        refuse_overwriting_inputs(outputs, request.paths)
-        request = replace(request, written=[str(entry.path) for entry in outputs if entry.path is not None])
+        request = written_to(request, *outputs)
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
@@ -171,7 +169,7 @@ def baseline() -> None:
 @run_options
 def baseline_create(request: RunRequest, file: str) -> None:
     """Write FILE: the fingerprints of the findings of checking PATHS (no personal data)."""
-    checked = run_request(request)
+    checked = run_request(written_to(request, Output("FILE", Path(file))))
     if checked.report.errors:
         raise CommandError("some input could not be read; the baseline was not written")
     try:

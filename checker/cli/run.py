@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,13 @@ from checker.cli.progress import progress_line
 from checker.engine.batch import ENGINES, SET_BASED_FROM
 from checker.engine.ruleset import Ruleset
 from checker.inputs.events import InputFile
-from checker.inputs.paths import expand_inputs
+from checker.inputs.paths import OverwritesInput, expand_inputs
 from checker.records.times import OutOfRange, export_instant
 from checker.report.build import Observer, RunOptions, run_check
 from checker.report.formats import error_position
 from checker.report.formats.escape import shown_text
 from checker.report.model import Dimension, Report
+from checker.report.outputs import Output, OutputError, refuse_overwriting_inputs
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config
 
@@ -178,7 +179,10 @@ def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
                 click.echo(f"caselint: invalid mapping: {problem}", err=True)
             raise SystemExit(2) from None
     exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
-    return expand_inputs(request.paths, exclude, request.written)
+    try:
+        return expand_inputs(request.paths, exclude, request.written)
+    except OverwritesInput as error:
+        raise CommandError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -231,3 +235,13 @@ def run_request(
 def parse_patterns(values: Sequence[str]) -> tuple[str, ...]:
     """Glob patterns from repeated options and comma-separated lists alike."""
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def written_to(request: RunRequest, *outputs: Output) -> RunRequest:
+    """The request, refused if an output would be written over one of its inputs (named, or
+    found in a directory: ``expand_inputs``), and told where its outputs go."""
+    try:
+        refuse_overwriting_inputs(outputs, request.paths)
+    except OutputError as error:
+        raise CommandError(str(error)) from None
+    return replace(request, written=[str(entry.path) for entry in outputs if entry.path is not None])

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from checker.cli.common import CommandError, text_or_json
-from checker.cli.run import RunRequest, run_request, sample_options
+from checker.cli.run import RunRequest, run_request, sample_options, written_to
 from checker.report.agreement import compare, comparison_data, comparison_text
 from checker.report.formats.escape import shown_text
+from checker.report.outputs import Output
 from checker.report.sample import Sampler
 from checker.report.samplefiles import SUFFIXES, SampleFileError, SampleInfo, read_sample, write_sample
 from checker.report.wording import plural
@@ -53,6 +54,7 @@ def sample_command(
         )
     if output is None or Path(output).suffix.lower() not in SUFFIXES:
         raise CommandError(f"--output: name a file ending in {', '.join(SUFFIXES)}")
+    request = written_to(request, Output("--output", Path(output)))
     sampler = Sampler(per_rule, seed)
     checked = run_request(request, observe=sampler.observe, with_waivers=False)
     report = checked.report

@@ -89,6 +89,26 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+class OverwritesInput(ValueError):
+    """A report would be written over a file the search of a directory finds, and which is no
+    report of an earlier run: an export."""
+
+
+# What a file caselint writes holds near its start: its name (JSON, SARIF, JUnit, a baseline),
+# a sample's version, GitLab's keys, or nothing at all (GitLab's list of no findings).
+_OUR_REPORT = re.compile(rb'caselint|"sample_version"|"check_name"[\s\S]*"fingerprint"|\A\s*(\[\s*\])?\s*\Z')
+
+
+def _earlier_report(path: Path) -> bool:
+    """Whether a file a report is to be written to holds an earlier run's report (from its head)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 << 10)
+    except OSError:
+        return True  # nothing there to lose, or nothing that could be read as records
+    return _OUR_REPORT.search(head) is not None
+
+
 def _kind_of(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in JSON_LINES:
@@ -129,7 +149,8 @@ def expand_inputs(
     editors' backups), as ruff and pre-commit do, and so is whatever an
     exclude pattern matches, and the files the run writes its reports to
     (``written``: a JSON report in the directory checked would be read as
-    records by the next run, then written over); a file named explicitly is always read. A named
+    records by the next run, then written over) when they hold an earlier
+    report (else ``OverwritesInput``); a file named explicitly is always read. A named
     file that is missing or cannot be read is found out when it is opened
     (``read_input``).
     """
@@ -141,11 +162,16 @@ def expand_inputs(
             continue
         path = Path(argument)
         if path.is_dir():
-            matches = [
-                _input_file(match, problem)
-                for match, problem in search_directory(path, EXTENSIONS, exclude)
-                if os.path.realpath(match) not in outputs
-            ]
+            matches: list[InputFile] = []
+            for match, problem in search_directory(path, EXTENSIONS, exclude):
+                if os.path.realpath(match) in outputs:
+                    if _earlier_report(match):
+                        continue
+                    raise OverwritesInput(
+                        f"{_label(match)} is an input of this run (in {_label(path)}); writing a report "
+                        "there would overwrite it"
+                    )
+                matches.append(_input_file(match, problem))
             matches = [match for match in matches if not _is_mapping_input(match)]
             if not matches:
                 # Name the exclude patterns only when they are why nothing is left.

@@ -105,16 +105,17 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
 
 def refuse_overwriting_inputs(outputs: Sequence[Output], inputs: Iterable[str]) -> None:
     """An output written over a file the run reads would lose the export it reports on: by any
-    name, a hard link's too (the same device and inode)."""
+    name, a hard link's too (the same device and inode). (A file found by searching a directory
+    is ``expand_inputs``'s to refuse.)"""
     read: set[object] = set()
     for path in inputs:
         if path != "-" and Path(path).is_file():
             read |= _names(Path(path))
     for entry in outputs:
         if entry.path is not None and _names(entry.path) & read:
+            option = "--format " + entry.format if entry.format in OUTPUT_FORMATS else entry.format
             raise OutputError(
-                f"--format {entry.format}: {entry.path.as_posix()} is an input of this run; "
-                "writing the report there would overwrite it"
+                f"{option}: {entry.path.as_posix()} is an input of this run; writing there would overwrite it"
             )
 
 
