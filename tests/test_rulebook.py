@@ -139,6 +139,27 @@ def test_an_invalid_rule_file_names_file_line_and_problem(tmp_path: Path) -> Non
     assert "'critical' is not one of" in problem
 
 
+@pytest.mark.parametrize("as_of", ["not a time", "2020-13-01T00:00:00Z", "2020-01-01", "1"])
+def test_an_example_as_of_that_is_no_instant_is_caught_at_load_with_its_line(
+    tmp_path: Path, as_of: str
+) -> None:
+    # It was read only when the example ran: rulebook test ended in an internal error.
+    path = tmp_path / "XX003.yaml"
+    path.write_text(
+        "id: XX003\nseverity: error\ntitle: t\nrationale: r\nstandards: [s]\n"
+        "scope: incidents\nrequire: {present: demeanour}\nmessage: m\nexamples:\n"
+        "  - name: a\n    expect: pass\n    record: {record_id: A}\n"
+        f"  - name: b\n    expect: pass\n    as_of: '{as_of}'\n    record: {{record_id: B}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulebookError) as raised:
+        load_rule_file(path)
+    assert raised.value.problems == [
+        f"{path.as_posix()}:15: examples/1/as_of: "
+        "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM])"
+    ]
+
+
 def test_a_misspelt_field_is_caught_at_load_with_its_line(tmp_path: Path) -> None:
     from checker.engine.compile import compile_rule
 

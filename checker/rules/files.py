@@ -21,6 +21,7 @@ from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.sourcemap import Position, nearest
 from checker.records.data import data_dir
 from checker.records.pointer import join
+from checker.records.times import is_timestamp
 from checker.rules.cache import Positions, cached, keep_read
 from checker.rules.parameters import Parameter, ParameterError, coerce
 from checker.rules.severity import Severity
@@ -216,6 +217,14 @@ def _read_rule_file(text: str, shown: str) -> tuple[Any, Positions]:
                 for sentence in describe(found)
             ]
         )
+    unreadable = [
+        f"{shown}:{nearest(document.positions, f'/examples/{index}/as_of')[0]}: examples/{index}/as_of: "
+        "is not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM])"
+        for index, example in enumerate(data.get("examples") or [])
+        if isinstance(example, dict) and "as_of" in example and not is_timestamp(example["as_of"])
+    ]
+    if unreadable:
+        raise RulebookError(unreadable)
     return data, document.positions
 
 
