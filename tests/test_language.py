@@ -572,3 +572,36 @@ def test_a_value_inside_an_unreadable_one_is_undecided_and_its_neighbours_are_ju
     result = run_rule(rule, record(custody_episodes=episodes))
     assert [f.pointer for f in result.findings] == ["/custody_episodes/1/appropriate_adult/requested_at"]
     assert (result.tallies["TS001"].applicable, result.tallies["TS001"].passed) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        {"start_date": "2023-01-01", "end_date": "2023-06-01"},
+        [{"start_date": "2023-01-01", "end_date": "2023-06-01"}],
+    ],
+    ids=["one plan", "a list of plans"],
+)
+def test_each_date_is_one_value_however_the_plan_is_written(plan: Any) -> None:
+    # A plan's dates are named both as one plan's and as a list's; each was judged twice.
+    rule = inline_rule(
+        {
+            "scope": {"each_value_with_format": "date"},
+            "require": {"in_order": ["$as_of", "."]},
+            "message": "{start_field} has passed",
+        }
+    )
+    data = record(child={"person_id": "P-1", "child_protection_plan": plan})
+    as_of = parse_timestamp("2024-01-01T00:00:00Z")
+    result = Engine([rule]).check(data, as_of)
+    assert result.tallies["TS001"].failed == 2
+    assert len(result.findings) == 2
+    set_based = SqlEngine([rule], threads=1)
+    try:
+        judged = set_based.check([json.dumps(data)], [1], as_of, "export")
+    finally:
+        set_based.close()
+    assert judged.tallies["TS001"].failed == 2
+    assert sorted(finding.pointer for finding in judged.findings[0]) == sorted(
+        finding.pointer for finding in result.findings
+    )

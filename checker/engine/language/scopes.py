@@ -77,8 +77,14 @@ def _values_with_format(fmt: Any, where: str) -> CompiledScope:
     ]
 
     def each_value(ctx: Context) -> Iterator[Item]:
+        # A plan's dates are named both as one plan's and as a list's (the record format takes
+        # either): whichever the record holds, both patterns reach it, and it is one value.
+        seen: set[str] = set()
         for pattern in patterns:
-            yield from iterate(ctx, pattern)
+            for item in iterate(ctx, pattern):
+                if item.pointer not in seen:
+                    seen.add(item.pointer)
+                    yield item
 
     return CompiledScope(
         each_value, patterns[0].item, frozenset(), tuple(pattern_tokens(p) for p in patterns)
