@@ -411,3 +411,23 @@ def test_a_configuration_value_is_named_with_its_line(tmp_path: Path, toml: str,
 )
 def test_the_line_of_a_key_is_found(text: str, key: str, line: int | None) -> None:
     assert line_of_key(text, key) == line
+
+
+def test_a_mistyped_kind_in_a_table_of_limits_is_refused_with_a_did_you_mean(tmp_path: Path) -> None:
+    # The misspelt kind had no limit: ME001 silently stopped counting sexual abuse examinations.
+    write(
+        tmp_path / "caselint.toml",
+        '[parameters]\nME001.max_delay = {physical_abuse = "P1D", sexual_abus = "P3D", neglect = "P7D"}\n',
+    )
+    done = caselint("rules", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "caselint.toml:2: parameters.ME001: a value configured cannot be used" in done.stderr
+    assert "'sexual_abus' is no kind it can be (did you mean 'sexual_abuse'?)" in done.stderr
+
+
+def test_a_whole_number_no_engine_holds_exactly_is_refused(tmp_path: Path) -> None:
+    # DuckDB could not convert it: the set-based engine failed on MI005 where the other judged it.
+    write(tmp_path / "caselint.toml", "[parameters]\nMI005.min_episodes = 99999999999999999999\n")
+    done = caselint("rules", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "min_episodes must be at most 9,007,199,254,740,991" in done.stderr

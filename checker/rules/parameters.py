@@ -8,6 +8,9 @@ from typing import Any
 from checker.records.times import MAX_WORKING_DAYS, format_duration, iso_duration, parse_duration
 
 PARAMETER_TYPES = ("duration", "working_days", "integer", "string", "strings", "durations")
+# Past this a whole number is not exact as a double, and further on DuckDB's integers cannot
+# hold it: the set-based engine would fail on the rule, or judge by another number.
+MAX_INTEGER = (1 << 53) - 1
 
 
 class ParameterError(ValueError):
@@ -58,6 +61,8 @@ def coerce(name: str, kind: str, raw: Any) -> Any:
             raise ParameterError(f"{name} must be a whole number, 0 or more")
         if kind == "working_days" and raw > MAX_WORKING_DAYS:
             raise ParameterError(f"{name} must be at most {MAX_WORKING_DAYS} working days (about 100 years)")
+        if raw > MAX_INTEGER:
+            raise ParameterError(f"{name} must be at most {MAX_INTEGER:,}")
         return raw
     if kind == "string":
         if not isinstance(raw, str):

@@ -8,6 +8,7 @@ LIMIT is an ISO 8601 duration or ``$parameter``, ``{working_days: N}``, or
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 from checker.engine.evaluation import NOT_YET, UNREADABLE, Context, Item, Sentinel, Status
 from checker.engine.language.collections import selector
 from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError
+from checker.records.schema import Field
 from checker.records.times import (
     Moment,
     exact_moment,
@@ -233,10 +235,11 @@ def compile_limit(compiler: Compiler, spec: Any, env: Env, where: str) -> LimitE
         days = Limit(working_days=count)
         return lambda ctx, item: days
     if isinstance(spec, dict) and set(spec) == {"per", "limits"}:
-        key_path, _ = compiler.path(spec["per"], env, f"{where}/per")
+        key_path, kind = compiler.path(spec["per"], env, f"{where}/per")
         if not isinstance(spec["limits"], str) or not spec["limits"].startswith("$"):
             raise RuleError(f"{where}/limits", "limits must name a 'durations' parameter, e.g. $max_delay")
         table = compiler.parameter(spec["limits"], f"{where}/limits", "durations").value
+        _kinds_known(table, kind, spec["limits"], f"{where}/limits")
 
         def per_kind(ctx: Context, item: Item) -> Limit | None:
             key, _ = ctx.read(item, key_path)
@@ -250,3 +253,14 @@ def compile_limit(compiler: Compiler, spec: Any, env: Env, where: str) -> LimitE
         "a limit is an ISO 8601 duration, a $parameter, {working_days: N} or "
         "{per: FIELD, limits: $parameter}",
     )
+
+
+def _kinds_known(table: dict[str, Any], kind: Field, named: str, where: str) -> None:
+    """A limit for a kind its field never takes is a mistyped key: the kind it meant would
+    silently have no limit, its items uncounted."""
+    kinds = [value for value in kind.node.get("enum", []) if isinstance(value, str)]
+    for key in table if kinds else ():
+        if key not in kinds:
+            close = difflib.get_close_matches(key, kinds, n=1)
+            meant = f" (did you mean {close[0]!r}?)" if close else ""
+            raise RuleError(where, f"{named}: {key!r} is no kind it can be{meant}; kinds: {', '.join(kinds)}")
