@@ -70,6 +70,14 @@ class TestBaseline:
         status, result = report("export.jsonl", "--baseline", "baseline.json", cwd=tmp_path)
         assert status == 0 and result["baseline"]["fixed"] == 3
 
+    def test_findings_of_rules_not_run_are_not_fixed(self, tmp_path: Path) -> None:
+        # With --select AA, the other rules' findings were not looked for: none of them is fixed.
+        as_jsonl(tmp_path / "export.jsonl", cases())
+        caselint("baseline", "create", "baseline.json", "export.jsonl", *AS_OF, cwd=tmp_path)
+        status, result = report("export.jsonl", "--baseline", "baseline.json", "--select", "AA", cwd=tmp_path)
+        assert status == 0 and result["baseline"]["fixed"] == 0 and result["baseline"]["new"] == 0
+        assert result["baseline"]["known"] > 0
+
     def test_not_a_baseline(self, tmp_path: Path) -> None:
         (tmp_path / "baseline.json").write_text('{"findings": []}', encoding="utf-8")
         done = caselint("check", str(EXPORT), "--baseline", "baseline.json", cwd=tmp_path)
@@ -122,6 +130,14 @@ class TestWaivers:
         text = caselint("check", str(EXPORT), "--waivers", "waivers.yaml", cwd=tmp_path).stdout
         assert "waivers.yaml:7: waiver for RC001 WM-2012-0004* expired on 2013-01-06" in text
         assert "waivers.yaml:12: waiver for VC001 WM-2099-* is stale" in text
+
+    def test_a_waiver_of_a_rule_not_run_is_not_stale(self, tmp_path: Path) -> None:
+        (tmp_path / "waivers.yaml").write_text(textwrap.dedent(WAIVERS), encoding="utf-8")
+        done = caselint("check", str(EXPORT), "--waivers", "waivers.yaml", "--select", "AA", cwd=tmp_path)
+        assert "waivers.yaml:12: waiver for VC001 WM-2099-* is for a rule this run did not run" in done.stdout
+        _, waived = report(str(EXPORT), "--waivers", "waivers.yaml", "--select", "AA", cwd=tmp_path)
+        statuses = [(w["rule"], w["status"]) for w in waived["waivers"]]
+        assert statuses == [("AA002", "applied"), ("RC001", "expired"), ("VC001", "not_run")]
 
     @pytest.mark.parametrize(
         ("entry", "message"),

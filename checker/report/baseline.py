@@ -45,8 +45,8 @@ def write_baseline(report: Report, path: Path) -> int:
     return len(data["findings"])
 
 
-def load_baseline(path: Path) -> Counter[str]:
-    """The baseline's fingerprints, with how many times each occurred."""
+def load_baseline(path: Path) -> Counter[tuple[str, str]]:
+    """The baseline's findings by rule and fingerprint, with how many times each occurred."""
     shown = path.as_posix()
     try:
         text = read_text(path)
@@ -61,14 +61,20 @@ def load_baseline(path: Path) -> Counter[str]:
         raise BaselineError(f"{shown}: not a caselint baseline (make one with 'caselint baseline create')")
     findings = data.get("findings")
     if not isinstance(findings, list) or not all(
-        isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str) for entry in findings
+        isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in ("fingerprint", "rule_id"))
+        for entry in findings
     ):
         raise BaselineError(f"{shown}: 'findings' must be a list of {{fingerprint, rule_id}}")
-    return Counter(entry["fingerprint"] for entry in findings)
+    return Counter((entry["rule_id"], entry["fingerprint"]) for entry in findings)
 
 
-def apply_baseline(report: Report, baseline: Counter[str], path: str) -> Report:
-    remaining = Counter(baseline)
+def apply_baseline(report: Report, baseline: Counter[tuple[str, str]], path: str) -> Report:
+    # A finding of a rule not run (--select, --ignore) is not fixed: it was not looked for.
+    in_force = {rule.id for rule in report.rules}
+    remaining: Counter[str] = Counter()
+    for (rule_id, fingerprint), count in baseline.items():
+        if rule_id in in_force:
+            remaining[fingerprint] += count
     new = []
     known = 0
     for finding in report.findings:

@@ -216,7 +216,7 @@ class Waiver(_Model):
     reason: str
     approved_by: str
     expires: str
-    status: Literal["applied", "expired", "stale"]
+    status: Literal["applied", "expired", "stale", "not_run"]
     findings: int  # findings it covers (applied), or would have covered (expired)
 
 

@@ -111,6 +111,7 @@ def _entry(shown: str, document: YamlDocument, index: int, entry: Any, rules: se
 def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = DEFAULT_ZONE) -> Report:
     today = local_date(datetime.fromisoformat(report.as_of), zone_name)
     in_force = [waiver.expires >= today for waiver in waivers]
+    ran = {rule.id for rule in report.rules}  # a waiver of a rule not run (--select) is not stale
     covered: Counter[int] = Counter()
     would_have: Counter[int] = Counter()
     kept = []
@@ -137,7 +138,15 @@ def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = D
             reason=waiver.reason,
             approved_by=waiver.approved_by,
             expires=waiver.expires.isoformat(),
-            status="expired" if not in_force[n] else "applied" if covered[n] else "stale",
+            status=(
+                "expired"
+                if not in_force[n]
+                else "applied"
+                if covered[n]
+                else "stale"
+                if waiver.rule in ran
+                else "not_run"
+            ),
             findings=covered[n] if in_force[n] else would_have[n],
         )
         for n, waiver in enumerate(waivers)

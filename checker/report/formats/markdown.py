@@ -74,7 +74,8 @@ def _waiver_lines(report: Report) -> list[str]:
         "### Waivers",
         "",
         f"{plural(len(waivers), 'waiver')}: {statuses['applied']} applied "
-        f"({plural(covered, 'finding')} waived), {statuses['expired']} expired, {statuses['stale']} stale.",
+        f"({plural(covered, 'finding')} waived), {statuses['expired']} expired, {statuses['stale']} stale"
+        + (f", {statuses['not_run']} for rules not run." if statuses["not_run"] else "."),
     ]
     attention = [waiver for waiver in waivers if waiver.status != "applied"]
     if attention:

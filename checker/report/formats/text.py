@@ -253,6 +253,8 @@ def _waiver_lines(report: Report) -> list[str]:
             lines.append(f"{where} covers {covered}")
         elif waiver.status == "expired":
             lines.append(f"{where} expired on {waiver.expires}; the {covered} it covered fail again")
+        elif waiver.status == "not_run":
+            lines.append(f"{where} is for a rule this run did not run")
         else:
             lines.append(f"{where} is stale: it matches no finding")
     return lines
