@@ -14,7 +14,10 @@ from checker.records.times import parse_timestamp
 from checker.rules.files import RulebookError
 from tests.conftest import inline_rule, record, run_rule, verdict
 
-HOUR = {"max_delay": {"type": "duration", "default": "PT1H", "description": "limit"}}
+HOUR = {
+    "max_delay": {"type": "duration", "default": "PT1H", "description": "limit"},
+    "limits": {"type": "durations", "default": {"neglect": "P1D"}, "description": "limits by kind"},
+}
 
 
 def custody(**episode: Any) -> dict[str, Any]:
@@ -466,6 +469,51 @@ def test_boolean_comparisons_are_strict() -> None:
         (
             {"scope": "custody_episodes", "require": {"after_as_of": "overnight_reason"}, "message": "x"},
             "overnight_reason is not a timestamp field",
+        ),
+        # Comparisons a field cannot hold: each matched nothing, or meant one thing to one engine
+        # and another (or an error at run time) to the other.
+        *(
+            ({"scope": scope, "require": condition, "message": "x"}, said)
+            for scope, condition, said in [
+                ("incidents", {"field": "type", "contains": "neglect"}, "type is not a list"),
+                (
+                    "incidents",
+                    {"field": "reported_at", "equals": "2023-01-01T10:00:00"},
+                    "reported_at is a time",
+                ),
+                (
+                    "record",
+                    {"field": "/child/date_of_birth", "in": ["2010-01-01"]},
+                    "date_of_birth is a time",
+                ),
+                (
+                    "record",
+                    {"field": "/child/warning_markers", "equals": ["police"]},
+                    "warning_markers is a list",
+                ),
+                ("incidents", {"field": "dash", "equals": {"risk_level": "high"}}, "dash is an object"),
+                ("record", {"field": "/child/age_years", "at_least": 2**53}, "no engine compares it exactly"),
+                (
+                    "record",
+                    {"field": "/child/warning_markers", "contains_all": ["police", 1]},
+                    "never a whole number",
+                ),
+                ("incidents", {"field": "type", "equals": "domestik_abuse"}, "did you mean 'domestic_abuse'"),
+                ("incidents", {"field": "type", "equals": True}, "type holds text, never true or false"),
+                ("incidents", {"field": "type", "at_least": 3}, "type is not a number"),
+                ("incidents", {"field": "type", "in": ["neglect", None]}, "null is no value to compare with"),
+                (
+                    "medical_examinations",
+                    {
+                        "deadline": {
+                            "from": "requested_at",
+                            "limit": {"per": "examined_at", "limits": "$limits"},
+                            "met_by": "examined_at",
+                        }
+                    },
+                    "examined_at is not one of a list of kinds",
+                ),
+            ]
         ),
     ],
 )

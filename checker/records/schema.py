@@ -243,6 +243,11 @@ class Field:
         return "object" in _types(self.node)
 
     @property
+    def types(self) -> set[str]:
+        """The JSON types a value here may have, null aside (none known: any)."""
+        return _types(self.node) - {"null"}
+
+    @property
     def one_or_many(self) -> bool:
         """A list that may also be written as its one member (format 1.1's plans)."""
         return self.node.get(ONE_OR_MANY_KEYWORD) is True

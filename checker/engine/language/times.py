@@ -239,7 +239,7 @@ def compile_limit(compiler: Compiler, spec: Any, env: Env, where: str) -> LimitE
         if not isinstance(spec["limits"], str) or not spec["limits"].startswith("$"):
             raise RuleError(f"{where}/limits", "limits must name a 'durations' parameter, e.g. $max_delay")
         table = compiler.parameter(spec["limits"], f"{where}/limits", "durations").value
-        _kinds_known(table, kind, spec["limits"], f"{where}/limits")
+        _kinds_known(table, kind, spec, where)
 
         def per_kind(ctx: Context, item: Item) -> Limit | None:
             key, _ = ctx.read(item, key_path)
@@ -255,12 +255,15 @@ def compile_limit(compiler: Compiler, spec: Any, env: Env, where: str) -> LimitE
     )
 
 
-def _kinds_known(table: dict[str, Any], kind: Field, named: str, where: str) -> None:
+def _kinds_known(table: dict[str, Any], kind: Field, spec: dict[str, Any], where: str) -> None:
     """A limit for a kind its field never takes is a mistyped key: the kind it meant would
-    silently have no limit, its items uncounted."""
+    silently have no limit, its items uncounted. The field must be one of a list of kinds."""
     kinds = [value for value in kind.node.get("enum", []) if isinstance(value, str)]
-    for key in table if kinds else ():
+    if not kinds:
+        raise RuleError(f"{where}/per", f"{spec['per']} is not one of a list of kinds to key limits by")
+    for key in table:
         if key not in kinds:
             close = difflib.get_close_matches(key, kinds, n=1)
             meant = f" (did you mean {close[0]!r}?)" if close else ""
-            raise RuleError(where, f"{named}: {key!r} is no kind it can be{meant}; kinds: {', '.join(kinds)}")
+            message = f"{spec['limits']}: {key!r} is no kind it can be{meant}; kinds: {', '.join(kinds)}"
+            raise RuleError(f"{where}/limits", message)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.outcomes import fail, is_recorded, same
 from checker.engine.language.registry import FIELD, predicate
 from checker.records import schema as recordschema
+from checker.rules.parameters import MAX_INTEGER
 
 FIELD_OPERATORS = (
     "equals",
@@ -90,16 +92,17 @@ def field_comparison(compiler: Compiler, spec: Any, env: Env, where: str) -> Pre
             f"found {', '.join(operators) or 'nothing else'}",
         )
     operator = operators[0]
-    path, _ = compiler.path(spec["field"], env, f"{where}/field")
+    path, target = compiler.path(spec["field"], env, f"{where}/field")
     expected = compiler.operand(spec[operator], f"{where}/{operator}")
-    if operator in ("in", "not_in", "contains_any", "contains_all") and not isinstance(
-        expected, (list, tuple)
-    ):
+    listed = operator in ("in", "not_in", "contains_any", "contains_all")
+    if listed and not isinstance(expected, (list, tuple)):
         raise RuleError(f"{where}/{operator}", f"{operator} needs a list")
     if operator in ("at_least", "at_most") and (
         isinstance(expected, bool) or not isinstance(expected, (int, float))
     ):
         raise RuleError(f"{where}/{operator}", f"{operator} needs a number")
+    values = list(expected) if listed else [expected]
+    _comparable(operator, target, values, spec["field"], f"{where}/{operator}")
     env.facts.update({"field", "lacking"})
     env.kinds.add("mismatch")
     test = _FIELD_TESTS[operator]
@@ -117,6 +120,43 @@ def field_comparison(compiler: Compiler, spec: Any, env: Env, where: str) -> Pre
         return fail(pointer, "mismatch", field=path.name, lacking=lacking)
 
     return compare
+
+
+def _comparable(operator: str, target: recordschema.Field, values: list[Any], shown: str, where: str) -> None:
+    """Refuse a comparison the field cannot hold, which would match nothing (a misspelt value of
+    a list of values), or mean one thing to one engine and another to the other (a list, a
+    time or a number past 2^53 compared as a whole)."""
+    if operator.startswith("contains"):
+        member = target.child("*")
+        if member is None:
+            raise RuleError(where, f"{shown} is not a list: {operator} looks among a list's members")
+        return _literals(member, values, f"a member of {shown}", where)
+    if target.is_array or target.is_object:
+        hint = "look among its members with contains" if target.is_array else "compare one of its fields"
+        raise RuleError(where, f"{shown} is {'a list' if target.is_array else 'an object'}: {hint}")
+    if target.format in (recordschema.TIMESTAMP_FORMAT, recordschema.DATE_FORMAT):
+        raise RuleError(where, f"{shown} is a time: compare it with in_order, deadline or after_as_of")
+    if operator in ("at_least", "at_most") and target.types and not target.types & {"integer", "number"}:
+        raise RuleError(where, f"{shown} is not a number")
+    _literals(target, values, shown, where)
+
+
+def _literals(target: recordschema.Field, values: list[Any], shown: str, where: str) -> None:
+    kinds = target.node.get("enum")
+    for value in values:
+        found = recordschema.json_type(value)
+        if found == "null":
+            raise RuleError(where, f"{shown}: null is no value to compare with (present says if one is)")
+        fits = found in target.types or (found == "integer" and "number" in target.types)
+        if target.types and not fits:
+            holds = " or ".join(sorted(recordschema.JSON_TYPE_NAMES[kind] for kind in target.types))
+            raise RuleError(where, f"{shown} holds {holds}, never {recordschema.JSON_TYPE_NAMES[found]}")
+        if found in ("integer", "number") and abs(value) > MAX_INTEGER:
+            raise RuleError(where, f"{value} is past {MAX_INTEGER:,}: no engine compares it exactly")
+        if isinstance(kinds, list) and isinstance(value, str) and value not in kinds:
+            close = difflib.get_close_matches(value, [kind for kind in kinds if isinstance(kind, str)], n=1)
+            meant = f" (did you mean {close[0]!r}?)" if close else ""
+            raise RuleError(where, f"{value!r} is no value {shown} can take{meant}")
 
 
 def _contains(container: Any, wanted: Any) -> bool:
