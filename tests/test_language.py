@@ -653,3 +653,23 @@ def test_each_date_is_one_value_however_the_plan_is_written(plan: Any) -> None:
     assert sorted(finding.pointer for finding in judged.findings[0]) == sorted(
         finding.pointer for finding in result.findings
     )
+
+
+def test_an_absolute_pointer_names_the_same_place_in_both_engines() -> None:
+    rule = inline_rule(
+        {
+            "scope": "incidents",
+            "pointer": "/child/date_of_birth",
+            "require": {"present": "type"},
+            "message": "x",
+        }
+    )
+    data = record(incidents=[{"id": "I-1", "type": "neglect"}, {"id": "I-2"}])
+    as_of = parse_timestamp("2020-01-01T00:00:00Z")
+    per_record = [finding.pointer for finding in Engine([rule]).check(data, as_of).findings]
+    set_based = SqlEngine([rule], threads=1)
+    try:
+        judged = set_based.check([json.dumps(data)], [1], as_of, "export")
+    finally:
+        set_based.close()
+    assert per_record == [finding.pointer for finding in judged.findings[0]] == ["/child/date_of_birth"]

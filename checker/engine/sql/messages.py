@@ -119,7 +119,8 @@ def findings(
     for pointer, facts, kind in failures:
         outcome = Outcome(Status.FAIL, pointer, kind, facts)
         if isinstance(check.pointer_path, CompiledPath):
-            where = item_pointer + "".join("/" + escape(token) for token in check.pointer_path.tokens)
+            base = "" if check.pointer_path.absolute else item_pointer
+            where = base + "".join("/" + escape(token) for token in check.pointer_path.tokens)
         else:
             where = pointer if pointer is not None else item_pointer
         yield where, render_message(check, rule, item, outcome)
