@@ -176,3 +176,17 @@ def test_a_misspelt_field_is_caught_at_load_with_its_line(tmp_path: Path) -> Non
     (problem,) = raised.value.problems
     assert problem.startswith(f"{path.as_posix()}:8: XX002: demenour:")
     assert "did you mean 'demeanour'" in problem
+
+
+def test_a_rule_with_one_example_is_told_how_many_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "XX004.yaml"
+    path.write_text(
+        "id: XX004\nseverity: error\ntitle: t\nrationale: r\nstandards: [s]\n"
+        "scope: incidents\nrequire: {present: demeanour}\nmessage: m\nexamples:\n"
+        "  - name: a\n    expect: pass\n    record: {record_id: A}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulebookError) as raised:
+        load_rule_file(path)
+    (problem,) = raised.value.problems
+    assert problem.endswith("examples: must have at least 2 entries")

@@ -91,6 +91,9 @@ def problem(error: ValidationError) -> str:
         return f"{location}: must be {wanted}, not {_type_of(error.instance)}"
     if error.validator == "pattern":
         return f"{location}: {error.instance!r} is not of the form {value}"
+    if error.validator in ("minItems", "minLength") and value != 1:
+        unit = "entries" if error.validator == "minItems" else "characters"
+        return f"{location}: must have at least {value} {unit}"
     if error.validator in ("minItems", "minLength"):
         return f"{location}: must not be empty"
     if error.validator == "not":
