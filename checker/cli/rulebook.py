@@ -13,6 +13,7 @@ from checker.engine.ruleset import Ruleset
 from checker.report.explain import (
     rules_markdown,
 )
+from checker.report.wording import plural
 from checker.rules.config import Config
 from checker.rules.files import builtin_rulebook_dir
 
@@ -79,9 +80,9 @@ def rulebook_validate(directory: str | None, config_path: str | None) -> None:
         click.echo(problem)
     checked = len(wanted)
     if problems:
-        click.echo(f"{checked} rules checked; {len(problems)} problems")
+        click.echo(f"{plural(checked, 'rule')} checked; {plural(len(problems), 'problem')}")
         raise SystemExit(1)
-    click.echo(f"{checked} rules checked; all valid")
+    click.echo(f"{plural(checked, 'rule')} checked; all valid")
 
 
 @rulebook.command("docs")

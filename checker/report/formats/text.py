@@ -252,7 +252,8 @@ def _waiver_lines(report: Report) -> list[str]:
         if waiver.status == "applied":
             lines.append(f"{where} covers {covered}")
         elif waiver.status == "expired":
-            lines.append(f"{where} expired on {waiver.expires}; the {covered} it covered fail again")
+            again = "fails" if waiver.findings == 1 else "fail"
+            lines.append(f"{where} expired on {waiver.expires}; the {covered} it covered {again} again")
         elif waiver.status == "not_run":
             lines.append(f"{where} is for a rule this run did not run")
         else:
