@@ -100,7 +100,9 @@ ANONYMOUS_IN_SPARK = {"TIMESTAMP_MICROS", "MAKE_DATE", "JSON_ARRAY_LENGTH"}
 # A value of each parameter type that nothing else in a statement could spell.
 PLANTED = {
     "duration": "PT7H13M17S",
-    "durations": {"zq_planted_kind": "PT5H11M3S"},
+    # A kind the field takes (an unknown one is refused when the rule loads): its name is in the
+    # plan's own lists of values too, so only its limit is looked for.
+    "durations": {"neglect": "PT5H11M3S"},
     "working_days": 9173,
     "integer": 7919,
     "string": "zq-planted-text",
@@ -112,7 +114,6 @@ PLANTED_TEXTS = [
     str(span_micros(parse_duration("PT5H11M3S"))),
     "9173",
     "7919",
-    "zq_planted_kind",
     "zq-planted-first",
 ]
 
