@@ -429,3 +429,44 @@ def test_a_table_that_is_a_directory_is_named_as_such_not_as_missing(tmp_path: P
     status, output, _ = run(tmp_path, {})
     assert status == 2
     assert "table children: extract/children.csv: not a regular file" in output
+
+
+def _with_shared_strings(path: Path, strings: list[str]) -> None:
+    """The workbook rewritten as Excel and LibreOffice write text: each cell's text an index into
+    a shared strings part (openpyxl itself writes every text inline)."""
+    with zipfile.ZipFile(path) as old:
+        parts = {name: old.read(name).decode("utf-8") for name in old.namelist()}
+    index = {text: position for position, text in enumerate(strings)}
+    parts["xl/worksheets/sheet1.xml"] = re.sub(
+        r'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>([^<]*)</t></is></c>',
+        lambda cell: f'<c r="{cell.group(1)}" t="s"><v>{index[cell.group(2)]}</v></c>',
+        parts["xl/worksheets/sheet1.xml"],
+    )
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'
+    )
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdS" Type="{relation}" Target="sharedStrings.xml"/></Relationships>',
+    )
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>'
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as new:
+        for name, text in parts.items():
+            new.writestr(name, text)
+
+
+def test_a_workbook_with_shared_strings_as_excel_writes_it_is_read(tmp_path: Path) -> None:
+    # Its strings were looked for in a list openpyxl leaves empty: every Excel workbook was refused.
+    (tmp_path / "extract").mkdir()
+    path = tmp_path / "extract" / "children.xlsx"
+    _workbook(path, XLSX_ROWS)
+    _with_shared_strings(path, sorted({str(cell) for row in XLSX_ROWS for cell in row}))
+    assert 't="s"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    status, output, report = run(tmp_path, {}, XLSX_MAPPING)
+    assert (status, counts(report)) == (0, (5, 0)), output
+    assert sorted(finding["record_id"] for finding in report["findings"]) == []

@@ -143,7 +143,10 @@ def _sheet_rows(table: Table) -> Rows:
                 sheet.reset_dimensions()  # a stale <dimension> would hide the rows beyond it
         if not table.sheet_checked:
             with _sheet_source(sheets[0]) as source:
-                _SheetCheck(table.label, len(values.shared_strings)).run(source)
+                # The strings the sheet's reader looks up (the workbook's own list stays empty
+                # once loaded); not found, only that each index is a whole number is checked.
+                held = getattr(sheets[0], "_shared_strings", None)
+                _SheetCheck(table.label, len(held) if isinstance(held, list) else None).run(source)
             table.sheet_checked = True
         pairs = _quietly(zip(sheets[0].iter_rows(), sheets[1].iter_rows(), strict=False))
         number = 0
@@ -204,7 +207,7 @@ class _SheetCheck:
     be written to hold anything there.
     """
 
-    def __init__(self, label: str, shared_strings: int) -> None:
+    def __init__(self, label: str, shared_strings: int | None) -> None:
         from openpyxl.utils.cell import coordinate_to_tuple  # slow to import: only when a sheet is read
 
         self.cell_position = coordinate_to_tuple
@@ -331,11 +334,12 @@ def _iso_date(text: str) -> bool:
     return True
 
 
-def _shared_string(text: str, held: int) -> bool:
+def _shared_string(text: str, held: int | None) -> bool:
     try:
-        return 0 <= int(text) < held
+        index = int(text)
     except ValueError:
         return False
+    return index >= 0 and (held is None or index < held)
 
 
 def _number(text: str) -> bool:
