@@ -160,3 +160,33 @@ def test_an_earlier_sample_baseline_or_report_where_it_goes_is_written_over(
         done = caselint(*command, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert (tmp_path / written).exists()
+
+
+def test_an_export_that_names_caselint_is_not_taken_for_a_report(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    export = json.loads(EXPORT.read_text(encoding="utf-8"))
+    export["export"]["system"] = "Niche RMS (checked with caselint)"
+    written = json.dumps(export, indent=2)
+    (tmp_path / "exports" / "a.json").write_text(written, encoding="utf-8")
+    done = caselint("check", "exports", "--format", "json=exports/a.json", cwd=tmp_path)
+    assert done.returncode == 2 and "exports/a.json is an input of this run" in done.stderr
+    assert (tmp_path / "exports" / "a.json").read_text(encoding="utf-8") == written
+
+
+def test_a_report_by_a_hard_link_to_an_export_found_in_a_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    export = tmp_path / "exports" / "a.json"
+    export.write_bytes(EXPORT.read_bytes())
+    os.link(export, tmp_path / "report.json")
+    done = caselint("check", "exports", "--format", "json=report.json", cwd=tmp_path)
+    assert done.returncode == 2 and "exports/a.json is an input of this run" in done.stderr
+    assert export.read_bytes() == EXPORT.read_bytes()
+
+
+def test_a_text_report_written_into_the_directory_checked_is_replaced_next_time(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.jsonl").write_text('{"record_id": "A", "child": {"person_id": "P-1"}}\n')
+    for _ in range(2):
+        done = caselint("check", "exports", "--output", "exports/report.json", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "1 record checked as of" in (tmp_path / "exports" / "report.json").read_text(encoding="utf-8")

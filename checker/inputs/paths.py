@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,19 +95,30 @@ class OverwritesInput(ValueError):
     report of an earlier run: an export."""
 
 
-# What a file caselint writes holds near its start: its name (JSON, SARIF, JUnit, a baseline),
-# a sample's version, GitLab's keys, or nothing at all (GitLab's list of no findings).
-_OUR_REPORT = re.compile(rb'caselint|"sample_version"|"check_name"[\s\S]*"fingerprint"|\A\s*(\[\s*\])?\s*\Z')
+# What a file caselint writes says near its start: its name as the JSON and SARIF reports and
+# JUnit write it, a baseline's or sample's version, GitLab's keys, or nothing (GitLab's list of
+# no findings); a text report says near its end how many records it checked.
+_OUR_HEAD = re.compile(
+    rb'"name": "caselint"|<testsuites name="caselint"|"baseline_version"|"sample_version"'
+    rb'|"check_name"[\s\S]*"fingerprint"|\A\s*(\[\s*\])?\s*\Z'
+)
+_OUR_TAIL = re.compile(rb"\b[0-9][0-9,]* records? checked as of ")
+_HEAD, _TAIL = 64 << 10, 16 << 10
 
 
 def _earlier_report(path: Path) -> bool:
-    """Whether a file a report is to be written to holds an earlier run's report (from its head)."""
+    """Whether a file a report is to be written to holds an earlier run's output (from its head
+    and tail); one that is no regular file (a FIFO) holds nothing to lose, and is never opened."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return True
         with path.open("rb") as handle:
-            head = handle.read(64 << 10)
+            head = handle.read(_HEAD)
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - _TAIL))
+            tail = handle.read()
     except OSError:
         return True  # nothing there to lose, or nothing that could be read as records
-    return _OUR_REPORT.search(head) is not None
+    return _OUR_HEAD.search(head) is not None or _OUR_TAIL.search(tail) is not None
 
 
 def _kind_of(path: Path) -> str | None:
@@ -155,7 +167,7 @@ def expand_inputs(
     (``read_input``).
     """
     found: list[InputFile] = []
-    outputs = {os.path.realpath(path) for path in written}
+    outputs = {file_identity(Path(path)) for path in written} | {os.path.realpath(path) for path in written}
     for argument in arguments:
         if argument == STDIN:
             found.append(InputFile(STDIN_LABEL, None, "jsonl"))
@@ -164,7 +176,7 @@ def expand_inputs(
         if path.is_dir():
             matches: list[InputFile] = []
             for match, problem in search_directory(path, EXTENSIONS, exclude):
-                if os.path.realpath(match) in outputs:
+                if os.path.realpath(match) in outputs or file_identity(match) in outputs:
                     if _earlier_report(match):
                         continue
                     raise OverwritesInput(
