@@ -28,7 +28,7 @@ def test_the_worked_example_validates_tests_and_checks(tmp_path: Path) -> None:
     validated = caselint("rulebook", "validate", "local-rules", cwd=tmp_path)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     tested = caselint("rulebook", "test", "local-rules", cwd=tmp_path)
-    assert tested.returncode == 0 and "3 examples in 1 rules: 3 passed, 0 failed" in tested.stdout
+    assert tested.returncode == 0 and "3 examples in 1 rule: 3 passed, 0 failed" in tested.stdout
 
     (tmp_path / "exports").mkdir()
     late_dash = {

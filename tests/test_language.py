@@ -523,6 +523,21 @@ def test_compile_errors_say_what_is_wrong(body: dict[str, Any], expected: str) -
     assert expected in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"field": "/child/age_years", "equals": 16.0},
+        {"field": "/child/age_years", "at_least": 2.5},
+        {"field": "/child/age_years", "in": [15, 16]},
+        {"field": "child_present", "equals": True},
+        {"field": "type", "not_in": ["neglect", "other"]},
+    ],
+)
+def test_comparisons_a_field_holds_load(condition: dict[str, Any]) -> None:
+    scope = "record" if condition["field"].startswith("/") else "incidents"
+    inline_rule({"scope": scope, "require": condition, "message": "x"})
+
+
 def test_a_rule_that_crashes_is_an_error_that_quotes_nothing_of_the_record() -> None:
     rule = inline_rule({"scope": "incidents", "require": {"present": "demeanour"}, "message": "m"})
 

@@ -115,6 +115,7 @@ def rulebook_test(directory: str | None, config_path: str | None) -> None:
             click.echo(
                 f"{rule.definition.source}: {rule.id} example {result.example.name!r}: {result.problem()}"
             )
-    click.echo(f"{passed + failed} examples in {len(wanted)} rules: {passed} passed, {failed} failed")
+    counted = f"{plural(passed + failed, 'example')} in {plural(len(wanted), 'rule')}"
+    click.echo(f"{counted}: {passed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)

@@ -139,13 +139,13 @@ def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = D
             approved_by=waiver.approved_by,
             expires=waiver.expires.isoformat(),
             status=(
-                "expired"
+                "not_run"
+                if waiver.rule not in ran
+                else "expired"
                 if not in_force[n]
                 else "applied"
                 if covered[n]
                 else "stale"
-                if waiver.rule in ran
-                else "not_run"
             ),
             findings=covered[n] if in_force[n] else would_have[n],
         )

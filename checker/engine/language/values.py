@@ -130,7 +130,7 @@ def _comparable(operator: str, target: recordschema.Field, values: list[Any], sh
         member = target.child("*")
         if member is None:
             raise RuleError(where, f"{shown} is not a list: {operator} looks among a list's members")
-        return _literals(member, values, f"a member of {shown}", where)
+        return _literals(member, values, f"a member of {shown}", where, operator)
     if target.is_array or target.is_object:
         hint = "look among its members with contains" if target.is_array else "compare one of its fields"
         raise RuleError(where, f"{shown} is {'a list' if target.is_array else 'an object'}: {hint}")
@@ -138,13 +138,15 @@ def _comparable(operator: str, target: recordschema.Field, values: list[Any], sh
         raise RuleError(where, f"{shown} is a time: compare it with in_order, deadline or after_as_of")
     if operator in ("at_least", "at_most") and target.types and not target.types & {"integer", "number"}:
         raise RuleError(where, f"{shown} is not a number")
-    _literals(target, values, shown, where)
+    _literals(target, values, shown, where, operator)
 
 
-def _literals(target: recordschema.Field, values: list[Any], shown: str, where: str) -> None:
+def _literals(target: recordschema.Field, values: list[Any], shown: str, where: str, operator: str) -> None:
     kinds = target.node.get("enum")
     for value in values:
         found = recordschema.json_type(value)
+        if found == "number" and (value.is_integer() or operator in ("at_least", "at_most")):
+            found = "integer"  # 16.0 is a whole number; an age of at least 2.5 is one of 3 or more
         if found == "null":
             raise RuleError(where, f"{shown}: null is no value to compare with (present says if one is)")
         fits = found in target.types or (found == "integer" and "number" in target.types)
@@ -156,7 +158,7 @@ def _literals(target: recordschema.Field, values: list[Any], shown: str, where: 
         if isinstance(kinds, list) and isinstance(value, str) and value not in kinds:
             close = difflib.get_close_matches(value, [kind for kind in kinds if isinstance(kind, str)], n=1)
             meant = f" (did you mean {close[0]!r}?)" if close else ""
-            raise RuleError(where, f"{value!r} is no value {shown} can take{meant}")
+            raise RuleError(where, f"{value!r} is not among the values of {shown}{meant}")
 
 
 def _contains(container: Any, wanted: Any) -> bool:
