@@ -190,3 +190,33 @@ def test_a_rule_with_one_example_is_told_how_many_it_needs(tmp_path: Path) -> No
         "  - name: a\n    expect: pass\n    record: {record_id: A}\n",
     )
     assert problem.endswith("examples: must have at least 2 entries")
+
+
+def test_every_example_holds_on_the_set_based_engine_too(rules: dict[str, CompiledRule]) -> None:
+    from checker.engine.examples import run_examples_set_based
+
+    results = run_examples_set_based(list(rules.values()))
+    assert len(results) == sum(len(rule.definition.examples) for rule in rules.values())
+    assert {key: result.problem() for key, result in results.items() if not result.ok} == {}
+
+
+def test_rulebook_test_names_an_example_wrong_on_each_engine(tmp_path: Path) -> None:
+    from tests.conftest import caselint
+
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "XX005.yaml").write_text(
+        "id: XX005\nseverity: error\ntitle: t\nrationale: r\nstandards: [wy-pcp-2016-recording-standards]\n"
+        "scope: incidents\nrequire: {present: demeanour}\nmessage: m\nexamples:\n"
+        "  - name: said to pass\n    expect: pass\n"
+        "    record: {record_id: A, child: {person_id: P}, incidents: [{id: I}]}\n"
+        "  - name: fails\n    expect: fail\n"
+        "    record: {record_id: B, child: {person_id: P}, incidents: [{id: I}]}\n",
+        encoding="utf-8",
+    )
+    done = caselint("rulebook", "test", "local", cwd=tmp_path)
+    assert done.returncode == 1
+    assert (
+        "XX005 example 'said to pass': expected pass, got fail; "
+        "on the set-based engine, expected pass, got fail" in done.stdout
+    )
+    assert "2 examples in 1 rule: 1 passed, 1 failed" in done.stdout

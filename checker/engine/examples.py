@@ -1,13 +1,28 @@
-"""Running a rule's own examples: each must pass, fail, be pending or not apply."""
+"""Running a rule's own examples: each must pass, fail, be pending or not apply, on both engines.
+
+The per-record engine judges each example alone. The set-based engine, which
+judges every input of a thousand records or more, judges them all in one run,
+each example a part of its own, so that the DuckDB plans are made once; a rule
+that compares values across a run (``unique: {within: run}``) has a run for
+each of its examples, as its examples stand alone.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
+from checker.engine.batch import json_line
 from checker.engine.compile import CompiledRule
-from checker.engine.per_record import Engine
+from checker.engine.per_record import Engine, RawFinding, Tally
 from checker.records.times import parse_timestamp
 from checker.rules.files import Example
+
+if TYPE_CHECKING:
+    from checker.engine.sql.engine import SqlEngine
 
 # Examples state their as-of instant when it matters (pending cases); the
 # rest are judged long after their events, when every deadline has passed.
@@ -39,9 +54,17 @@ class ExampleResult:
 
 def run_example(rule: CompiledRule, example: Example) -> ExampleResult:
     engine = Engine([rule])
-    as_of = parse_timestamp(example.as_of or DEFAULT_EXAMPLE_AS_OF)
-    result = engine.check(example.record, as_of, "example")
-    tally = result.tallies.get(rule.id)
+    result = engine.check(example.record, _as_of(example), "example")
+    return _result(example, result.tallies.get(rule.id), result.findings, result.crashes)
+
+
+def _as_of(example: Example) -> datetime:
+    return parse_timestamp(example.as_of or DEFAULT_EXAMPLE_AS_OF)
+
+
+def _result(
+    example: Example, tally: Tally | None, findings: Sequence[RawFinding], crashes: Sequence[str]
+) -> ExampleResult:
     if tally is None or tally.applicable == 0:
         outcome = "not_applicable"
     elif tally.failed:
@@ -53,10 +76,58 @@ def run_example(rule: CompiledRule, example: Example) -> ExampleResult:
     return ExampleResult(
         example,
         outcome,
-        tuple(finding.pointer for finding in result.findings),
-        tuple(finding.message for finding in result.findings),
-        tuple(result.crashes),
+        tuple(finding.pointer for finding in findings),
+        tuple(finding.message for finding in findings),
+        tuple(crashes),
     )
+
+
+def run_examples_set_based(rules: Sequence[CompiledRule]) -> dict[tuple[str, int], ExampleResult]:
+    """Every example of these rules judged by the set-based engine, by (rule id, position); an
+    example whose record JSON cannot carry (a NaN) is left to the per-record engine."""
+    from checker.engine.sql.engine import SqlEngine  # DuckDB loads only when examples are run
+
+    engine = SqlEngine(list(rules), threads=1)
+    try:
+        alone = [rule for rule in rules if _across_the_run(rule)]
+        together = [
+            (rule, index, example)
+            for rule in rules
+            if rule not in alone
+            for index, example in enumerate(rule.definition.examples)
+        ]
+        found = _judged(engine, together, None)
+        for rule in alone:
+            for index, example in enumerate(rule.definition.examples):
+                found |= _judged(engine, [(rule, index, example)], [rule])
+    finally:
+        engine.close()
+    return found
+
+
+def _across_the_run(rule: CompiledRule) -> bool:
+    written = json.dumps(rule.definition.checks, default=str)
+    return '"within": "run"' in written
+
+
+def _judged(
+    engine: SqlEngine,
+    examples: list[tuple[CompiledRule, int, Example]],
+    rules: list[CompiledRule] | None,
+) -> dict[tuple[str, int], ExampleResult]:
+    placed = []
+    for rule, index, example in examples:
+        text = json_line(example.record)
+        if text is not None:
+            engine.add([text], [1], _as_of(example), "example")
+            placed.append((rule, index, example))
+    results = engine.judge(rules) if placed else []
+    found: dict[tuple[str, int], ExampleResult] = {}
+    for (rule, index, example), result in zip(placed, results, strict=True):
+        findings = [finding for finding in result.findings.get(0, []) if finding.rule_id == rule.id]
+        broken = [f"DuckDB could not run it ({result.broken[rule.id]})"] if rule.id in result.broken else []
+        found[(rule.id, index)] = _result(example, result.tallies.get(rule.id), findings, broken)
+    return found
 
 
 def run_examples(rule: CompiledRule) -> list[ExampleResult]:
