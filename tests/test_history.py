@@ -181,6 +181,9 @@ def test_a_history_file_that_cannot_be_made_or_found_is_one_line(tmp_path: Path)
     done = caselint("history", "nowhere.sqlite", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.strip() == "Error: nowhere.sqlite: no such history file"
     assert not (tmp_path / "nowhere.sqlite").exists()  # reading never creates the file
+    (tmp_path / "runs").mkdir()
+    done = caselint("history", "runs", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.strip() == "Error: runs: not a file"
 
 
 def test_a_name_that_is_not_utf8_and_a_surrogate_in_a_district_are_recorded_escaped(tmp_path: Path) -> None:

@@ -233,6 +233,7 @@ def test_csv_and_json_have_the_same_rows_as_the_workbook(drawn: dict[str, Path])
     ("args", "message"),
     [
         (["{export}", "--output", "s.xlsx"], "--seed is required"),
+        (["{export}", "--seed", " ", "--output", "s.xlsx"], "--seed is required"),
         (
             ["{export}", "--seed", "1", "--output", "s.txt"],
             "--output: name a file ending in .xlsx, .csv, .json",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from checker.engine.ruleset import load_ruleset
 from checker.report.explain import explain_text
@@ -67,3 +68,9 @@ def test_every_rule_has_a_page_with_a_failing_and_a_compliant_example() -> None:
         page = explain_text(rule, ruleset.catalogue)
         assert "## Example that fails" in page and "## What a compliant record looks like" in page, rule.id
         assert f"→ {rule.id} /" in page, rule.id
+
+
+def test_the_catalogue_page_into_a_missing_directory_names_the_path(tmp_path: Path) -> None:
+    done = caselint("rulebook", "docs", "--output", "missing/rules.md", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "Error: --output: missing/rules.md: No such file or directory"

@@ -91,7 +91,10 @@ def rulebook_docs(output: str | None) -> None:
     """The built-in rule catalogue as Markdown (docs/rules.md)."""
     page = rules_markdown(load_command_ruleset(Config()))
     if output:
-        Path(output).write_text(page, encoding="utf-8")
+        try:
+            Path(output).write_text(page, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"--output: {output}: {error.strerror}") from None
     else:
         click.echo(page, nl=False)
 

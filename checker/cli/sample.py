@@ -47,7 +47,7 @@ def sample_command(
         return
     if not request.paths:
         raise CommandError("name the exports to sample (or --compare FILE)")
-    if seed is None:
+    if seed is None or not seed.strip():
         # A default seed would let anyone who knows it predict, and tidy, the records to be sampled.
         raise CommandError(
             "--seed is required: choose one for this audit, and keep it to draw the sample again"

@@ -128,7 +128,8 @@ def _file_digest(path: Path) -> str | None:
 def _opened(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
     shown = path.as_posix()
     if not write and not path.is_file():
-        raise HistoryError(f"{shown}: no such history file")
+        what = "not a file" if path.exists() else "no such history file"
+        raise HistoryError(f"{shown}: {what}")
     try:
         target = path.absolute().as_uri() + ("?mode=rwc" if write else "?mode=ro")
         connection = sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
