@@ -431,3 +431,13 @@ def test_a_whole_number_no_engine_holds_exactly_is_refused(tmp_path: Path) -> No
     done = caselint("rules", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "min_episodes must be at most 9,007,199,254,740,991" in done.stderr
+
+
+def test_a_caselint_setting_that_is_not_a_table_is_an_error_not_passed_over(tmp_path: Path) -> None:
+    # Passed over, the configuration of a directory above was used in its place without a word.
+    write(tmp_path / "caselint.toml", '[severity]\nAA002 = "warning"\n')
+    (tmp_path / "project").mkdir()
+    write(tmp_path / "project" / "pyproject.toml", "[tool]\ncaselint = 5\n")
+    done = caselint("rules", cwd=tmp_path / "project")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "pyproject.toml:2: tool.caselint must be a table" in done.stderr

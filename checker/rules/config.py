@@ -152,7 +152,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _tool_table(path: Path) -> dict[str, Any] | None:
     tool = _read_toml(path).get("tool")
     table = tool.get("caselint") if isinstance(tool, dict) else None
-    return table if isinstance(table, dict) else None
+    if table is not None and not isinstance(table, dict):
+        # Meant for caselint, but unreadable as its settings: passed over, a configuration further
+        # up would have been used in its place without a word.
+        where = _located(path, path.as_posix(), "tool.caselint")
+        raise ConfigError(f"{where}: tool.caselint must be a table")
+    return table
 
 
 def load_config(path: Path) -> Config:
