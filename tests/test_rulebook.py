@@ -220,3 +220,30 @@ def test_rulebook_test_names_an_example_wrong_on_each_engine(tmp_path: Path) -> 
         "on the set-based engine, expected pass, got fail" in done.stdout
     )
     assert "2 examples in 1 rule: 1 passed, 1 failed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            "require:\n  deadline: {from: requested_at, limit: {working_days: -1}, met_by: examined_at}\n"
+            "message: m\n",
+            "require/deadline/limit/working_days: must be at least 0",
+        ),
+        ("require: {present: type}\nmessage: {}\n", "message: must not be empty"),
+        (
+            "require:\n  deadline: {from: {earliest: []}, limit: PT1H, met_by: examined_at}\nmessage: m\n",
+            "require/deadline/from/earliest: must not be empty",
+        ),
+    ],
+)
+def test_a_value_of_one_of_several_forms_is_told_what_is_wrong_in_the_form_it_has(
+    tmp_path: Path, body: str, said: str
+) -> None:
+    # Each was told "must be text, not a mapping": the first form's words, not its own.
+    (problem,) = _refused(
+        tmp_path / "XX006.yaml",
+        "id: XX006\nseverity: error\ntitle: t\nrationale: r\nstandards: [s]\nscope: medical_examinations\n"
+        + body,
+    )
+    assert problem.endswith(said)

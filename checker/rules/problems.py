@@ -71,7 +71,11 @@ def problem(error: ValidationError) -> str:
     if error.validator == "oneOf" and not error.absolute_path:
         return _one_check(error.instance)
     if error.context:
-        error = best_match(error.context)
+        # Of the forms a value may take, the one it was meant as is the one whose shape it has:
+        # an error inside that form says what is wrong, not "must be text" from another.
+        shape = ("type", "required", "additionalProperties", "not")
+        inside = [found for found in error.context if found.relative_path or found.validator not in shape]
+        error = best_match(inside or error.context)
         location = "/".join(str(token) for token in error.absolute_path) or "the rule"
     value: Any = error.validator_value
     if error.validator == "additionalProperties":
@@ -95,6 +99,10 @@ def problem(error: ValidationError) -> str:
         unit = "entries" if error.validator == "minItems" else "characters"
         return f"{location}: must have at least {value} {unit}"
     if error.validator in ("minItems", "minLength"):
+        return f"{location}: must not be empty"
+    if error.validator == "minimum":
+        return f"{location}: must be at least {value}"
+    if error.validator == "minProperties":
         return f"{location}: must not be empty"
     if error.validator == "not":
         return f"{location}: has a key that does not belong with the others here"
