@@ -346,23 +346,27 @@ def test_a_pyproject_whose_tool_is_not_a_table_has_no_configuration(tmp_path: Pa
     assert discover(tmp_path) != tmp_path / "pyproject.toml"  # and no AttributeError on the way
 
 
-def test_a_duration_of_millions_of_years_is_refused_in_words(tmp_path: Path) -> None:
-    write(tmp_path / "caselint.toml", '[parameters]\nAA002.max_request_delay = "P99999999999999D"\n')
+def _refused_config(tmp_path: Path, text: str) -> str:
+    """What ``caselint rules`` says of this caselint.toml, which it must refuse (exit 2)."""
+    write(tmp_path / "caselint.toml", text)
     done = caselint("rules", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "'P99999999999999D' is longer than the longest limit allowed, P36525D" in done.stderr
+    return done.stderr
+
+
+def test_a_duration_of_millions_of_years_is_refused_in_words(tmp_path: Path) -> None:
+    stderr = _refused_config(tmp_path, '[parameters]\nAA002.max_request_delay = "P99999999999999D"\n')
+    assert "'P99999999999999D' is longer than the longest limit allowed, P36525D" in stderr
 
 
 def test_a_configured_value_a_rule_cannot_use_is_blamed_on_the_configuration(tmp_path: Path) -> None:
     # 0 is a whole number, as the parameter's type asks, but MI005 counts episodes from 1.
-    write(tmp_path / "caselint.toml", "[parameters]\nMI005.min_episodes = 0\n")
-    done = caselint("rules", cwd=tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    stderr = _refused_config(tmp_path, "[parameters]\nMI005.min_episodes = 0\n")
     assert (
         "invalid configuration: caselint.toml:2: parameters.MI005: a value configured cannot be used"
-        in done.stderr
+        in stderr
     )
-    assert "count must be a whole number, 1 or more" in done.stderr
+    assert "count must be a whole number, 1 or more" in stderr
 
 
 def test_a_local_rules_texts_reach_the_terminal_escaped(force: Path) -> None:
@@ -415,22 +419,18 @@ def test_the_line_of_a_key_is_found(text: str, key: str, line: int | None) -> No
 
 def test_a_mistyped_kind_in_a_table_of_limits_is_refused_with_a_did_you_mean(tmp_path: Path) -> None:
     # The misspelt kind had no limit: ME001 silently stopped counting sexual abuse examinations.
-    write(
-        tmp_path / "caselint.toml",
+    stderr = _refused_config(
+        tmp_path,
         '[parameters]\nME001.max_delay = {physical_abuse = "P1D", sexual_abus = "P3D", neglect = "P7D"}\n',
     )
-    done = caselint("rules", cwd=tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "caselint.toml:2: parameters.ME001: a value configured cannot be used" in done.stderr
-    assert "'sexual_abus' is no kind it can be (did you mean 'sexual_abuse'?)" in done.stderr
+    assert "caselint.toml:2: parameters.ME001: a value configured cannot be used" in stderr
+    assert "'sexual_abus' is no kind it can be (did you mean 'sexual_abuse'?)" in stderr
 
 
 def test_a_whole_number_no_engine_holds_exactly_is_refused(tmp_path: Path) -> None:
     # DuckDB could not convert it: the set-based engine failed on MI005 where the other judged it.
-    write(tmp_path / "caselint.toml", "[parameters]\nMI005.min_episodes = 99999999999999999999\n")
-    done = caselint("rules", cwd=tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "min_episodes must be at most 9,007,199,254,740,991" in done.stderr
+    stderr = _refused_config(tmp_path, "[parameters]\nMI005.min_episodes = 99999999999999999999\n")
+    assert "min_episodes must be at most 9,007,199,254,740,991" in stderr
 
 
 def test_a_caselint_setting_that_is_not_a_table_is_an_error_not_passed_over(tmp_path: Path) -> None:
