@@ -68,22 +68,31 @@ def test_two_formats_cannot_share_a_file(tmp_path: Path) -> None:
     assert "json and sarif are both written to out; give each its own file" in done.stderr
 
 
+def _refused_and_kept(
+    tmp_path: Path, export_at: str, command: list[str], said: str, link: str | None = None
+) -> None:
+    """The command, with the example export at ``export_at`` (and a hard link to it at ``link``),
+    must be refused saying ``said``, the export left as it was."""
+    export = tmp_path / export_at
+    export.parent.mkdir(parents=True, exist_ok=True)
+    export.write_bytes(EXPORT.read_bytes())
+    if link is not None:
+        os.link(export, tmp_path / link)  # a hard link: one file, two names
+    done = caselint(*command, cwd=tmp_path)
+    assert done.returncode == 2 and said in done.stderr
+    assert export.read_bytes() == EXPORT.read_bytes()
+
+
 @pytest.mark.parametrize("option", [["--format", "json=export.json"], ["--output", "export.json"]])
 def test_a_report_is_never_written_over_an_input(tmp_path: Path, option: list[str]) -> None:
-    export = tmp_path / "export.json"
-    export.write_bytes(EXPORT.read_bytes())
-    done = caselint("check", "export.json", *option, cwd=tmp_path)
-    assert done.returncode == 2 and "export.json is an input of this run" in done.stderr
-    assert export.read_bytes() == EXPORT.read_bytes()
+    _refused_and_kept(
+        tmp_path, "export.json", ["check", "export.json", *option], "export.json is an input of this run"
+    )
 
 
 def test_a_report_is_never_written_over_an_input_by_another_name(tmp_path: Path) -> None:
-    export = tmp_path / "export.json"
-    export.write_bytes(EXPORT.read_bytes())
-    os.link(export, tmp_path / "report.json")  # a hard link: one file, two names
-    done = caselint("check", "export.json", "--format", "json=report.json", cwd=tmp_path)
-    assert done.returncode == 2 and "report.json is an input of this run" in done.stderr
-    assert export.read_bytes() == EXPORT.read_bytes()
+    command = ["check", "export.json", "--format", "json=report.json"]
+    _refused_and_kept(tmp_path, "export.json", command, "report.json is an input of this run", "report.json")
 
 
 def test_a_report_written_into_the_directory_checked_is_not_read_as_records(tmp_path: Path) -> None:
@@ -112,16 +121,8 @@ def test_an_export_found_in_the_directory_checked_is_never_written_over(
 ) -> None:
     # Only an earlier report of caselint's is passed over where a report is to go; an export
     # there was skipped as one, and the report written over it.
-    (tmp_path / "exports").mkdir()
-    export = tmp_path / "exports" / "a.json"
-    export.write_bytes(EXPORT.read_bytes())
-    done = caselint(*command, cwd=tmp_path)
-    assert done.returncode == 2
-    assert (
-        "exports/a.json is an input of this run (in exports); writing a report there would overwrite it"
-        in (done.stderr)
-    )
-    assert export.read_bytes() == EXPORT.read_bytes()
+    said = "exports/a.json is an input of this run (in exports); writing a report there would overwrite it"
+    _refused_and_kept(tmp_path, "exports/a.json", command, said)
 
 
 @pytest.mark.parametrize(
@@ -135,11 +136,9 @@ def test_an_export_found_in_the_directory_checked_is_never_written_over(
 def test_a_sample_or_baseline_is_never_written_over_an_input_named(
     tmp_path: Path, command: list[str]
 ) -> None:
-    export = tmp_path / "export.json"
-    export.write_bytes(EXPORT.read_bytes())
-    done = caselint(*command, cwd=tmp_path)
-    assert done.returncode == 2 and "export.json is an input of this run; writing there would" in done.stderr
-    assert export.read_bytes() == EXPORT.read_bytes()
+    _refused_and_kept(
+        tmp_path, "export.json", command, "export.json is an input of this run; writing there would"
+    )
 
 
 @pytest.mark.parametrize(
@@ -174,13 +173,10 @@ def test_an_export_that_names_caselint_is_not_taken_for_a_report(tmp_path: Path)
 
 
 def test_a_report_by_a_hard_link_to_an_export_found_in_a_directory_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "exports").mkdir()
-    export = tmp_path / "exports" / "a.json"
-    export.write_bytes(EXPORT.read_bytes())
-    os.link(export, tmp_path / "report.json")
-    done = caselint("check", "exports", "--format", "json=report.json", cwd=tmp_path)
-    assert done.returncode == 2 and "exports/a.json is an input of this run" in done.stderr
-    assert export.read_bytes() == EXPORT.read_bytes()
+    command = ["check", "exports", "--format", "json=report.json"]
+    _refused_and_kept(
+        tmp_path, "exports/a.json", command, "exports/a.json is an input of this run", "report.json"
+    )
 
 
 def test_a_text_report_written_into_the_directory_checked_is_replaced_next_time(tmp_path: Path) -> None:
