@@ -167,7 +167,7 @@ def expand_inputs(
     (``read_input``).
     """
     found: list[InputFile] = []
-    outputs = {file_identity(Path(path)) for path in written} | {os.path.realpath(path) for path in written}
+    outputs: set[object] = set().union(*(file_names(Path(path)) for path in written))
     for argument in arguments:
         if argument == STDIN:
             found.append(InputFile(STDIN_LABEL, None, "jsonl"))
@@ -176,7 +176,7 @@ def expand_inputs(
         if path.is_dir():
             matches: list[InputFile] = []
             for match, problem in search_directory(path, EXTENSIONS, exclude):
-                if os.path.realpath(match) in outputs or file_identity(match) in outputs:
+                if file_names(match) & outputs:
                     if _earlier_report(match):
                         continue
                     raise OverwritesInput(
@@ -235,6 +235,11 @@ def file_identity(path: Path) -> object:
     except (OSError, ValueError):
         return os.path.realpath(path)
     return (status.st_dev, status.st_ino)
+
+
+def file_names(path: Path) -> set[object]:
+    """The file a path names, by its real path and, once it exists, by device and inode."""
+    return {os.path.realpath(path), file_identity(path)}
 
 
 def _input_file(path: Path, problem: str | None) -> InputFile:

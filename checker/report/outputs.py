@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.engine.ruleset import Ruleset
-from checker.inputs.paths import file_identity
+from checker.inputs.paths import file_names
 from checker.report.formats import FORMATS, RenderContext
 from checker.report.formats.text import TextOptions, text_pieces
 from checker.report.model import Report
@@ -110,18 +110,13 @@ def refuse_overwriting_inputs(outputs: Sequence[Output], inputs: Iterable[str]) 
     read: set[object] = set()
     for path in inputs:
         if path != "-" and Path(path).is_file():
-            read |= _names(Path(path))
+            read |= file_names(Path(path))
     for entry in outputs:
-        if entry.path is not None and _names(entry.path) & read:
+        if entry.path is not None and file_names(entry.path) & read:
             option = "--format " + entry.format if entry.format in OUTPUT_FORMATS else entry.format
             raise OutputError(
                 f"{option}: {entry.path.as_posix()} is an input of this run; writing there would overwrite it"
             )
-
-
-def _names(path: Path) -> set[object]:
-    """The file a path names, by its real path and, once it exists, by device and inode."""
-    return {os.path.realpath(path), file_identity(path)}
 
 
 def render(
