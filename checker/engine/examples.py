@@ -9,7 +9,6 @@ each of its examples, as its examples stand alone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,7 +88,7 @@ def run_examples_set_based(rules: Sequence[CompiledRule]) -> dict[tuple[str, int
 
     engine = SqlEngine(list(rules), threads=1)
     try:
-        alone = [rule for rule in rules if _across_the_run(rule)]
+        alone = [rule for rule in rules if rule.id in engine.across_runs]
         together = [
             (rule, index, example)
             for rule in rules
@@ -103,11 +102,6 @@ def run_examples_set_based(rules: Sequence[CompiledRule]) -> dict[tuple[str, int
     finally:
         engine.close()
     return found
-
-
-def _across_the_run(rule: CompiledRule) -> bool:
-    written = json.dumps(rule.definition.checks, default=str)
-    return '"within": "run"' in written
 
 
 def _judged(

@@ -103,6 +103,15 @@ class SqlEngine:
         return self.session.connection
 
     @property
+    def across_runs(self) -> frozenset[str]:
+        """The rules with a check comparing values across the run (``unique: {within: run}``)."""
+        return frozenset(
+            self.rules[rule_index].id
+            for rule_index, _, check in self.session.rulebook.checks
+            if check.unique_within == "run"
+        )
+
+    @property
     def spill_directory(self) -> str | None:
         """Where DuckDB writes what does not fit in its memory limit (removed by ``close``); None
         for an engine sharing another's database."""
