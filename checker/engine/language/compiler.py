@@ -24,6 +24,12 @@ from checker.rules.parameters import Parameter
 AS_OF = "$as_of"
 
 
+def meant(word: str, choices: list[str]) -> str:
+    """`` (did you mean 'x'?)`` when ``word`` looks like a mistyped one of ``choices``, else ``""``."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class RuleError(ValueError):
     """A rule that cannot be compiled; ``where`` points into the rule file."""
 
@@ -185,9 +191,7 @@ class Compiler:
         handler = PREDICATES.get(operator) if operator != FIELD else None
         if handler is None:
             operators = [name for name in PREDICATES if name != FIELD]
-            hint = difflib.get_close_matches(operator, operators, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise RuleError(where, f"unknown operator {operator!r}{suggestion}")
+            raise RuleError(where, f"unknown operator {operator!r}{meant(operator, operators)}")
         return handler(self, argument, env, f"{where}/{escape(operator)}")
 
     def predicates(self, argument: Any, env: Env, where: str) -> list[Predicate]:

@@ -8,7 +8,6 @@ LIMIT is an ISO 8601 duration or ``$parameter``, ``{working_days: N}``, or
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,7 +15,7 @@ from typing import Any
 
 from checker.engine.evaluation import NOT_YET, UNREADABLE, Context, Item, Sentinel, Status
 from checker.engine.language.collections import selector
-from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError
+from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError, meant
 from checker.records.schema import Field
 from checker.records.times import (
     Moment,
@@ -263,7 +262,6 @@ def _kinds_known(table: dict[str, Any], kind: Field, spec: dict[str, Any], where
         raise RuleError(f"{where}/per", f"{spec['per']} is not one of a list of kinds to key limits by")
     for key in table:
         if key not in kinds:
-            close = difflib.get_close_matches(key, kinds, n=1)
-            meant = f" (did you mean {close[0]!r}?)" if close else ""
-            message = f"{spec['limits']}: {key!r} is no kind it can be{meant}; kinds: {', '.join(kinds)}"
+            hint = meant(key, kinds)
+            message = f"{spec['limits']}: {key!r} is no kind it can be{hint}; kinds: {', '.join(kinds)}"
             raise RuleError(f"{where}/limits", message)

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +24,7 @@ from checker.engine.evaluation import (
     Outcome,
     Predicate,
 )
-from checker.engine.language.compiler import Compiler, Env, RuleError
+from checker.engine.language.compiler import Compiler, Env, RuleError, meant
 from checker.engine.language.outcomes import fail, is_recorded, same
 from checker.engine.language.registry import FIELD, predicate
 from checker.records import schema as recordschema
@@ -156,9 +155,8 @@ def _literals(target: recordschema.Field, values: list[Any], shown: str, where: 
         if found in ("integer", "number") and abs(value) > MAX_INTEGER:
             raise RuleError(where, f"{value} is past {MAX_INTEGER:,}: no engine compares it exactly")
         if isinstance(kinds, list) and isinstance(value, str) and value not in kinds:
-            close = difflib.get_close_matches(value, [kind for kind in kinds if isinstance(kind, str)], n=1)
-            meant = f" (did you mean {close[0]!r}?)" if close else ""
-            raise RuleError(where, f"{value!r} is not among the values of {shown}{meant}")
+            hint = meant(value, [kind for kind in kinds if isinstance(kind, str)])
+            raise RuleError(where, f"{value!r} is not among the values of {shown}{hint}")
 
 
 def _contains(container: Any, wanted: Any) -> bool:
