@@ -138,19 +138,36 @@ ENVELOPE_IN_A_LIST = (
 )
 
 
-def object_shape(members: Iterable[str]) -> Literal["envelope", "record", "both"]:
-    """Whether a document's top-level object, by its members' names, is an envelope or a record."""
+# An envelope whose 'cases' is missing or misspelt ('Cases'), read as a record, would lose every
+# record in it behind two findings about the wrapper (no record_id, no child).
+ENVELOPE_WITHOUT_CASES = (
+    "an envelope with no 'cases' member (member names are case-sensitive): nothing in it was read as a record"
+)
+
+_ENVELOPE_NAMES = ("cases", "export")
+
+
+def object_shape(members: Iterable[str]) -> Literal["envelope", "record", "both", "no cases"]:
+    """Whether a document's top-level object, by its members' names, is an envelope or a record:
+    "no cases" for an envelope without its records, one with none of a record's own fields but
+    an 'export', or a 'cases' in other letters."""
     names = set(members)
-    if "cases" not in names:
-        return "record"
-    return "both" if names & record_schema()["properties"].keys() else "envelope"
+    own = names & record_schema()["properties"].keys()
+    if "cases" in names:
+        return "both" if own else "envelope"
+    if not own and any(name.casefold() in _ENVELOPE_NAMES for name in names):
+        return "no cases"
+    return "record"
 
 
 def not_a_record(value: dict[str, Any]) -> str | None:
-    """Why an object read where a record should be is not one (it has 'cases'), or None."""
-    if "cases" not in value:
+    """Why an object read where a record should be is not one (an envelope, or may be), or None."""
+    shape = object_shape(value)
+    if shape == "record":
         return None
-    return ENVELOPE_IN_A_LIST if object_shape(value) == "envelope" else ENVELOPE_OR_RECORD
+    if shape == "no cases":
+        return ENVELOPE_WITHOUT_CASES
+    return ENVELOPE_IN_A_LIST if shape == "envelope" else ENVELOPE_OR_RECORD
 
 
 SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accept

@@ -13,6 +13,7 @@ from typing import Any
 
 from checker.inputs.events import (
     ENVELOPE_OR_RECORD,
+    ENVELOPE_WITHOUT_CASES,
     Problem,
     ReadEvent,
     Record,
@@ -114,6 +115,8 @@ def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterato
         yield from _json_envelope(text, start, index)
     elif shape == "both":
         yield Rejected(index.position(start)[0], ENVELOPE_OR_RECORD)
+    elif shape == "no cases":
+        yield Rejected(index.position(start)[0], ENVELOPE_WITHOUT_CASES)
     elif shape == "record":
         yield _json_record(text, _decoded(text, start)[0], start, end, index, None)
     else:

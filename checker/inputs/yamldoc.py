@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from checker.inputs.events import (
     ENVELOPE_OR_RECORD,
+    ENVELOPE_WITHOUT_CASES,
     Problem,
     ReadEvent,
     Record,
@@ -47,8 +48,8 @@ def _yaml_records(document: ComposedDocument) -> Iterator[ReadEvent]:
     if is_mapping(cases):
         members = {name: value for name, _, value in entries(target(cases))}
         shape = object_shape(members)
-        if shape == "both":
-            yield Rejected(cases.line, ENVELOPE_OR_RECORD)
+        if shape in ("both", "no cases"):
+            yield Rejected(cases.line, ENVELOPE_OR_RECORD if shape == "both" else ENVELOPE_WITHOUT_CASES)
             return
         if shape == "envelope":
             export = members.get("export")
