@@ -29,6 +29,35 @@ def test_an_input_that_carries_everything_assesses_every_rule(rules: dict[str, C
         assert assess(rule, None) is rule
 
 
+def test_a_check_for_past_dates_runs_only_where_the_input_says_its_dates_are_past(
+    rules: dict[str, CompiledRule],
+) -> None:
+    # DQ003 covers dates too only where every date is a past event's (the census); an export's
+    # dates (a due date, a plan's end) may lie ahead, so there it checks timestamps alone.
+    dq003 = rules["DQ003"]
+    assert [check.index for check in dq003.checks] == [0]
+    assert [check.index for check in dq003.past_date_checks] == [1]
+    assert assess(dq003, Carried.of(["record_id"])) is dq003
+    census = assess(dq003, Carried.of(["record_id"], dates_are_past=True))
+    assert isinstance(census, CompiledRule)
+    assert [check.index for check in census.checks] == [0, 1]
+
+
+def test_a_rule_whose_only_check_is_for_past_dates_is_not_assessable_elsewhere() -> None:
+    dates = inline_rule(
+        {
+            "scope": {"each_value_with_format": "date"},
+            "on_inputs_with_past_dates": True,
+            "require": {"in_order": [".", "$as_of"]},
+            "message": "m",
+        }
+    )
+    assert assess(dates, Carried.of(["record_id"])) == NotAssessable("TS001", ())
+    assessed = assess(dates, Carried.of(["record_id"], dates_are_past=True))
+    assert isinstance(assessed, CompiledRule)
+    assert [check.index for check in assessed.checks] == [0]
+
+
 def test_a_field_missing_from_carried_items_makes_the_rule_not_assessable() -> None:
     decisions = _rule("strategy_discussions", {"present": "decisions"})
     outcome = assess(decisions, Carried.of(SECTION_47))

@@ -186,3 +186,62 @@ def test_a_census_date_alone_in_the_same_fields_is_no_finding(tmp_path: Path) ->
     report = report_of(str(path))
     assert report["findings"] == []
     assert rule_counts(report, "DQ002") == (2, 0, 0)
+
+
+DATED_CENSUS = (
+    "<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>"
+    "<Source><LEA>201</LEA></Source></Header><Children>\n"
+    "<Child><ChildIdentifiers><LAchildID>D1</LAchildID>"
+    "<PersonBirthDate>2024-04-01</PersonBirthDate></ChildIdentifiers><CINdetails>\n"
+    "<CINreferralDate>2024-03-01</CINreferralDate>\n"
+    "<ChildProtectionPlans><CPPstartDate>2024-03-31</CPPstartDate><CPPendDate>2024-04-02</CPPendDate>"
+    "</ChildProtectionPlans>\n"
+    "<ChildProtectionPlans><CPPstartDate>2024-04-01</CPPstartDate></ChildProtectionPlans>\n"
+    "</CINdetails></Child>\n"
+    "<Child><ChildIdentifiers><LAchildID>D2</LAchildID>"
+    "<PersonBirthDate>2024-03-31</PersonBirthDate></ChildIdentifiers></Child>\n"
+    "</Children></Message>\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["per-record", "set-based"])
+def test_any_census_date_after_the_reference_date_is_a_dq003_finding(tmp_path: Path, engine: str) -> None:
+    # cin-census.md: "DQ003 reports any date after the census year's end". A birth, a plan's
+    # start or end on the day after the ReferenceDate is reported at its pointer; one on the
+    # ReferenceDate itself is not.
+    path = tmp_path / "dated.xml"
+    path.write_text(DATED_CENSUS, encoding="utf-8")
+    report = report_of(str(path), "--engine", engine)
+    dq003 = sorted(
+        (finding["record_id"], finding["pointer"], finding["location"]["line"], finding["message"])
+        for finding in report["findings"]
+        if finding["rule_id"] == "DQ003"
+    )
+    after = "after the as-of instant"
+    assert dq003 == [
+        ("201-D1", "/child/child_protection_plan/0/end_date", 4, f"end_date is 2 days {after}"),
+        ("201-D1", "/child/child_protection_plan/1/start_date", 5, f"start_date is 1 day {after}"),
+        ("201-D1", "/child/date_of_birth", 2, f"date_of_birth is 1 day {after}"),
+    ]
+    # Two births, three plan dates and a referral: each judged once.
+    assert rule_counts(report, "DQ003") == (3, 3, 0)
+
+
+@pytest.mark.parametrize("engine", ["per-record", "set-based"])
+def test_an_exports_dates_may_lie_ahead(tmp_path: Path, engine: str) -> None:
+    # The same dates in an export in the record format: the catalogue's DQ003 is about
+    # timestamps, and an export's plan may end, or an action fall due, after the as-of instant.
+    record = {
+        "record_id": "R-1",
+        "child": {
+            "person_id": "P-1",
+            "date_of_birth": "2024-04-01",
+            "child_protection_plan": [{"start_date": "2024-04-01", "end_date": "2024-04-02"}],
+        },
+        "referrals": [{"id": "REF-1", "made_at": "2024-03-01"}],
+    }
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = report_of(str(path), "--engine", engine, "--as-of", "2024-04-01T00:00:00+01:00")
+    assert [finding for finding in report["findings"] if finding["rule_id"] == "DQ003"] == []
+    assert rule_counts(report, "DQ003") == (1, 0, 0)

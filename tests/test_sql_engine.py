@@ -90,10 +90,10 @@ def test_a_rule_duckdb_cannot_run_is_named_not_passed(
     chosen = [rules[broken_id], rules[other_id]]
     engine = SqlEngine(chosen, threads=1)
     try:
-        rule_index, sql, across_runs = engine.session.parts[0]
+        rule_index, check_index, sql, across_runs = engine.session.parts[0]
         # Fails only as it runs, on the rows it reads: as a bug in a compiled check would.
         broken = f"SELECT * FROM ({sql}) AS checked WHERE CAST(item_ptr || 'x' AS INTEGER) IS NOT NULL"
-        engine.session.parts[0] = (rule_index, broken, across_runs)
+        engine.session.parts[0] = (rule_index, check_index, broken, across_runs)
         texts = [json.dumps(data) for data in export_records]
         result = engine.check(texts, list(range(1, len(texts) + 1)), AS_OF, "export")
     finally:

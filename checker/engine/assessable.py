@@ -13,7 +13,11 @@ its scope and reads fields of them and of other items. On a given input:
   (a strategy discussion's ``decisions``, a conference linked to it when no
   conferences are carried), so it is not run either;
 - every other check runs (the data-quality checks over every value, which
-  read nothing in particular, always do).
+  read nothing in particular, always do);
+- a check written ``on_inputs_with_past_dates`` (``CompiledRule.past_date_checks``)
+  runs only where the input declares every date it carries to be a past
+  event's (the census); an export in the record format declares none (a due
+  date, a plan's end may lie ahead), and runs a rule's ``checks`` alone.
 
 A rule runs with the checks that can run; a rule with none is *not
 assessable* for that input, and is listed with every field it reads that the
@@ -37,10 +41,12 @@ class Carried:
     """The field patterns one input's adapter carries, in one spelling (see one_or_many_as_list)."""
 
     patterns: frozenset[Pattern]
+    dates_are_past: bool = False
 
     @classmethod
-    def of(cls, declared: Iterable[str]) -> Carried:
-        return cls(frozenset(one_or_many_as_list(tuple(text.split("/"))) for text in declared))
+    def of(cls, declared: Iterable[str], dates_are_past: bool = False) -> Carried:
+        patterns = frozenset(one_or_many_as_list(tuple(text.split("/"))) for text in declared)
+        return cls(patterns, dates_are_past)
 
     def carries(self, pattern: Pattern) -> bool:
         return pattern in self.patterns
@@ -71,9 +77,12 @@ def assess(rule: CompiledRule, carried: Carried | None) -> CompiledRule | NotAss
     """
     if carried is None:
         return rule
-    runnable = tuple(check for check in rule.checks if _runs(check, carried))
+    candidates = (*rule.checks, *rule.past_date_checks) if carried.dates_are_past else rule.checks
+    runnable = tuple(check for check in candidates if _runs(check, carried))
     if runnable:
-        return rule if len(runnable) == len(rule.checks) else replace(rule, checks=runnable)
+        if runnable == rule.checks:
+            return rule
+        return replace(rule, checks=runnable, past_date_checks=())
     not_carried = {
         "/".join(pattern)
         for pattern in (one_or_many_as_list(read) for read in rule.reads)

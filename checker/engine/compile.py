@@ -36,6 +36,7 @@ class CompiledCheck:
     pointer_path: Any  # CompiledPath | None
     reads: frozenset[tuple[str, ...]] = frozenset()  # what this check alone reads (see assessable.py)
     scope_reads: frozenset[tuple[str, ...]] = frozenset()  # of those, what its scope reads
+    index: int = 0  # its place in the rule's checks as written (an input may run only some)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,11 @@ class CompiledRule:
     definition: RuleDefinition
     severity: Severity
     parameters: Mapping[str, Parameter]
-    checks: tuple[CompiledCheck, ...]
+    checks: tuple[CompiledCheck, ...]  # those it runs on an export in the record format
     reads: frozenset[tuple[str, ...]] = frozenset()  # field patterns ("*" for list members) it reads
+    # Checks written ``on_inputs_with_past_dates``: run only where an input's dates are all of past
+    # events (assessable.py), which adds them to ``checks``.
+    past_date_checks: tuple[CompiledCheck, ...] = ()
 
     @property
     def id(self) -> str:
@@ -109,6 +113,7 @@ def compile_rule(
         raise RulebookError([f"{rule.source}:{rule.line_of('/parameters')}: {error}"]) from None
     compiler = Compiler(parameters)
     checks: list[CompiledCheck] = []
+    past_dates: list[CompiledCheck] = []
     reads: set[tuple[str, ...]] = set()
     try:
         for index, spec in enumerate(rule.checks):
@@ -116,13 +121,16 @@ def compile_rule(
             # may still be assessed by the others (assessable.py).
             compiler.reads = set()
             check = _compile_check(spec, compiler, rule.check_base(index))
-            checks.append(replace(check, reads=frozenset(compiler.reads)))
+            compiled = replace(check, reads=frozenset(compiler.reads), index=index)
+            (past_dates if spec.get("on_inputs_with_past_dates") else checks).append(compiled)
             reads |= compiler.reads
     except RuleError as error:
         raise RulebookError(
             [f"{rule.source}:{rule.line_of(error.where)}: {rule.id}: {error.message}"]
         ) from None
-    return CompiledRule(rule, severity or rule.severity, parameters, tuple(checks), frozenset(reads))
+    return CompiledRule(
+        rule, severity or rule.severity, parameters, tuple(checks), frozenset(reads), tuple(past_dates)
+    )
 
 
 def _compile_check(spec: dict[str, Any], compiler: Compiler, base: str) -> CompiledCheck:

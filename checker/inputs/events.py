@@ -29,6 +29,9 @@ class InputFile:
     # How an adapter configured beyond its path (tables through a mapping) reads.
     reader: Callable[[], Iterator[ReadEvent]] | None = field(default=None, compare=False)
     problem: str | None = None  # why it cannot be read at all, known before opening it
+    # Whether every date the adapter carries is the date of a past event (the census's), so that
+    # a date after the as-of instant is a mistake, not a plan (``on_inputs_with_past_dates``).
+    dates_are_past: bool = False
 
 
 @dataclass

@@ -244,12 +244,13 @@ def file_names(path: Path) -> set[object]:
 
 def _input_file(path: Path, problem: str | None) -> InputFile:
     kind = _kind_of(path) or UNREAD
-    carries = None
     if kind == "cin":
         from checker.inputs import cin  # its XML reader loads only for a census file
 
-        carries = cin.CARRIES
-    return InputFile(_label(path), path, kind, carries, problem=problem)
+        # Every census date (a birth, a plan's start and end, a referral ...) is of an event
+        # before its ReferenceDate: any date after it is a mistake (cin-census.md).
+        return InputFile(_label(path), path, kind, cin.CARRIES, dates_are_past=True, problem=problem)
+    return InputFile(_label(path), path, kind, problem=problem)
 
 
 def _is_mapping_input(entry: InputFile) -> bool:

@@ -158,9 +158,8 @@ def run_check(
         for source, size in zip(inputs, sizes, strict=True):
             summary = InputSummary(path=source.label)
             summaries.append(summary)
-            runnable, not_assessable = assess_all(
-                rules, Carried.of(source.carries) if source.carries is not None else None
-            )
+            carried = None if source.carries is None else Carried.of(source.carries, source.dates_are_past)
+            runnable, not_assessable = assess_all(rules, carried)
             if not_assessable:
                 summary.not_assessable = [
                     NotAssessableRule(rule_id=entry.rule_id, missing=list(entry.missing))

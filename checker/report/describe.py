@@ -153,6 +153,8 @@ class Describer:
 
     def check(self, spec: Mapping[str, Any]) -> list[str]:
         lines = [f"For {self.scope(spec['scope'], bool(spec.get('children_only')))}"]
+        if spec.get("on_inputs_with_past_dates"):
+            lines.append("(only on inputs whose every date is of a past event, such as the CIN census)")
         if "when" in spec:
             lines.append(f"when {self.inline(spec['when'])},")
         requirement = self.predicate(spec["require"], "  ")

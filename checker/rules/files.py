@@ -23,6 +23,7 @@ from checker.records.data import data_dir
 from checker.records.pointer import join
 from checker.records.times import is_timestamp
 from checker.rules.cache import Positions, cached, keep_read
+from checker.rules.checkkeys import CHECK_KEYS
 from checker.rules.parameters import Parameter, ParameterError, coerce
 from checker.rules.severity import Severity
 
@@ -174,17 +175,8 @@ def _rule_from(data: Any, positions: Positions, shown: str) -> RuleDefinition | 
     if "override" in data:
         return RuleOverride(**data, source=shown, positions=positions)
     shorthand = "checks" not in data
-    check_keys = (
-        "scope",
-        "children_only",
-        "when",
-        "require",
-        "pending_while",
-        "message",
-        "pointer",
-    )
-    checks = [{key: data[key] for key in check_keys if key in data}] if shorthand else data["checks"]
-    fields = {key: value for key, value in data.items() if key not in (*check_keys, "checks")}
+    checks = [{key: data[key] for key in CHECK_KEYS if key in data}] if shorthand else data["checks"]
+    fields = {key: value for key, value in data.items() if key not in (*CHECK_KEYS, "checks")}
     return RuleDefinition(**fields, checks=checks, source=shown, positions=positions, shorthand=shorthand)
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
-# What a rule states about its one check, at the top of the file or in each entry of checks.
-CHECK_KEYS = ("scope", "children_only", "when", "require", "pending_while", "message", "pointer")
+from checker.rules.checkkeys import CHECK_KEYS
+
 _JSON_TYPES = {
     "object": "a mapping",
     "array": "a list",

@@ -92,10 +92,10 @@ class SqlEngine:
         rulebook = compile_rulebook(self.rules)
         self.session: Session = Session(rulebook, zone_name, connection, inputs, directory)
         self._context = FactContext(zone_name, WorkingDays())
-        self._windows = {
-            (rule_index, check_index): window_shown(rule, check_index)
+        self._checks = {
+            (rule_index, check.index): (check, window_shown(rule, check.index))
             for rule_index, rule in enumerate(self.rules)
-            for check_index in range(len(rule.checks))
+            for check in (*rule.checks, *rule.past_date_checks)
         }
 
     @property
@@ -139,9 +139,10 @@ class SqlEngine:
         with_judged: bool = False,
         in_turn: AbstractContextManager[object] | None = None,
     ) -> list[ChunkResult]:
-        """Judge every part added since the last ``judge`` by these rules (None: all), one result
-        a part, in the order they were added; ``in_turn`` is held while its keys that must be
-        unique across runs are compared with earlier runs' (``Session.run``)."""
+        """Judge every part added since the last ``judge`` by these rules, each with the checks it
+        has (None: all), one result a part, in the order they were added; ``in_turn`` is held
+        while its keys that must be unique across runs are compared with earlier runs'
+        (``Session.run``)."""
         chosen = self.rules if rules is None else rules
         results = [
             ChunkResult(tallies={rule.id: Tally() for rule in chosen})
@@ -150,8 +151,8 @@ class SqlEngine:
         if not results:
             return results
         session = self.session
-        subset = None if rules is None else frozenset(self._index[rule.id] for rule in rules)
-        for rule_index, why in session.run(subset, with_judged, in_turn).items():
+        checks = frozenset((self._index[rule.id], check.index) for rule in chosen for check in rule.checks)
+        for rule_index, why in session.run(checks, with_judged, in_turn).items():
             for result in results:
                 result.broken[self.rules[rule_index].id] = why
                 result.tallies.pop(self.rules[rule_index].id, None)
@@ -166,15 +167,8 @@ class SqlEngine:
                 tally.pending += count
         for rule_index, check_index, rec, item_ptr, _, failure, _, count in session.failures():
             rule = self.rules[rule_index]
-            worded = findings(
-                rule,
-                rule.checks[check_index],
-                item_ptr,
-                failure,
-                count,
-                self._windows[(rule_index, check_index)],
-                self._context,
-            )
+            check, window = self._checks[(rule_index, check_index)]
+            worded = findings(rule, check, item_ptr, failure, count, window, self._context)
             part, position = divmod(rec, PART)
             results[part].findings[position - 1].extend(
                 RawFinding(rule.id, pointer, message, item_ptr) for pointer, message in worded

@@ -55,6 +55,10 @@ from checker.engine.sql.typed import typing_statement
 # ``rec`` is a part's number times this plus the record's position in the part.
 PART = 1 << 32
 
+# The checks a run judges, each by (rule index, its place among the rule's checks as written):
+# an input may run only some of a rule's checks (assessable.py).
+Checks = frozenset[tuple[int, int]]
+
 
 @dataclass(frozen=True)
 class CompiledRulebook:
@@ -69,8 +73,9 @@ def compile_rulebook(rules: Sequence[CompiledRule]) -> CompiledRulebook:
     params: dict[str, Any] = {}
     checks: list[tuple[int, int, SqlCheck]] = []
     for rule_index, rule in enumerate(rules):
-        for check_index in range(len(rule.definition.checks)):
-            checks.append((rule_index, check_index, compile_check(rule, rule_index, check_index, params)))
+        # Every check, by its place as written: a run picks those its input runs (assessable.py).
+        for check in (*rule.checks, *rule.past_date_checks):
+            checks.append((rule_index, check.index, compile_check(rule, rule_index, check.index, params)))
     return CompiledRulebook(list(rules), checks, params)
 
 
@@ -161,20 +166,21 @@ class Session:
                 # Not TEMP: every session on one database (``SqlEngine.sharing``) shares them.
                 self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key__ VARCHAR, where__ BIGINT)")
                 self.seen[position] = table
-        # (rule index, the check's SELECT, whether it compares its keys with earlier runs')
-        self.parts: list[tuple[int, str, bool]] = []
-        for position, (rule_index, _, check) in enumerate(rulebook.checks):
+        # (rule index, check index, the check's SELECT, whether it compares its keys with earlier runs')
+        self.parts: list[tuple[int, int, str, bool]] = []
+        for position, (rule_index, check_index, check) in enumerate(rulebook.checks):
             if check.unique_within is None:
-                self.parts.append((rule_index, check.sql, False))
+                self.parts.append((rule_index, check_index, check.sql, False))
             else:
                 seen = self.seen.get(position, "no_seen")
-                self.parts.append((rule_index, unique_sql(check, seen), position in self.seen))
+                across = position in self.seen
+                self.parts.append((rule_index, check_index, unique_sql(check, seen), across))
         self._every_item = False  # how the last run kept ``judged``
         self.parts_loaded = 0  # parts in ``chunk`` for the next run
         self.stopping = False  # ``stop`` was called: no statement runs again
 
-    def _chosen(self, rule_indices: frozenset[int] | None) -> list[tuple[int, str, bool]]:
-        return [part for part in self.parts if rule_indices is None or part[0] in rule_indices]
+    def _chosen(self, checks: Checks) -> list[tuple[int, int, str, bool]]:
+        return [part for part in self.parts if part[:2] in checks]
 
     def load(
         self, texts: Sequence[str], lines: Sequence[int], as_of: int, as_of_day: date, label: str
@@ -224,11 +230,11 @@ class Session:
 
     def run(
         self,
-        rule_indices: frozenset[int] | None = None,
+        checks: Checks,
         every_item: bool = False,
         in_turn: AbstractContextManager[object] | None = None,
     ) -> dict[int, str]:
-        """Judge the parts loaded by these rules (None: all); the rules that could not run, with why.
+        """Judge the parts loaded by these checks; the rules that could not run, with why.
         The next ``load`` begins another run.
 
         ``judged`` keeps the failures and a count per rule and status, or (``every_item``,
@@ -237,13 +243,13 @@ class Session:
         across runs are compared with those of every run before it, and only those.
         """
         self._flatten()
-        broken = self._judge(rule_indices, every_item, across_runs=False)
+        broken = self._judge(checks, every_item, across_runs=False)
         self._every_item = every_item
         with in_turn or nullcontext():
-            broken |= self._judge(rule_indices, every_item, across_runs=True, broken=broken)
+            broken |= self._judge(checks, every_item, across_runs=True, broken=broken)
             for position, table in self.seen.items():
-                rule_index, _, check = self.rulebook.checks[position]
-                if (rule_indices is None or rule_index in rule_indices) and rule_index not in broken:
+                rule_index, check_index, check = self.rulebook.checks[position]
+                if (rule_index, check_index) in checks and rule_index not in broken:
                     remember = remember_sql(check, table)
                     self._execute(remember, self._params(remember))
         return broken
@@ -286,12 +292,12 @@ class Session:
 
     def _judge(
         self,
-        rule_indices: frozenset[int] | None,
+        checks: Checks,
         every_item: bool,
         across_runs: bool,
         broken: dict[int, str] | None = None,
     ) -> dict[int, str]:
-        """Add to ``judged`` what the checks of these rules (None: every rule) find, a statement a
+        """Add to ``judged`` what these checks find, a statement a
         check: those comparing keys with earlier runs', or all the others, which first make
         ``judged`` afresh. A rule DuckDB cannot run is left out, with its error, never passed;
         ``broken``: rules already left out.
@@ -304,7 +310,7 @@ class Session:
             self._execute("CREATE OR REPLACE TEMP TABLE judged AS " + _kept(EMPTY_JUDGED, every_item))
         newly: dict[int, str] = {}
         left_out = broken or {}
-        for rule_index, part, across in self._chosen(rule_indices):
+        for rule_index, _, part, across in self._chosen(checks):
             if across != across_runs or rule_index in newly or rule_index in left_out:
                 continue
             sql = f"INSERT INTO judged {_kept(part, every_item)}"
