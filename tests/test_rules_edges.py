@@ -172,6 +172,24 @@ class TestRepeatMissing:
         assert [f.pointer for f in result.findings] == ["/missing_episodes/2"]
         assert result.tallies["MI005"].applicable == 1
 
+    @pytest.mark.parametrize(
+        ("times", "pointer"),
+        [
+            (("2012-01-10T21:00:00", "2012-05-02T20:00:00", "2012-09-01T21:00:00", "2012-09-01T21:00:00"), 2),
+            (("2012-09-01T21:00:00", "2012-01-10T21:00:00", "2012-05-02T20:00:00", "2012-09-01T21:00:00"), 0),
+            (("2012-01-10", "2012-05-02", "2012-09-01", "2012-09-01"), 2),
+        ],
+    )
+    def test_of_two_episodes_tied_as_the_trigger_the_one_listed_first_is_named(
+        self, rules: Rules, times: tuple[str, ...], pointer: int
+    ) -> None:
+        # Either starts the clock alike; the record is judged once, at the tie listed first.
+        child = {"person_id": "P-1", "date_of_birth": "2000-01-01"}
+        result = run_rule(
+            rules["MI005"], record(child=child, missing_episodes=missing(*times)), "2013-12-31T00:00:00Z"
+        )
+        assert [f.pointer for f in result.findings] == [f"/missing_episodes/{pointer}"]
+
     def test_pending_until_seven_days_after_the_trigger(self, rules: Rules) -> None:
         subject = record(missing_episodes=missing(*THREE))
         assert verdict(rules["MI005"], subject, as_of="2012-09-08T19:59:59Z") == "pending"  # 20:59:59 BST
