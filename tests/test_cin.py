@@ -378,6 +378,16 @@ def test_a_child_without_an_id_is_rejected_at_its_line(tmp_path: Path, identifie
             "ReferenceDate is outside the years caselint checks as of",
             2,
         ),
+        # Dates, of years past what caselint reads: not "not a date".
+        *(
+            (
+                f"<CollectionDetails><ReferenceDate>{day}</ReferenceDate></CollectionDetails>"
+                "<Source><LEA>999</LEA></Source>",
+                "ReferenceDate is outside the years caselint checks as of",
+                2,
+            )
+            for day in ("9999-12-31", "0001-01-01")
+        ),
     ],
 )
 def test_a_missing_or_unreadable_reference_date_is_an_error_but_records_are_read(
@@ -769,4 +779,20 @@ def test_a_child_out_of_place_is_rejected_not_lost(tmp_path: Path) -> None:
     ]
     assert (
         events[1].message == "a Child outside Message/Children is not a child of the census: it was not read"
+    )
+
+
+def test_children_written_in_other_letters_are_rejected_not_passed_over(tmp_path: Path) -> None:
+    # Children holds Child elements alone: a <child> is counted at its line, so the file does not
+    # look like a census of no one; a wrapper holding a Child is not counted again beside it.
+    other = ID.replace("C1", "C2")
+    path = census(tmp_path, f"<child>{ID}</child>\n<Child>{other}</Child>\n<CHILD>{ID}</CHILD>")
+    events = read(path)
+    assert [(type(event).__name__, event.line) for event in events] == [
+        ("Rejected", 4),
+        ("Record", 5),
+        ("Rejected", 6),
+    ]
+    assert events[0].message == (
+        "an element in Message/Children other than Child (names are case-sensitive): it was not read"
     )

@@ -12,7 +12,6 @@ on each record as its ``</Child>`` closes.
 from __future__ import annotations
 
 import codecs
-import re
 import xml.parsers.expat
 import xml.sax
 import xml.sax.xmlreader
@@ -26,9 +25,10 @@ from defusedxml.common import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from checker.inputs.cin.child import ITEMS, VALUES, ChildBuilder
+from checker.inputs.cin.encoding import declared_codec, utf8_by_another_name
 from checker.inputs.events import Problem, ReadEvent, Rejected
 from checker.inputs.sourcemap import Position
-from checker.records.times import is_export_instant, parse_date, zone
+from checker.records.times import OutOfRange, is_export_instant, parse_date, zone
 
 CHUNK = 1 << 16
 CENSUS_ZONE = "Europe/London"  # the census year ends at midnight in England, whatever the run's zone
@@ -55,12 +55,12 @@ def census_as_of(reference_date: date) -> str:
 def read_census(path: Path) -> Iterator[ReadEvent]:
     with path.open("rb") as stream:
         head = stream.read(1024)
-        if head.startswith(codecs.BOM_UTF8) and _declared_codec(head) not in (None, "utf-8", "utf-8-sig"):
+        if head.startswith(codecs.BOM_UTF8) and declared_codec(head) not in (None, "utf-8", "utf-8-sig"):
             yield Rejected(1, _BOM_AGAINST_DECLARATION)
             return
-        encoding = _utf8_by_another_name(head)
+        encoding = utf8_by_another_name(head)
         stream.seek(0)
-        fault = _first_fault(stream, encoding)
+        fault = _parse_whole(_DefusedParser(None, encoding), stream)
     if fault is not None:
         yield fault
         return
@@ -77,43 +77,8 @@ def _header_after_children(path: Path, encoding: str | None) -> dict[str, tuple[
     reader = _CensusReader(header_only=True)
     parser = _DefusedParser(reader, encoding)
     with path.open("rb") as stream:
-        try:
-            for _ in _feed(parser, stream):
-                pass
-        except _Stop:
-            pass
+        _parse_whole(parser, stream)  # stopped at the header's end; a fault is the second pass's to say
     return reader.header
-
-
-_DECLARED = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']"
-)
-_EXPAT_NAMES = frozenset({"utf-8", "utf-16", "utf-16le", "utf-16be", "iso-8859-1", "us-ascii"})
-
-
-def _declared_codec(head: bytes) -> str | None:
-    """Python's name for the encoding the XML declaration names ("" when Python knows none by
-    that name), or None when the file declares none."""
-    match = _DECLARED.match(head)
-    if match is None:
-        return None
-    try:
-        return codecs.lookup(match.group(1).decode("ascii")).name
-    except LookupError:
-        return ""
-
-
-def _utf8_by_another_name(head: bytes) -> str | None:
-    """UTF-8's own name when the declaration calls it otherwise ("utf8", "UTF8"), else None.
-
-    Expat knows UTF-8 by that name only; under another it decodes through
-    Python one byte at a time, so every character past ASCII would be "not
-    well-formed" and a valid census would lose all its records.
-    """
-    match = _DECLARED.match(head)
-    if match is None or match.group(1).decode("ascii").lower() in _EXPAT_NAMES:
-        return None
-    return "UTF-8" if _declared_codec(head) in ("utf-8", "utf-8-sig") else None
 
 
 # -- the elements read, as a tree of element names ------------------------------
@@ -153,6 +118,9 @@ _TREE = _tree()
 
 _OUT_OF_PLACE = f"a Child outside {ROOT}/Children is not a child of the census: it was not read"
 _INSIDE_A_CHILD = "a Child inside another Child is not a child of the census: it was not read"
+# Children holds Child elements alone: anything else there holding none (<child>, <CHILD>) is most
+# likely a child written another way, counted, not passed over as if the file held no one.
+_NOT_A_CHILD = f"an element in {ROOT}/Children other than Child (names are case-sensitive): it was not read"
 
 
 def _is_nil(attributes: object) -> bool:
@@ -210,18 +178,27 @@ def _feed(parser: _DefusedParser, stream: BinaryIO) -> Iterator[None]:
     parser.close()
 
 
-def _first_fault(stream: BinaryIO, encoding: str | None) -> Rejected | None:
-    """Why the file cannot be read as XML at all, or None. No Python call per element."""
-    parser = _DefusedParser(None, encoding)
+# What stops a parse: not a census (_Stop), refused, not well-formed, or an encoding expat cannot
+# read (LookupError, ValueError: an unknown or multi-byte one, UTF-32, Shift_JIS).
+_FAULTS = (_Stop, DefusedXmlException, xml.sax.SAXParseException, LookupError, ValueError)
+
+
+def _fault_of(error: Exception, parser: _DefusedParser) -> Rejected | None:
+    """The rejection a parse stopped by ``error`` gives (None: stopped as not a census, said already)."""
+    if isinstance(error, DefusedXmlException):  # a ValueError too
+        return Rejected(parser.line(), _REFUSED)
+    if isinstance(error, xml.sax.SAXParseException):
+        return Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
+    return None if isinstance(error, _Stop) else Rejected(parser.line(), _ENCODING)
+
+
+def _parse_whole(parser: _DefusedParser, stream: BinaryIO) -> Rejected | None:
+    """Why the stream cannot be read as XML, or None (with no reader: no Python call per element)."""
     try:
         for _ in _feed(parser, stream):
             pass
-    except DefusedXmlException:
-        return Rejected(parser.line(), _REFUSED)
-    except xml.sax.SAXParseException as error:
-        return Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
-    except (LookupError, ValueError):  # expat: an unknown or multi-byte encoding (UTF-32, Shift_JIS)
-        return Rejected(parser.line(), _ENCODING)
+    except _FAULTS as error:
+        return _fault_of(error, parser)
     return None
 
 
@@ -233,20 +210,10 @@ def _census_events(
     try:
         for _ in _feed(parser, stream):
             yield from reader.drain()
-    except _Stop:
+    except _FAULTS as error:  # a fault but _Stop means the file changed since the first pass
         yield from reader.drain()
-        return
-    except DefusedXmlException:  # the file changed since the first pass
-        yield from reader.drain()
-        yield Rejected(parser.line(), _REFUSED)
-        return
-    except xml.sax.SAXParseException as error:
-        yield from reader.drain()
-        yield Rejected(error.getLineNumber(), f"not well-formed XML: {error.getMessage()}")
-        return
-    except (LookupError, ValueError):
-        yield from reader.drain()
-        yield Rejected(parser.line(), _ENCODING)
+        if (fault := _fault_of(error, parser)) is not None:
+            yield fault
         return
     yield from reader.drain()
     yield from reader.finish()
@@ -277,6 +244,8 @@ class _CensusReader:
         self._lea: str | None = None
         self._header_done = False
         self._saw_children = False
+        self._stray: tuple[int, int] | None = None  # (line, depth) of an element in Children not a Child
+        self._stray_held = False  # whether it held a Child (rejected on its own)
 
     def drain(self) -> Iterator[ReadEvent]:
         events, self._events = self._events, []
@@ -300,11 +269,16 @@ class _CensusReader:
                     Rejected(self._position()[0], f"not a CIN census: the root is not {ROOT}")
                 )
                 raise _Stop
-            if name == "Child" and not self._header_only:
+            if self._header_only:
+                return
+            if name == "Child":
                 # Elements out of place are not read, but a child left unread must still be counted,
                 # a child written inside another's elements too.
                 message = _OUT_OF_PLACE if self._child is None else _INSIDE_A_CHILD
                 self._events.append(Rejected(self._position()[0], message))
+                self._stray_held = True
+            elif top is not None and top.kind == "children":  # rejected at its end if it held no Child
+                self._stray, self._stray_held = (self._position()[0], len(self._stack)), False
             return
         kind = node.kind
         if kind == "header" or (kind == "value" and not _is_nil(attributes)):
@@ -331,6 +305,10 @@ class _CensusReader:
             self._text.append(content)
 
     def end(self, name: str) -> None:
+        if self._stray is not None and len(self._stack) == self._stray[1]:
+            if not self._stray_held:
+                self._events.append(Rejected(self._stray[0], _NOT_A_CHILD))
+            self._stray = None
         node = self._stack.pop()
         if node is None:
             return
@@ -362,26 +340,29 @@ class _CensusReader:
         if reference is None:
             self._problem(at, "no Header/CollectionDetails/ReferenceDate")
         else:
+            # The end of 8999-12-31 is past the years caselint reads, and before 1 December 1847
+            # London's offset had seconds, which no record-format timestamp can write.
             try:
-                as_of = census_as_of(parse_date(reference[0]))
+                as_of: str | None = census_as_of(parse_date(reference[0]))
+            except OutOfRange:  # a date, of a year caselint does not read (9999, 0001)
+                as_of = None
             except (ValueError, OverflowError):
-                self._problem(reference[1], "ReferenceDate is not a date (YYYY-MM-DD)")
+                as_of = ""
+            if as_of and is_export_instant(as_of):
+                self._as_of = as_of
             else:
-                # The end of 8999-12-31 is past the years caselint reads, and before 1 December
-                # 1847 London's offset had seconds, which no record-format timestamp can write.
-                if is_export_instant(as_of):
-                    self._as_of = as_of
-                else:
-                    self._problem(reference[1], "ReferenceDate is outside the years caselint checks as of")
-        lea = self.header.get("LEA")
-        if lea is None or not lea[0]:
-            self._events.append(
-                Problem(
-                    (lea[1] if lea else at)[0], "no Header/Source/LEA: each record_id is the LAchildID alone"
+                said = (
+                    "is not a date (YYYY-MM-DD)"
+                    if as_of == ""
+                    else "is outside the years caselint checks as of"
                 )
-            )
-        else:
+                self._problem(reference[1], f"ReferenceDate {said}")
+        lea = self.header.get("LEA")
+        if lea is not None and lea[0]:
             self._lea = lea[0]
+        else:
+            line = (lea[1] if lea else at)[0]
+            self._events.append(Problem(line, "no Header/Source/LEA: each record_id is the LAchildID alone"))
 
     def _problem(self, at: Position, what: str) -> None:
         self._events.append(
