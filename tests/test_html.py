@@ -294,6 +294,16 @@ def test_inputs_list_rules_that_could_not_be_assessed(report: Report, context: R
     assert "<li>CU003: the export has no overnight_reason, released_at</li>" in page
     plain = render_html(report, context)
     assert "the export has no" not in plain
+    # Assessed by no input, the rule has no bar (as the text report leaves it out of its table),
+    # and its row says why its figures are nought.
+    chart = page[
+        page.index('data-chart="chart-rules"') : page.index("</svg>", page.index('data-chart="chart-rules"'))
+    ]
+    assert ">CU003</text>" not in chart and ">CU002</text>" in chart
+    assert "1 rule not assessable from these inputs is left out" in page
+    row = page[page.index('<tbody data-rule="CU003">') :]
+    assert row[: row.index("</tr>")].rstrip().endswith('<td class="rate">not assessable</td>')
+    assert "not assessable" not in plain
 
 
 def test_an_incomplete_run_says_so(report: Report, context: RenderContext) -> None:

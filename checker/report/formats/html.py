@@ -54,6 +54,7 @@ class RuleView:
     title: str
     standards: list[tuple[str, Standard | None]]  # None: cited but not in the catalogue
     findings: RuleFindings
+    assessed: bool = True  # False: no input carries what it reads (the Inputs table says what)
 
 
 class FindingsByRule:
@@ -172,6 +173,7 @@ def _rule_views(
     report: Report, context: RenderContext, catalogue: Mapping[str, Standard], findings: FindingsByRule
 ) -> list[RuleView]:
     counts = Counter(finding.rule_id for finding in report.findings)
+    assessed = {rule.id for rule in report.assessed_rules()}
     views = []
     for rule in report.rules:
         compiled = context.rules.get(rule.id)
@@ -182,6 +184,7 @@ def _rule_views(
                 title=compiled.title if compiled is not None else "",
                 standards=[(standard_id, catalogue.get(standard_id)) for standard_id in cited],
                 findings=RuleFindings(findings, rule.id, counts[rule.id]),
+                assessed=rule.id in assessed,
             )
         )
     return views
@@ -255,6 +258,7 @@ def _page(report: Report, context: RenderContext, findings: FindingsByRule) -> I
             [
                 BarValue(rule.result.id, f"{rule.result.id} {rule.title}", *_counts(rule.result))
                 for rule in rules
+                if rule.assessed
             ]
         ),
     )
@@ -274,6 +278,7 @@ def _page(report: Report, context: RenderContext, findings: FindingsByRule) -> I
             failed=failed,
             rules=rules,
             rule_chart=rule_chart,
+            unassessed=sum(not rule.assessed for rule in rules),
             breakdowns=_breakdown_views(report, titles),
             trend=_trend_view(report),
             with_waived=report.waivers is not None,
