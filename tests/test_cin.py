@@ -796,3 +796,26 @@ def test_children_written_in_other_letters_are_rejected_not_passed_over(tmp_path
     assert events[0].message == (
         "an element in Message/Children other than Child (names are case-sensitive): it was not read"
     )
+
+
+def test_a_second_header_that_differs_is_an_error_and_the_first_is_used(tmp_path: Path) -> None:
+    second = (
+        "<Header><CollectionDetails><ReferenceDate>2023-03-31</ReferenceDate></CollectionDetails>"
+        "<Source><LEA>998</LEA></Source></Header>"
+    )
+    path = census(tmp_path, f"<Child>{ID}</Child>")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("</Message>", f"{second}\n</Message>"), encoding="utf-8"
+    )
+    events = read(path)
+    problems = sorted((event.line, event.message) for event in events if isinstance(event, Problem))
+    said = "differs from the one on line 2, which was used"
+    assert problems == [(6, f"a second LEA {said}"), (6, f"a second ReferenceDate {said}")]
+    assert [(r.data["record_id"], r.exported_at) for r in records(events)] == [
+        ("999-C1", "2024-04-01T00:00:00+01:00")
+    ]
+    # The same values written twice are no error.
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2023-03-31", "2024-03-31").replace("998", "999")
+    )
+    assert not [event for event in read(path) if isinstance(event, Problem)]

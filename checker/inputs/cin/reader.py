@@ -316,7 +316,11 @@ class _CensusReader:
         if self._text is not None and (kind == "value" or kind == "header"):
             text, self._text = "".join(self._text), None
             if kind == "header":
-                self.header.setdefault(node.below[0], (text.strip(), self._text_at))
+                name = node.below[0]
+                first = self.header.setdefault(name, (text.strip(), self._text_at))
+                if first[0] != text.strip():  # a second Header, say: its records stand as of the first's
+                    said = f"a second {name} differs from the one on line {first[1][0]}, which was used"
+                    self._events.append(Problem(self._text_at[0], said))
             elif self._child is not None:
                 self._child.value(node.below, text, self._text_at)
         elif kind == "item" and self._child is not None:
