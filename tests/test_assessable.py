@@ -52,7 +52,10 @@ def test_a_rule_whose_only_check_is_for_past_dates_is_not_assessable_elsewhere()
             "message": "m",
         }
     )
-    assert assess(dates, Carried.of(["record_id"])) == NotAssessable("TS001", ())
+    # Never "not applicable": an export, or a mapping that does not say its dates are all past
+    # events, lacks what the rule needs, and the report lists it so.
+    for carried in (None, Carried.of(["record_id"])):
+        assert assess(dates, carried) == NotAssessable("TS001", ("dates of past events",))
     assessed = assess(dates, Carried.of(["record_id"], dates_are_past=True))
     assert isinstance(assessed, CompiledRule)
     assert [check.index for check in assessed.checks] == [0]

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from checker.engine.assessable import judged_as_past_dates
 from checker.engine.compile import CompiledRule, compile_rule
 from checker.engine.examples import DEFAULT_EXAMPLE_AS_OF, run_example
 from checker.engine.per_record import Engine, JudgedItem
@@ -203,27 +204,36 @@ def assert_same_answers(
 
 
 def test_every_rule_example_gets_the_reference_answers(rules: dict[str, CompiledRule]) -> None:
-    """Each example is a part of its own, as of its own instant, judged by every rule: its own
-    rule's outcome is the one ``caselint rulebook test`` gives it, and every answer is the same."""
-    every = list(rules.values())
-    examples = [(rule, example) for rule in every for example in rule.definition.examples]
-    parts = [
-        Part(
-            f"{rule.id}-example-{number}",
-            parse_timestamp(example.as_of or DEFAULT_EXAMPLE_AS_OF),
-            [example.record],
-            [example.name],
-        )
-        for number, (rule, example) in enumerate(examples)
-    ]
-    expected = assert_same_answers(every, parts)
-    for (rule, example), answers in zip(examples, expected, strict=True):
-        applicable, _, failed, pending = answers.tallies[rule.id]
-        outcome = (
-            "not_applicable" if not applicable else "fail" if failed else "pending" if pending else "pass"
-        )
-        assert outcome == run_example(rule, example).outcome == example.expect, (rule.id, example.name)
-    assert len(parts) > 150
+    """Each example is a part of its own, as of its own instant, judged by every rule (as the
+    input it stands for runs them): its own rule's outcome is the one ``caselint rulebook test``
+    gives it, and every answer is the same."""
+    judged = 0
+    for past_dates in (False, True):
+        every = [judged_as_past_dates(rule) if past_dates else rule for rule in rules.values()]
+        examples = [
+            (rule, example)
+            for rule in rules.values()
+            for example in rule.definition.examples
+            if example.on_inputs_with_past_dates == past_dates
+        ]
+        parts = [
+            Part(
+                f"{rule.id}-example-{number}",
+                parse_timestamp(example.as_of or DEFAULT_EXAMPLE_AS_OF),
+                [example.record],
+                [example.name],
+            )
+            for number, (rule, example) in enumerate(examples)
+        ]
+        expected = assert_same_answers(every, parts)
+        for (rule, example), answers in zip(examples, expected, strict=True):
+            applicable, _, failed, pending = answers.tallies[rule.id]
+            outcome = (
+                "not_applicable" if not applicable else "fail" if failed else "pending" if pending else "pass"
+            )
+            assert outcome == run_example(rule, example).outcome == example.expect, (rule.id, example.name)
+        judged += len(parts)
+    assert judged > 150
 
 
 # --- records on the edges ---------------------------------------------------------------------

@@ -58,6 +58,18 @@ class NotAssessable:
     missing: tuple[str, ...]  # the fields the rule reads that the input does not carry
 
 
+# What an input lacks for a check that runs only where every date is a past event's: listed with
+# the fields it misses, as it is what the input does not carry.
+PAST_DATES = "dates of past events"
+
+
+def judged_as_past_dates(rule: CompiledRule) -> CompiledRule:
+    """The rule as an input whose dates are all past events' runs it (a rule example may say so)."""
+    if not rule.past_date_checks:
+        return rule
+    return replace(rule, checks=(*rule.checks, *rule.past_date_checks), past_date_checks=())
+
+
 def _runs(check: CompiledCheck, carried: Carried) -> bool:
     scope = [one_or_many_as_list(pattern) for pattern in check.scope_reads]
     if scope and not any(carried.carries(pattern) for pattern in scope):
@@ -76,18 +88,18 @@ def assess(rule: CompiledRule, carried: Carried | None) -> CompiledRule | NotAss
     JSON Lines and YAML exports).
     """
     if carried is None:
-        return rule
-    candidates = (*rule.checks, *rule.past_date_checks) if carried.dates_are_past else rule.checks
-    runnable = tuple(check for check in candidates if _runs(check, carried))
+        return rule if rule.checks else NotAssessable(rule.id, (PAST_DATES,))
+    whole = judged_as_past_dates(rule) if carried.dates_are_past else rule
+    runnable = tuple(check for check in whole.checks if _runs(check, carried))
     if runnable:
-        if runnable == rule.checks:
-            return rule
-        return replace(rule, checks=runnable, past_date_checks=())
+        return rule if runnable == rule.checks else replace(whole, checks=runnable)
     not_carried = {
         "/".join(pattern)
         for pattern in (one_or_many_as_list(read) for read in rule.reads)
         if not carried.carries(pattern)
     }
+    if rule.past_date_checks and not carried.dates_are_past:
+        not_carried.add(PAST_DATES)
     return NotAssessable(rule.id, tuple(sorted(not_carried)))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from checker.engine.assessable import judged_as_past_dates
 from checker.engine.batch import json_line
 from checker.engine.compile import CompiledRule
 from checker.engine.per_record import Engine, RawFinding, Tally
@@ -51,8 +52,13 @@ class ExampleResult:
         return f"expected findings at {expected}, got {sorted(self.pointers)}"
 
 
+def _as_its_input(rule: CompiledRule, example: Example) -> CompiledRule:
+    """The rule as the input the example stands for runs it."""
+    return judged_as_past_dates(rule) if example.on_inputs_with_past_dates else rule
+
+
 def run_example(rule: CompiledRule, example: Example) -> ExampleResult:
-    engine = Engine([rule])
+    engine = Engine([_as_its_input(rule, example)])
     result = engine.check(example.record, _as_of(example), "example")
     return _result(example, result.tallies.get(rule.id), result.findings, result.crashes)
 
@@ -88,17 +94,19 @@ def run_examples_set_based(rules: Sequence[CompiledRule]) -> dict[tuple[str, int
 
     engine = SqlEngine(list(rules), threads=1)
     try:
-        alone = [rule for rule in rules if rule.id in engine.across_runs]
+        # A run has one set of checks a rule: an example of another input has a run of its own.
+        examples = [
+            (rule, index, example) for rule in rules for index, example in enumerate(rule.definition.examples)
+        ]
         together = [
-            (rule, index, example)
-            for rule in rules
-            if rule not in alone
-            for index, example in enumerate(rule.definition.examples)
+            entry
+            for entry in examples
+            if entry[0].id not in engine.across_runs and not entry[2].on_inputs_with_past_dates
         ]
         found = _judged(engine, together, None)
-        for rule in alone:
-            for index, example in enumerate(rule.definition.examples):
-                found |= _judged(engine, [(rule, index, example)], [rule])
+        for rule, index, example in examples:
+            if (rule, index, example) not in together:
+                found |= _judged(engine, [(rule, index, example)], [_as_its_input(rule, example)])
     finally:
         engine.close()
     return found

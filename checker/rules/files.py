@@ -58,6 +58,9 @@ class Example(BaseModel):
     as_of: str | None = None
     record: dict[str, Any]
     findings: list[str] | None = None
+    # Judged as from an input whose dates are all past events (a census): checks written
+    # on_inputs_with_past_dates run too.
+    on_inputs_with_past_dates: bool = False
 
 
 class RuleDefinition(BaseModel):
