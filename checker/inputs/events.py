@@ -149,6 +149,17 @@ ENVELOPE_WITHOUT_CASES = (
 
 _ENVELOPE_NAMES = ("cases", "export")
 
+# Beside an envelope's own 'cases', a 'Cases' would be passed over with the records in it.
+ENVELOPE_MEMBER_IN_OTHER_LETTERS = (
+    "an envelope member named 'cases' or 'export' in other letters (member names are "
+    "case-sensitive): nothing in it was read"
+)
+
+
+def misspelt_envelope_member(name: str) -> bool:
+    """Whether an envelope's member is its 'cases' or 'export' written in other letters."""
+    return name not in _ENVELOPE_NAMES and name.casefold() in _ENVELOPE_NAMES
+
 
 def object_shape(members: Iterable[str]) -> Literal["envelope", "record", "both", "no cases"]:
     """Whether a document's top-level object, by its members' names, is an envelope or a record:

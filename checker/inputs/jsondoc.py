@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.inputs.events import (
+    ENVELOPE_MEMBER_IN_OTHER_LETTERS,
     ENVELOPE_OR_RECORD,
     ENVELOPE_WITHOUT_CASES,
     Problem,
     ReadEvent,
     Record,
     Rejected,
+    misspelt_envelope_member,
     not_a_record,
     object_shape,
     read_envelope,
@@ -155,6 +157,9 @@ def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEven
             # JSON leaves a repeated key to the reader; none of a file's records may vanish with it.
             said = f"duplicate key '{name}' (first on line {first}): {meaning}"
             yield Problem(index.position(key_start)[0], said)
+    for key, key_start, _ in _members(text, start):
+        if misspelt_envelope_member(key):
+            yield Rejected(index.position(key_start)[0], ENVELOPE_MEMBER_IN_OTHER_LETTERS)
     export_start = _member_start(text, start, "export")
     export = _decoded(text, export_start)[0] if export_start is not None else None
     if isinstance(export, json.JSONDecodeError):

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker.inputs.events import (
+    ENVELOPE_MEMBER_IN_OTHER_LETTERS,
     ENVELOPE_OR_RECORD,
     ENVELOPE_WITHOUT_CASES,
     Problem,
     ReadEvent,
     Record,
     Rejected,
+    misspelt_envelope_member,
     not_a_record,
     object_shape,
     read_envelope,
@@ -52,6 +54,9 @@ def _yaml_records(document: ComposedDocument) -> Iterator[ReadEvent]:
             yield Rejected(cases.line, ENVELOPE_OR_RECORD if shape == "both" else ENVELOPE_WITHOUT_CASES)
             return
         if shape == "envelope":
+            for name, key, _ in entries(target(cases)):
+                if misspelt_envelope_member(name):
+                    yield Rejected(key.line, ENVELOPE_MEMBER_IN_OTHER_LETTERS)
             export = members.get("export")
             if export is not None:
                 as_of, problems = _envelope(document, export)
