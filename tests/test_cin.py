@@ -57,6 +57,11 @@ def one_child(tmp_path: Path, inside: str) -> dict[str, Any]:
 ID = "<ChildIdentifiers><LAchildID>C1</LAchildID></ChildIdentifiers>"
 
 
+def kinds_and_lines(events: list[ReadEvent]) -> list[tuple[str, int]]:
+    """Each event read, as the kind it is (Record, Rejected, Problem) and its line."""
+    return [(type(event).__name__, event.line) for event in events]
+
+
 # -- the spec's example, exactly -------------------------------------------------
 
 SPEC_RECORDS = [
@@ -754,7 +759,7 @@ def test_a_child_inside_another_is_rejected_not_lost(tmp_path: Path) -> None:
     inner = "<CINdetails><CINreferralDate>2024-05-01</CINreferralDate></CINdetails>"
     path = census(tmp_path, f"<Child>{ID}\n<Child>{ID}{inner}<Child>{ID}</Child></Child>\n</Child>")
     events = read(path)
-    assert [(type(event).__name__, event.line) for event in events] == [
+    assert kinds_and_lines(events) == [
         ("Rejected", 5),
         ("Rejected", 5),
         ("Record", 4),
@@ -772,7 +777,7 @@ def test_a_child_out_of_place_is_rejected_not_lost(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     events = read(path)
-    assert [(type(event).__name__, event.line) for event in events] == [
+    assert kinds_and_lines(events) == [
         ("Record", 4),
         ("Rejected", 5),
         ("Rejected", 7),
@@ -788,7 +793,7 @@ def test_children_written_in_other_letters_are_rejected_not_passed_over(tmp_path
     other = ID.replace("C1", "C2")
     path = census(tmp_path, f"<child>{ID}</child>\n<Child>{other}</Child>\n<CHILD>{ID}</CHILD>")
     events = read(path)
-    assert [(type(event).__name__, event.line) for event in events] == [
+    assert kinds_and_lines(events) == [
         ("Rejected", 4),
         ("Record", 5),
         ("Rejected", 6),

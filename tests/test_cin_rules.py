@@ -34,6 +34,21 @@ def findings_by_rule(report: dict[str, Any]) -> dict[str, list[tuple[str, str]]]
     return found
 
 
+def census_findings(
+    tmp_path: Path, census: str, engine: str, rule_id: str
+) -> tuple[dict[str, Any], list[tuple[str, str, int, str]]]:
+    """The report on this census text, and its findings of one rule: (record, pointer, line, message)."""
+    path = tmp_path / "census.xml"
+    path.write_text(census, encoding="utf-8")
+    report = report_of(str(path), "--engine", engine)
+    found = sorted(
+        (finding["record_id"], finding["pointer"], finding["location"]["line"], finding["message"])
+        for finding in report["findings"]
+        if finding["rule_id"] == rule_id
+    )
+    return report, found
+
+
 def rule_counts(report: dict[str, Any], rule_id: str) -> tuple[int, int, int]:
     (rule,) = [rule for rule in report["rules"] if rule["id"] == rule_id]
     return rule["passed"], rule["failed"], rule["pending"]
@@ -153,27 +168,12 @@ def test_a_time_of_day_in_a_census_date_is_a_dq001_finding_not_a_time(tmp_path: 
     # cin-census.md: a date that is not a valid YYYY-MM-DD is kept "so that DQ001 reports it at
     # its pointer and the rules that need it do not decide". Read as times, the enquiry would
     # start two hours before its referral (DQ002) and the conference an hour before the enquiry.
-    path = tmp_path / "timed.xml"
-    path.write_text(TIMED_CENSUS, encoding="utf-8")
-    report = report_of(str(path), "--engine", engine)
+    report, dq001 = census_findings(tmp_path, TIMED_CENSUS, engine, "DQ001")
     days = "is not a date (YYYY-MM-DD), as this input records days"
-    dq001 = sorted(
-        (finding["pointer"], finding["location"]["line"], finding["message"])
-        for finding in report["findings"]
-        if finding["rule_id"] == "DQ001"
-    )
     assert dq001 == [
-        (
-            "/child_protection_conferences/0/held_at",
-            5,
-            f"held_at {days}",
-        ),
-        ("/referrals/0/made_at", 3, f"made_at {days}"),
-        (
-            "/strategy_discussions/0/held_at",
-            4,
-            f"held_at {days}",
-        ),
+        ("201-T1", "/child_protection_conferences/0/held_at", 5, f"held_at {days}"),
+        ("201-T1", "/referrals/0/made_at", 3, f"made_at {days}"),
+        ("201-T1", "/strategy_discussions/0/held_at", 4, f"held_at {days}"),
     ]
     assert {finding["rule_id"] for finding in report["findings"]} == {"DQ001"}
     assert rule_counts(report, "SD006") == (0, 0, 0)  # its start unknown: not decided
@@ -209,14 +209,7 @@ def test_any_census_date_after_the_reference_date_is_a_dq003_finding(tmp_path: P
     # cin-census.md: "DQ003 reports any date after the census year's end". A birth, a plan's
     # start or end on the day after the ReferenceDate is reported at its pointer; one on the
     # ReferenceDate itself is not.
-    path = tmp_path / "dated.xml"
-    path.write_text(DATED_CENSUS, encoding="utf-8")
-    report = report_of(str(path), "--engine", engine)
-    dq003 = sorted(
-        (finding["record_id"], finding["pointer"], finding["location"]["line"], finding["message"])
-        for finding in report["findings"]
-        if finding["rule_id"] == "DQ003"
-    )
+    report, dq003 = census_findings(tmp_path, DATED_CENSUS, engine, "DQ003")
     after = "after the as-of instant"
     assert dq003 == [
         ("201-D1", "/child/child_protection_plan/0/end_date", 4, f"end_date is 2 days {after}"),
