@@ -347,7 +347,8 @@ def test_the_command_writes_the_file(tmp_path: Path) -> None:
     done = caselint("check", str(EXPORT), "--format", "html=missing/report.html", cwd=tmp_path)
     assert (
         done.returncode == 2
-        and done.stderr.strip() == "Error: --format html: missing/report.html: No such file or directory"
+        and done.stderr.strip()
+        == "Error: --format html: missing/report.html cannot be written: missing is not a directory"
     )
 
 

@@ -125,6 +125,75 @@ def test_an_export_found_in_the_directory_checked_is_never_written_over(
     _refused_and_kept(tmp_path, "exports/a.json", command, said)
 
 
+def _companions(tmp_path: Path) -> None:
+    """The example export beside every other file a run can read: a configuration naming a local
+    rulebook and waivers, a mapping and its extract, a baseline and a history."""
+    (tmp_path / "export.json").write_bytes(EXPORT.read_bytes())
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "TS001.yaml").write_text(
+        "id: TS001\nseverity: info\ntitle: t\nrationale: r\nstandards: [wy-pcp-2016-recording-standards]\n"
+        "scope: record\nrequire: {present: record_id}\nmessage: m\n"
+    )
+    (tmp_path / "waivers.yaml").write_text("[]\n")
+    (tmp_path / "caselint.toml").write_text('rulebooks = ["rules"]\nwaivers = "waivers.yaml"\n')
+    (tmp_path / "extract").mkdir()
+    for table in (EXAMPLES / "tabular").glob("*.csv"):
+        (tmp_path / "extract" / table.name).write_bytes(table.read_bytes())
+    (tmp_path / "mapping.yaml").write_bytes((EXAMPLES / "tabular" / "mapping.yaml").read_bytes())
+    done = caselint("baseline", "create", "baseline.json", "export.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "said"),
+    [
+        (["check", "export.json"], "caselint.toml", "this run's configuration"),
+        (["check", "export.json"], "waivers.yaml", "this run's waivers"),
+        (["check", "export.json"], "rules/TS001.yaml", "a file of this run's rulebook"),
+        (["check", "export.json", "--baseline", "baseline.json"], "baseline.json", "this run's baseline"),
+        (["check", "export.json", "--history", "history.db"], "history.db", "this run's history"),
+        (["check", "--mapping", "mapping.yaml", "extract"], "mapping.yaml", "this run's mapping"),
+        (
+            ["check", "--mapping", "mapping.yaml", "extract"],
+            "extract/children.csv",
+            "a table of this run's extract",
+        ),
+        (
+            ["sample", "--mapping", "mapping.yaml", "extract", "--seed", "s"],
+            "extract/incidents.csv",
+            "a table",
+        ),
+    ],
+    ids=["configuration", "waivers", "rule file", "baseline", "history", "mapping", "table", "sample"],
+)
+def test_no_report_is_written_over_a_file_the_run_reads_beside_its_records(
+    tmp_path: Path, command: list[str], written: str, said: str
+) -> None:
+    # A mapping, a configuration or waivers lost to a report are as lost as an export.
+    _companions(tmp_path)
+    if "--history" in command:
+        assert caselint(*command, cwd=tmp_path).returncode == 1  # a history of one run, to keep
+    before = (tmp_path / written).read_bytes()
+    option = ["-o", written] if command[0] == "sample" else ["--format", f"json={written}"]
+    done = caselint(*command, *option, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"{written} is {said}" in done.stderr and "writing there would overwrite it" in done.stderr
+    assert (tmp_path / written).read_bytes() == before
+
+
+def test_an_output_that_cannot_be_made_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    # Found only when written, it left the other outputs written and the run in the history.
+    (tmp_path / "export.json").write_bytes(EXPORT.read_bytes())
+    formats = ["--format", "json=ok.json", "--format", "sarif=nowhere/x.sarif"]
+    done = caselint("check", "export.json", *formats, "--history", "history.db", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--format sarif: nowhere/x.sarif cannot be written: nowhere is not a directory" in done.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.json"]
+    (tmp_path / "report").mkdir()
+    done = caselint("check", "export.json", "--format", "json=report", cwd=tmp_path)
+    assert done.returncode == 2 and "--format json: report is a directory" in done.stderr
+
+
 @pytest.mark.parametrize(
     "command",
     [

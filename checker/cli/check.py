@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from checker.report.outputs import (
     render,
     write_output,
 )
+from checker.rules.config import Config
 from checker.rules.severity import FAIL_ON_CHOICES
 
 
@@ -101,7 +103,9 @@ def check(
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
-    checked = run_request(request, by=list(dict.fromkeys(by)))
+    checked = run_request(
+        replace(request, also_reads=_also_read(baseline, history)), by=list(dict.fromkeys(by))
+    )
     config, report = checked.config, checked.report
     baseline_file = Path(baseline) if baseline else config.baseline
     if baseline_file is not None:
@@ -146,6 +150,19 @@ def check(
         except OSError as error:
             raise CommandError(f"--format {entry.format}: {entry.path}: {error.strerror}") from None
     raise SystemExit(exit_status(report, fail_level))
+
+
+def _also_read(baseline: str | None, history: str | None) -> Callable[[Config], list[tuple[Path, str]]]:
+    """The baseline and history a check reads beside its records, for no report to overwrite."""
+
+    def read(config: Config) -> list[tuple[Path, str]]:
+        found = Path(baseline) if baseline else config.baseline
+        return [
+            *([(found, "this run's baseline")] if found is not None else []),
+            *([(Path(history), "this run's history")] if history is not None else []),
+        ]
+
+    return read
 
 
 def _with_history(report: Report, inputs: Sequence[InputFile], path: Path) -> Report:

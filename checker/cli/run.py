@@ -23,9 +23,16 @@ from checker.report.build import Observer, RunOptions, run_check
 from checker.report.formats import error_position
 from checker.report.formats.escape import shown_text
 from checker.report.model import Dimension, Report
-from checker.report.outputs import Output, OutputError, refuse_overwriting_inputs
+from checker.report.outputs import (
+    Output,
+    OutputError,
+    refuse_overwriting,
+    refuse_overwriting_inputs,
+    refuse_unwritable,
+)
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config
+from checker.rules.files import rulebook_files
 
 
 def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
@@ -60,6 +67,9 @@ class RunRequest:
     engine: str = "auto"
     jobs: int | None = None
     written: Sequence[str] = ()  # the files the run's reports go to, never read as its inputs
+    outputs: Sequence[Output] = ()  # those reports, never written over a file the run reads
+    # Files a command reads beside the run's own (check's baseline and history), by what they are.
+    also_reads: Callable[[Config], Sequence[tuple[Path, str]]] | None = None
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -203,6 +213,10 @@ def run_request(
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
     inputs = _inputs(request, config)
+    try:
+        refuse_overwriting(request.outputs, _read_beside(request, config, inputs))
+    except OutputError as error:
+        raise CommandError(str(error)) from None
     options = RunOptions(
         as_of=as_of_instant,
         zone_name=config.time_zone,
@@ -238,10 +252,31 @@ def parse_patterns(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def written_to(request: RunRequest, *outputs: Output) -> RunRequest:
-    """The request, refused if an output would be written over one of its inputs (named, or
-    found in a directory: ``expand_inputs``), and told where its outputs go."""
+    """The request, refused if an output cannot be written or would be written over one of its
+    inputs (named, or found in a directory: ``expand_inputs``; or a file read beside them:
+    ``run_request``), and told where its outputs go."""
     try:
+        refuse_unwritable(outputs)
         refuse_overwriting_inputs(outputs, request.paths)
     except OutputError as error:
         raise CommandError(str(error)) from None
-    return replace(request, written=[str(entry.path) for entry in outputs if entry.path is not None])
+    written = [str(entry.path) for entry in outputs if entry.path is not None]
+    return replace(request, written=written, outputs=outputs)
+
+
+def _read_beside(request: RunRequest, config: Config, inputs: Sequence[InputFile]) -> list[tuple[Path, str]]:
+    """The files the run reads beside its records, by what they are to it."""
+    read = [(path, "a table of this run's extract") for entry in inputs for path in entry.reads]
+    if config.path is not None:
+        read.append((config.path, "this run's configuration"))
+    if request.mapping is not None:
+        read.append((Path(request.mapping), "this run's mapping"))
+    waivers = Path(request.waivers) if request.waivers else config.waivers
+    if waivers is not None:
+        read.append((waivers, "this run's waivers"))
+    for directory in config.rulebooks:
+        if directory.is_dir():
+            read += [(path, "a file of this run's rulebook") for path in rulebook_files(directory)]
+    if request.also_reads is not None:
+        read += request.also_reads(config)
+    return read

@@ -32,6 +32,8 @@ class InputFile:
     # Whether every date the adapter carries is the date of a past event (the census's), so that
     # a date after the as-of instant is a mistake, not a plan (``on_inputs_with_past_dates``).
     dates_are_past: bool = False
+    # The files an adapter reads for it beyond its path (a mapped extract's tables).
+    reads: tuple[Path, ...] = ()
 
 
 @dataclass

@@ -107,16 +107,45 @@ def refuse_overwriting_inputs(outputs: Sequence[Output], inputs: Iterable[str]) 
     """An output written over a file the run reads would lose the export it reports on: by any
     name, a hard link's too (the same device and inode). (A file found by searching a directory
     is ``expand_inputs``'s to refuse.)"""
-    read: set[object] = set()
-    for path in inputs:
-        if path != "-" and Path(path).is_file():
-            read |= file_names(Path(path))
+    refuse_overwriting(outputs, [(Path(path), "an input of this run") for path in inputs if path != "-"])
+
+
+def refuse_overwriting(outputs: Sequence[Output], read: Iterable[tuple[Path, str]]) -> None:
+    """No output goes over a file the run reads, each named with what it is to the run ("an
+    input of this run", "this run's waivers", ...): a mapping, a configuration or a waivers file
+    lost to a report is as lost as an export."""
+    names: list[tuple[set[object], str]] = [(file_names(path), what) for path, what in read if path.is_file()]
     for entry in outputs:
-        if entry.path is not None and file_names(entry.path) & read:
-            option = "--format " + entry.format if entry.format in OUTPUT_FORMATS else entry.format
-            raise OutputError(
-                f"{option}: {entry.path.as_posix()} is an input of this run; writing there would overwrite it"
-            )
+        if entry.path is None:
+            continue
+        written = file_names(entry.path)
+        for known, what in names:
+            if written & known:
+                raise OutputError(
+                    f"{_option(entry)}: {entry.path.as_posix()} is {what}; writing there would overwrite it"
+                )
+
+
+def refuse_unwritable(outputs: Sequence[Output]) -> None:
+    """An output whose file cannot be made is refused before the run, so that a run is not
+    wasted and no other output (nor a history) is left written for a run that then fails."""
+    for entry in outputs:
+        if entry.path is None:
+            continue
+        parent = entry.path.parent
+        if entry.path.is_dir():
+            problem = "is a directory"
+        elif not parent.is_dir():
+            problem = f"cannot be written: {parent.as_posix()} is not a directory"
+        elif not os.access(entry.path if entry.path.exists() else parent, os.W_OK):
+            problem = "cannot be written: permission denied"
+        else:
+            continue
+        raise OutputError(f"{_option(entry)}: {entry.path.as_posix()} {problem}")
+
+
+def _option(entry: Output) -> str:
+    return "--format " + entry.format if entry.format in OUTPUT_FORMATS else entry.format
 
 
 def render(

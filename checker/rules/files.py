@@ -115,6 +115,11 @@ class RuleOverride(BaseModel):
         changed: list[str] = []
         parameters = dict(rule.parameters)
         for name, value in (self.parameters or {}).items():
+            try:  # the value is the override's: a bad one is named at its line, not the rule's
+                coerce(f"{rule.id}.{name}", rule.parameters[name].type, value)
+            except ParameterError as error:
+                line = nearest(self.positions, f"/parameters/{name}")[0]
+                raise RulebookError([f"{self.source}:{line}: {error}"]) from None
             parameters[name] = rule.parameters[name].model_copy(update={"default": value})
             changed.append(f"{name} = {value}")
         if self.severity is not None:
@@ -154,6 +159,12 @@ def rule_files(directory: Path) -> list[Path]:
         and not path.name.startswith(".")
         and path.name != STANDARDS_FILE
     )
+
+
+def rulebook_files(directory: Path) -> list[Path]:
+    """Every file of a rulebook directory that a run reads: its rules and its standards."""
+    standards = directory / STANDARDS_FILE
+    return [*rule_files(directory), *([standards] if standards.is_file() else [])]
 
 
 def load_rule_file(path: Path, shown: str | None = None) -> RuleDefinition | RuleOverride:

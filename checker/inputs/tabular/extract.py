@@ -120,7 +120,10 @@ def _find_columns(extract: Extract, spec: CollectionSpec, problems: list[str]) -
 
 
 def extract_input(extract: Extract, directory: Path, label: str) -> InputFile:
-    return InputFile(label, directory, "tabular", extract.mapping.carries, lambda: read_extract(extract))
+    tables = tuple(directory / spec.file for spec in extract.mapping.tables.values())
+    return InputFile(
+        label, directory, "tabular", extract.mapping.carries, lambda: read_extract(extract), reads=tables
+    )
 
 
 def read_extract(extract: Extract) -> Iterator[ReadEvent]:
