@@ -441,3 +441,26 @@ def test_a_caselint_setting_that_is_not_a_table_is_an_error_not_passed_over(tmp_
     done = caselint("rules", cwd=tmp_path / "project")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "pyproject.toml:2: tool.caselint must be a table" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("[1, 2]", "must be an ISO 8601 duration"), ("P999999999D", "is longer than the longest limit allowed")],
+)
+def test_a_bad_parameter_in_an_override_is_named_at_the_override(
+    tmp_path: Path, value: str, said: str
+) -> None:
+    # Blamed on the built-in rule's file, the user was sent to a file they never wrote.
+    write(
+        tmp_path / "rules" / "o.yaml",
+        f"""
+        override: AA002
+        parameters:
+          max_request_delay: {value}
+        reason: policy 2013/4
+        """,
+    )
+    done = caselint("rulebook", "validate", "rules", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "rules/o.yaml:3: AA002.max_request_delay" in done.stderr and said in done.stderr
+    assert "rulebook/AA002.yaml" not in done.stderr
