@@ -101,6 +101,11 @@ def test_the_hooks_match_the_files_they_are_for() -> None:
     assert all(templates.search(name) for name in ("a.yaml", "b.yml", "forms/c.json"))
     assert not any(templates.search(name) for name in ("export.jsonl", "README.md", "form.yaml.bak"))
     assert all(exports.search(name) for name in ("a.jsonl", "b.json", "c.yaml", "d.yml"))
+    # A repository's own configuration is neither a template nor an export.
+    for hook in ("caselint-templates", "caselint-check"):
+        left_out = re.compile(found[hook]["exclude"])
+        assert all(left_out.search(name) for name in (".pre-commit-config.yaml", ".github/workflows/ci.yml"))
+        assert not any(left_out.search(name) for name in ("templates/a.yaml", "exports/b.json"))
 
 
 def test_the_templates_hook_passes_on_good_templates(
