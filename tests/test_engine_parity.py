@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any
 
@@ -759,3 +759,39 @@ def test_no_agency_required_is_had_by_every_discussion(
     rule = compile_rule(rules["SD004"].definition, {"required_agencies": []})
     (answers,) = assert_same_answers([rule], [Part("none-required", utc(REGRESSION_AS_OF), [record], ["x"])])
     assert not answers.findings
+
+
+# --- a deadline whose start is after the as-of instant -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("informed", "expected"),
+    [
+        (None, (1, 0, 0, 1)),  # nothing has met it: pending ("not met yet")
+        ("2013-01-07T08:10:00Z", (1, 1, 0, 0)),  # met already, before detention: passed
+        ("12/11/2012 10:00", (0, 0, 0, 0)),  # cannot be read: not counted, as anywhere
+        ("2013-01-07T09:40:00Z", (1, 0, 0, 1)),  # after the as-of instant: not yet, so pending
+        ("2013-01-07", (0, 0, 0, 0)),  # some time that day: before detention or after, undecided
+    ],
+    ids=["nothing", "met before", "unreadable", "met later", "a date alone"],
+)
+def test_a_deadline_from_a_start_after_the_as_of_instant(
+    rules: dict[str, CompiledRule], informed: str | None, expected: tuple[int, int, int, int]
+) -> None:
+    # Detention is authorised at 09:30, after the as-of instant (09:00): the two hours to inform
+    # the person responsible for the child's welfare run to 11:30, after it too.
+    episode: dict[str, Any] = {
+        "id": "CUS-1",
+        "arrived_at": "2013-01-07T07:00:00Z",
+        "detention_authorised_at": "2013-01-07T09:30:00Z",
+    }
+    if informed is not None:
+        episode["welfare_person_informed_at"] = informed
+    subject = {
+        "record_id": "R-1",
+        "child": {"person_id": "P-1", "age_years": 15},
+        "custody_episodes": [episode],
+    }
+    part = Part("export", datetime(2013, 1, 7, 9, tzinfo=timezone.utc), [subject], ["start after as-of"])
+    (answers,) = assert_same_answers([rules["CU004"]], [part])
+    assert answers.tallies["CU004"] == expected

@@ -31,6 +31,7 @@ from checker.engine.language.outcomes import fail, time_name
 from checker.engine.language.registry import predicate
 from checker.engine.language.times import (
     Limit,
+    Single,
     TimeExpr,
     Times,
     compile_limit,
@@ -100,13 +101,26 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
         missing_pointer = ctx.pointer_of(item, met_pointer) if met_pointer is not None else None
         return Outcome(Status.FAIL, missing_pointer, "missing", facts)
 
+    def not_started(ctx: Context, item: Item, limit: Limit) -> Outcome:
+        """It starts after the as-of instant, so its deadline is ahead: pending ("not met yet"),
+        unless what meets it is recorded already, before the start (which counts, bar
+        ``not_before_start``), or cannot be read (then it is not counted, as anywhere)."""
+        met = met_of(ctx, item)
+        first = single(Times(met.found))
+        if isinstance(first, Moment) and not not_before_start:
+            start = _as_recorded(ctx, start_of, item)
+            if isinstance(start, Moment) and limit.met(start, first, ctx) is True:
+                return PASS
+            return UNKNOWN  # within the limit or not, depending on when in its day it was
+        return UNKNOWN if met.unknown else PENDING
+
     def deadline(ctx: Context, item: Item) -> Outcome:
         start = single(start_of(ctx, item))
         limit = limit_of(ctx, item)
         if start is Status.UNKNOWN or limit is None:
             return UNKNOWN
         if start is NOT_YET:
-            return PENDING  # it starts after the as-of instant, so its deadline is ahead
+            return not_started(ctx, item, limit)
         if not isinstance(start, Moment):
             return UNKNOWN  # nothing to measure from: not counted
         met = met_of(ctx, item)
@@ -123,6 +137,16 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
         return outcome if other.status is outcome.status else UNKNOWN
 
     return deadline
+
+
+def _as_recorded(ctx: Context, time_of: TimeExpr, item: Item) -> Single:
+    """A time as recorded, after the as-of instant or not (when it is, the rule sees it has not
+    happened yet; what it would be is still what a deadline from it is measured from)."""
+    seen, ctx.as_recorded = ctx.as_recorded, True
+    try:
+        return single(time_of(ctx, item))
+    finally:
+        ctx.as_recorded = seen
 
 
 def _times(

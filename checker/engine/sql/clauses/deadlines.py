@@ -10,7 +10,7 @@ day after a local day is the working day whose running count is N more.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.engine.language.compiler import AS_OF, RuleError
@@ -184,12 +184,29 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
         found = compiler.time(met_by, frame, f"{where}/met_by")
         judged = judge(compiler, frame, start, due, found, discharged, missing_pointer)
     state = compiler.single(start)
+    not_started = _not_started(compiler, argument, frame, where, limit)
     status = (
         f"CASE WHEN {state} = {UNREADABLE} OR ({limit.span or 'FALSE'}) IS NULL THEN {UNKNOWN} "
-        f"WHEN {state} = {NOT_YET} THEN {PENDING} WHEN {state} = {NONE} THEN {UNKNOWN} ELSE "
+        f"WHEN {state} = {NOT_YET} THEN {not_started} WHEN {state} = {NONE} THEN {UNKNOWN} ELSE "
         f"{judged.status} END"
     )
     return query.outcome(status, judged.failure)
+
+
+def _not_started(compiler: SqlCompiler, argument: Any, frame: Frame, where: str, limit: Limit) -> str:
+    """Python's not_started: a start after the as-of instant puts the deadline ahead, pending,
+    unless what meets it is recorded already, before the start (bar ``not_before_start``), or
+    cannot be read."""
+    query = compiler.query
+    found = compiler.time(argument["met_by"], frame, f"{where}/met_by")
+    if argument.get("not_before_start", False):
+        return f"CASE WHEN {found.unknown} THEN {UNKNOWN} ELSE {PENDING} END"
+    start = compiler.time(argument["from"], replace(frame, as_recorded=True), f"{where}/from")
+    within = met(query, start, found, due_of(query, start, limit))
+    return (
+        f"CASE WHEN {found.lo} IS NOT NULL AND {within} THEN {PASS} WHEN {found.lo} IS NOT NULL "
+        f"THEN {UNKNOWN} WHEN {found.unknown} THEN {UNKNOWN} ELSE {PENDING} END"
+    )
 
 
 def _pairs(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> list[Time]:
