@@ -795,3 +795,39 @@ def test_a_deadline_from_a_start_after_the_as_of_instant(
     part = Part("export", datetime(2013, 1, 7, 9, tzinfo=timezone.utc), [subject], ["start after as-of"])
     (answers,) = assert_same_answers([rules["CU004"]], [part])
     assert answers.tallies["CU004"] == expected
+
+
+@pytest.mark.parametrize(
+    ("released", "expected"),
+    [
+        (None, (1, 0, 0, 1)),  # nothing ended the obligation: pending
+        ("2013-01-07T08:50:00Z", (1, 1, 0, 0)),  # released before it began: nothing was owed
+        ("soon", (0, 0, 0, 0)),  # the release cannot be read: not counted
+    ],
+    ids=["not released", "released before", "unreadable"],
+)
+def test_a_deadline_from_a_start_after_the_as_of_instant_can_be_discharged_already(
+    released: str | None, expected: tuple[int, int, int, int]
+) -> None:
+    # A force's rule in AA003's shape, with no condition that keeps a later start out.
+    rule = inline_rule(
+        {
+            "scope": "custody_episodes",
+            "require": {
+                "deadline": {
+                    "from": "detention_authorised_at",
+                    "limit": "PT2H",
+                    "met_by": "welfare_person_informed_at",
+                    "discharged_by": "released_at",
+                }
+            },
+            "message": "m",
+        }
+    )
+    episode: dict[str, Any] = {"id": "CUS-1", "detention_authorised_at": "2013-01-07T09:30:00Z"}
+    if released is not None:
+        episode["released_at"] = released
+    subject = {"record_id": "R-1", "child": {"person_id": "P-1"}, "custody_episodes": [episode]}
+    part = Part("export", datetime(2013, 1, 7, 9, tzinfo=timezone.utc), [subject], ["discharged"])
+    (answers,) = assert_same_answers([rule], [part])
+    assert answers.tallies["TS001"] == expected

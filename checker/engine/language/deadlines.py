@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from checker.engine.evaluation import (
@@ -70,6 +70,21 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
     env.facts.update({"elapsed", "limit", "deadline"})
     env.kinds.update({"late", "missing"})
 
+    def discharge(ctx: Context, item: Item, due_lo: datetime, due_hi: datetime) -> Outcome | None:
+        """What ``discharged_by`` decides, if anything: the obligation ended before it fell due
+        (passed), or may have, or its end cannot be read (not counted)."""
+        if discharged_of is None:
+            return None
+        discharged = single(discharged_of(ctx, item))
+        if discharged is Status.UNKNOWN:
+            return UNKNOWN
+        if isinstance(discharged, Moment):
+            if discharged.hi <= due_lo:
+                return PASS  # the obligation ended before it fell due
+            if discharged.lo <= due_hi:
+                return UNKNOWN  # it may have ended before the deadline or after
+        return None
+
     def judge(ctx: Context, item: Item, start: Moment, limit: Limit, met: Times) -> Outcome:
         due_lo, due_hi = limit.due(start, ctx)
         facts = {"limit": limit.shown(), "deadline": limit.shown_due(start, ctx)}
@@ -77,15 +92,8 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
         verdict = limit.met(start, first, ctx) if isinstance(first, Moment) else None
         if verdict is True:
             return PASS
-        if discharged_of is not None:
-            discharged = single(discharged_of(ctx, item))
-            if discharged is Status.UNKNOWN:
-                return UNKNOWN
-            if isinstance(discharged, Moment):
-                if discharged.hi <= due_lo:
-                    return PASS  # the obligation ended before it fell due
-                if discharged.lo <= due_hi:
-                    return UNKNOWN  # it may have ended before the deadline or after
+        if (ended := discharge(ctx, item, due_lo, due_hi)) is not None:
+            return ended
         if met.unknown:
             return UNKNOWN
         if isinstance(first, Moment):
@@ -103,16 +111,21 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
 
     def not_started(ctx: Context, item: Item, limit: Limit) -> Outcome:
         """It starts after the as-of instant, so its deadline is ahead: pending ("not met yet"),
-        unless what meets it is recorded already, before the start (which counts, bar
-        ``not_before_start``), or cannot be read (then it is not counted, as anywhere)."""
+        unless what meets it (or ends the obligation) is recorded already, before the start
+        (which counts, bar ``not_before_start``), or cannot be read (then it is not counted, as
+        anywhere); judged as ``judge`` judges a start before the as-of instant."""
+        start = _as_recorded(ctx, start_of, item)
+        if not isinstance(start, Moment):
+            return PENDING
         met = met_of(ctx, item)
         first = single(Times(met.found))
-        if isinstance(first, Moment) and not not_before_start:
-            start = _as_recorded(ctx, start_of, item)
-            if isinstance(start, Moment) and limit.met(start, first, ctx) is True:
-                return PASS
-            return UNKNOWN  # within the limit or not, depending on when in its day it was
-        return UNKNOWN if met.unknown else PENDING
+        counted = isinstance(first, Moment) and not not_before_start
+        verdict = limit.met(start, first, ctx) if isinstance(first, Moment) and counted else False
+        if verdict is True:
+            return PASS
+        if (ended := discharge(ctx, item, *limit.due(start, ctx))) is not None:
+            return ended
+        return UNKNOWN if met.unknown or verdict is None else PENDING
 
     def deadline(ctx: Context, item: Item) -> Outcome:
         start = single(start_of(ctx, item))

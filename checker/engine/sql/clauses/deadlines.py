@@ -101,6 +101,19 @@ def _start_facts(query: Query, start: Time) -> dict[str, str]:
     return {"s_lo": start.lo, "s_hi": start.hi, "s_date": written_day(query, start), "s_ptr": start.ptr}
 
 
+def _discharged(compiler: SqlCompiler, discharged: Time | None, due: Due) -> list[str]:
+    """What ``discharged_by`` decides: the obligation ended before it fell due (passed), or may
+    have (not counted), or its end cannot be read (not counted)."""
+    if discharged is None:
+        return []
+    state = compiler.single(discharged)
+    return [
+        f"WHEN {state} = {UNREADABLE} THEN {UNKNOWN}",
+        f"WHEN {state} = {VALUE} AND {discharged.hi} <= {due.lo} THEN {PASS}",
+        f"WHEN {state} = {VALUE} AND {discharged.lo} <= {due.hi} THEN {UNKNOWN}",
+    ]
+
+
 def judge(
     compiler: SqlCompiler,
     frame: Frame,
@@ -116,14 +129,7 @@ def judge(
     verdict = query.column(
         "met", f"CASE WHEN {found.lo} IS NOT NULL THEN {met(query, start, found, due)} END"
     )
-    branches = [f"WHEN {verdict} THEN {PASS}"]
-    if discharged is not None:
-        state = compiler.single(discharged)
-        branches += [
-            f"WHEN {state} = {UNREADABLE} THEN {UNKNOWN}",
-            f"WHEN {state} = {VALUE} AND {discharged.hi} <= {due.lo} THEN {PASS}",
-            f"WHEN {state} = {VALUE} AND {discharged.lo} <= {due.hi} THEN {UNKNOWN}",
-        ]
+    branches = [f"WHEN {verdict} THEN {PASS}", *_discharged(compiler, discharged, due)]
     branches += [
         f"WHEN {found.unknown} THEN {UNKNOWN}",
         f"WHEN {found.lo} IS NOT NULL AND {verdict} IS NULL THEN {UNKNOWN}",
@@ -184,7 +190,7 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
         found = compiler.time(met_by, frame, f"{where}/met_by")
         judged = judge(compiler, frame, start, due, found, discharged, missing_pointer)
     state = compiler.single(start)
-    not_started = _not_started(compiler, argument, frame, where, limit)
+    not_started = _not_started(compiler, argument, frame, where, limit, discharged)
     status = (
         f"CASE WHEN {state} = {UNREADABLE} OR ({limit.span or 'FALSE'}) IS NULL THEN {UNKNOWN} "
         f"WHEN {state} = {NOT_YET} THEN {not_started} WHEN {state} = {NONE} THEN {UNKNOWN} ELSE "
@@ -193,20 +199,25 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
     return query.outcome(status, judged.failure)
 
 
-def _not_started(compiler: SqlCompiler, argument: Any, frame: Frame, where: str, limit: Limit) -> str:
+def _not_started(
+    compiler: SqlCompiler, argument: Any, frame: Frame, where: str, limit: Limit, discharged: Time | None
+) -> str:
     """Python's not_started: a start after the as-of instant puts the deadline ahead, pending,
-    unless what meets it is recorded already, before the start (bar ``not_before_start``), or
-    cannot be read."""
+    unless what meets it (or ends the obligation) is recorded already, before the start (bar
+    ``not_before_start``), or cannot be read."""
     query = compiler.query
     found = compiler.time(argument["met_by"], frame, f"{where}/met_by")
-    if argument.get("not_before_start", False):
-        return f"CASE WHEN {found.unknown} THEN {UNKNOWN} ELSE {PENDING} END"
     start = compiler.time(argument["from"], replace(frame, as_recorded=True), f"{where}/from")
-    within = met(query, start, found, due_of(query, start, limit))
-    return (
-        f"CASE WHEN {found.lo} IS NOT NULL AND {within} THEN {PASS} WHEN {found.lo} IS NOT NULL "
-        f"THEN {UNKNOWN} WHEN {found.unknown} THEN {UNKNOWN} ELSE {PENDING} END"
+    due = due_of(query, start, limit)
+    counted = not argument.get("not_before_start", False)
+    branches = (
+        [f"WHEN {found.lo} IS NOT NULL AND {met(query, start, found, due)} THEN {PASS}"] if counted else []
     )
+    branches += _discharged(compiler, discharged, due)
+    branches.append(f"WHEN {found.unknown} THEN {UNKNOWN}")
+    if counted:
+        branches.append(f"WHEN {found.lo} IS NOT NULL THEN {UNKNOWN}")
+    return f"CASE {' '.join(branches)} ELSE {PENDING} END"
 
 
 def _pairs(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> list[Time]:
