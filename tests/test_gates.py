@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,21 @@ class TestWaivers:
         (tmp_path / "waivers.yaml").write_text(entry, encoding="utf-8")
         done = caselint("check", str(EXPORT), "--waivers", "waivers.yaml", cwd=tmp_path)
         assert done.returncode == 2 and "waivers.yaml" in done.stderr and message in done.stderr
+
+    def test_a_bad_waivers_file_stops_the_run_before_any_record_is_read(self, tmp_path: Path) -> None:
+        # Records on standard input that never end: read first, the run would wait for ever.
+        (tmp_path / "waivers.yaml").write_text("- rule: AA002\n  recrod: X\n", encoding="utf-8")
+        command = [sys.executable, "-m", "checker", "check", "-", "--waivers", "waivers.yaml"]
+        with subprocess.Popen(
+            command, cwd=tmp_path, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as running:
+            try:
+                status = running.wait(timeout=60)  # standard input is never closed
+            finally:
+                running.kill()
+            assert running.stderr is not None
+            said = running.stderr.read()
+        assert status == 2 and "invalid waivers" in said
 
 
 class TestGates:

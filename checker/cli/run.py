@@ -217,6 +217,15 @@ def run_request(
         refuse_overwriting(request.outputs, _read_beside(request, config, inputs))
     except OutputError as error:
         raise CommandError(str(error)) from None
+    # Read before the records are, as the rest of the configuration is: a bad waivers file found
+    # only after a national export was checked would waste the run.
+    waivers_file = Path(request.waivers) if request.waivers else config.waivers
+    waivers = None
+    if waivers_file is not None and with_waivers:
+        try:
+            waivers = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
+        except WaiverError as error:
+            raise CommandError(f"invalid waivers: {error}") from None
     options = RunOptions(
         as_of=as_of_instant,
         zone_name=config.time_zone,
@@ -233,13 +242,8 @@ def run_request(
     finally:
         if progress is not None:
             progress.clear()
-    waivers_file = Path(request.waivers) if request.waivers else config.waivers
-    if waivers_file is not None and with_waivers:
-        try:
-            entries = load_waivers(waivers_file, [rule.id for rule in ruleset.compiled])
-        except WaiverError as error:
-            raise CommandError(f"invalid waivers: {error}") from None
-        report = apply_waivers(report, entries, config.time_zone)
+    if waivers is not None:
+        report = apply_waivers(report, waivers, config.time_zone)
     for problem in report.errors:
         # On stderr, so that a report piped from stdout stays whole and parseable.
         click.echo(f"{error_position(problem)}: input error: {shown_text(problem.message)}", err=True)
