@@ -107,7 +107,7 @@ def check(
         replace(request, also_reads=_also_read(baseline, history)), by=list(dict.fromkeys(by))
     )
     config, report = checked.config, checked.report
-    baseline_file = Path(baseline) if baseline else config.baseline
+    baseline_file = _baseline_file(baseline, config)
     if baseline_file is not None:
         try:
             known = load_baseline(baseline_file)
@@ -152,11 +152,16 @@ def check(
     raise SystemExit(exit_status(report, fail_level))
 
 
+def _baseline_file(baseline: str | None, config: Config) -> Path | None:
+    """``--baseline``, else the configuration's."""
+    return Path(baseline) if baseline else config.baseline
+
+
 def _also_read(baseline: str | None, history: str | None) -> Callable[[Config], list[tuple[Path, str]]]:
     """The baseline and history a check reads beside its records, for no report to overwrite."""
 
     def read(config: Config) -> list[tuple[Path, str]]:
-        found = Path(baseline) if baseline else config.baseline
+        found = _baseline_file(baseline, config)
         return [
             *([(found, "this run's baseline")] if found is not None else []),
             *([(Path(history), "this run's history")] if history is not None else []),

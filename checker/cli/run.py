@@ -219,7 +219,7 @@ def run_request(
         raise CommandError(str(error)) from None
     # Read before the records are, as the rest of the configuration is: a bad waivers file found
     # only after a national export was checked would waste the run.
-    waivers_file = Path(request.waivers) if request.waivers else config.waivers
+    waivers_file = _waivers_file(request, config)
     waivers = None
     if waivers_file is not None and with_waivers:
         try:
@@ -268,6 +268,11 @@ def written_to(request: RunRequest, *outputs: Output) -> RunRequest:
     return replace(request, written=written, outputs=outputs)
 
 
+def _waivers_file(request: RunRequest, config: Config) -> Path | None:
+    """``--waivers``, else the configuration's."""
+    return Path(request.waivers) if request.waivers else config.waivers
+
+
 def _read_beside(request: RunRequest, config: Config, inputs: Sequence[InputFile]) -> list[tuple[Path, str]]:
     """The files the run reads beside its records, by what they are to it."""
     read = [(path, "a table of this run's extract") for entry in inputs for path in entry.reads]
@@ -275,7 +280,7 @@ def _read_beside(request: RunRequest, config: Config, inputs: Sequence[InputFile
         read.append((config.path, "this run's configuration"))
     if request.mapping is not None:
         read.append((Path(request.mapping), "this run's mapping"))
-    waivers = Path(request.waivers) if request.waivers else config.waivers
+    waivers = _waivers_file(request, config)
     if waivers is not None:
         read.append((waivers, "this run's waivers"))
     for directory in config.rulebooks:

@@ -9,7 +9,6 @@ item its time (the ``x-event-time`` keyword).
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from checker.records.data import data_file
 from checker.records.pointer import join, resolve
 from checker.records.quickcheck import Quick, compile_quick
+from checker.records.spelling import meant
 from checker.records.times import OutOfRange, is_date, is_moment, parse_date, parse_timestamp
 
 if TYPE_CHECKING:
@@ -302,8 +302,7 @@ def field_at(start: Field, tokens: list[str], shown: str) -> Field:
             where = "/".join(tokens[:position]) or "the item"
             if token == "*":
                 raise UnknownField(f"{shown}: {where} is not a list")
-            hint = difflib.get_close_matches(token, current.names, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            suggestion = meant(token, current.names)
             known = ", ".join(current.names) or "nothing"
             raise UnknownField(
                 f"{shown}: {token!r} is not a field of {where}{suggestion}; known fields: {known}"

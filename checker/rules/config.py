@@ -29,7 +29,6 @@ Anything else is an error naming the file, the key and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.paths import DEFAULT_EXCLUDE, Exclude, excludes
+from checker.records.spelling import meant
 from checker.records.times import DEFAULT_ZONE
 from checker.rules.severity import FAIL_ON_CHOICES, SEVERITIES
 from checker.rules.tomllines import line_of_key
@@ -197,9 +197,8 @@ def _selectors(path: Path, key: str, value: Any) -> tuple[str, ...]:
 def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
     for key in table:
         if key not in _KEYS:
-            hint = difflib.get_close_matches(key, list(_KEYS), n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise _fail(path, prefix + key, f"unknown key{suggestion}; allowed: {', '.join(_KEYS)}")
+            said = f"unknown key{meant(key, _KEYS)}; allowed: {', '.join(_KEYS)}"
+            raise _fail(path, prefix + key, said)
     fail_on = table.get("fail-on", "error")
     if fail_on not in FAIL_ON_CHOICES:
         raise _fail(path, prefix + "fail-on", f"must be {_KEYS['fail-on']}")

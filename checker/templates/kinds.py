@@ -6,7 +6,6 @@ as the record schema names it (``custody_episode``, ``strategy_discussion``...).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,7 @@ from checker.records.schema import (
     record_schema,
     root,
 )
+from checker.records.spelling import meant
 from checker.templates.documents import KIND_KEY, TemplateDocument
 from checker.templates.findings import TEMPLATE_KIND, Reporter
 
@@ -79,12 +79,11 @@ def kind_of(document: TemplateDocument, report: Reporter) -> str | None:
     if document.declared_kind is not None:
         if document.declared_kind in template_kinds():
             return document.declared_kind
-        hint = difflib.get_close_matches(document.declared_kind, template_kinds(), n=1)
         report.at(
             document.declared_at or (document.line, 1),
             TEMPLATE_KIND,
             f"unknown template kind {document.declared_kind!r}"
-            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + meant(document.declared_kind, template_kinds())
             + f"; the kinds are {', '.join(template_kinds())}",
         )
         return None

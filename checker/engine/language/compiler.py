@@ -19,15 +19,10 @@ from checker.engine.language.registry import FIELD, PREDICATES
 from checker.records import schema as recordschema
 from checker.records.pointer import escape
 from checker.records.schema import Field, UnknownField
+from checker.records.spelling import meant
 from checker.rules.parameters import Parameter
 
 AS_OF = "$as_of"
-
-
-def meant(word: str, choices: list[str]) -> str:
-    """`` (did you mean 'x'?)`` when ``word`` looks like a mistyped one of ``choices``, else ``""``."""
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class RuleError(ValueError):

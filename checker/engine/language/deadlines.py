@@ -119,8 +119,9 @@ def deadline(compiler: Compiler, argument: Any, env: Env, where: str) -> Predica
             return PENDING
         met = met_of(ctx, item)
         first = single(Times(met.found))
-        counted = isinstance(first, Moment) and not not_before_start
-        verdict = limit.met(start, first, ctx) if isinstance(first, Moment) and counted else False
+        verdict = (
+            limit.met(start, first, ctx) if isinstance(first, Moment) and not not_before_start else False
+        )
         if verdict is True:
             return PASS
         if (ended := discharge(ctx, item, *limit.due(start, ctx))) is not None:

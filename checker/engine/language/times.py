@@ -15,8 +15,9 @@ from typing import Any
 
 from checker.engine.evaluation import NOT_YET, UNREADABLE, Context, Item, Sentinel, Status
 from checker.engine.language.collections import selector
-from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError, meant
+from checker.engine.language.compiler import AS_OF, Compiler, Env, RuleError
 from checker.records.schema import Field
+from checker.records.spelling import meant
 from checker.records.times import (
     Moment,
     exact_moment,

@@ -24,10 +24,11 @@ from checker.engine.evaluation import (
     Outcome,
     Predicate,
 )
-from checker.engine.language.compiler import Compiler, Env, RuleError, meant
+from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.outcomes import fail, is_recorded, same
 from checker.engine.language.registry import FIELD, predicate
 from checker.records import schema as recordschema
+from checker.records.spelling import meant
 from checker.rules.parameters import MAX_INTEGER
 
 FIELD_OPERATORS = (

@@ -167,6 +167,7 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
     missing_pointer = None
     if isinstance(met_by, str) and met_by != AS_OF:
         _, missing_pointer = compiler.resolve(met_by, frame, f"{where}/met_by")
+    found = compiler.time(met_by, frame, f"{where}/met_by")
     if argument.get("not_before_start", False):
         if not (isinstance(met_by, dict) and isinstance(met_by.get("earliest"), dict)):
             raise RuleError(
@@ -187,10 +188,9 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
             surely.failure,
         )
     else:
-        found = compiler.time(met_by, frame, f"{where}/met_by")
         judged = judge(compiler, frame, start, due, found, discharged, missing_pointer)
     state = compiler.single(start)
-    not_started = _not_started(compiler, argument, frame, where, limit, discharged)
+    not_started = _not_started(compiler, argument, frame, where, limit, found, discharged)
     status = (
         f"CASE WHEN {state} = {UNREADABLE} OR ({limit.span or 'FALSE'}) IS NULL THEN {UNKNOWN} "
         f"WHEN {state} = {NOT_YET} THEN {not_started} WHEN {state} = {NONE} THEN {UNKNOWN} ELSE "
@@ -200,13 +200,18 @@ def deadline(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
 
 
 def _not_started(
-    compiler: SqlCompiler, argument: Any, frame: Frame, where: str, limit: Limit, discharged: Time | None
+    compiler: SqlCompiler,
+    argument: Any,
+    frame: Frame,
+    where: str,
+    limit: Limit,
+    found: Time,
+    discharged: Time | None,
 ) -> str:
     """Python's not_started: a start after the as-of instant puts the deadline ahead, pending,
     unless what meets it (or ends the obligation) is recorded already, before the start (bar
     ``not_before_start``), or cannot be read."""
     query = compiler.query
-    found = compiler.time(argument["met_by"], frame, f"{where}/met_by")
     start = compiler.time(argument["from"], replace(frame, as_recorded=True), f"{where}/from")
     due = due_of(query, start, limit)
     counted = not argument.get("not_before_start", False)
