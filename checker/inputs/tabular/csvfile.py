@@ -75,8 +75,10 @@ def blank(cell: Any) -> bool:
 
 
 def fits(cells: list[Any], width: int) -> bool:
-    """Whether a CSV row has the header's width: a short row has lost a cell, a longer one gained one."""
-    return len(cells) >= width and all(blank(cell) for cell in cells[width:])
+    """Whether a CSV row has the header's width: a short row has lost a cell, a longer one gained
+    one, even a blank one: a delimiter inside a cell shifts the cells after it one column on, and
+    leaves a blank one at the end (a spreadsheet writing its CSV pads the header as it pads rows)."""
+    return len(cells) == width
 
 
 def csv_encoding(path: Path, label: str, stated: str | None) -> str:
@@ -85,6 +87,19 @@ def csv_encoding(path: Path, label: str, stated: str | None) -> str:
             encoding = codecs.lookup(stated).name
         except LookupError:
             raise TableError(f"{label}: unknown encoding {stated!r}") from None
+        with path.open("rb") as stream:
+            start = stream.read(4)
+        if (
+            encoding in ("utf-16", "utf-32")
+            and b"\x00" in start
+            and not any(start.startswith(bom) for bom, named in _BOMS if named == encoding)
+        ):
+            # Python's utf-16 and utf-32 learn their byte order from the mark alone; the NUL bytes
+            # of text in either show it is one (a file in UTF-8 is "not utf-16", below).
+            raise TableError(
+                f"{label}:1: no byte-order mark, which {stated} needs to tell its byte order: "
+                f"state {encoding}-le or {encoding}-be instead"
+            )
         line = _undecodable(path, encoding)
         if line is not None:
             raise TableError(f"{label}:{line}: not {stated}, the encoding the mapping states")

@@ -70,10 +70,10 @@ class Table:
             else:
                 wrong = not fits(row.cells, width)
             if wrong:
+                gained = " (a delimiter in a cell that is not quoted?)" if len(row.cells) > width else ""
                 yield Rejected(
                     row.line,
-                    f"row has {len(row.cells)} cells where the header has {len(self.header)}; "
-                    "it was not read",
+                    f"row has {len(row.cells)} cells where the header has {width}{gained}; it was not read",
                     self.label,
                 )
                 continue
@@ -90,7 +90,7 @@ class Table:
                     if "NUL" in row.message:
                         raise TableError(
                             f"{self.label}:{row.line}: NUL bytes: the file is probably UTF-16 without a "
-                            "byte-order mark; state its encoding in the mapping"
+                            "byte-order mark; state its encoding in the mapping (utf-16-le, or utf-16-be)"
                         )
                     raise TableError(f"{self.label}:{row.line}: {row.message}")
                 number += 1
