@@ -192,7 +192,12 @@ SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accep
 @dataclass(frozen=True)
 class EnvelopeProblem:
     member: str | None  # the export's member it is about, to place it at its line
-    message: str
+    wrong: str  # what is wrong with it
+    done: str  # what reading the file did instead; a mapping, which stops at its problems, says only ``wrong``
+
+    @property
+    def message(self) -> str:
+        return f"{self.wrong}; {self.done}"
 
 
 def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
@@ -206,7 +211,7 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
         return None, []
     if not isinstance(export, dict):
         return None, [
-            EnvelopeProblem(None, "the envelope's 'export' must be an object; its metadata was ignored")
+            EnvelopeProblem(None, "the envelope's 'export' must be an object", "its metadata was ignored")
         ]
     problems: list[EnvelopeProblem] = []
     version = export.get("schema_version")
@@ -215,7 +220,7 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
         problems.append(
             EnvelopeProblem(
                 "schema_version",
-                f'export.schema_version must be "1" or "1.1" ({written}); '
+                f'export.schema_version must be "1" or "1.1" ({written})',
                 "the records were read as version 1.1",
             )
         )
@@ -227,7 +232,7 @@ def read_envelope(export: Any) -> tuple[str | None, list[EnvelopeProblem]]:
         problems.append(
             EnvelopeProblem(
                 "exported_at",
-                f"export.exported_at is {unreadable}; "
+                f"export.exported_at is {unreadable}",
                 "the file was checked as of --as-of, or else the time of the run",
             )
         )

@@ -25,6 +25,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 from checker.inputs.events import read_envelope
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.sourcemap import nearest
+from checker.inputs.tabular.formats import Formats, format_problems, formats
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents, schema_problem
 from checker.records import schema as recordschema
 from checker.records.pointer import escape, join
@@ -32,10 +33,6 @@ from checker.records.schema import Field, UnknownField
 
 SCHEMA = Path(__file__).resolve().parent / "mapping.schema.json"
 MAX_DEPTH = 24  # a mapping of collections within collections is never deeper than this
-
-DEFAULT_TRUE = ("true", "yes", "y", "1")
-DEFAULT_FALSE = ("false", "no", "n", "0")
-DEFAULT_SPLIT = ";"
 
 
 class MappingError(Exception):
@@ -58,15 +55,6 @@ class TableSpec:
     delimiter: str | None
     header_row: int
     line: int  # of its entry in the mapping
-
-
-@dataclass(frozen=True)
-class Formats:
-    dates: tuple[str, ...] = ()
-    datetimes: tuple[str, ...] = ()
-    true: frozenset[str] = frozenset(DEFAULT_TRUE)
-    false: frozenset[str] = frozenset(DEFAULT_FALSE)
-    split: str = DEFAULT_SPLIT
 
 
 @dataclass(frozen=True)
@@ -166,8 +154,7 @@ class _Reader:
         self.positions = document.positions
         self.problems: list[str] = []
         self.carries: set[str] = set()
-        formats = self.data.get("formats", {})
-        self.formats = _formats(formats, Formats())
+        self.formats = self.stated_formats(self.data.get("formats", {}), "/formats", Formats())
 
     def check_reading(self, name: str, spec: TableSpec) -> None:
         """An encoding and a delimiter the CSV reader can use, else a problem at their line."""
@@ -194,6 +181,13 @@ class _Reader:
         for option in ("encoding", "delimiter"):
             if workbook and getattr(spec, option) is not None:
                 self.problem(f"{pointer}/{option}", f"{option} is for a CSV table; {spec.file} is a workbook")
+
+    def stated_formats(self, spec: dict[str, Any], pointer: str, base: Formats) -> Formats:
+        """The formats ``spec`` states over ``base``, each mistake in them a problem at its line."""
+        merged = formats(spec, base)
+        for key, message in format_problems(spec, merged):
+            self.problem(f"{pointer}/{key}", message)
+        return merged
 
     def line(self, pointer: str) -> int:
         return nearest(self.positions, pointer)[0]
@@ -225,7 +219,7 @@ class _Reader:
         self.carries.add("record_id")
         exported_at, envelope_problems = read_envelope(self.data.get("export"))
         for envelope_problem in envelope_problems:
-            self.problem(f"/export/{envelope_problem.member or ''}", envelope_problem.message)
+            self.problem(f"/export/{envelope_problem.member or ''}", envelope_problem.wrong)
         if self.problems:
             raise MappingError(self.problems)
         return Mapping(self.shown, tables, record, exported_at, frozenset(self.carries))
@@ -317,7 +311,7 @@ class _Reader:
             kind,
             choices,
             codes,
-            _formats(spec, self.formats),
+            self.stated_formats(spec, pointer, self.formats),
             self.line(pointer),
         )
 
@@ -337,24 +331,6 @@ def _with_fields(spec: CollectionSpec, fields: tuple[FieldSpec, ...]) -> Collect
         spec.line,
         spec.key_line,
         spec.join_line,
-    )
-
-
-def _patterns(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _words(value: Any) -> frozenset[str]:
-    return frozenset(str(word).strip().lower() for word in value)
-
-
-def _formats(spec: dict[str, Any], base: Formats) -> Formats:
-    return Formats(
-        dates=_patterns(spec["date"]) if "date" in spec else base.dates,
-        datetimes=_patterns(spec["datetime"]) if "datetime" in spec else base.datetimes,
-        true=_words(spec["true_values"]) if "true_values" in spec else base.true,
-        false=_words(spec["false_values"]) if "false_values" in spec else base.false,
-        split=spec.get("split", base.split),
     )
 
 
