@@ -356,6 +356,29 @@ def test_a_missing_table_file_is_an_error_naming_the_table(tmp_path: Path) -> No
             "incidents: {file",
             "encoding is for a CSV table; incidents.xlsx is a workbook",
         ),
+        (
+            ('date: "%d/%m/%Y"', 'date: "%d/%Q/%Y"'),
+            "  date:",
+            "'%d/%Q/%Y': not a pattern strptime can use ('Q' is a bad directive",
+        ),
+        (('date: "%d/%m/%Y"', "date: dd/mm/yyyy"), "  date:", "'dd/mm/yyyy': gives no year or month or day"),
+        (
+            ('datetime: "%d/%m/%Y %H:%M"', 'datetime: "%d/%m %H:%M"'),
+            "  datetime:",
+            "'%d/%m %H:%M': gives no year (strptime directives such as %d/%m/%Y)",
+        ),
+        (("false_values: [N]", "false_values: [N, y]"), "true_values", "y would mean both true and false"),
+        (("true_values: [Y]", "true_values: [Y, n]"), "true_values", "n would mean both true and false"),
+        (
+            ("reported_at: WHEN", "reported_at: {column: WHEN, datetime: '%H:%M'}"),
+            "reported_at:",
+            "'%H:%M': gives no year or month or day",
+        ),
+        (
+            ('exported_at: "2024-04-02T06:00:00Z"', "exported_at: yesterday"),
+            "export:",
+            "export.exported_at is not an ISO 8601 timestamp or date\n",
+        ),
     ],
 )
 def test_mapping_mistakes_name_the_mapping_file_and_line(
@@ -366,7 +389,7 @@ def test_mapping_mistakes_name_the_mapping_file_and_line(
     mapping_file, directory = extract(tmp_path, mapping)
     found = problems(mapping_file, directory)
     line = line_of(mapping, anchor)
-    assert any(p.startswith(f"{mapping_file.as_posix()}:{line}: {message}") for p in found), found
+    assert any((p + "\n").startswith(f"{mapping_file.as_posix()}:{line}: {message}") for p in found), found
 
 
 ALIAS_BOMB = """\
@@ -453,16 +476,48 @@ def test_utf_16_without_a_byte_order_mark_is_named_as_such(tmp_path: Path) -> No
     mapping_file, directory = extract(tmp_path, tables={"children.csv": CHILDREN.encode("utf-16-le")})
     (problem,) = problems(mapping_file, directory)
     assert "NUL bytes: the file is probably UTF-16 without a byte-order mark; state its encoding" in problem
+    assert "(utf-16-le, or utf-16-be)" in problem
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            CHILDREN.encode("utf-16-le"),
+            "no byte-order mark, which utf-16 needs to tell its byte order: "
+            "state utf-16-le or utf-16-be instead",
+        ),
+        (CHILDREN.encode("utf-16"), None),  # with its mark: read
+        (CHILDREN.encode("utf-8"), "not utf-16, the encoding the mapping states"),
+    ],
+)
+def test_utf_16_stated_needs_its_mark_or_its_byte_order(
+    tmp_path: Path, table: bytes, expected: str | None
+) -> None:
+    mapping = MAPPING.replace(
+        "children: {file: children.csv}", "children: {file: children.csv, encoding: utf-16}"
+    )
+    mapping_file, directory = extract(tmp_path, mapping, tables={**NO_ITEMS, "children.csv": table})
+    if expected is None:
+        assert sorted(records(read(mapping_file, directory))) == ["P1", "P2"]
+    else:
+        (problem,) = problems(mapping_file, directory)
+        assert expected in problem
 
 
 def test_a_row_with_a_nul_byte_or_another_width_is_rejected(tmp_path: Path) -> None:
-    children = "REF,DOB,MARKERS\nP1,03/07/2008,\nP2,02/02/2012\nP3,02/02/2012,,extra\nP4\x00,,\nP5,,\n"
+    children = (
+        "REF,DOB,MARKERS\nP1,03/07/2008,\nP2,02/02/2012\nP3,02/02/2012,,extra\nP4\x00,,\nP5,,\n"
+        "P6,South, Hereford,02/02/2012,\n"  # a comma in a cell: its cells shifted, the one gained blank
+    )
     events = read(*extract(tmp_path, tables={"children.csv": children, **NO_ITEMS}))
     rejected = [(event.line, event.message) for event in events if isinstance(event, Rejected)]
+    gained = "(a delimiter in a cell that is not quoted?)"
     assert rejected == [
         (3, "row has 2 cells where the header has 3; it was not read"),
-        (4, "row has 4 cells where the header has 3; it was not read"),
+        (4, f"row has 4 cells where the header has 3 {gained}; it was not read"),
         (5, "row holds a NUL byte; it was not read"),
+        (7, f"row has 5 cells where the header has 3 {gained}; it was not read"),
     ]
     assert sorted(records(events)) == ["P1", "P5"]
 
