@@ -193,7 +193,8 @@ SCHEMA_VERSIONS = ("1", "1.1")  # the record format versions these readers accep
 class EnvelopeProblem:
     member: str | None  # the export's member it is about, to place it at its line
     wrong: str  # what is wrong with it
-    done: str  # what reading the file did instead; a mapping, which stops at its problems, says only ``wrong``
+    # What reading the file did instead; a mapping, which stops at its problems, says only ``wrong``.
+    done: str
 
     @property
     def message(self) -> str:
