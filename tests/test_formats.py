@@ -338,10 +338,15 @@ def test_junit_skips_rules_with_nothing_applicable_and_reports_input_errors(
         update={"applicable": 0, "passed": 0, "failed": 0, "pending": 0, "compliance": None}
     )
     rule_id = nothing_applicable.id
+    inputs = [
+        summary.model_copy(update={"applicable": {**(summary.applicable or {}), rule_id: 0}})
+        for summary in everything.inputs
+    ]
     report = everything.model_copy(
         update={
             "rules": [nothing_applicable, *everything.rules[1:]],
             "findings": [f for f in everything.findings if f.rule_id != rule_id],
+            "inputs": inputs,
         }
     )
     root = ET.fromstring(render_junit(report, context).encode("utf-8"))
@@ -520,3 +525,19 @@ def test_junit_passes_no_rule_in_an_input_that_gave_no_record(tmp_path: Path) ->
         "no record of this input was checked"
     }
     assert export.get("skipped") != "39"
+
+
+def test_junit_skips_a_rule_by_what_applied_in_each_input_not_in_the_run() -> None:
+    inputs = ["single-record.yaml", "west-mercia-2013-01.json"]
+    suites = {}
+    for given in (inputs[:1], inputs):
+        done = caselint("check", *given, "--format", "junit", cwd=EXAMPLES / "exports")
+        root = ET.fromstring(done.stdout.encode("utf-8"))
+        suites[len(given)] = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    alone, beside = suites[1]["single-record.yaml"], suites[2]["single-record.yaml"]
+    skipped = [case.get("name") for case in alone.findall("testcase") if case.find("skipped") is not None]
+    assert skipped and alone.get("skipped") == beside.get("skipped") == str(len(skipped))
+    assert skipped == [
+        case.get("name") for case in beside.findall("testcase") if case.find("skipped") is not None
+    ]
+    assert suites[2]["west-mercia-2013-01.json"].get("skipped") == "0"

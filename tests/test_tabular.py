@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -632,6 +633,23 @@ def test_the_worked_example_checks_like_an_export() -> None:
     missing = {entry["rule_id"]: entry["missing"] for entry in report["inputs"][0]["not_assessable"]}
     assert missing["CU005"] == ["custody_episodes/*/reviews", "custody_episodes/*/reviews/*/at"]
     assert "SD006" in missing and "MI001" in missing
+
+
+def test_junit_has_one_suite_for_an_extract_with_its_findings_from_every_table() -> None:
+    done = caselint(
+        "check", "--mapping", "examples/tabular/mapping.yaml", "examples/tabular/", "--format", "junit"
+    )
+    assert done.returncode == 1, done.stderr
+    root = ET.fromstring(done.stdout.encode("utf-8"))
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "examples/tabular"
+    properties = {entry.get("name"): entry.get("value") for entry in suite.iter("property")}
+    assert properties == {"findings": "11", "records": "8", "rejected": "0"}
+    cases = {case.get("name", "").split(":")[0]: case for case in suite.findall("testcase")}
+    assert len(cases) == 39 and root.get("tests") == "39"
+    failure = cases["AA002"].find("failure")
+    assert failure is not None and "examples/tabular/custody_episodes.csv:3:5" in (failure.text or "")
+    assert cases["DQ001"].find("failure") is not None and root.get("failures") == suite.get("failures")
 
 
 def test_the_example_has_at_least_three_tables_and_a_date_alone() -> None:

@@ -132,6 +132,9 @@ class Judge(Generic[Context]):
     memory_per_job: int = 1 << 30  # bytes of DuckDB memory a run may take before it spills
     run_records: int = RUN_RECORDS
     tallies: dict[str, Tally] = field(init=False)
+    # Each rule's items judged in the records named by each label (``add``'s): a dashboard that
+    # shows each input apart says "not applicable" of a rule by its items there alone.
+    applicable_by_label: dict[str, dict[str, int]] = field(init=False, default_factory=dict)
     _per_record: Engine = field(init=False)
     _side_by_side: SideBySide[SqlEngine, _Run[Context], _RunJudged[Context]] | None = field(
         init=False, default=None
@@ -228,14 +231,16 @@ class Judge(Generic[Context]):
         result = self._per_record.check(
             data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules, entry.dates_alone
         )
-        self._count(result.tallies)
+        self._count(result.tallies, entry.label)
         return Judged(
             entry.context, result.findings, result.judged, result.crashes, data if self.keep_judged else None
         )
 
-    def _count(self, tallies: dict[str, Tally]) -> None:
+    def _count(self, tallies: dict[str, Tally], label: str) -> None:
+        applicable = self.applicable_by_label.setdefault(label, {})
         for rule_id, tally in tallies.items():
             self.tallies[rule_id].add(tally)
+            applicable[rule_id] = applicable.get(rule_id, 0) + tally.applicable
 
     def _flush(self, last: bool = False) -> Iterator[Judged[Context]]:
         """Judge the records waiting; the ``last`` ones are shared among the sessions, lest one
@@ -279,8 +284,8 @@ class Judge(Generic[Context]):
                 yield from self._fell_back(run.waiting, error)
                 continue
             judged = future.result()
-            for tallies in judged.tallies:
-                self._count(tallies)
+            for label, tallies in judged.tallies:
+                self._count(tallies, label)
             for entry in run.waiting:
                 yield self._judge_one(entry) if entry.text is None else judged.records[id(entry)]
 
@@ -322,7 +327,7 @@ class _RunJudged(Generic[Context]):
     parts' tallies, for the caller to count in order."""
 
     records: dict[int, Judged[Context]]
-    tallies: list[dict[str, Tally]]
+    tallies: list[tuple[str, dict[str, Tally]]]  # a part's label, its tallies
 
 
 def _judged_set_based(
@@ -339,7 +344,7 @@ def _judged_set_based(
     results = engine.judge(run.waiting[0].rules, run.keep_judged, in_turn) if parts else []
     judged = _RunJudged[Context]({}, [])
     for part, result in zip(parts, results, strict=True):
-        judged.tallies.append(result.tallies)
+        judged.tallies.append((part[0].label, result.tallies))
         broken = [
             f"rule {rule_id} could not run on the {len(part)} records from here to line "
             f"{part[-1].line} ({why.split(':')[0]}); please report it"

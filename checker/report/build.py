@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -118,6 +119,8 @@ def run_check(
     by_severity = BySeverity()
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
+    files_of: dict[str, set[str]] = defaultdict(set)  # an input's other files its findings are in
+    input_of: dict[str, str] = {}  # the input of each label records were judged under
     instants_by_input: list[set[datetime]] = []
 
     sizes = [_size(source) for source in inputs]
@@ -139,6 +142,8 @@ def run_check(
             rule = by_id[raw.rule_id]
             line, column = checked.source.locate(raw.pointer)
             path = checked.source.file(raw.pointer) or checked.label
+            if path != checked.label:
+                files_of[checked.label].add(path)
             setattr(by_severity, rule.severity, getattr(by_severity, rule.severity) + 1)
             findings.append(
                 Finding(
@@ -175,6 +180,8 @@ def run_check(
                     progress(done)
                 if isinstance(event, (Rejected, Problem)):
                     rejected += isinstance(event, Rejected)
+                    if event.path is not None and event.path != source.label:
+                        files_of[source.label].add(event.path)
                     errors.append(
                         InputError(path=event.path or source.label, line=event.line, message=event.message)
                     )
@@ -191,6 +198,7 @@ def run_check(
                 # A record first seen is named by the file its row is in: a table of an extract,
                 # not the extract's directory.
                 where = event.source.file("") or source.label
+                input_of[where] = source.label
                 for judged in judge.add(
                     checked, event.data, as_of, where, event.line, runnable, event.strict, event.dates_alone
                 ):
@@ -202,6 +210,15 @@ def run_check(
     finally:
         judge.close()
     tallies = judge.tallies
+    for summary in summaries:
+        summary.files = files_of[summary.path]
+        summary.applicable = {rule.id: 0 for rule in rules}
+    by_path = {summary.path: summary for summary in summaries}
+    for label, applicable in judge.applicable_by_label.items():
+        counted = by_path[input_of[label]].applicable
+        assert counted is not None
+        for rule_id, count in applicable.items():
+            counted[rule_id] += count
 
     errors.sort(key=lambda error: (error.path, error.line or 0, error.message))
     every_instant = set().union(*instants_by_input)

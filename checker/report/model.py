@@ -47,6 +47,11 @@ class InputSummary(_Model):
     as_of: str | None = None
     # Rules not run on this input's records, never passed or failed; absent when none.
     not_assessable: list[NotAssessableRule] | None = None
+    # Internal, for renderers that show each input apart (JUnit's suites); not part of the
+    # report. Each rule's items judged in this input's records (None: not known, as in a report
+    # read back), and the other files its findings are placed in (an extract's tables).
+    applicable: dict[str, int] | None = Field(default=None, exclude=True)
+    files: set[str] = Field(default_factory=set, exclude=True)
 
 
 class BySeverity(_Model):

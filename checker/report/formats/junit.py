@@ -18,7 +18,15 @@ from itertools import groupby
 from xml.sax.saxutils import escape
 
 from checker.report.formats import RenderContext, error_line, position, record_reference, shown_text
-from checker.report.model import InputError, InputSummary, Report, RuleResult, findings_sorted, reaches
+from checker.report.model import (
+    Finding,
+    InputError,
+    InputSummary,
+    Report,
+    RuleResult,
+    findings_sorted,
+    reaches,
+)
 from checker.report.wording import plural
 
 # XML 1.0 cannot carry these at all, escaped or not; a record id could hold one.
@@ -41,11 +49,17 @@ def junit_pieces(report: Report, context: RenderContext) -> Iterator[str]:
     findings each rule has in each input; the findings are then read once more,
     grouped by input and rule, each case's written into its place in the outline.
     """
-    counts = Counter((finding.location.path, finding.rule_id) for finding in report.findings)
+    summaries = {summary.path: summary for summary in report.inputs}
+    # A finding placed in a table of an extract is the extract's: the input is the suite.
+    input_of = {file: summary.path for summary in report.inputs for file in sorted(summary.files)}
+
+    def suite_of(finding: Finding) -> tuple[str, str]:
+        return input_of.get(finding.location.path, finding.location.path), finding.rule_id
+
+    counts = Counter(suite_of(finding) for finding in report.findings)
     errors: dict[str, list[InputError]] = defaultdict(list)
     for error in report.errors:
-        errors[error.path].append(error)
-    summaries = {summary.path: summary for summary in report.inputs}
+        errors[input_of.get(error.path, error.path)].append(error)
     # An error or finding whose path names no input still gets a suite, so that nothing is lost.
     found_in = {path for path, _ in counts}
     paths = list(dict.fromkeys([*summaries, *sorted({*found_in, *errors} - set(summaries))]))
@@ -68,11 +82,11 @@ def junit_pieces(report: Report, context: RenderContext) -> Iterator[str]:
     yield head
     place = {key: position for position, key in enumerate(listing)}
     grouped = findings_sorted(
-        (finding for finding in report.findings if (finding.location.path, finding.rule_id) in place),
-        lambda finding: place[(finding.location.path, finding.rule_id)],
+        (finding for finding in report.findings if suite_of(finding) in place),
+        lambda finding: place[suite_of(finding)],
     )
     try:
-        groups = groupby(grouped, lambda finding: place[(finding.location.path, finding.rule_id)])
+        groups = groupby(grouped, lambda finding: place[suite_of(finding)])
         for (_, findings), after in zip(groups, after_each, strict=True):
             for number, finding in enumerate(findings):
                 line = f"{position(finding)} {record_reference(finding)} {shown_text(finding.message)}"
@@ -104,13 +118,17 @@ def _suite(
     not_assessable = (
         {entry.rule_id: entry.missing for entry in (summary.not_assessable or [])} if summary else {}
     )
+    # A rule is not applicable in this input by its items here, when the run counted them so.
+    applicable = summary.applicable if summary is not None and summary.applicable is not None else None
     cases = []
     # An input that gave no record, or a path only errors name: nothing there passed. (A table of
     # an extract, named by findings, has its records counted under the extract's directory.)
     checked_none = summary.records == 0 if summary is not None else path not in {p for p, _ in counts}
     for rule in rules:
         findings, not_carried = counts[(path, rule.id)], not_assessable.get(rule.id)
-        case = _rule_case(path, rule, findings, context, fail_on, not_carried)
+        # None where nothing was checked at all: said below, once.
+        here = None if checked_none else rule.applicable if applicable is None else applicable.get(rule.id, 0)
+        case = _rule_case(path, rule, findings, here, context, fail_on, not_carried)
         if checked_none and not len(case):  # nothing here passed: no record of it was checked
             ET.SubElement(case, "skipped", message="no record of this input was checked")
         cases.append(case)
@@ -140,11 +158,13 @@ def _rule_case(
     path: str,
     rule: RuleResult,
     findings: int,
+    applicable: int | None,
     context: RenderContext,
     fail_on: str,
     not_carried: Sequence[str] | None,
 ) -> ET.Element:
-    """The case of a rule in an input, with ``_LISTED_HERE`` where its findings go, if listed."""
+    """The case of a rule in an input, with ``_LISTED_HERE`` where its findings go, if listed;
+    ``applicable``: the rule's items judged in the input (None when none of its records was)."""
     case = _case(path, context.heading(rule.id))
     if not_carried is not None:
         skipped = ET.SubElement(case, "skipped", message="not assessable from this input")
@@ -158,7 +178,7 @@ def _rule_case(
             f"{plural(findings, rule.severity + ' finding')}, below the fail-on level "
             f"({fail_on}):\n{_LISTED_HERE}"
         )
-    elif rule.applicable == 0:
+    elif applicable == 0:
         ET.SubElement(case, "skipped", message="not applicable")
     return case
 
