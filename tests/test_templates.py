@@ -146,6 +146,22 @@ def test_a_template_that_is_not_a_mapping_is_a_finding() -> None:
     assert finding.check == "template-kind" and "not a list" in finding.message
 
 
+@pytest.mark.parametrize(
+    "text", ["# caselint-template: custody_episode\n", "# caselint-template: custody_episode\n\n# to do\n"]
+)
+def test_a_declared_kind_with_nothing_under_it_misses_every_field_the_rules_read(text: str) -> None:
+    found = summary(text)
+    written = summary("# caselint-template: custody_episode\n{}\n")
+    assert [message for *_, message in found] == [message for *_, message in written] and found
+    assert {(line, check) for line, _, check, _ in found} == {(1, "missing-field")}
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# notes only\n"])
+def test_an_empty_template_is_linted_not_passed(text: str) -> None:
+    [finding] = findings(text)
+    assert finding.check == "template-kind" and finding.message.startswith("cannot tell what kind")
+
+
 # --- the record format --------------------------------------------------------
 
 

@@ -92,10 +92,15 @@ def yaml_templates(text: str, label: str) -> list[TemplateDocument]:
             raise TemplateReadError(label, loaded.line, loaded.message)
         documents.append(TemplateDocument(loaded.data, loaded.positions, loaded.line))
     lines = text.splitlines()
+    empty = not documents
+    if empty:
+        # An empty file, or one of comments alone (a kind declared and nothing under it), is a
+        # template with no field yet: linted as one, not passed as holding nothing to check.
+        documents.append(TemplateDocument({}, {"": (1, 1)}, 1))
     for document in documents:
         if _take_declaration_key(document):
             continue
-        header = _header_comment(lines, document.line)
+        header = _header_comment(lines, len(lines) + 1 if empty else document.line)
         if header is not None:
             document.declared_kind, document.declared_at = header
     return documents
