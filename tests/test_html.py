@@ -348,7 +348,7 @@ def test_the_command_writes_the_file(tmp_path: Path) -> None:
     assert (
         done.returncode == 2
         and done.stderr.strip()
-        == "Error: --format html: missing/report.html cannot be written: missing is not a directory"
+        == "Error: --format html: missing/report.html cannot be written: there is no directory missing"
     )
 
 

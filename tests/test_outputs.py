@@ -187,11 +187,18 @@ def test_an_output_that_cannot_be_made_is_refused_before_anything_is_written(tmp
     formats = ["--format", "json=ok.json", "--format", "sarif=nowhere/x.sarif"]
     done = caselint("check", "export.json", *formats, "--history", "history.db", cwd=tmp_path)
     assert done.returncode == 2
-    assert "--format sarif: nowhere/x.sarif cannot be written: nowhere is not a directory" in done.stderr
+    assert "--format sarif: nowhere/x.sarif cannot be written: there is no directory nowhere" in done.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["export.json"]
     (tmp_path / "report").mkdir()
     done = caselint("check", "export.json", "--format", "json=report", cwd=tmp_path)
     assert done.returncode == 2 and "--format json: report is a directory" in done.stderr
+    (tmp_path / "plain").write_text("", encoding="utf-8")
+    for where, said in [
+        ("plain/out.txt", "plain is not a directory"),
+        ("a/b/out.txt", "there is no directory a/b"),
+    ]:
+        done = caselint("check", "export.json", "-o", where, cwd=tmp_path)
+        assert done.returncode == 2 and f"--output: {where} cannot be written: {said}" in done.stderr
 
 
 @pytest.mark.parametrize(

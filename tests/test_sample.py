@@ -241,7 +241,7 @@ def test_csv_and_json_have_the_same_rows_as_the_workbook(drawn: dict[str, Path])
         (["{export}", "--seed", "1"], "--output: name a file ending in .xlsx, .csv, .json"),
         (
             ["{export}", "--seed", "1", "--output", "missing/s.csv"],
-            "--output: missing/s.csv cannot be written: missing is not a directory",
+            "--output: missing/s.csv cannot be written: there is no directory missing",
         ),
         (["--seed", "1", "--output", "s.csv"], "name the exports to sample"),
         (["{export}", "--compare", "s.xlsx"], "--compare reads a filled-in sample"),

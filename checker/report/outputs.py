@@ -30,6 +30,7 @@ class OutputError(ValueError):
 class Output:
     format: str
     path: Path | None  # None: standard output
+    named_by: str | None = None  # the option that named its file, when not --format's own "=FILE"
 
     def shown(self, environ: Mapping[str, str]) -> str:
         """How a reader of another output would know where this one went."""
@@ -88,7 +89,10 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
     if output is not None:
         if not to_terminal:
             raise OutputError("--output: every format already has a file")
-        outputs = [Output(entry.format, Path(output)) if entry.path is None else entry for entry in outputs]
+        outputs = [
+            Output(entry.format, Path(output), "--output") if entry.path is None else entry
+            for entry in outputs
+        ]
     files: dict[str, str] = {}
     for entry in outputs:
         if entry.path is None:
@@ -135,6 +139,8 @@ def refuse_unwritable(outputs: Sequence[Output]) -> None:
         parent = entry.path.parent
         if entry.path.is_dir():
             problem = "is a directory"
+        elif not parent.exists():
+            problem = f"cannot be written: there is no directory {parent.as_posix()}"
         elif not parent.is_dir():
             problem = f"cannot be written: {parent.as_posix()} is not a directory"
         elif not os.access(entry.path if entry.path.exists() else parent, os.W_OK):
@@ -145,6 +151,8 @@ def refuse_unwritable(outputs: Sequence[Output]) -> None:
 
 
 def _option(entry: Output) -> str:
+    if entry.named_by is not None:
+        return entry.named_by
     return "--format " + entry.format if entry.format in OUTPUT_FORMATS else entry.format
 
 
