@@ -17,7 +17,7 @@ from checker.rules.files import (
     resolve_parameters,
 )
 from checker.rules.parameters import ParameterError
-from checker.rules.selection import did_you_mean, matching, select_rule_ids
+from checker.rules.selection import SelectionError, did_you_mean, matching, select_rule_ids
 from checker.rules.standards import Standard, catalogue_for
 
 
@@ -84,11 +84,20 @@ def load_ruleset(
             select if select else config.select,
             [*config.ignore, *ignore],
             [*config.extend_select, *extend_select],
+            _ignored_by(config, ignore),
         )
     )
     _all_compile_set_based(compiled)
     selected = [rule for rule in compiled if rule.id in chosen]
     return Ruleset(config, definitions, compiled, selected, catalogue_for(list(config.rulebooks)))
+
+
+def _ignored_by(config: Config, ignore: Sequence[str]) -> str:
+    """Where the rules ignored were named: the configuration's line, the command line, or both."""
+    said = [f"{config.where('ignore')}: ignore {','.join(config.ignore)}"] if config.ignore else []
+    if ignore:
+        said.append(f"--ignore {','.join(ignore)}")
+    return " and ".join(said)
 
 
 def _configured_selectors_match(config: Config, available: list[str]) -> None:
@@ -100,7 +109,10 @@ def _configured_selectors_match(config: Config, available: list[str]) -> None:
         ("ignore", config.ignore),
     ):
         for selector in selectors:
-            matching(available, selector, f"{config.where(key)}: {key}")
+            try:
+                matching(available, selector, f"{config.where(key)}: {key}")
+            except SelectionError as error:  # the configuration's mistake, said as its others are
+                raise ConfigError(str(error)) from None
 
 
 def _all_compile_set_based(rules: list[CompiledRule]) -> None:

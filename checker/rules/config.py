@@ -111,13 +111,16 @@ class Config:
 
     @property
     def shown_path(self) -> str | None:
-        """The file as a person in the working directory would name it."""
-        if self.path is None:
-            return None
-        try:
-            return self.path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return self.path.as_posix()
+        return None if self.path is None else _shown(self.path)
+
+
+def _shown(path: Path) -> str:
+    """The file as a person in the working directory would name it (a file found by looking
+    upwards from there is named from there too, as every message about it names it)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
 
 
 def discover(start: Path) -> Path | None:
@@ -133,7 +136,7 @@ def discover(start: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    shown = path.as_posix()
+    shown = _shown(path)
     try:
         text = read_text(path)
     except UnreadableFile as error:
@@ -155,7 +158,7 @@ def _tool_table(path: Path) -> dict[str, Any] | None:
     if table is not None and not isinstance(table, dict):
         # Meant for caselint, but unreadable as its settings: passed over, a configuration further
         # up would have been used in its place without a word.
-        where = _located(path, path.as_posix(), "tool.caselint")
+        where = _located(path, _shown(path), "tool.caselint")
         raise ConfigError(f"{where}: tool.caselint must be a table")
     return table
 
@@ -165,7 +168,7 @@ def load_config(path: Path) -> Config:
         table = _tool_table(path)
         prefix = "tool.caselint."
         if table is None:
-            raise ConfigError(f"{path.as_posix()}: has no [tool.caselint] table")
+            raise ConfigError(f"{_shown(path)}: has no [tool.caselint] table")
     else:
         table, prefix = _read_toml(path), ""
     return _parse(table, path, prefix)
@@ -181,7 +184,7 @@ def _located(path: Path, shown: str, key: str) -> str:
 
 
 def _fail(path: Path, key: str, message: str) -> ConfigError:
-    return ConfigError(f"{_located(path, path.as_posix(), key)}: {key}: {message}")
+    return ConfigError(f"{_located(path, _shown(path), key)}: {key}: {message}")
 
 
 def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:

@@ -37,8 +37,10 @@ def select_rule_ids(
     select: Sequence[str] | None,
     ignore: Sequence[str] = (),
     extend_select: Sequence[str] = (),
+    ignored_by: str | None = None,
 ) -> list[str]:
-    """All rules, or those selected; plus extend-select; less ignore (ruff's order)."""
+    """All rules, or those selected; plus extend-select; less ignore (ruff's order).
+    ``ignored_by``: where ``ignore`` was given, when not all on the command line."""
     chosen: set[str] = set(available)
     if select:
         chosen = set().union(*(matching(available, selector, "--select") for selector in select))
@@ -49,6 +51,7 @@ def select_rule_ids(
     if available and not chosen:
         # A run of no rule passes whatever the records hold: as a gate it would pass in silence.
         raise SelectionError(
-            f"--ignore {','.join(ignore)}: leaves no rule to check of those selected (see 'caselint rules')"
+            f"{ignored_by or '--ignore ' + ','.join(ignore)}: leaves no rule to check of those selected "
+            "(see 'caselint rules')"
         )
     return sorted(chosen)
