@@ -274,6 +274,19 @@ class TestYaml:
         (problem,) = rejected(events)
         assert problem.line in (3, 4) and "not valid YAML" in problem.message
 
+    def test_a_byte_order_mark_before_a_later_document_starts_it(self, tmp_path: Path) -> None:
+        # What joining two files gives, the second saved with a byte order mark.
+        path = tmp_path / "joined.yaml"
+        path.write_text("---\nrecord_id: A\n\ufeff---\nrecord_id: B\nteam: [x\n", encoding="utf-8")
+        events = read(path)
+        assert [r.data["record_id"] for r in records(events)] == ["A"]
+        (problem,) = rejected(events)
+        assert problem.line == 6 and "not valid YAML" in problem.message
+        path.write_text("---\nrecord_id: A\n\ufeff---\nrecord_id: B\n", encoding="utf-8")
+        found = records(read(path))
+        assert [r.data["record_id"] for r in found] == ["A", "B"]
+        assert found[1].source.locate("/record_id") == (4, 12)
+
     def test_yaml_1_2_keeps_yes_as_text(self, tmp_path: Path) -> None:
         path = tmp_path / "x.yaml"
         path.write_text("record_id: A\nincidents: [{child_present: yes}]\n", encoding="utf-8")
