@@ -74,7 +74,8 @@ class ComposedDocument:
         return to_plain(child, "", positions), positions
 
 
-_DOCUMENT_START = re.compile(r"^\ufeff?---(?:[ \t]|$)", re.MULTILINE)  # a BOM may start a document (YAML 1.2: files joined)
+# A byte order mark may come before any document's marker (YAML 1.2): files joined, say.
+_DOCUMENT_START = re.compile(r"^\ufeff?---(?:[ \t]|$)", re.MULTILINE)
 _DOCUMENT_END = re.compile(r"\.\.\.(?:[ \t].*)?")  # a whole line
 _AFTER_END = re.compile(r"^\.\.\.(?:[ \t].*)?(?:\n|$)", re.MULTILINE)
 # Parser messages quote what they found; a quoted run longer than one
