@@ -814,6 +814,16 @@ def test_lines_ended_by_cr_alone_lose_no_record(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_line_cut_short_is_rejected_at_its_own_end(tmp_path: Path, end: str) -> None:
+    text = '{"record_id": "A"' + end + '{"record_id": "B"}' + end + '{"record_id": "C' + end
+    assert shape(read_text_as(tmp_path, "cut.jsonl", text)) == [
+        ("rejected", 1, "not valid JSON: Expecting ',' delimiter (column 18)"),
+        ("record", 2, "B"),
+        ("rejected", 3, "not valid JSON: Unterminated string starting at (column 15)"),
+    ]
+
+
 def test_a_line_with_a_cr_but_no_record_is_one_rejection(tmp_path: Path) -> None:
     assert shape(read_text_as(tmp_path, "junk.jsonl", "\x00\r\x00\n")) == [
         ("rejected", 1, "not valid JSON: Expecting value (column 1)")

@@ -134,7 +134,9 @@ def _read_line(number: int, raw_line: bytes) -> ReadEvent | None:
     if not line.strip():
         return None
     try:
-        value = decode_document(line)
+        # Without its line break, a line cut short is said to end where it does, not at column 1
+        # of a next line.
+        value = decode_document(line.rstrip("\r\n"))
     except json.JSONDecodeError as error:
         return Rejected(number, f"not valid JSON: {error.msg} (column {error.colno})")
     except JsonTooDeep as error:
