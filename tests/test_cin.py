@@ -506,6 +506,20 @@ def test_the_encoding_is_the_one_the_declaration_names(tmp_path: Path, encoding:
     assert record.data["record_id"] == "999-C\u00e91" and record.line == 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_a_census_in_utf_32_is_rejected_as_such(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "census.xml"
+    text = (
+        '<?xml version="1.0" encoding="UTF-32"?>\n<Message><Header><Source><LEA>999</LEA></Source>'
+        "</Header><Children>\n<Child><ChildIdentifiers><LAchildID>C1</LAchildID>"
+        "</ChildIdentifiers></Child></Children></Message>\n"
+    )
+    path.write_bytes(text.encode(encoding))
+    (event,) = read(path)
+    assert isinstance(event, Rejected) and event.line == 1
+    assert event.message == "not UTF-8: the census is written in UTF-32, which cannot be read here; save it as UTF-8"
+
+
 @pytest.mark.parametrize(
     ("declared", "readable"), [("UTF-8", True), ("ISO-8859-1", False), ("windows-1252", False)]
 )

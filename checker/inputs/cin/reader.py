@@ -40,6 +40,9 @@ _BOM_AGAINST_DECLARATION = (
     "the file begins with UTF-8's byte order mark but its XML declaration names another "
     "encoding; save the census as UTF-8 and declare it so"
 )
+# Expat reads UTF-16 but not UTF-32: its bytes were "not well-formed", which says nothing of why.
+_UTF32_STARTS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, b"<\x00\x00\x00", b"\x00\x00\x00<")
+_UTF32 = "not UTF-8: the census is written in UTF-32, which cannot be read here; save it as UTF-8"
 _REFUSED = (
     "XML not accepted: the file declares a DTD or entities, which a census file never needs "
     "(they can expand without limit or read other files)"
@@ -55,6 +58,9 @@ def census_as_of(reference_date: date) -> str:
 def read_census(path: Path) -> Iterator[ReadEvent]:
     with path.open("rb") as stream:
         head = stream.read(1024)
+        if head.startswith(_UTF32_STARTS):
+            yield Rejected(1, _UTF32)
+            return
         if head.startswith(codecs.BOM_UTF8) and declared_codec(head) not in (None, "utf-8", "utf-8-sig"):
             yield Rejected(1, _BOM_AGAINST_DECLARATION)
             return
