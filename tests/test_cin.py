@@ -517,7 +517,7 @@ def test_a_census_in_utf_32_is_rejected_as_such(tmp_path: Path, encoding: str) -
     path.write_bytes(text.encode(encoding))
     (event,) = read(path)
     assert isinstance(event, Rejected) and event.line == 1
-    assert event.message == "not UTF-8: the census is written in UTF-32, which cannot be read here; save it as UTF-8"
+    assert event.message.startswith("not UTF-8: the census is written in UTF-32, which cannot be read here")
 
 
 @pytest.mark.parametrize(
