@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from checker.engine.batch import SET_BASED_FROM, Judge, json_line
+from checker.engine.batch import SET_BASED_FROM, Judge
 from checker.engine.compile import CompiledRule
+from checker.engine.lines import json_line
 from tests.conftest import EXAMPLES, caselint, utc
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -96,6 +97,56 @@ def test_values_json_cannot_carry_are_judged_as_the_per_record_engine_judges_the
     assert {(f["record_id"], f["pointer"]) for f in reference["findings"] if f["rule_id"] == "DQ001"} >= {
         (cases[number]["record_id"], "/child/age_years") for number in (3, 7)
     }
+
+
+def test_records_judged_one_at_a_time_in_a_duckdb_run_have_their_ids_compared_both_ways(
+    tmp_path: Path,
+) -> None:
+    cases: list[dict[str, Any]] = json.loads(EXPORT.read_text(encoding="utf-8"))["cases"]
+    lines = [json.dumps(case) for case in cases[:24]]
+    odd = {  # records DuckDB cannot read as they are (NaN, infinity, a lone surrogate), by line
+        4: (cases[1]["record_id"], '"age_years": NaN'),  # repeats an earlier record read by DuckDB
+        9: ("SHARED-1", '"age_years": Infinity'),  # repeated by a later record DuckDB reads
+        14: ("SHARED-2", '"person_id": "\\ud800"'),  # repeated by the next odd one
+        17: ("SHARED-2", '"age_years": NaN'),
+    }
+    for line, (record_id, value) in odd.items():
+        lines[line - 1] = json.dumps({"record_id": record_id, "child": {"person_id": "P"}}).replace(
+            '"person_id": "P"', value
+        )
+    lines[19] = json.dumps({**cases[19], "record_id": "SHARED-1"})
+    export = tmp_path / "odd.jsonl"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    as_of = ("--as-of", "2013-01-07T09:00:00Z")
+    reference, _ = _report(str(export), *as_of, "--engine", "per-record")
+    duplicates = [
+        (f["location"]["line"], f["message"]) for f in reference["findings"] if f["pointer"] == "/record_id"
+    ]
+    assert duplicates == [
+        (4, f"record_id is also used by an earlier record ({export}:2)"),
+        (17, f"record_id is also used by an earlier record ({export}:14)"),
+        (20, f"record_id is also used by an earlier record ({export}:9)"),
+    ]
+    for jobs in ("1", "2"):
+        assert _report(str(export), *as_of, "--engine", "set-based", "--jobs", jobs)[0] == reference
+
+
+def test_a_census_date_with_a_time_leaves_its_child_compared_with_the_others(tmp_path: Path) -> None:
+    census = tmp_path / "census.xml"
+    child = "<Child><ChildIdentifiers><LAchildID>{}</LAchildID></ChildIdentifiers>{}</Child>\n"
+    timed = "<CINdetails><CINreferralDate>2023-05-01T10:00:00</CINreferralDate></CINdetails>"
+    children = [("C1", ""), ("C1", timed), ("C2", timed), ("C2", ""), ("C3", "")]
+    census.write_text(
+        "<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate>"
+        "</CollectionDetails><Source><LEA>999</LEA></Source></Header><Children>\n"
+        + "".join(child.format(*entry) for entry in children)
+        + "</Children></Message>\n",
+        encoding="utf-8",
+    )
+    reference, _ = _report(str(census), "--engine", "per-record")
+    repeated = [f["location"]["line"] for f in reference["findings"] if f["pointer"] == "/record_id"]
+    assert repeated == [3, 5]
+    assert _report(str(census), "--engine", "set-based")[0] == reference
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,10 @@ A record whose values JSON cannot carry (a NaN, an infinity standing for a
 number too long to read, a lone surrogate), whose file name DuckDB cannot
 hold (not UTF-8), or with a time of day where its input records days (a
 census date, ``Record.dates_alone``) is judged by the per-record engine even in a
-set-based run; its id is then not compared with the others' for duplicates.
+set-based run. Its values that must be unique across the run are still compared
+with the others' in DuckDB, in its place among them: a stand-in text (its
+NaNs as nulls) is judged there by those checks alone. (Only a file name DuckDB
+cannot hold leaves its records' ids compared among themselves.)
 """
 
 from __future__ import annotations
@@ -26,13 +29,11 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import orjson
-
 from checker.engine.compile import CompiledRule
+from checker.engine.lines import json_line, standin_line, utf8_name
 from checker.engine.per_record import Engine, JudgedItem, RawFinding, Tally
 from checker.engine.side_by_side import SideBySide
 
@@ -75,29 +76,7 @@ class _Waiting(Generic[Context]):
     line: int
     rules: tuple[CompiledRule, ...]
     dates_alone: frozenset[str] = frozenset()
-
-
-def json_line(data: dict[str, Any], strict: bool = False) -> str | None:
-    """The record as one line of JSON meaning exactly what ``data`` does, or None if none can;
-    ``strict``: ``data`` was read from strict JSON (``Record.strict``), which orjson writes back
-    as it was."""
-    try:
-        text = orjson.dumps(data)
-    except (TypeError, orjson.JSONEncodeError):  # a whole number past 64 bits
-        text = b"null"
-    else:
-        if strict:
-            return text.decode("utf-8")
-    # orjson writes NaN and infinities as null, so a null read back that was not one in ``data``
-    # (NaN is not even equal to itself) sends the record to the standard library, which refuses them.
-    if b"null" not in text or orjson.loads(text) == data:
-        return text.decode("utf-8")
-    try:
-        written = json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-        written.encode("utf-8")  # a lone surrogate (from a \ud800 escape) is no UTF-8 DuckDB reads
-    except ValueError:  # UnicodeEncodeError among them
-        return None
-    return written
+    alone: bool = False  # judged by the per-record engine; ``text``, if any, is its stand-in
 
 
 def _jobs_memory_allows(memory_per_job: int) -> int:
@@ -107,17 +86,6 @@ def _jobs_memory_allows(memory_per_job: int) -> int:
     except (AttributeError, ValueError, OSError):  # not on a POSIX system: no cap
         return 1 << 16
     return max(1, memory // 2 // memory_per_job)
-
-
-@lru_cache(maxsize=64)
-def _utf8(label: str) -> bool:
-    """Whether DuckDB can hold this input's name (it names the first of duplicate ids): a file
-    name that is not UTF-8 (``caf\udce9.jsonl``) goes to the per-record engine with its records."""
-    try:
-        label.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @dataclass
@@ -142,6 +110,7 @@ class Judge(Generic[Context]):
     _waiting: list[_Waiting[Context]] = field(init=False, default_factory=list)
     _rules_given: Sequence[CompiledRule] | None = field(init=False, default=None)
     _rules_chosen: tuple[CompiledRule, ...] = field(init=False, default=())
+    _across: frozenset[tuple[str, int]] = field(init=False, default=frozenset())  # DuckDB's to judge
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -174,9 +143,12 @@ class Judge(Generic[Context]):
         if self.engine == "per-record":  # asked for, or DuckDB failed on the run just judged
             yield self._judge_one(_Waiting(context, None, data, as_of, label, line, chosen, dates_alone))
             return
-        text = json_line(data, strict) if _utf8(label) and not dates_alone else None
-        keep = data if text is None or not self.set_based else None
-        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, chosen, dates_alone))
+        text = json_line(data, strict) if utf8_name(label) and not dates_alone else None
+        alone = text is None
+        if alone and utf8_name(label):
+            text = standin_line(data)
+        keep = data if alone or not self.set_based else None
+        self._waiting.append(_Waiting(context, text, keep, as_of, label, line, chosen, dates_alone, alone))
         if not self.set_based and (self.engine == "set-based" or len(self._waiting) >= SET_BASED_FROM):
             self._start_set_based()
 
@@ -221,15 +193,19 @@ class Judge(Generic[Context]):
         owner = SqlEngine(self.rules, self.zone_name, threads=1, memory_limit=memory)
         sharing = [SqlEngine(self.rules, self.zone_name, sharing=owner) for _ in range(jobs - 1)]
         self._side_by_side = SideBySide([owner, *sharing], _judged_set_based)
+        self._across = owner.checks_across_runs
         for waiting in self._waiting:
-            if waiting.text is not None:
+            if not waiting.alone:
                 waiting.data = None
 
-    def _judge_one(self, entry: _Waiting[Context]) -> Judged[Context]:
+    def _judge_one(
+        self, entry: _Waiting[Context], judged_elsewhere: frozenset[tuple[str, int]] = frozenset()
+    ) -> Judged[Context]:
         # The text, when it was kept instead, is JSON meaning exactly what the record did.
         data = entry.data if entry.data is not None else json.loads(entry.text or "null")
+        where = f"{entry.label}:{entry.line}"
         result = self._per_record.check(
-            data, entry.as_of, f"{entry.label}:{entry.line}", entry.rules, entry.dates_alone
+            data, entry.as_of, where, entry.rules, entry.dates_alone, judged_elsewhere
         )
         self._count(result.tallies, entry.label)
         return Judged(
@@ -287,7 +263,14 @@ class Judge(Generic[Context]):
             for label, tallies in judged.tallies:
                 self._count(tallies, label)
             for entry in run.waiting:
-                yield self._judge_one(entry) if entry.text is None else judged.records[id(entry)]
+                found = judged.records.get(id(entry))
+                if not entry.alone:
+                    assert found is not None
+                    yield found
+                elif found is None:
+                    yield self._judge_one(entry)
+                else:  # DuckDB judged its stand-in by the checks across the run; the rest here
+                    yield _with(self._judge_one(entry, self._across), found, entry.rules)
 
     def _fell_back(self, waiting: list[_Waiting[Context]], error: BaseException) -> Iterator[Judged[Context]]:
         """Close DuckDB and judge this run, and every later one, per record (``_handed_back``)."""
@@ -303,6 +286,18 @@ class Judge(Generic[Context]):
                     "must be unique across the run compared only with each other's; please report it",
                 )
             yield judged
+
+
+def _with(
+    judged: Judged[Context], standin: Judged[Context], rules: Sequence[CompiledRule]
+) -> Judged[Context]:
+    """A record judged per record, with what DuckDB found of its stand-in, its items in rule order."""
+    judged.findings += standin.findings
+    judged.crashes[:0] = standin.crashes
+    if standin.judged:
+        order = {rule.id: position for position, rule in enumerate(rules)}
+        judged.judged = sorted([*judged.judged, *standin.judged], key=lambda item: order[item.rule_id])
+    return judged
 
 
 def _shared(run: list[_Waiting[Context]], sessions: int) -> list[list[_Waiting[Context]]]:
@@ -335,12 +330,14 @@ def _judged_set_based(
 ) -> _RunJudged[Context]:
     """One set-based run; each part is records in a row from one input as of one instant.
     Runs in a thread of its own (``SideBySide``): it touches nothing but its run and engine."""
-    carried = (entry for entry in run.waiting if entry.text is not None)
+    # A stand-in is wanted only where values are compared across the run.
+    across = bool(engine.checks_across_runs)
+    carried = (entry for entry in run.waiting if entry.text is not None and (across or not entry.alone))
     parts = [list(part) for _, part in groupby(carried, key=lambda entry: (entry.label, entry.as_of))]
     for part in parts:
-        engine.add(
-            [entry.text or "" for entry in part], [entry.line for entry in part], part[0].as_of, part[0].label
-        )
+        texts, lines = [entry.text or "" for entry in part], [entry.line for entry in part]
+        standins = [position for position, entry in enumerate(part) if entry.alone]
+        engine.add(texts, lines, part[0].as_of, part[0].label, standins)
     results = engine.judge(run.waiting[0].rules, run.keep_judged, in_turn) if parts else []
     judged = _RunJudged[Context]({}, [])
     for part, result in zip(parts, results, strict=True):
@@ -358,6 +355,6 @@ def _judged_set_based(
                 broken if position == 0 else [],
                 # Read again from its text rather than held parsed for the whole run: a parsed
                 # record takes some ten times the memory of its text.
-                json.loads(entry.text) if run.keep_judged and entry.text is not None else None,
+                json.loads(entry.text) if run.keep_judged and entry.text and not entry.alone else None,
             )
     return judged

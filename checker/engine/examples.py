@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from checker.engine.assessable import judged_as_past_dates
-from checker.engine.batch import json_line
 from checker.engine.compile import CompiledRule
+from checker.engine.lines import json_line
 from checker.engine.per_record import Engine, RawFinding, Tally
 from checker.records.times import parse_timestamp
 from checker.rules.files import Example

@@ -9,7 +9,7 @@ goes through the run registry in input order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -115,12 +115,14 @@ class Engine:
         where: str = "",
         rules: Sequence[CompiledRule] | None = None,
         dates_alone: frozenset[str] = frozenset(),
+        judged_elsewhere: Collection[tuple[str, int]] = (),
     ) -> RecordResult:
         """Findings and tallies of ``rules`` (default: all the engine's) on one record.
 
         An input that cannot assess some rules passes the part of the rule set it can
         (assessable.py); uniqueness across the run is still kept in one registry.
         ``dates_alone``: timestamps the input records as days (``Record.dates_alone``).
+        ``judged_elsewhere``: checks (rule id, index) another engine judges this record by.
         """
         problems = validate_record(record, dates_alone)
         unreadable = {problem.pointer for problem in problems if not problem.missing}
@@ -135,7 +137,8 @@ class Engine:
             judged: list[JudgedItem] | None = [] if self.keep_judged else None
             try:
                 for check in rule.checks:
-                    _run_check(ctx, rule, check, tally, findings, judged)
+                    if (rule.id, check.index) not in judged_elsewhere:
+                        _run_check(ctx, rule, check, tally, findings, judged)
             except Exception as error:  # a broken rule must never pass silently
                 # The exception's own text is left out: it may quote a value of the record.
                 result.crashes.append(

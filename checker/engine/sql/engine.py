@@ -105,9 +105,14 @@ class SqlEngine:
     @property
     def across_runs(self) -> frozenset[str]:
         """The rules with a check comparing values across the run (``unique: {within: run}``)."""
+        return frozenset(rule_id for rule_id, _ in self.checks_across_runs)
+
+    @property
+    def checks_across_runs(self) -> frozenset[tuple[str, int]]:
+        """Those checks, by rule id and index: what a stand-in is judged by (``add``)."""
         return frozenset(
-            self.rules[rule_index].id
-            for rule_index, _, check in self.session.rulebook.checks
+            (self.rules[rule_index].id, check_index)
+            for rule_index, check_index, check in self.session.rulebook.checks
             if check.unique_within == "run"
         )
 
@@ -128,10 +133,20 @@ class SqlEngine:
         if self._spill is not None:
             self._spill.cleanup()
 
-    def add(self, texts: Sequence[str], lines: Sequence[int], as_of: datetime, label: str) -> int:
+    def add(
+        self,
+        texts: Sequence[str],
+        lines: Sequence[int],
+        as_of: datetime,
+        label: str,
+        standins: Sequence[int] = (),
+    ) -> int:
         """Add records (JSON texts, no newlines) from input ``label``, at these lines, checked as of
-        ``as_of``, to those the next ``judge`` judges; the number of this part among them (0 first)."""
-        return self.session.load(texts, lines, micros(as_of), local_date(as_of, self.zone_name), label)
+        ``as_of``, to those the next ``judge`` judges; the number of this part among them (0 first).
+        ``standins``: positions of records judged per record, which only the checks across runs
+        judge here (``Session.load``)."""
+        day = local_date(as_of, self.zone_name)
+        return self.session.load(texts, lines, micros(as_of), day, label, standins)
 
     def judge(
         self,

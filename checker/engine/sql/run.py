@@ -177,20 +177,32 @@ class Session:
                 self.parts.append((rule_index, check_index, unique_sql(check, seen), across))
         self._every_item = False  # how the last run kept ``judged``
         self.parts_loaded = 0  # parts in ``chunk`` for the next run
+        self.standins: list[int] = []  # the run's records judged per record (``load``)
         self.stopping = False  # ``stop`` was called: no statement runs again
 
     def _chosen(self, checks: Checks) -> list[tuple[int, int, str, bool]]:
         return [part for part in self.parts if part[:2] in checks]
 
     def load(
-        self, texts: Sequence[str], lines: Sequence[int], as_of: int, as_of_day: date, label: str
+        self,
+        texts: Sequence[str],
+        lines: Sequence[int],
+        as_of: int,
+        as_of_day: date,
+        label: str,
+        standins: Sequence[int] = (),
     ) -> int:
         """Add a part to the records the next ``run`` judges: JSON texts (one line each) from one
         input, checked as of one instant. Returns the part's number (0 first in each run).
+        ``standins``: the positions (0 first) of records the per-record engine judges, whose texts
+        stand in for them where values are compared across the run, left out of every other check.
         """
         if len(texts) >= PART:
             raise ValueError(f"a part holds fewer than {PART} records")
         part = self.parts_loaded
+        if part == 0:
+            self.standins = []
+        self.standins += [part * PART + position + 1 for position in standins]
         into = "INSERT INTO chunk " if part else "CREATE OR REPLACE TEMP TABLE chunk AS "
         with part_file(self.directory, texts) as path:
             self.connection.execute(
@@ -313,6 +325,8 @@ class Session:
         for rule_index, _, part, across in self._chosen(checks):
             if across != across_runs or rule_index in newly or rule_index in left_out:
                 continue
+            if self.standins and not across:
+                part = f"SELECT * FROM ({part}) WHERE NOT list_contains($standins__, rec)"
             sql = f"INSERT INTO judged {_kept(part, every_item)}"
             try:
                 self._execute(sql, self._params(sql))
@@ -327,6 +341,7 @@ class Session:
         """The parameters a statement names (DuckDB refuses any it does not)."""
         named = set(re.findall(r"\$(\w+)", sql))
         available = {**self.rulebook.params, **self.clock.maps(), "inputs": self.inputs.labels()}
+        available["standins__"] = self.standins
         return {name: value for name, value in available.items() if name in named}
 
     def failures(self) -> list[tuple[Any, ...]]:
