@@ -287,6 +287,18 @@ class TestYaml:
         assert [r.data["record_id"] for r in found] == ["A", "B"]
         assert found[1].source.locate("/record_id") == (4, 12)
 
+    def test_a_value_reached_through_an_alias_is_placed_at_the_alias(self, tmp_path: Path) -> None:
+        path = tmp_path / "aliases.yaml"
+        path.write_text(
+            "- &r\n  record_id: A\n  child: &c {person_id: P}\n- *r\n- record_id: B\n  child: *c\n",
+            encoding="utf-8",
+        )
+        first, again, other = records(read(path))
+        assert first.source.locate("/record_id") == (2, 14) and again.line == 4
+        assert again.source.locate("/record_id") == again.source.locate("/child/person_id") == (4, 3)
+        assert other.source.locate("/record_id") == (5, 14)
+        assert other.source.locate("/child/person_id") == (6, 10)
+
     def test_yaml_1_2_keeps_yes_as_text(self, tmp_path: Path) -> None:
         path = tmp_path / "x.yaml"
         path.write_text("record_id: A\nincidents: [{child_present: yes}]\n", encoding="utf-8")

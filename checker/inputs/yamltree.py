@@ -291,24 +291,31 @@ def is_mapping(child: Child) -> bool:
     return named.kind == "mapping" or (named.kind == "sequence" and named.tag in ORDERED_PAIRS)
 
 
-def to_plain(child: Child, pointer: str, positions: dict[str, Position]) -> Any:
+def to_plain(
+    child: Child, pointer: str, positions: dict[str, Position], alias: Position | None = None
+) -> Any:
     """Plain dicts, lists and scalars, recording where each value is written.
 
-    The caller has checked ``first_problem`` and the alias budget, so the
-    expansion is bounded; depth is bounded by MAX_DEPTH.
+    A value reached through an alias is placed at the alias (``alias``): the
+    anchor's lines belong to another record, or another item, and a finding
+    there would name the wrong one. The caller has checked ``first_problem``
+    and the alias budget, so the expansion is bounded; depth is bounded by
+    MAX_DEPTH.
     """
-    positions.setdefault(pointer, where(child))
+    if alias is None and isinstance(child, Alias):
+        alias = where(child)
+    positions.setdefault(pointer, alias or where(child))
     named = target(child)
     if is_mapping(named) and named.tag != SET:
         mapping: dict[str, Any] = {}
         for name, key, value in entries(named):
             inner = f"{pointer}/{escape(name)}"
             # Nothing written after "key:": the key is where it was not recorded.
-            positions[inner] = where(key) if target(value).empty else where(value)
-            mapping[name] = to_plain(value, inner, positions)
+            positions[inner] = alias or (where(key) if target(value).empty else where(value))
+            mapping[name] = to_plain(value, inner, positions, alias)
         return mapping
     if named.kind == "scalar":
         return scalar_value(named.tag, named.text)
     # A sequence, or a set: the keys of its mapping.
     members = named.children if named.kind == "sequence" else named.children[::2]
-    return [to_plain(member, f"{pointer}/{index}", positions) for index, member in enumerate(members)]
+    return [to_plain(member, f"{pointer}/{index}", positions, alias) for index, member in enumerate(members)]
