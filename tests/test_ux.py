@@ -101,6 +101,30 @@ def test_exclude_from_the_configuration_and_the_command_line(tmp_path: Path) -> 
     assert [entry["path"] for entry in json.loads(done.stdout)["inputs"]] == ["exports/a.jsonl"]
 
 
+def test_the_files_a_run_reads_beside_its_records_are_not_read_as_records(tmp_path: Path) -> None:
+    records = json.loads(EXPORT.read_text(encoding="utf-8"))["cases"][:4]
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    created = caselint("baseline", "create", "baseline.json", "exports", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    (tmp_path / "local-rules").mkdir()
+    override = "override: RC001\nenabled: false\nreason: paper files are scanned each night\n"
+    (tmp_path / "local-rules" / "RC001.yaml").write_text(override, encoding="utf-8")
+    (tmp_path / "waivers.yaml").write_text("[]\n", encoding="utf-8")
+    (tmp_path / "caselint.toml").write_text(
+        'rulebooks = ["local-rules"]\nwaivers = "waivers.yaml"\nbaseline = "baseline.json"\n',
+        encoding="utf-8",
+    )
+    done = caselint("check", ".", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [entry["path"] for entry in report["inputs"]] == ["exports/in.jsonl"]
+    assert report["summary"]["records"] == 4 and report["errors"] == []
+    # Named, a file is read as given.
+    named = caselint("check", "waivers.yaml", "--format", "json", cwd=tmp_path)
+    assert [entry["path"] for entry in json.loads(named.stdout)["inputs"]] == ["waivers.yaml"]
+
+
 def test_patterns_in_a_configuration_are_relative_to_it(tmp_path: Path) -> None:
     tree(tmp_path, "project/exports/old/b.jsonl", "project/exports/a.jsonl")
     config = tmp_path / "project" / "caselint.toml"

@@ -176,7 +176,7 @@ def _with_run_options(
     return command
 
 
-def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
+def _inputs(request: RunRequest, config: Config, read_beside: Sequence[Path]) -> list[InputFile]:
     if request.mapping is not None:
         # The tables' readers (and jsonschema, for the mapping) load only for a mapped extract.
         from checker.inputs.tabular import mapped_inputs
@@ -190,7 +190,7 @@ def _inputs(request: RunRequest, config: Config) -> list[InputFile]:
             raise SystemExit(2) from None
     exclude = config.excludes(Path.cwd(), request.exclude, request.extend_exclude)
     try:
-        return expand_inputs(request.paths, exclude, request.written)
+        return expand_inputs(request.paths, exclude, request.written, read_beside)
     except OverwritesInput as error:
         raise CommandError(str(error)) from None
 
@@ -212,9 +212,11 @@ def run_request(
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
-    inputs = _inputs(request, config)
+    beside = _read_beside(request, config)
+    inputs = _inputs(request, config, [path for path, _ in beside])
+    tables = [(path, "a table of this run's extract") for entry in inputs for path in entry.reads]
     try:
-        refuse_overwriting(request.outputs, _read_beside(request, config, inputs))
+        refuse_overwriting(request.outputs, [*tables, *beside])
     except OutputError as error:
         raise CommandError(str(error)) from None
     # Read before the records are, as the rest of the configuration is: a bad waivers file found
@@ -273,9 +275,9 @@ def _waivers_file(request: RunRequest, config: Config) -> Path | None:
     return Path(request.waivers) if request.waivers else config.waivers
 
 
-def _read_beside(request: RunRequest, config: Config, inputs: Sequence[InputFile]) -> list[tuple[Path, str]]:
-    """The files the run reads beside its records, by what they are to it."""
-    read = [(path, "a table of this run's extract") for entry in inputs for path in entry.reads]
+def _read_beside(request: RunRequest, config: Config) -> list[tuple[Path, str]]:
+    """The files the run reads beside its records (but an extract's tables), by what they are to it."""
+    read: list[tuple[Path, str]] = []
     if config.path is not None:
         read.append((config.path, "this run's configuration"))
     if request.mapping is not None:

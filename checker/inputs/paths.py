@@ -153,7 +153,10 @@ def _label(path: Path) -> str:
 
 
 def expand_inputs(
-    arguments: Iterable[str], exclude: Sequence[Exclude] = (), written: Iterable[str] = ()
+    arguments: Iterable[str],
+    exclude: Sequence[Exclude] = (),
+    written: Iterable[str] = (),
+    read_beside: Iterable[Path] = (),
 ) -> list[InputFile]:
     """The files named by the command line, directories searched in name order.
 
@@ -162,12 +165,15 @@ def expand_inputs(
     exclude pattern matches, and the files the run writes its reports to
     (``written``: a JSON report in the directory checked would be read as
     records by the next run, then written over) when they hold an earlier
-    report (else ``OverwritesInput``); a file named explicitly is always read. A named
+    report (else ``OverwritesInput``), and the files the run reads beside its records
+    (``read_beside``: its local rules, waivers and baseline are YAML and JSON too, each of
+    which would be a record rejected, or checked); a file named explicitly is always read. A named
     file that is missing or cannot be read is found out when it is opened
     (``read_input``).
     """
     found: list[InputFile] = []
     outputs: set[object] = set().union(*(file_names(Path(path)) for path in written))
+    beside: set[object] = set().union(*(file_names(path) for path in read_beside if path.is_file()))
     for argument in arguments:
         if argument == STDIN:
             found.append(InputFile(STDIN_LABEL, None, "jsonl"))
@@ -176,6 +182,8 @@ def expand_inputs(
         if path.is_dir():
             matches: list[InputFile] = []
             for match, problem in search_directory(path, EXTENSIONS, exclude):
+                if file_names(match) & beside:
+                    continue
                 if file_names(match) & outputs:
                     if _earlier_report(match):
                         continue
