@@ -120,6 +120,11 @@ def test_the_files_a_run_reads_beside_its_records_are_not_read_as_records(tmp_pa
     report = json.loads(done.stdout)
     assert [entry["path"] for entry in report["inputs"]] == ["exports/in.jsonl"]
     assert report["summary"]["records"] == 4 and report["errors"] == []
+    # The configuration's files are named from where the command runs, as its own lines are.
+    (tmp_path / "waivers.yaml").write_text("{}\n", encoding="utf-8")
+    broken = caselint("check", ".", cwd=tmp_path)
+    assert broken.returncode == 2 and broken.stderr.startswith("Error: invalid waivers: waivers.yaml:1:")
+    (tmp_path / "waivers.yaml").write_text("[]\n", encoding="utf-8")
     # Named, a file is read as given.
     named = caselint("check", "waivers.yaml", "--format", "json", cwd=tmp_path)
     assert [entry["path"] for entry in json.loads(named.stdout)["inputs"]] == ["waivers.yaml"]

@@ -115,12 +115,16 @@ class Config:
 
 
 def _shown(path: Path) -> str:
+    return _named_from_here(path).as_posix()
+
+
+def _named_from_here(path: Path) -> Path:
     """The file as a person in the working directory would name it (a file found by looking
     upwards from there is named from there too, as every message about it names it)."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.absolute().relative_to(Path.cwd())
     except (ValueError, OSError):
-        return path.as_posix()
+        return path
 
 
 def discover(start: Path) -> Path | None:
@@ -225,7 +229,7 @@ def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
         value = table.get(key)
         if value is not None and not isinstance(value, str):
             raise _fail(path, prefix + key, f"must be {_KEYS[key]}")
-        files[key] = path.parent / value if value else None
+        files[key] = _named_from_here(path.parent / value) if value else None
     minimums = table.get("min-compliance", {})
     if not isinstance(minimums, dict):
         raise _fail(path, prefix + "min-compliance", f"must be {_KEYS['min-compliance']}")
@@ -248,7 +252,7 @@ def _parse(table: dict[str, Any], path: Path, prefix: str) -> Config:
         ignore=_selectors(path, prefix + "ignore", table.get("ignore", [])),
         fail_on=fail_on,
         time_zone=time_zone,
-        rulebooks=tuple(path.parent / entry for entry in rulebooks),
+        rulebooks=tuple(_named_from_here(path.parent / entry) for entry in rulebooks),
         severity={rule_id.upper(): level for rule_id, level in severity.items()},
         parameters={rule_id.upper(): dict(values) for rule_id, values in parameters.items()},
         waivers=files["waivers"],
