@@ -161,10 +161,21 @@ class TestWaivers:
         done = caselint("check", str(EXPORT), "--waivers", "waivers.yaml", cwd=tmp_path)
         assert done.returncode == 2 and "waivers.yaml" in done.stderr and message in done.stderr
 
-    def test_a_bad_waivers_file_stops_the_run_before_any_record_is_read(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(
+        ("option", "name", "content", "said"),
+        [
+            ("--waivers", "waivers.yaml", "- rule: AA002\n  recrod: X\n", "invalid waivers"),
+            ("--baseline", "baseline.json", '{"findings": []}\n', "invalid baseline: baseline.json: not a"),
+            ("--baseline", "missing.json", None, "invalid baseline: missing.json"),
+        ],
+    )
+    def test_a_bad_waivers_or_baseline_file_stops_the_run_before_any_record_is_read(
+        self, tmp_path: Path, option: str, name: str, content: str | None, said: str
+    ) -> None:
         # Records on standard input that never end: read first, the run would wait for ever.
-        (tmp_path / "waivers.yaml").write_text("- rule: AA002\n  recrod: X\n", encoding="utf-8")
-        command = [sys.executable, "-m", "checker", "check", "-", "--waivers", "waivers.yaml"]
+        if content is not None:
+            (tmp_path / name).write_text(content, encoding="utf-8")
+        command = [sys.executable, "-m", "checker", "check", "-", option, name]
         with subprocess.Popen(
             command, cwd=tmp_path, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         ) as running:
@@ -173,8 +184,8 @@ class TestWaivers:
             finally:
                 running.kill()
             assert running.stderr is not None
-            said = running.stderr.read()
-        assert status == 2 and "invalid waivers" in said
+            written = running.stderr.read()
+        assert status == 2 and said in written
 
 
 class TestGates:

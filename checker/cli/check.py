@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -103,17 +104,12 @@ def check(
         minimums = dict(parse_minimum(text) for text in min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
-    checked = run_request(
-        replace(request, also_reads=_also_read(baseline, history)), by=list(dict.fromkeys(by))
-    )
+    beside = _Beside(baseline, history)
+    checked = run_request(replace(request, also_reads=beside), by=list(dict.fromkeys(by)))
     config, report = checked.config, checked.report
-    baseline_file = _baseline_file(baseline, config)
-    if baseline_file is not None:
-        try:
-            known = load_baseline(baseline_file)
-        except BaselineError as error:
-            raise CommandError(f"invalid baseline: {error}") from None
-        report = apply_baseline(report, known, baseline_file.as_posix())
+    if beside.baseline is not None:
+        path, known = beside.baseline
+        report = apply_baseline(report, known, path.as_posix())
     fail_level = fail_on or config.fail_on
     try:
         report = apply_gates(report, fail_level, {**config.min_compliance, **minimums})
@@ -152,22 +148,27 @@ def check(
     raise SystemExit(exit_status(report, fail_level))
 
 
-def _baseline_file(baseline: str | None, config: Config) -> Path | None:
-    """``--baseline``, else the configuration's."""
-    return Path(baseline) if baseline else config.baseline
+@dataclass
+class _Beside:
+    """The baseline and history a check reads beside its records, named to the run before it
+    starts (``RunRequest.also_reads``): for no report to overwrite them, no directory search to
+    read them as records, and the baseline read then, as the rest of the configuration is (a
+    bad one found only after a national export was checked would waste the run)."""
 
+    option: str | None  # --baseline
+    history: str | None
+    baseline: tuple[Path, Counter[tuple[str, str]]] | None = None  # the baseline in force, read
 
-def _also_read(baseline: str | None, history: str | None) -> Callable[[Config], list[tuple[Path, str]]]:
-    """The baseline and history a check reads beside its records, for no report to overwrite."""
-
-    def read(config: Config) -> list[tuple[Path, str]]:
-        found = _baseline_file(baseline, config)
-        return [
-            *([(found, "this run's baseline")] if found is not None else []),
-            *([(Path(history), "this run's history")] if history is not None else []),
-        ]
-
-    return read
+    def __call__(self, config: Config) -> list[tuple[Path, str]]:
+        found = Path(self.option) if self.option else config.baseline
+        read = [(Path(self.history), "this run's history")] if self.history is not None else []
+        if found is None:
+            return read
+        try:
+            self.baseline = (found, load_baseline(found))
+        except BaselineError as error:
+            raise CommandError(f"invalid baseline: {error}") from None
+        return [(found, "this run's baseline"), *read]
 
 
 def _with_history(report: Report, inputs: Sequence[InputFile], path: Path) -> Report:
