@@ -556,6 +556,28 @@ REGRESSIONS: list[tuple[str, dict[str, Any] | str, tuple[str, str, str]]] = [
         '{"id": "I-\\udffe", "type": "neglect", "reported_at": "2012-01-02T10:00:00"}]}',
         ("DQ005", "/incidents/1/id", "id repeats the id at /incidents/0/id in this record"),
     ),
+    (
+        "a time written in the year 1000 whose day in London is in 999 still counts its working days",
+        {
+            "record_id": "R-1",
+            "child": {"person_id": "P-1"},
+            "referrals": [
+                {
+                    "id": "F-1",
+                    "made_at": "1000-01-01T00:00:00Z",
+                    "to": "childrens_social_care",
+                    "concern_level": "child_in_need",
+                    "feedback_received_at": "1000-01-04T12:00:00Z",
+                },
+            ],
+        },
+        (
+            "RF002",
+            "/referrals/0/feedback_received_at",
+            "feedback from children's social care received 4 working days after the referral "
+            "(limit 1 working day)",
+        ),
+    ),
 ]
 
 

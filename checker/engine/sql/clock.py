@@ -39,10 +39,11 @@ SWITCHES = 4  # the most transitions any year of the tz database has had (Britis
 MICROS = 1_000_000
 DAY = 86_400 * MICROS
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Every year a time may be written in, and as far past the last as the longest working-day
+# Every year a time may be written in, the year before it too (1000-01-01T00:00:00Z is a day of
+# 999 in London, then 75 s behind UTC), and as far past the last as the longest working-day
 # limit allowed reaches (some 104 years): the Python calendar counts them all.
 REACH_YEARS = MAX_WORKING_DAYS // 250 + 2
-CALENDAR_YEARS = range(READ_FIRST_YEAR, READ_LAST_YEAR + REACH_YEARS + 1)
+CALENDAR_YEARS = range(READ_FIRST_YEAR - 1, READ_LAST_YEAR + REACH_YEARS + 1)
 DEFAULT_CALENDAR = range(1990, 2051)  # what it covers at least, once asked for
 FIRST_YEAR, LAST_YEAR = 1, 9999
 
