@@ -144,6 +144,21 @@ def test_an_invalid_rule_file_names_file_line_and_problem(tmp_path: Path) -> Non
     assert "'critical' is not one of" in problem
 
 
+def test_a_rule_file_that_cannot_be_read_is_named_not_passed_over(tmp_path: Path) -> None:
+    from tests.conftest import caselint
+
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "XX002.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "local" / "XX003.yaml").symlink_to("XX003.yaml")
+    done = caselint("rulebook", "validate", "local", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "caselint: invalid rulebook: local/XX002.yaml: cannot be read: no such file or directory",
+        "caselint: invalid rulebook: local/XX003.yaml: cannot be read: "
+        "a symbolic link that leads back to itself",
+    ]
+
+
 @pytest.mark.parametrize("as_of", ["not a time", "2020-13-01T00:00:00Z", "2020-01-01", "1"])
 def test_an_example_as_of_that_is_no_instant_is_caught_at_load_with_its_line(
     tmp_path: Path, as_of: str
@@ -216,7 +231,7 @@ def test_rulebook_test_names_an_example_wrong_on_each_engine(tmp_path: Path) -> 
     done = caselint("rulebook", "test", "local", cwd=tmp_path)
     assert done.returncode == 1
     assert (
-        "XX005 example 'said to pass': expected pass, got fail; "
+        "local/XX005.yaml:10: XX005 example 'said to pass': expected pass, got fail; "
         "on the set-based engine, expected pass, got fail" in done.stdout
     )
     assert "2 examples in 1 rule: 1 passed, 1 failed" in done.stdout

@@ -120,9 +120,8 @@ def rulebook_test(directory: str | None, config_path: str | None) -> None:
                 passed += 1
                 continue
             failed += 1
-            click.echo(
-                f"{rule.definition.source}: {rule.id} example {result.example.name!r}: {'; '.join(problems)}"
-            )
+            where = f"{rule.definition.source}:{rule.definition.line_of(f'/examples/{index}')}"
+            click.echo(f"{where}: {rule.id} example {result.example.name!r}: {'; '.join(problems)}")
     counted = f"{plural(passed + failed, 'example')} in {plural(len(wanted), 'rule')}"
     click.echo(f"{counted}: {passed} passed, {failed} failed")
     if failed:

@@ -151,12 +151,15 @@ def builtin_rulebook_dir() -> Path:
 
 
 def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a rulebook directory, hidden ones passed over. Anything else named as
+    one (a broken link, a link to itself, a pipe) is listed too, for reading it to say what it
+    is: left out, its rule would never run, without a word."""
     return sorted(
         path
         for path in directory.rglob("*")
         if path.suffix in RULE_FILE_SUFFIXES
-        and path.is_file()
-        and not path.name.startswith(".")
+        and not path.is_dir()
+        and not any(part.startswith(".") for part in path.relative_to(directory).parts)
         and path.name != STANDARDS_FILE
     )
 
