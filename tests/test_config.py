@@ -163,6 +163,13 @@ def test_explain_and_rules_show_what_the_force_changed(force: Path) -> None:
     assert 'max_attendance_delay = "PT2H"' in page
     rules = caselint("rules", cwd=force).stdout
     assert "RC001  off" in rules and "Paper files are scanned" in rules
+    listed = {
+        entry["id"]: entry for entry in json.loads(caselint("rules", "--format", "json", cwd=force).stdout)
+    }
+    assert (
+        listed["RC001"]["severity"] == "off" and "Paper files are scanned" in listed["RC001"]["switched_off"]
+    )
+    assert listed["WMP001"]["severity"] == "error" and "switched_off" not in listed["WMP001"]
     assert "WMP001  error" in rules
     assert caselint("explain", "RC001", cwd=force).returncode == 2
 

@@ -31,8 +31,15 @@ def rules(config_path: str | None, output_format: str) -> None:
     ruleset = load_command_ruleset(load_command_config(config_path))
     entries = rule_entries(ruleset.compiled)
     rules_by_id = ruleset.by_id()
+    switched_off = [definition for definition in ruleset.definitions if not definition.enabled]
     if output_format == "json":
-        click.echo(json_text(entries), nl=False)
+        # Listed as the text lists them: off, with the reason the override gives.
+        off = [
+            {"id": d.id, "severity": "off", "title": d.title, "standards": d.standards, "parameters": {},
+             "switched_off": d.changes[-1]}
+            for d in switched_off
+        ]  # fmt: skip
+        click.echo(json_text([*entries, *off]), nl=False)
         return
     # A local rulebook's titles and texts are shown as input is: a force's file, not caselint's.
     for entry in entries:
@@ -46,11 +53,8 @@ def rules(config_path: str | None, output_format: str) -> None:
                 + (f"; parameters: {params}" if params else "")
             )
         )
-    for definition in ruleset.definitions:
-        if not definition.enabled:
-            click.echo(
-                shown_lines(f"{definition.id}  off      {definition.title} ({definition.changes[-1]})")
-            )
+    for definition in switched_off:
+        click.echo(shown_lines(f"{definition.id}  off      {definition.title} ({definition.changes[-1]})"))
 
 
 @click.command()
