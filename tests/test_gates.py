@@ -213,6 +213,9 @@ class TestGates:
         )
         status, result = report(str(EXPORT), cwd=tmp_path)
         assert status == 1 and result["gates"][1]["rule_id"] == "DQ001"
+        # A run that leaves the rule out is not held to its minimum.
+        status, result = report(str(EXPORT), "--select", "AA", cwd=tmp_path)
+        assert status == 0 and [gate["gate"] for gate in result["gates"]] == ["fail-on"]
 
     def test_plain_runs_list_the_severity_gate(self, tmp_path: Path) -> None:
         _, result = report(str(EXPORT), cwd=tmp_path)
@@ -242,7 +245,10 @@ class TestGates:
 
     def test_a_minimum_for_a_rule_not_checked(self) -> None:
         done = caselint("check", str(EXPORT), "--select", "SD", "--min-compliance", "AA002=0.9")
-        assert done.returncode == 2 and "AA002 is not among the rules checked" in done.stderr
+        assert done.returncode == 2 and done.stderr == (
+            "Error: --min-compliance: AA002 is not among the rules checked: "
+            "the selection (--select, --ignore or the configuration's) leaves it out\n"
+        )
 
 
 @pytest.mark.parametrize(

@@ -186,7 +186,7 @@ def test_a_bad_exclude_is_a_configuration_error(tmp_path: Path, value: str) -> N
         (
             ["check", str(EXPORT), "--min-compliance", "AA02=0.9"],
             "",
-            "AA02 is not among the rules checked; did you mean AA002?",
+            "--min-compliance: AA02 is not among the rules checked: no rule has that id; did you mean AA002?",
         ),
     ],
 )

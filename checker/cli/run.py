@@ -33,6 +33,7 @@ from checker.report.outputs import (
 from checker.report.waivers import WaiverError, apply_waivers, load_waivers
 from checker.rules.config import Config
 from checker.rules.files import rulebook_files
+from checker.rules.selection import did_you_mean
 
 
 def parse_as_of(text: str | None, zone_name: str) -> datetime | None:
@@ -70,6 +71,8 @@ class RunRequest:
     outputs: Sequence[Output] = ()  # those reports, never written over a file the run reads
     # Files a command reads beside the run's own (check's baseline and history), by what they are.
     also_reads: Callable[[Config], Sequence[tuple[Path, str]]] | None = None
+    # Rules another option names (check's --min-compliance), by option: each must be checked.
+    rules_named: Sequence[tuple[str, str]] = ()
 
 
 def run_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -212,6 +215,7 @@ def run_request(
     config = load_command_config(request.config_path)
     as_of_instant = parse_as_of(request.as_of, config.time_zone)
     ruleset = load_command_ruleset(config, request.select, request.ignore, request.extend_select)
+    _refuse_rules_not_checked(request.rules_named, ruleset)
     beside = _read_beside(request, config)
     inputs = _inputs(request, config, [path for path, _ in beside])
     tables = [(path, "a table of this run's extract") for entry in inputs for path in entry.reads]
@@ -268,6 +272,22 @@ def written_to(request: RunRequest, *outputs: Output) -> RunRequest:
         raise CommandError(str(error)) from None
     written = [str(entry.path) for entry in outputs if entry.path is not None]
     return replace(request, written=written, outputs=outputs)
+
+
+def _refuse_rules_not_checked(named: Sequence[tuple[str, str]], ruleset: Ruleset) -> None:
+    """A rule an option names that the run would not check is refused before the run: a rule left
+    out by the selection is told apart from an id no rule has."""
+    checked = {rule.id for rule in ruleset.selected}
+    known = [definition.id for definition in ruleset.definitions]
+    for option, rule_id in named:
+        if rule_id in checked:
+            continue
+        why = (
+            "the selection (--select, --ignore or the configuration's) leaves it out"
+            if rule_id in known
+            else f"no rule has that id{did_you_mean(rule_id, known)}"
+        )
+        raise CommandError(f"{option}: {rule_id} is not among the rules checked: {why}")
 
 
 def _waivers_file(request: RunRequest, config: Config) -> Path | None:
