@@ -434,7 +434,7 @@ def test_a_changed_rulebook_and_an_incomplete_run_are_marked(tmp_path: Path) -> 
     _append(database, changed.model_copy(update={"errors": [error]}))
     text = history_text(read_runs(database), "h.sqlite")
     run_two = next(line for line in text.splitlines() if line.startswith("2 "))
-    assert "(changed)" in run_two and run_two.endswith("incomplete: 1 input errors")
+    assert "(changed)" in run_two and run_two.endswith("incomplete: 1 input error")
     assert history_data(read_runs(database))["runs"][1]["input_errors"] == 1
 
 

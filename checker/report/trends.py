@@ -15,7 +15,7 @@ from typing import Any
 from checker.records.times import format_local
 from checker.report.formats.escape import shown_text
 from checker.report.history import RecordedRun
-from checker.report.wording import aligned, percent, points
+from checker.report.wording import aligned, percent, plural, points
 
 HISTORY_VERSION = "1"
 
@@ -112,7 +112,7 @@ def history_text(runs: Sequence[RecordedRun], shown_path: str, columns: int = 6)
                 percent(run.compliance),
                 points(_change(run.compliance, previous.compliance) if previous else None),
                 run.rulebook_digest[7:19] + (" (changed)" if changed else ""),
-                f"incomplete: {run.input_errors} input errors" if run.input_errors else "",
+                f"incomplete: {plural(run.input_errors, 'input error')}" if run.input_errors else "",
             ]
         )
         previous = run
