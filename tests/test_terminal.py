@@ -117,6 +117,23 @@ def test_color_always_in_a_pipe_and_never_on_a_terminal() -> None:
     assert "\x1b" not in on_terminal("check", EXPORT, "--quiet", "--color", "never")
 
 
+@pytest.mark.parametrize(("columns", "heading"), [(80, "compliance"), (60, "compl.")])
+def test_tables_close_up_to_fit_the_terminal(tmp_path: Path, columns: int, heading: str) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "- rule: AA002\n  record: WM-2012-000459\n  reason: r\n  approved_by: DI 1\n  expires: 2099-01-01\n",
+        encoding="utf-8",
+    )
+    shown = on_terminal(
+        "check", EXPORT, "--select", "AA002,MI005", "--by", "district", "--waivers", str(waivers),
+        columns=columns, env={"NO_COLOR": "1"},
+    )  # fmt: skip
+    tables = shown[shown.index("\nrule ") + 1 : shown.index("records checked")].splitlines()[:-1]
+    assert any(line.startswith("by district") and line.endswith(heading) for line in tables)
+    assert any(line.startswith("Telford and Wrekin AA002") for line in tables)
+    assert all(len(line) <= columns for line in tables), tables
+
+
 @pytest.mark.parametrize("width", [20, 41, 80, 132])
 def test_wrapped_lines_never_pass_the_width(width: int) -> None:
     pieces = [Piece("examples/exports/a-rather-long-file-name-for-an-export.json", "bold")]

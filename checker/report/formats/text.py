@@ -25,6 +25,16 @@ from checker.report.wording import percent, plural
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
 # Below this many columns a rule's title says too little to be worth its space.
 MIN_TITLE = 12
+# The headings of a table's counts, shortened where the terminal is too narrow for them.
+SHORT_HEADINGS = {
+    "severity": "sev.",
+    "applicable": "appl.",
+    "passed": "pass",
+    "failed": "fail",
+    "pending": "pend.",
+    "waived": "waiv.",
+    "compliance": "compl.",
+}
 
 
 @dataclass(frozen=True)
@@ -101,9 +111,19 @@ def _line(text: str, options: TextOptions, style: str = "") -> str:
 def _columns(
     header: list[str], rows: list[list[str]], titles: list[str] | None, options: TextOptions, counts: range
 ) -> list[str]:
-    """A table: the ``counts`` columns right-aligned, the others left, titles cut to fit the width."""
+    """A table: the ``counts`` columns right-aligned, the others left, titles cut to fit the width.
+
+    A table wider than the terminal closes up its columns, then shortens the headings of its
+    counts ("compliance" is ten wide over "100.0%"), before a line of it would wrap mid-number.
+    """
+    gap = 2
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    room = None if options.width is None else options.width - sum(widths) - 2 * len(widths)
+    if options.width is not None and sum(widths) + gap * (len(widths) - 1) > options.width:
+        gap = 1
+        if sum(widths) + len(widths) - 1 > options.width:
+            header = [SHORT_HEADINGS.get(cell, cell) for cell in header]
+            widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    room = None if options.width is None else options.width - sum(widths) - gap * len(widths)
     show_titles = titles is not None and (room is None or room >= MIN_TITLE)
     lines = []
     for index, row in enumerate([header, *rows]):
@@ -116,7 +136,7 @@ def _columns(
         if show_titles and titles is not None:
             title = "title" if index == 0 else titles[index - 1]
             cells.append(title if room is None else fit(title, room))
-        text = "  ".join(cells).rstrip()
+        text = (" " * gap).join(cells).rstrip()
         lines.append(paint(text, "bold", options.color) if index == 0 else text)
     return lines
 
