@@ -74,3 +74,23 @@ def test_the_catalogue_page_into_a_missing_directory_names_the_path(tmp_path: Pa
     done = caselint("rulebook", "docs", "--output", "missing/rules.md", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip() == "Error: --output: missing/rules.md: No such file or directory"
+
+
+def test_every_mistake_in_a_local_catalogue_is_named_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "rb").mkdir()
+    (tmp_path / "caselint.toml").write_text('rulebooks = ["rb"]\n', encoding="utf-8")
+    (tmp_path / "rb" / "standards.yaml").write_text(
+        "- id: x-1\n  title: t\n  document: d\n  date: '2013'\n  section: s\n  quote: q\n  checkable: true\n"
+        "- id: x-2\n  title: 3\n  source: s\n  document: d\n  date: '2013'\n  section: s\n"
+        "  checkable: maybe\n  colour: red\n",
+        encoding="utf-8",
+    )
+    done = caselint("rules", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        "caselint: invalid rulebook: rb/standards.yaml:1: source is required",
+        "caselint: invalid rulebook: rb/standards.yaml:9: title: must be text",
+        "caselint: invalid rulebook: rb/standards.yaml:14: checkable: must be true or false",
+        "caselint: invalid rulebook: rb/standards.yaml:15: colour: is not a field of a standard (id, title, "
+        "source, document, date, section, quote, summary, checkable, note)",
+    ]

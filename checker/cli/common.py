@@ -59,7 +59,11 @@ def load_command_ruleset(
         for problem in error.problems:
             click.echo(f"caselint: invalid rulebook: {shown_text(problem)}", err=True)
         raise SystemExit(2) from None
-    except (ConfigError, CatalogueError) as error:
+    except CatalogueError as error:  # a local rulebook's standards.yaml: said as its rule files are
+        for problem in str(error).splitlines():
+            click.echo(f"caselint: invalid rulebook: {shown_text(problem)}", err=True)
+        raise SystemExit(2) from None
+    except ConfigError as error:
         raise CommandError(f"invalid configuration: {error}") from None
     except SelectionError as error:
         raise CommandError(str(error)) from None

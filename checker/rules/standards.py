@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -48,18 +49,42 @@ def load_catalogue(path: Path | None = None) -> dict[str, Standard]:
     if not isinstance(data, list):
         raise CatalogueError(f"{path}:{first_line}: the catalogue is a list of standards")
     catalogue: dict[str, Standard] = {}
+    problems: list[str] = []
     for index, entry in enumerate(data):
         line = positions.get(f"/{index}", (first_line, 1))[0]
         try:
             standard = Standard.model_validate(entry)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise CatalogueError(f"{path}:{line}: {where}: {first['msg']}") from None
+            for found in error.errors():
+                where = "/".join(str(part) for part in (index, *found["loc"]))
+                at = positions.get(f"/{where}", (line, 1))[0]
+                problems.append(f"{path}:{at}: {_in_words(found['type'], found['loc'], found['msg'])}")
+            continue
         if standard.id in catalogue:
-            raise CatalogueError(f"{path}:{line}: standard {standard.id} is listed twice")
+            problems.append(f"{path}:{line}: standard {standard.id} is listed twice")
         catalogue[standard.id] = standard
+    if problems:
+        raise CatalogueError("\n".join(problems))
     return catalogue
+
+
+def _in_words(kind: str, location: tuple[Any, ...], message: str) -> str:
+    """A problem with a standard's entry as the rule format's problems are said (pydantic's own
+    words name its types: "Input should be a valid string")."""
+    field = ".".join(str(part) for part in location)
+    if kind == "missing":
+        return f"{field} is required"
+    said = {
+        "extra_forbidden": "is not a field of a standard (id, title, source, document, date, section, "
+        "quote, summary, checkable, note)",
+        "string_type": "must be text",
+        "bool_type": "must be true or false",
+        "bool_parsing": "must be true or false",
+        "model_type": "a standard is a mapping of its fields",
+    }.get(kind)
+    if said is None:
+        said = message.removeprefix("Value error, ")
+    return f"{field}: {said}" if field else said
 
 
 def _read_document(path: Path, text: str) -> Kept:
