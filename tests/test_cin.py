@@ -813,8 +813,21 @@ def test_children_written_in_other_letters_are_rejected_not_passed_over(tmp_path
         ("Rejected", 6),
     ]
     assert events[0].message == (
-        "an element in Message/Children other than Child (names are case-sensitive): it was not read"
+        "an element in Message/Children written as a child but not named Child (names are case-sensitive): "
+        "it was not read"
     )
+
+
+def test_other_elements_in_children_are_ignored_as_the_spec_says(tmp_path: Path) -> None:
+    # "reads the elements above by name and ignores everything else" (cin-census.md); one that
+    # holds a child's identifiers is a child written another way, and counted.
+    path = census(
+        tmp_path,
+        f"<ExportNote>x</ExportNote>\n<Child>{ID}</Child>\n<NumberOfChildren>1</NumberOfChildren>\n"
+        f"<Pupil>{ID.replace('C1', 'C2')}</Pupil>",
+    )
+    events = read(path)
+    assert kinds_and_lines(events) == [("Record", 5), ("Rejected", 7)]
 
 
 def test_a_second_header_that_differs_is_an_error_and_the_first_is_used(tmp_path: Path) -> None:

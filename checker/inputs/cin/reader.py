@@ -124,9 +124,14 @@ _TREE = _tree()
 
 _OUT_OF_PLACE = f"a Child outside {ROOT}/Children is not a child of the census: it was not read"
 _INSIDE_A_CHILD = "a Child inside another Child is not a child of the census: it was not read"
-# Children holds Child elements alone: anything else there holding none (<child>, <CHILD>) is most
-# likely a child written another way, counted, not passed over as if the file held no one.
-_NOT_A_CHILD = f"an element in {ROOT}/Children other than Child (names are case-sensitive): it was not read"
+# The adapter ignores elements it does not read (cin-census.md), but one in Children written as a
+# child is (<child>, <CHILD>, or any holding a child's identifiers): counted, not passed over as if
+# the file held no one.
+_NOT_A_CHILD = (
+    f"an element in {ROOT}/Children written as a child but not named Child (names are case-sensitive): "
+    "it was not read"
+)
+_CHILD_LIKE = frozenset({"child", "childidentifiers", "lachildid"})  # names, in lower case
 
 
 def _is_nil(attributes: object) -> bool:
@@ -252,6 +257,7 @@ class _CensusReader:
         self._saw_children = False
         self._stray: tuple[int, int] | None = None  # (line, depth) of an element in Children not a Child
         self._stray_held = False  # whether it held a Child (rejected on its own)
+        self._stray_child_like = False  # whether it is, or holds, what a child is written with
 
     def drain(self) -> Iterator[ReadEvent]:
         events, self._events = self._events, []
@@ -285,6 +291,9 @@ class _CensusReader:
                 self._stray_held = True
             elif top is not None and top.kind == "children":  # rejected at its end if it held no Child
                 self._stray, self._stray_held = (self._position()[0], len(self._stack)), False
+                self._stray_child_like = name.lower() == "child"
+            elif self._stray is not None and name.lower() in _CHILD_LIKE:
+                self._stray_child_like = True
             return
         kind = node.kind
         if kind == "header" or (kind == "value" and not _is_nil(attributes)):
@@ -312,7 +321,7 @@ class _CensusReader:
 
     def end(self, name: str) -> None:
         if self._stray is not None and len(self._stack) == self._stray[1]:
-            if not self._stray_held:
+            if self._stray_child_like and not self._stray_held:
                 self._events.append(Rejected(self._stray[0], _NOT_A_CHILD))
             self._stray = None
         node = self._stack.pop()
