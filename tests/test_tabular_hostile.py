@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from checker.inputs.events import Record
+from checker.inputs.readers import read_input
+from checker.inputs.tabular import mapped_inputs
 from tests.conftest import caselint
 
 SECRET = "CANARY-SECRET"
@@ -252,6 +256,25 @@ def test_a_whole_number_too_long_to_read_is_out_of_range_as_in_json(tmp_path: Pa
             lambda xml: xml.replace('<c r="B3"', f'<c r="{SECRET}B3"'),
             "children.xlsx:3: the sheet has a cell whose reference is no column and row",
         ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: re.sub(r'(<c r="A3".*?</c>)(<c r="B3".*?</c>)', r"\2\1", xml),
+            "children.xlsx:3: the sheet has a cell before the one written ahead of it in its row",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace('<row r="3"', '<row r="1048577"'),
+            "children.xlsx:3: the sheet has a row after row 2 whose number is no whole number from 1 to "
+            "1,048,576",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(
+                "</sheetData>",
+                "".join(f'<row r="{n}"><c r="XFD{n}"/></row>' for n in range(4, 1000)) + "</sheetData>",
+            ),
+            "children.xlsx:614: the sheet has cells so far apart that reading them makes",
+        ),
         ("xl/styles.xml", lambda xml: "<broken", "children.xlsx: not a readable XLSX workbook (ParseError)"),
         ("xl/workbook.xml", lambda xml: f"<garbage {SECRET}", "children.xlsx: not a readable XLSX workbook"),
         ("xl/worksheets/sheet1.xml", None, "children.xlsx: not a readable XLSX workbook (it holds no sheet)"),
@@ -264,6 +287,9 @@ def test_a_whole_number_too_long_to_read_is_out_of_range_as_in_json(tmp_path: Pa
         "date cell not a date",
         "shared string not held",
         "cell reference unreadable",
+        "cells out of column order",
+        "row past the last a sheet has",
+        "cells far to the right",
         "broken styles",
         "broken workbook",
         "no sheet part",
@@ -413,7 +439,7 @@ def test_a_workbook_that_is_a_decompression_bomb_is_refused_before_it_is_loaded(
     with zipfile.ZipFile(path) as old:
         parts = {name: old.read(name) for name in old.namelist()}
     strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    parts["xl/sharedStrings.xml"] = (strings + "<si><t/></si>" * 5_300_000 + "</sst>").encode()
+    parts["xl/sharedStrings.xml"] = (strings + "<si><t/></si>" * 800_000 + "</sst>").encode()  # 10 MB
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as new:
         for name, data in parts.items():
             new.writestr(name, data)
@@ -470,3 +496,59 @@ def test_a_workbook_with_shared_strings_as_excel_writes_it_is_read(tmp_path: Pat
     status, output, report = run(tmp_path, {}, XLSX_MAPPING)
     assert (status, counts(report)) == (0, (5, 0)), output
     assert sorted(finding["record_id"] for finding in report["findings"]) == []
+
+
+def test_a_chartsheet_is_no_table_and_the_first_worksheet_is_read(tmp_path: Path) -> None:
+    from openpyxl.chart import BarChart
+
+    (tmp_path / "extract").mkdir()
+    book = Workbook()
+    chart = book.create_chartsheet("Chart", 0)
+    chart.add_chart(BarChart())
+    sheet = book.worksheets[0]
+    for row in XLSX_ROWS:
+        sheet.append(row)
+    book.save(tmp_path / "extract" / "children.xlsx")
+    status, _, report = run(tmp_path, {}, XLSX_MAPPING)
+    assert status == 0 and counts(report) == (5, 0)
+    named = XLSX_MAPPING.replace("{file: children.xlsx}", "{file: children.xlsx, sheet: Chart}")
+    status, output, _ = run(tmp_path, {}, named)
+    assert status == 2 and "extract/children.xlsx: sheet 'Chart' is a chart, not a table" in output
+
+
+def test_a_missing_sheet_quotes_no_other_sheet_name_but_a_near_match(tmp_path: Path) -> None:
+    (tmp_path / "extract").mkdir()
+    book = Workbook()
+    assert book.active is not None
+    book.active.title = "Custody"
+    book.create_sheet(f"{SECRET} 14-02-2010")
+    book.save(tmp_path / "extract" / "children.xlsx")
+    named = XLSX_MAPPING.replace("{file: children.xlsx}", "{file: children.xlsx, sheet: custody}")
+    status, output, _ = run(tmp_path, {}, named)  # run() asserts the secret is not written
+    assert status == 2 and "no sheet 'custody' among its 2 (is it 'Custody'?)" in output
+
+
+def test_day_numbers_of_a_workbook_in_the_1904_date_system_count_from_1904(tmp_path: Path) -> None:
+    (tmp_path / "extract").mkdir()
+    path = tmp_path / "extract" / "children.xlsx"
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    assert book.active is not None
+    for row in [["CASE_NO", "CHILD_REF", "TEAM", "DOB"], ["A1", "P1", "t", 38136]]:
+        book.active.append(row)
+    book.save(path)
+    mapping = XLSX_MAPPING.replace("team: TEAM", "team: TEAM\n    child/date_of_birth: DOB")
+    mapping_file = tmp_path / "mapping.yaml"
+    mapping_file.write_text(mapping, encoding="utf-8")
+    (source,) = mapped_inputs(str(mapping_file), [str(tmp_path / "extract")])
+    (record,) = [event for event in read_input(source) if isinstance(event, Record)]
+    assert record.data["child"]["date_of_birth"] == "2008-05-30"  # 38,136 days after 1904-01-01
+
+
+def test_a_value_past_a_sheets_header_names_its_column(tmp_path: Path) -> None:
+    (tmp_path / "extract").mkdir()
+    path = tmp_path / "extract" / "children.xlsx"
+    _workbook(path, [["CASE_NO", "CHILD_REF", "TEAM"], ["A1", "P1", "t", None, SECRET], ["A2", "P2", "t"]])
+    status, output, report = run(tmp_path, {}, XLSX_MAPPING)
+    assert status == 2 and counts(report) == (1, 1)
+    assert "row has a value in column 5, past the header's 3; it was not read" in output

@@ -27,9 +27,10 @@ MAX_NUMBER_DIGITS = 4300
 # An XLSX part that expands past this many times its compressed size, once past
 # MAX_XLSX_PART_BYTES, is a decompression bomb, not a sheet: ordinary sheets'
 # XML compresses ten to thirty times, and a part of 830 KB holding twenty million
-# empty shared strings took openpyxl eight minutes and 2 GB to load.
-MAX_XLSX_EXPANSION = 200
-MAX_XLSX_PART_BYTES = 64 << 20
+# empty shared strings took openpyxl eight minutes and 2 GB to load (one of 92 KB
+# holding twelve million, as long and 1.2 GB).
+MAX_XLSX_EXPANSION = 100
+MAX_XLSX_PART_BYTES = 8 << 20
 
 
 def too_deep_message() -> str:

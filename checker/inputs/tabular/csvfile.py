@@ -56,6 +56,7 @@ class TableError(Exception):
 class Row:
     line: int  # the CSV line it starts on, or the sheet's row number
     cells: list[Any]
+    days_from_1904: bool = False  # a workbook's day numbers count from 1904 (its date system)
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,7 @@ def _item(extract: Extract, spec: CollectionSpec, row: Row) -> _Built:
 def _value(spec: FieldSpec, row: Row, column: int | None) -> Any:
     if column is None:
         return spec.value
-    return cell_value(row.cells[column] if column < len(row.cells) else None, spec)
+    return cell_value(row.cells[column] if column < len(row.cells) else None, spec, row.days_from_1904)
 
 
 def _pointer(path: tuple[str, ...]) -> str:

@@ -10,6 +10,7 @@ number (XLSX) and its cells, as text (CSV) or as the sheet typed them (XLSX).
 
 from __future__ import annotations
 
+import difflib
 import warnings
 import zipfile
 from collections.abc import Callable, Generator, Iterator
@@ -66,16 +67,19 @@ class Table:
             # A sheet pads or trims its rows; a CSV row of another width has lost or gained a cell.
             width = len(self.header)
             if self.spreadsheet:
-                wrong = not all(blank(cell) for cell in row.cells[width:])
-            else:
-                wrong = not fits(row.cells, width)
-            if wrong:
-                gained = " (a delimiter in a cell that is not quoted?)" if len(row.cells) > width else ""
-                yield Rejected(
-                    row.line,
-                    f"row has {len(row.cells)} cells where the header has {width}{gained}; it was not read",
-                    self.label,
+                beyond = next(
+                    (at for at, cell in enumerate(row.cells) if at >= width and not blank(cell)), None
                 )
+                if beyond is not None:
+                    said = (
+                        f"row has a value in column {beyond + 1}, past the header's {width}; it was not read"
+                    )
+                    yield Rejected(row.line, said, self.label)
+                    continue
+            elif not fits(row.cells, width):
+                gained = " (a delimiter in a cell that is not quoted?)" if len(row.cells) > width else ""
+                said = f"row has {len(row.cells)} cells where the header has {width}{gained}; it was not read"
+                yield Rejected(row.line, said, self.label)
                 continue
             yield row
 
@@ -119,6 +123,7 @@ def _cell_value(cell: Any) -> Any:
 
 def _sheet_rows(table: Table) -> Rows:
     from openpyxl import load_workbook  # slow to import: only when a sheet is read
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     bomb = _decompression_bomb(table.path)
@@ -134,9 +139,15 @@ def _sheet_rows(table: Table) -> Rows:
     try:
         if not values.sheetnames:
             raise TableError(f"{table.label}: not a readable XLSX workbook (it holds no sheet)")
-        name = table.spec.sheet or values.sheetnames[0]
+        tables = [sheet.title for sheet in values.worksheets]  # a chartsheet holds no table
+        name = table.spec.sheet or (tables[0] if tables else values.sheetnames[0])
         if name not in values.sheetnames:
-            raise TableError(f"{table.label}: no sheet {name!r}; its sheets: {', '.join(values.sheetnames)}")
+            # Sheet names are typed by people, as headings are: none is quoted but a near match.
+            close = difflib.get_close_matches(name, values.sheetnames, n=1)
+            hint = f" (is it {close[0]!r}?)" if close else ""
+            raise TableError(f"{table.label}: no sheet {name!r} among its {len(values.sheetnames)}{hint}")
+        if name not in tables:
+            raise TableError(f"{table.label}: sheet {name!r} is a chart, not a table")
         sheets = values[name], formulas[name]
         for sheet in sheets:
             if isinstance(sheet, ReadOnlyWorksheet):
@@ -149,6 +160,7 @@ def _sheet_rows(table: Table) -> Rows:
                 _SheetCheck(table.label, len(held) if isinstance(held, list) else None).run(source)
             table.sheet_checked = True
         pairs = _quietly(zip(sheets[0].iter_rows(), sheets[1].iter_rows(), strict=False))
+        days_from_1904 = values.epoch == CALENDAR_MAC_1904
         number = 0
         try:
             for number, (row, formula_row) in enumerate(pairs, start=1):
@@ -160,7 +172,7 @@ def _sheet_rows(table: Table) -> Rows:
                             "workbook in a spreadsheet program); read as empty",
                             table.label,
                         )
-                yield Row(number, [_cell_value(cell) for cell in row])
+                yield Row(number, [_cell_value(cell) for cell in row], days_from_1904)
         except Exception as error:  # past the check above: a part of the sheet openpyxl still cannot read
             yield Rejected(
                 number + 1,
@@ -185,7 +197,12 @@ def _quietly(rows: Iterator[Any]) -> Iterator[Any]:
         yield row
 
 
-_CHECKED_TYPES = ("n", "b", "d", "s")  # cell types whose <v> openpyxl converts, and may fail to
+_CHECKED_TYPES = ("n", "b", "d", "s")
+EXCEL_ROWS = 1 << 20  # the rows a sheet may have: the reader would make every one up to a row's number
+# Cells the reader makes where the sheet writes none: past this many, and as many times those
+# written, a sheet is a bomb (a cell in column XFD makes 16,384 a row), not a table.
+SPARSE_CELLS_AT_MOST = 10_000_000
+SPARSE_RATIO = 64  # cell types whose <v> openpyxl converts, and may fail to
 
 
 class _Unreadable(Exception):
@@ -216,6 +233,8 @@ class _SheetCheck:
         self.row = 0
         self.done = 0  # the last row read to its end
         self.cell: str | None = None  # the reference of the cell being read, while in one
+        self.column = 0  # the last cell's column in the row being read
+        self.written = self.made = 0  # cells the sheet writes, and cells its reader would make
         self.typed = "n"
         self.text: list[str] | None = None  # a number cell's <v>, while in it
 
@@ -242,14 +261,22 @@ class _SheetCheck:
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
         if local == "row":
-            self.row = self._row_number(attributes.get("r"))
+            self.row, self.column = self._row_number(attributes.get("r")), 0
         elif local == "c":
             self.cell, self.typed = attributes.get("r", ""), attributes.get("t", "n")
-            if self.cell:
-                try:
-                    self.cell_position(self.cell)
-                except ValueError:
-                    self.unreadable("a cell whose reference is no column and row", self.row)
+            self.written += 1
+            if not self.cell:
+                self.column += 1
+                return
+            try:
+                column = self.cell_position(self.cell)[1]
+            except ValueError:
+                self.unreadable("a cell whose reference is no column and row", self.row)
+            # The reader makes a row as long as its last cell's column, and drops any cell after
+            # that column; it makes every cell up to it, even where the sheet writes none.
+            if column <= self.column:
+                self.unreadable("a cell before the one written ahead of it in its row", self.row)
+            self.column = column
         elif local == "v" and self.cell is not None and self.typed in _CHECKED_TYPES:
             self.text = []
 
@@ -260,8 +287,11 @@ class _SheetCheck:
             number = float(written) if written.isascii() else 0.0  # openpyxl takes "3" and "3.0"
         except ValueError:
             number = 0.0
-        if not number.is_integer() or number < 1:
-            self.unreadable(f"a row after row {self.row:,} whose number is no whole number", self.row + 1)
+        if not number.is_integer() or number < 1 or number > EXCEL_ROWS:
+            self.unreadable(
+                f"a row after row {self.row:,} whose number is no whole number from 1 to {EXCEL_ROWS:,}",
+                self.row + 1,
+            )
         if number <= self.row:
             self.unreadable(
                 f"row {int(number):,} after row {self.row:,} (out of order, or written twice)", self.row + 1
@@ -282,6 +312,13 @@ class _SheetCheck:
         local = tag.rpartition(":")[2]
         if local == "row":
             self.done = self.row
+            self.made += self.column
+            if self.made > SPARSE_CELLS_AT_MOST and self.made > SPARSE_RATIO * self.written:
+                self.unreadable(
+                    f"cells so far apart that reading them makes {self.made // self.written:,} cells "
+                    "for each one written (cells at the far right of the sheet?)",
+                    self.row,
+                )
         if local == "c":
             self.cell = None
         if local != "v" or self.text is None:

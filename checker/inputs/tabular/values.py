@@ -23,13 +23,14 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 ABSENT = object()  # an empty cell: the field is not recorded
 
 
-def cell_value(cell: Any, spec: FieldSpec) -> Any:
-    """The field's value from one cell, or ABSENT."""
+def cell_value(cell: Any, spec: FieldSpec, days_from_1904: bool = False) -> Any:
+    """The field's value from one cell, or ABSENT; ``days_from_1904``: a workbook's day numbers
+    count from 1904 (Excel for the Mac's date system), not 1900."""
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return ABSENT
     kind = spec.kind
     if kind in ("timestamp", "date"):
-        return _moment(cell, spec)
+        return _moment(cell, spec, days_from_1904)
     if isinstance(cell, str):
         return _from_text(cell.strip(), spec)
     if kind == "boolean" and isinstance(cell, bool):
@@ -74,7 +75,7 @@ def _from_text(text: str, spec: FieldSpec) -> Any:
     return text
 
 
-def _moment(cell: Any, spec: FieldSpec) -> Any:
+def _moment(cell: Any, spec: FieldSpec, days_from_1904: bool) -> Any:
     if isinstance(cell, datetime):
         return (
             cell.replace(tzinfo=None).isoformat(timespec="seconds")
@@ -86,7 +87,7 @@ def _moment(cell: Any, spec: FieldSpec) -> Any:
     if isinstance(cell, time):
         return cell.isoformat()  # a time without its day: kept for the schema check to report
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return _serial(cell, spec)
+        return _serial(cell, spec, days_from_1904)
     text = _as_text(cell).strip()
     for pattern in spec.formats.datetimes if spec.kind == "timestamp" else ():
         try:
@@ -101,12 +102,12 @@ def _moment(cell: Any, spec: FieldSpec) -> Any:
     return text  # already ISO 8601, or unreadable and kept as written for the schema check
 
 
-def _serial(number: float, spec: FieldSpec) -> Any:
-    """A spreadsheet's day number (1900 date system) in a date column whose cells are not date-formatted."""
-    from openpyxl.utils.datetime import from_excel  # slow to import: only for a serial date
+def _serial(number: float, spec: FieldSpec, days_from_1904: bool) -> Any:
+    """A spreadsheet's day number in a date column whose cells are not date-formatted."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel  # only if one
 
     try:
-        moment = from_excel(number)
+        moment = from_excel(number, CALENDAR_MAC_1904 if days_from_1904 else CALENDAR_WINDOWS_1900)
     except (ValueError, OverflowError):
         return _as_text(number)
     if not isinstance(moment, datetime):
