@@ -552,3 +552,37 @@ def test_a_value_past_a_sheets_header_names_its_column(tmp_path: Path) -> None:
     status, output, report = run(tmp_path, {}, XLSX_MAPPING)
     assert status == 2 and counts(report) == (1, 1)
     assert "row has a value in column 5, past the header's 3; it was not read" in output
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_rows_read_again_from_a_line_far_down_are_the_rows_read_from_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    # A row the strict reader refuses is read again from its line; past the first thousand lines
+    # reading starts from a byte offset kept (csvfile._line_starts), not from the file's start.
+    from checker.inputs.tabular import csvfile
+
+    ends = ["\n", "\r\n", "\r"]
+    rows = ["CASE_NO,CHILD_REF,TEAM"]
+    for n in range(3000):
+        team = ['"t"x', '"two\nlines"', "t", '"\ufeffq"' if encoding != "cp1252" else "q"][n % 4]
+        rows.append(f"A{n},P{n},{team}{',' if n % 97 == 0 else ''}")
+    text = "".join(row + ends[number % 3] for number, row in enumerate(rows))
+    (tmp_path / "extract").mkdir()
+    (tmp_path / "extract" / "children.csv").write_bytes(text.encode(encoding))
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        MAPPING % (f"{{file: children.csv, encoding: {encoding}}}", "team: TEAM"), encoding="utf-8"
+    )
+
+    def events() -> list[tuple[str, int, Any]]:
+        (source,) = mapped_inputs(str(mapping), [str(tmp_path / "extract")])
+        return [
+            (type(event).__name__, event.line, event.data if isinstance(event, Record) else event.message)
+            for event in read_input(source)
+        ]
+
+    skipping = events()
+    assert any(kind == "Rejected" for kind, _, _ in skipping) and len(skipping) >= 3000
+    monkeypatch.setattr(csvfile, "_EVERY", 1 << 30)  # every read again skips from the first line
+    assert events() == skipping

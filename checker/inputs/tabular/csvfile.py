@@ -28,7 +28,7 @@ import io
 import itertools
 import re
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,13 +149,42 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+# Encodings whose line ends are the bytes CR and LF, and no other character holds them.
+_BYTE_LINE_ENDS = frozenset({"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso8859-1", "ascii"})
+_EVERY = 1024  # lines between the starts kept (``_line_starts``)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_starts(path: Path) -> list[int]:
+    """Where lines 1, 1 + _EVERY, 1 + 2 * _EVERY ... start, in bytes: a row read again (each row
+    the strict reader refuses is, to find why) then skips fewer than _EVERY lines, not all those
+    before it, which made a table of such rows take time growing with the square of its rows."""
+    starts, count, offset = [0], 0, 0
+    with path.open("rb") as raw:
+        while chunk := raw.read(1 << 20):
+            if chunk.endswith(b"\r"):
+                chunk += raw.read(1)  # a CRLF is one line end: never cut between its bytes
+            for end in _LINE_END.finditer(chunk):
+                count += 1
+                if count % _EVERY == 0:
+                    starts.append(offset + end.end())
+            offset += len(chunk)
+    return starts
+
+
 @contextmanager
-def _lines(path: Path, encoding: str, start: int) -> Iterator[Iterator[str]]:
-    """The file's lines from line ``start`` on, split as the csv module counts them."""
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
-        lines = iter(text)
-        collections.deque(itertools.islice(lines, start - 1), maxlen=0)
-        yield lines
+def _lines(path: Path, encoding: str, start: int, starts: list[int] | None = None) -> Iterator[Iterator[str]]:
+    """The file's lines from line ``start`` on, split as the csv module counts them; ``starts``:
+    the file's ``_line_starts``, to begin near the line (in an encoding of ``_BYTE_LINE_ENDS``)."""
+    at = min((start - 1) // _EVERY, len(starts) - 1) if starts else 0
+    # Past the file's start a UTF-8 BOM is a character of the text, as read from the start.
+    decode = "utf-8" if at and encoding == "utf-8-sig" else encoding
+    with path.open("rb") as raw:
+        raw.seek(starts[at] if starts else 0)
+        with io.TextIOWrapper(raw, encoding=decode, newline="") as text:
+            lines = iter(text)
+            collections.deque(itertools.islice(lines, start - 1 - at * _EVERY), maxlen=0)
+            yield lines
 
 
 def csv_rows(
@@ -172,17 +201,23 @@ def csv_rows(
         resume = yield from table.read_from(*resume)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Csv:
     path: Path
     label: str
     encoding: str
     delimiter: str
     width: int | None
+    starts: list[int] | None = None  # the file's _line_starts, once a row is read again past them
+
+    def lines(self, start: int) -> AbstractContextManager[Iterator[str]]:
+        if self.starts is None and start > _EVERY and self.encoding in _BYTE_LINE_ENDS:
+            self.starts = _line_starts(self.path)
+        return _lines(self.path, self.encoding, start, self.starts)
 
     def read_from(self, start: int, stray: _Stray | None) -> Generator[Row | Rejected, None, _Resume | None]:
         """The rows from line ``start``; where to read again from when a row is not what it seems."""
-        with _lines(self.path, self.encoding, start) as lines:
+        with self.lines(start) as lines:
             # Strict: a quote that does not close properly raises, and is looked at below.
             reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
             line = start
@@ -259,7 +294,7 @@ class _Csv:
         return scan.end + 1, stray
 
     def _leniently(self, line: int) -> Iterator[Row | Rejected]:
-        with _lines(self.path, self.encoding, line) as lines:
+        with self.lines(line) as lines:
             try:
                 cells = next(csv.reader(lines, delimiter=self.delimiter), [])
             except csv.Error:
@@ -271,7 +306,7 @@ class _Csv:
             yield Row(line, list(cells))
 
     def _scan(self, start: int) -> _Scan:
-        with _lines(self.path, self.encoding, start) as lines:
+        with self.lines(start) as lines:
             return _scan_record(lines, start, self.delimiter)
 
 
