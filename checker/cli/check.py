@@ -197,7 +197,7 @@ def baseline() -> None:
 @run_options
 def baseline_create(request: RunRequest, file: str) -> None:
     """Write FILE: the fingerprints of the findings of checking PATHS (no personal data)."""
-    checked = run_request(written_to(request, Output("FILE", Path(file))))
+    checked = run_request(written_to(request, Output("baseline", Path(file), "FILE")))
     if checked.report.errors:
         raise CommandError("some input could not be read; the baseline was not written")
     try:

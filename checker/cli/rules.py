@@ -17,6 +17,7 @@ from checker.report.explain import (
     rule_entries,
     standards_report,
     standards_text,
+    switched_off_entries,
 )
 from checker.report.formats.escape import shown_lines
 from checker.report.jsontext import json_text
@@ -33,13 +34,7 @@ def rules(config_path: str | None, output_format: str) -> None:
     rules_by_id = ruleset.by_id()
     switched_off = [definition for definition in ruleset.definitions if not definition.enabled]
     if output_format == "json":
-        # Listed as the text lists them: off, with the reason the override gives.
-        off = [
-            {"id": d.id, "severity": "off", "title": d.title, "standards": d.standards, "parameters": {},
-             "switched_off": d.changes[-1]}
-            for d in switched_off
-        ]  # fmt: skip
-        click.echo(json_text([*entries, *off]), nl=False)
+        click.echo(json_text([*entries, *switched_off_entries(switched_off)]), nl=False)
         return
     # A local rulebook's titles and texts are shown as input is: a force's file, not caselint's.
     for entry in entries:

@@ -54,7 +54,7 @@ def sample_command(
         )
     if output is None or Path(output).suffix.lower() not in SUFFIXES:
         raise CommandError(f"--output: name a file ending in {', '.join(SUFFIXES)}")
-    request = written_to(request, Output("--output", Path(output)))
+    request = written_to(request, Output("sample", Path(output), "--output"))
     sampler = Sampler(per_rule, seed)
     checked = run_request(request, observe=sampler.observe, with_waivers=False)
     report = checked.report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -210,15 +210,12 @@ def run_check(
     finally:
         judge.close()
     tallies = judge.tallies
+    applicable_in: dict[str, Counter[str]] = defaultdict(Counter)  # by input, each rule's items judged
+    for label, applicable in judge.applicable_by_label.items():
+        applicable_in[input_of[label]].update(applicable)
     for summary in summaries:
         summary.files = files_of[summary.path]
-        summary.applicable = {rule.id: 0 for rule in rules}
-    by_path = {summary.path: summary for summary in summaries}
-    for label, applicable in judge.applicable_by_label.items():
-        counted = by_path[input_of[label]].applicable
-        assert counted is not None
-        for rule_id, count in applicable.items():
-            counted[rule_id] += count
+        summary.applicable = {rule.id: applicable_in[summary.path][rule.id] for rule in rules}
 
     errors.sort(key=lambda error: (error.path, error.line or 0, error.message))
     every_instant = set().union(*instants_by_input)

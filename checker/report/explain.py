@@ -14,6 +14,7 @@ from checker.engine.examples import run_examples
 from checker.engine.ruleset import Ruleset
 from checker.report.describe import Describer
 from checker.report.wording import plural
+from checker.rules.files import RuleDefinition
 from checker.rules.parameters import Parameter
 from checker.rules.standards import Standard
 
@@ -33,6 +34,23 @@ def rule_entries(rules: Iterable[CompiledRule]) -> list[dict[str, Any]]:
             "parameters": {name: parameter.as_data() for name, parameter in rule.parameters.items()},
         }
         for rule in rules
+    ]
+
+
+def switched_off_entries(definitions: Iterable[RuleDefinition]) -> list[dict[str, Any]]:
+    """The rules an override switched off, listed as ``rule_entries`` lists those in force: off,
+    with the reason the override gives."""
+    return [
+        {
+            "id": definition.id,
+            "severity": "off",
+            "title": definition.title,
+            "standards": definition.standards,
+            "parameters": {},
+            "switched_off": definition.changes[-1],
+        }
+        for definition in definitions
+        if not definition.enabled
     ]
 
 

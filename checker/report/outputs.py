@@ -30,7 +30,9 @@ class OutputError(ValueError):
 class Output:
     format: str
     path: Path | None  # None: standard output
-    named_by: str | None = None  # the option that named its file, when not --format's own "=FILE"
+    # The option or argument that named its file, when not --format's own "=FILE" (a command's
+    # own file, as baseline create's FILE, has no format that renders it).
+    named_by: str | None = None
 
     def shown(self, environ: Mapping[str, str]) -> str:
         """How a reader of another output would know where this one went."""
@@ -151,9 +153,7 @@ def refuse_unwritable(outputs: Sequence[Output]) -> None:
 
 
 def _option(entry: Output) -> str:
-    if entry.named_by is not None:
-        return entry.named_by
-    return "--format " + entry.format if entry.format in OUTPUT_FORMATS else entry.format
+    return entry.named_by if entry.named_by is not None else "--format " + entry.format
 
 
 def render(
