@@ -525,7 +525,7 @@ def test_a_missing_sheet_quotes_no_other_sheet_name_but_a_near_match(tmp_path: P
     book.save(tmp_path / "extract" / "children.xlsx")
     named = XLSX_MAPPING.replace("{file: children.xlsx}", "{file: children.xlsx, sheet: custody}")
     status, output, _ = run(tmp_path, {}, named)  # run() asserts the secret is not written
-    assert status == 2 and "no sheet 'custody' among its 2 (is it 'Custody'?)" in output
+    assert status == 2 and "no sheet 'custody' among its 2 (did you mean 'Custody'?)" in output
 
 
 def test_day_numbers_of_a_workbook_in_the_1904_date_system_count_from_1904(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ number (XLSX) and its cells, as text (CSV) or as the sheet typed them (XLSX).
 
 from __future__ import annotations
 
-import difflib
 import warnings
 import zipfile
 from collections.abc import Callable, Generator, Iterator
@@ -23,6 +22,7 @@ from checker.inputs.events import Problem, Rejected
 from checker.inputs.limits import MAX_NUMBER_DIGITS, MAX_XLSX_EXPANSION, MAX_XLSX_PART_BYTES
 from checker.inputs.tabular.csvfile import QUOTED, Row, TableError, blank, csv_rows, fits
 from checker.inputs.tabular.mapping import SPREADSHEETS, TableSpec
+from checker.records.spelling import meant
 
 __all__ = ["Row", "Table", "TableError"]
 
@@ -143,8 +143,7 @@ def _sheet_rows(table: Table) -> Rows:
         name = table.spec.sheet or (tables[0] if tables else values.sheetnames[0])
         if name not in values.sheetnames:
             # Sheet names are typed by people, as headings are: none is quoted but a near match.
-            close = difflib.get_close_matches(name, values.sheetnames, n=1)
-            hint = f" (is it {close[0]!r}?)" if close else ""
+            hint = meant(name, values.sheetnames)
             raise TableError(f"{table.label}: no sheet {name!r} among its {len(values.sheetnames)}{hint}")
         if name not in tables:
             raise TableError(f"{table.label}: sheet {name!r} is a chart, not a table")
