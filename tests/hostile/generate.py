@@ -107,7 +107,13 @@ def many_keys(count: int) -> bytes:
     return json.dumps(record).encode() + b"\n"
 
 
+def numbered_rows(header: str, row: str, count: int) -> bytes:
+    """A table: its header, then ``row`` ``count`` times, each with its number for ``{n}``."""
+    return (header + "".join(row.format(n=number) for number in range(1, count + 1))).encode()
+
+
 GENERATORS: dict[str, Callable[..., bytes]] = {
+    "numbered_rows": numbered_rows,
     "big_id": big_id,
     "many_keys": many_keys,
     "many_records": many_records,
