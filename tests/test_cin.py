@@ -818,6 +818,35 @@ def test_children_written_in_other_letters_are_rejected_not_passed_over(tmp_path
     )
 
 
+def test_a_wrapper_of_children_in_other_letters_counts_each_child(tmp_path: Path) -> None:
+    # Each child a wrapper holds is one record lost, counted at its own line: <child>, an element
+    # holding ChildIdentifiers or LAchildID, a Child out of place; the wrapper itself is none.
+    kid = ID.replace("<ChildIdentifiers>", "").replace("</ChildIdentifiers>", "")
+    path = census(
+        tmp_path,
+        f"<Batch>\n<child>{ID}</child>\n<Kid>{ID}</Kid>\n<Kid>{kid}</Kid>\n<Child>{ID}</Child>\n</Batch>",
+    )
+    events = read(path)
+    assert kinds_and_lines(events) == [("Rejected", 5), ("Rejected", 6), ("Rejected", 7), ("Rejected", 8)]
+
+
+def test_children_of_a_file_without_children_are_each_rejected_and_the_file_is_not_one_more(
+    tmp_path: Path,
+) -> None:
+    path = census(tmp_path, "")
+    body = f"<Child>{ID}</Child>\n<Child>{ID}</Child>\n</Message>"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("<Children>", "")
+        .replace("</Children>", "")
+        .replace("</Message>", body),
+        encoding="utf-8",
+    )
+    events = read(path)
+    assert [type(event).__name__ for event in events] == ["Rejected", "Rejected", "Problem"]
+    assert events[2].message == "not a CIN census: Message has no Children"
+
+
 def test_other_elements_in_children_are_ignored_as_the_spec_says(tmp_path: Path) -> None:
     # "reads the elements above by name and ignores everything else" (cin-census.md); one that
     # holds a child's identifiers is a child written another way, and counted.

@@ -26,6 +26,7 @@ from defusedxml.expatreader import DefusedExpatParser
 
 from checker.inputs.cin.child import ITEMS, VALUES, ChildBuilder
 from checker.inputs.cin.encoding import declared_codec, utf8_by_another_name
+from checker.inputs.cin.strays import NOT_A_CHILD, StrayChildren
 from checker.inputs.events import Problem, ReadEvent, Rejected
 from checker.inputs.sourcemap import Position
 from checker.records.times import OutOfRange, is_export_instant, parse_date, zone
@@ -124,14 +125,6 @@ _TREE = _tree()
 
 _OUT_OF_PLACE = f"a Child outside {ROOT}/Children is not a child of the census: it was not read"
 _INSIDE_A_CHILD = "a Child inside another Child is not a child of the census: it was not read"
-# The adapter ignores elements it does not read (cin-census.md), but one in Children written as a
-# child is (<child>, <CHILD>, or any holding a child's identifiers): counted, not passed over as if
-# the file held no one.
-_NOT_A_CHILD = (
-    f"an element in {ROOT}/Children written as a child but not named Child (names are case-sensitive): "
-    "it was not read"
-)
-_CHILD_LIKE = frozenset({"child", "childidentifiers", "lachildid"})  # names, in lower case
 
 
 def _is_nil(attributes: object) -> bool:
@@ -255,9 +248,8 @@ class _CensusReader:
         self._lea: str | None = None
         self._header_done = False
         self._saw_children = False
-        self._stray: tuple[int, int] | None = None  # (line, depth) of an element in Children not a Child
-        self._stray_held = False  # whether it held a Child (rejected on its own)
-        self._stray_child_like = False  # whether it is, or holds, what a child is written with
+        self._strays = StrayChildren()
+        self._children_rejected = 0  # children counted as rejected where they stand
 
     def drain(self) -> Iterator[ReadEvent]:
         events, self._events = self._events, []
@@ -288,12 +280,9 @@ class _CensusReader:
                 # a child written inside another's elements too.
                 message = _OUT_OF_PLACE if self._child is None else _INSIDE_A_CHILD
                 self._events.append(Rejected(self._position()[0], message))
-                self._stray_held = True
-            elif top is not None and top.kind == "children":  # rejected at its end if it held no Child
-                self._stray, self._stray_held = (self._position()[0], len(self._stack)), False
-                self._stray_child_like = name.lower() == "child"
-            elif self._stray is not None and name.lower() in _CHILD_LIKE:
-                self._stray_child_like = True
+                self._children_rejected += 1
+            if self._strays.inside or (top is not None and top.kind == "children"):
+                self._strays.start(self._position()[0], len(self._stack), name)
             return
         kind = node.kind
         if kind == "header" or (kind == "value" and not _is_nil(attributes)):
@@ -320,10 +309,10 @@ class _CensusReader:
             self._text.append(content)
 
     def end(self, name: str) -> None:
-        if self._stray is not None and len(self._stack) == self._stray[1]:
-            if self._stray_child_like and not self._stray_held:
-                self._events.append(Rejected(self._stray[0], _NOT_A_CHILD))
-            self._stray = None
+        stray_at = self._strays.end(len(self._stack))
+        if stray_at is not None:
+            self._events.append(Rejected(stray_at, NOT_A_CHILD))
+            self._children_rejected += 1
         node = self._stack.pop()
         if node is None:
             return
@@ -390,4 +379,7 @@ class _CensusReader:
 
     def finish(self) -> Iterator[ReadEvent]:
         if not self._saw_children:
-            yield Rejected(self._root_at[0], f"not a CIN census: {ROOT} has no Children")
+            # Children found elsewhere were each counted where they stand: counting the file too would
+            # give more rejected records than the file holds.
+            event = Problem if self._children_rejected else Rejected
+            yield event(self._root_at[0], f"not a CIN census: {ROOT} has no Children")
