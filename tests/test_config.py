@@ -471,3 +471,52 @@ def test_a_bad_parameter_in_an_override_is_named_at_the_override(
     assert done.returncode == 2
     assert "rules/o.yaml:3: AA002.max_request_delay" in done.stderr and said in done.stderr
     assert "rulebook/AA002.yaml" not in done.stderr
+
+
+EXAMINATIONS = {
+    "record_id": "M-1",
+    "child": {"person_id": "P-1", "date_of_birth": "2005-01-01"},
+    "medical_examinations": [
+        {
+            "id": "ME-1",
+            "type": "physical_abuse",
+            "requested_at": "2012-11-10T10:00:00",
+            "examined_at": "2012-11-12T10:00:00",
+        },
+        {
+            "id": "ME-2",
+            "type": "neglect",
+            "requested_at": "2012-11-10T10:00:00",
+            "examined_at": "2012-11-19T10:00:00",
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("caselint.toml", '[parameters]\nME001.max_delay = {neglect = "P10D"}\n'),
+        ("caselint.toml", 'rulebooks = ["rules"]\n'),
+    ],
+)
+def test_a_limit_set_for_one_kind_keeps_the_others(tmp_path: Path, name: str, text: str) -> None:
+    # Taken whole, {neglect = "P10D"} left physical abuse with no limit: its late examination
+    # (48 hours, limit 24) went out of the rule without a word.
+    write(tmp_path / name, text)
+    write(
+        tmp_path / "rules" / "o.yaml",
+        """
+        override: ME001
+        parameters:
+          max_delay: {neglect: P10D}
+        reason: policy 2013/4
+        """,
+    )
+    write(tmp_path / "m.jsonl", json.dumps(EXAMINATIONS) + "\n")
+    done = caselint(
+        "check", "m.jsonl", "--select", "ME001", "--as-of", "2013-01-01", "--format", "json", cwd=tmp_path
+    )
+    report = json.loads(done.stdout)
+    assert [finding["pointer"] for finding in report["findings"]] == ["/medical_examinations/0/examined_at"]
+    assert report["rules"][0]["applicable"] == 2 and report["rules"][0]["passed"] == 1

@@ -24,7 +24,7 @@ from checker.records.pointer import join
 from checker.records.times import is_timestamp
 from checker.rules.cache import Positions, cached, keep_read
 from checker.rules.checkkeys import CHECK_KEYS
-from checker.rules.parameters import Parameter, ParameterError, coerce
+from checker.rules.parameters import Parameter, ParameterError, coerce, overriding
 from checker.rules.severity import Severity
 
 if TYPE_CHECKING:  # jsonschema loads only when a rule file is read afresh (rules/cache.py)
@@ -115,12 +115,13 @@ class RuleOverride(BaseModel):
         changed: list[str] = []
         parameters = dict(rule.parameters)
         for name, value in (self.parameters or {}).items():
+            spec = rule.parameters[name]
             try:  # the value is the override's: a bad one is named at its line, not the rule's
-                coerce(f"{rule.id}.{name}", rule.parameters[name].type, value)
+                coerce(f"{rule.id}.{name}", spec.type, value)
             except ParameterError as error:
                 line = nearest(self.positions, f"/parameters/{name}")[0]
                 raise RulebookError([f"{self.source}:{line}: {error}"]) from None
-            parameters[name] = rule.parameters[name].model_copy(update={"default": value})
+            parameters[name] = spec.model_copy(update={"default": overriding(spec.type, spec.default, value)})
             changed.append(f"{name} = {value}")
         if self.severity is not None:
             changed.append(f"severity {self.severity}")
@@ -299,7 +300,7 @@ def resolve_parameters(
         raise ParameterError(f"{rule.id} has no parameter {', '.join(unknown)} (its parameters: {known})")
     resolved: dict[str, Parameter] = {}
     for name, spec in rule.parameters.items():
-        raw = overrides.get(name, spec.default)
+        raw = overriding(spec.type, spec.default, overrides[name]) if name in overrides else spec.default
         resolved[name] = Parameter(
             name, spec.type, coerce(f"{rule.id}.{name}", spec.type, raw), spec.description
         )

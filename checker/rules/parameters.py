@@ -47,6 +47,17 @@ class Parameter:
         return self.value
 
 
+def overriding(kind: str, default: Any, raw: Any) -> Any:
+    """The value a force's override gives: for a map of limits, the defaults with the kinds it names.
+
+    A force that changes one kind's limit (``{neglect = "P10D"}``) means to keep the others; taking
+    its map whole would leave every other kind without a limit, and so out of the rule in silence.
+    """
+    if kind == "durations" and isinstance(default, dict) and isinstance(raw, dict):
+        return {**default, **raw}
+    return raw
+
+
 def coerce(name: str, kind: str, raw: Any) -> Any:
     """The typed value of a parameter, or an error that says what is allowed."""
     if kind == "duration":
