@@ -163,11 +163,15 @@ def select(
     unknown_terms: list[str] = []
     chosen_terms: list[str] = []
     key_bad, key_absent, linked_here = "FALSE", "FALSE", "TRUE"
+    pairs: list[str] = [""]  # what, beside the record, pairs an item with its candidates
     if "by" in argument:
         by, _ = sub.resolve(argument["by"], member, f"{where}/by")
         matching, _ = sub.resolve(argument.get("matching", "id"), item, f"{where}/matching")
         unknown_terms.append(by.bad)
         linked_here = f"({by.column()} = {matching.column()})" if by.value and matching.value else "FALSE"
+        on_rows = by.owner == member_alias and matching.owner in (item_alias, item_record)
+        if linked_here != "FALSE" and on_rows:
+            pairs = _linked_pairs(inner.refs, by.column(), matching.column(), by.bad)
         chosen_terms.append(linked_here)
         key, _ = compiler.resolve(argument.get("matching", "id"), frame, f"{where}/matching")
         key_bad = key.bad
@@ -220,18 +224,36 @@ def select(
         on_members += "".join(
             f" AND {member_alias}.{key} = {item_alias}.{key}" for key in keys if key != "rec"
         )
-    source = (
-        f"{_relation(item)} AS {item_alias} "
-        f"JOIN t_record AS {item_record} ON {item_record}.rec = {item_alias}.rec "
-        f"JOIN t_{linked.name} AS {member_alias} ON {on_members} "
-        f"JOIN t_record AS {member_record} ON {member_record}.rec = {member_alias}.rec"
-    )
     head = [f"{item_alias}.{key} AS {key}" for key in keys]
     head.append(f"coalesce({member_alias}.i{linked.depth}, 0) AS m_order__")
-    rows = f"SELECT * FROM ({inner.select(source, head)}) WHERE NOT {later}"
+    candidates = " UNION ALL ".join(
+        inner.select(
+            f"{_relation(item)} AS {item_alias} "
+            f"JOIN t_record AS {item_record} ON {item_record}.rec = {item_alias}.rec "
+            f"JOIN t_{linked.name} AS {member_alias} ON {on_members}{paired} "
+            f"JOIN t_record AS {member_record} ON {member_record}.rec = {member_alias}.rec",
+            head,
+        )
+        for paired in pairs
+    )
+    rows = f"SELECT * FROM ({candidates}) WHERE NOT {later}"
     aggregate = f"SELECT {', '.join(keys)}, {', '.join(aggregates)} FROM ({rows}) GROUP BY {', '.join(keys)}"
     grouped = _grouped(compiler, aggregate, keys, frame.alias)
     return Selection(outer, grouped, f"({ref.bad} OR {key_bad})", key_absent)
+
+
+def _linked_pairs(refs: dict[str, str], by: str, matching: str, by_bad: str) -> list[str]:
+    """The pairs of item and linked item that can count, as join conditions: linked by key, or
+    with a key that cannot be read (which makes the item's selection unknown).
+
+    Every other pair of a record adds nothing to any aggregate of ``select``, whose consumers read
+    a missing group as an empty one; joined on the record alone, an item with thousands of links
+    was paired with every one (a census child with 10,000 section 47 enquiries: 100 million rows).
+    """
+    linked = f"{refs[by]} = {refs[matching]}"
+    if by_bad == "FALSE":
+        return [f" AND {linked}"]
+    return [f" AND {linked}", f" AND {refs[by_bad]} AND NOT coalesce({linked}, FALSE)"]
 
 
 def _member_not_yet(member: Frame) -> str:
