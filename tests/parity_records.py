@@ -340,6 +340,8 @@ def child(draw: Draw, at: datetime) -> dict[str, Any]:
         found["date_of_birth"] = draw.pick(
             ["2004-02-30", "2004-1-1", 20040101, "2004-05-01T00:00:00", "", None, "0999-01-01", "9000-01-01"]
         )
+        if draw.p(0.3):  # an age beside a date of birth that may not be read
+            found["age_years"] = draw.pick([17, 19, "17", 17.5])
     if draw.p(0.2):
         found["exploitation_risk"] = draw.pick(
             [["cse"], ["cce"], ["trafficking"], ["cse", "cce"], [], "cse", [5]]

@@ -232,14 +232,15 @@ class TestChildren:
         )
         assert verdict(self.rule, record(child={"person_id": "P"}, incidents=incident)) == "fail"
 
-    def test_unreadable_date_of_birth_is_treated_as_unknown(self) -> None:
+    def test_unreadable_date_of_birth_leaves_the_age_unknown_and_the_item_uncounted(self) -> None:
+        # Not a record with no date of birth (a child's): one that cannot be read says nothing.
         incident = [{"id": "I", "reported_at": "2012-11-09T10:00:00"}]
         assert (
             verdict(
                 self.rule,
                 record(child={"person_id": "P", "date_of_birth": "10/11/1994"}, incidents=incident),
             )
-            == "fail"
+            == "not_applicable"
         )
 
 

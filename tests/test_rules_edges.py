@@ -22,6 +22,28 @@ def aa(requested: str | None = None, arrived: str | None = None) -> dict[str, An
     return {key: value for key, value in (("requested_at", requested), ("arrived_at", arrived)) if value}
 
 
+@pytest.mark.parametrize(
+    ("child", "expected"),
+    [
+        ({"person_id": "P-1"}, "fail"),  # neither field: a child's, as the record format says
+        ({"person_id": "P-1", "date_of_birth": None}, "fail"),
+        ({"person_id": "P-1", "date_of_birth": "1995-02-30"}, "not_applicable"),
+        ({"person_id": "P-1", "age_years": "15"}, "not_applicable"),
+        ({"person_id": "P-1", "age_years": 15.5}, "not_applicable"),
+        ({"person_id": "P-1", "date_of_birth": "1995-02-30", "age_years": 15}, "fail"),
+        ({"person_id": "P-1", "date_of_birth": "1995-02-30", "age_years": 19}, "not_applicable"),
+        ({"person_id": "P-1", "date_of_birth": "1997-03-02", "age_years": "x"}, "fail"),
+    ],
+)
+def test_a_rule_about_children_counts_no_item_of_a_person_of_unreadable_age(
+    rules: Rules, child: dict[str, Any], expected: str
+) -> None:
+    # The rule needs the age, which DQ001 reports once: a value that cannot be read is not taken
+    # to mean a child, as a record with neither field is.
+    incident = {"id": "I-1", "type": "other", "reported_at": "2012-11-02T10:00:00", "child_present": True}
+    assert verdict(rules["VC001"], record(child=child, incidents=[incident])) == expected
+
+
 class TestAppropriateAdult:
     def test_aa001_no_exception_for_early_release(self, rules: Rules) -> None:
         episode = custody(detention_authorised_at="2012-11-10T18:20:00", released_at="2012-11-10T18:50:00")

@@ -133,6 +133,7 @@ class Context:
         self.as_recorded = True
         self._adulthood: date | Sentinel | None = Sentinel.ABSENT
         self.adult_from_age: bool | None = None
+        self.age_unknown = False  # a date of birth or an age is given, and none can be read
 
     # -- reading values -----------------------------------------------------
 
@@ -242,6 +243,11 @@ class Context:
                 # and 1.8e1 too: as numbers they are the same age.
                 if isinstance(age, (int, float)) and not isinstance(age, bool):
                     self.adult_from_age = age >= 18
+                else:
+                    # Given but unreadable, the age is unknown, not absent: a record with neither
+                    # field is a child's, but rules that need a value that cannot be read do not
+                    # fire on it (record-format.md), and the rules about children need the age.
+                    self.age_unknown = born is UNREADABLE or age is UNREADABLE
         return self._adulthood  # type: ignore[return-value]
 
     def is_adult_at(self, moment: Moment | None) -> bool | None:
@@ -275,7 +281,9 @@ class Context:
         return self.as_moment(self.read_at(item.happens_pointer)) is NOT_YET
 
     def is_child_item(self, item: Item) -> bool:
-        """Rules about children skip items whose time shows an adult.
+        """Rules about children skip items whose time shows an adult, and every item of a record
+        whose age is given but cannot be read (not known to be a child's, so neither passed nor
+        failed).
 
         A record that does not give the age, or an item whose time is not
         recorded or unreadable, is treated as a child's: the record format
@@ -283,7 +291,7 @@ class Context:
         """
         if self._adulthood_day() is None:
             # Only an age in years, or nothing: the item's time does not matter.
-            return self.adult_from_age is not True
+            return self.adult_from_age is not True and not self.age_unknown
         moment = self.event_time(item)
         if not isinstance(moment, Moment):
             return True

@@ -88,10 +88,18 @@ def derived_statement(table: Table) -> str:
             'CASE WHEN x.adulthood__ IS NULL AND NOT x."child__age_years__bad" '
             'THEN x."child__age_years" >= 18 END'
         )
+        # Given but unreadable, the age is unknown, not absent: the rules about children need it,
+        # so they judge none of the record's items (Python's Context.age_unknown).
+        unknown = (
+            f"(x.adulthood__ IS NULL AND ({by_age}) IS NULL "
+            'AND (x."child__date_of_birth__bad" OR x."child__age_years__bad"))'
+        )
         # The record itself has no time: it is a child's unless its age in years says not.
         extra = [
             f"{by_age} AS adult_by_age__",
-            f"CASE WHEN x.adulthood__ IS NULL THEN ({by_age}) IS NOT TRUE ELSE TRUE END AS child__",
+            f"{unknown} AS age_unknown__",
+            f"CASE WHEN x.adulthood__ IS NULL THEN ({by_age}) IS NOT TRUE AND NOT {unknown} "
+            "ELSE TRUE END AS child__",
             "CAST(NULL AS VARCHAR) AS month__",
             *_event_columns(table),
         ]
@@ -108,7 +116,7 @@ def derived_statement(table: Table) -> str:
     )
     with_event = f"SELECT x.*, {', '.join(_event_columns(table))} FROM ({staged}) AS x {parent_join}"
     child = (
-        "CASE WHEN r.adulthood__ IS NULL THEN r.adult_by_age__ IS NOT TRUE "
+        "CASE WHEN r.adulthood__ IS NULL THEN r.adult_by_age__ IS NOT TRUE AND NOT r.age_unknown__ "
         "WHEN y.ev__lo IS NULL OR y.ev__unr THEN TRUE ELSE y.ev__day < r.adulthood__ END"
     )
     month = "strftime(y.ev__day, '%Y-%m')"
