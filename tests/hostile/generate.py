@@ -107,6 +107,36 @@ def many_keys(count: int) -> bytes:
     return json.dumps(record).encode() + b"\n"
 
 
+def many_linked_items(count: int, records: int) -> bytes:
+    """``records`` ordinary records, then one whose ``count`` referrals each lead to a strategy
+    discussion and a conference linked to it, and ``count`` plans: links, not records, by the
+    thousand."""
+    ordinary = [_record(number, "quiet") for number in range(records)]
+    day = "2012-11-0{}T10:00:00"
+    big = {
+        "record_id": "GEN-LINKED",
+        "child": {**_CHILD, "child_protection_plan": [{"start_date": "2012-11-09"}] * count},
+        "referrals": [
+            {"id": f"REF-{n}", "made_at": day.format(1), "to": "police", "concern_level": "significant_harm"}
+            for n in range(count)
+        ],
+        "strategy_discussions": [
+            {"id": f"SD-{n}", "referral_id": f"REF-{n}", "held_at": day.format(2), "section_47": True}
+            for n in range(count)
+        ],
+        "child_protection_conferences": [
+            {
+                "id": f"CP-{n}",
+                "strategy_discussion_id": f"SD-{n}",
+                "type": "initial",
+                "held_at": day.format(8),
+            }
+            for n in range(count)
+        ],
+    }
+    return b"".join(json.dumps(record).encode() + b"\n" for record in [*ordinary, big])
+
+
 def numbered_rows(header: str, row: str, count: int) -> bytes:
     """A table: its header, then ``row`` ``count`` times, each with its number for ``{n}``."""
     return (header + "".join(row.format(n=number) for number in range(1, count + 1))).encode()
@@ -114,6 +144,7 @@ def numbered_rows(header: str, row: str, count: int) -> bytes:
 
 GENERATORS: dict[str, Callable[..., bytes]] = {
     "numbered_rows": numbered_rows,
+    "many_linked_items": many_linked_items,
     "big_id": big_id,
     "many_keys": many_keys,
     "many_records": many_records,
