@@ -828,6 +828,9 @@ def test_a_wrapper_of_children_in_other_letters_counts_each_child(tmp_path: Path
     )
     events = read(path)
     assert kinds_and_lines(events) == [("Rejected", 5), ("Rejected", 6), ("Rejected", 7), ("Rejected", 8)]
+    # Identifiers written straight into Children, with no element for the child, are a child each.
+    path = census(tmp_path, f"{ID}\n{kid}\n<Child>{ID}</Child>")
+    assert kinds_and_lines(read(path)) == [("Rejected", 4), ("Rejected", 5), ("Record", 6)]
 
 
 def test_children_of_a_file_without_children_are_each_rejected_and_the_file_is_not_one_more(

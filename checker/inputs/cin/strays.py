@@ -49,7 +49,10 @@ class StrayChildren:
         parent = self._open[-1] if self._open else None
         if parent is not None and element.name in _IDENTIFIERS and parent.name not in _IDENTIFIERS:
             parent.holds_identifiers = True
-        is_one = (element.name == "child" or element.holds_identifiers) and element.name not in _IDENTIFIERS
+        if element.name in _IDENTIFIERS:  # the child is the element holding them, if any
+            is_one = parent is None
+        else:
+            is_one = element.name == "child" or element.holds_identifiers
         counted = element.counted or (is_one and not element.children_inside)
         if parent is not None:
             parent.children_inside += 1 if counted else element.children_inside
