@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,7 +19,7 @@ from checker.inputs.cin import census_as_of
 from checker.inputs.events import Problem, ReadEvent, Record, Rejected
 from checker.inputs.paths import expand_inputs
 from checker.inputs.readers import read_input
-from checker.records.times import parse_date
+from checker.records.times import export_instant, parse_date
 from tests.conftest import REPO, caselint
 
 SPEC_EXAMPLE = REPO / "tests" / "data" / "cin" / "spec-example.xml"
@@ -142,8 +143,18 @@ def test_the_spec_example_gives_exactly_the_spec_records() -> None:
     assert len(events) == 3  # no errors, nothing rejected
 
 
+def checked_as_of(events: list[ReadEvent], zone_name: str = "Europe/London") -> set[str]:
+    """The instants a run in ``zone_name`` checks the records read as of."""
+    return {
+        export_instant(record.exported_at or "", zone_name).astimezone(ZoneInfo(zone_name)).isoformat()
+        for record in records(events)
+    }
+
+
 def test_the_example_is_checked_as_of_the_end_of_the_reference_date() -> None:
-    assert {record.exported_at for record in records(read(SPEC_EXAMPLE))} == {"2024-04-01T00:00:00+01:00"}
+    assert checked_as_of(read(SPEC_EXAMPLE)) == {"2024-04-01T00:00:00+01:00"}
+    # Every date of a census is a day in the run's zone: so is the census year's last.
+    assert checked_as_of(read(SPEC_EXAMPLE), "UTC") == {"2024-04-01T00:00:00+00:00"}
 
 
 @pytest.mark.parametrize(
@@ -754,7 +765,7 @@ def test_a_census_written_another_way_gives_the_same_records(tmp_path: Path, rew
     # its LEA and ReferenceDate must still name and date them), or every element prefixed.
     events = _spec_example_rewritten(tmp_path, rewrite)
     assert [event.data for event in records(events)] == SPEC_RECORDS
-    assert {record.exported_at for record in records(events)} == {"2024-04-01T00:00:00+01:00"}
+    assert checked_as_of(events) == {"2024-04-01T00:00:00+01:00"}
     assert len(events) == 3
 
 
@@ -875,11 +886,38 @@ def test_a_second_header_that_differs_is_an_error_and_the_first_is_used(tmp_path
     problems = sorted((event.line, event.message) for event in events if isinstance(event, Problem))
     said = "differs from the one on line 2, which was used"
     assert problems == [(6, f"a second LEA {said}"), (6, f"a second ReferenceDate {said}")]
-    assert [(r.data["record_id"], r.exported_at) for r in records(events)] == [
-        ("999-C1", "2024-04-01T00:00:00+01:00")
-    ]
+    assert [(r.data["record_id"], r.exported_at) for r in records(events)] == [("999-C1", "2024-03-31")]
     # The same values written twice are no error.
     path.write_text(
         path.read_text(encoding="utf-8").replace("2023-03-31", "2024-03-31").replace("998", "999")
     )
     assert not [event for event in read(path) if isinstance(event, Problem)]
+
+
+@pytest.mark.parametrize("zone_name", ["Europe/London", "UTC", "Asia/Tokyo", "America/New_York"])
+def test_a_deadline_on_the_reference_date_is_due_whatever_the_configured_zone(
+    tmp_path: Path, zone_name: str
+) -> None:
+    # The 15th working day after Friday 10 March 2023 is the ReferenceDate, 31 March. With the
+    # census year's end fixed in London and its dates read in UTC, the conference was "pending";
+    # in Tokyo, a referral dated after the ReferenceDate was not after it.
+    census(
+        tmp_path,
+        f"""
+        <Child>{ID}<CINdetails><CINreferralDate>2023-03-09</CINreferralDate>
+        <Section47><S47ActualStartDate>2023-03-10</S47ActualStartDate></Section47></CINdetails></Child>
+        <Child>{ID.replace("C1", "C2")}<CINdetails>
+        <CINreferralDate>2023-04-01</CINreferralDate></CINdetails></Child>
+        """,
+        header=(
+            "<CollectionDetails><ReferenceDate>2023-03-31</ReferenceDate></CollectionDetails>"
+            "<Source><LEA>999</LEA></Source>"
+        ),
+    )
+    (tmp_path / "caselint.toml").write_text(f'time-zone = "{zone_name}"\n', encoding="utf-8")
+    done = caselint("check", "census.xml", "--select", "SD006,DQ003", "--format", "json", cwd=tmp_path)
+    found = [(f["rule_id"], f["record_id"], f["pointer"]) for f in json.loads(done.stdout)["findings"]]
+    assert found == [
+        ("SD006", "999-C1", "/strategy_discussions/0"),
+        ("DQ003", "999-C2", "/referrals/0/made_at"),
+    ]

@@ -357,7 +357,12 @@ class _CensusReader:
             except (ValueError, OverflowError):
                 as_of = ""
             if as_of and is_export_instant(as_of):
-                self._as_of = as_of
+                # Kept as the date alone, as an envelope may date an export (format 1.1): the end of
+                # that day in the zone every date of the census is read in. Midnight in England by
+                # default; under another configured time-zone, a deadline whose last day is the
+                # ReferenceDate is still due and a date after it is still after the census year,
+                # where an instant fixed in London left days read in UTC a day out at one end.
+                self._as_of = parse_date(reference[0]).isoformat()
             else:
                 said = (
                     "is not a date (YYYY-MM-DD)"
