@@ -32,7 +32,9 @@ from checker.inputs.sourcemap import Position
 from checker.records.times import OutOfRange, is_export_instant, parse_date, zone
 
 CHUNK = 1 << 16
-CENSUS_ZONE = "Europe/London"  # the census year ends at midnight in England, whatever the run's zone
+# The census year ends at midnight in England: the run's default zone, and the zone the reference date
+# is checked in (under another configured zone, the year ends at midnight there: see _end_header).
+CENSUS_ZONE = "Europe/London"
 
 ROOT = "Message"
 _ENCODING = "the XML declaration names an encoding that cannot be read here; save the census as UTF-8"
@@ -51,7 +53,8 @@ _REFUSED = (
 
 
 def census_as_of(reference_date: date) -> str:
-    """The end of the census year's last day in England: the next day's midnight, with its offset."""
+    """The end of the census year's last day in England: the next day's midnight, with its offset
+    (which the records carry as the date alone, to be read in the run's zone)."""
     midnight = datetime.combine(reference_date + timedelta(days=1), time(0), tzinfo=zone(CENSUS_ZONE))
     return midnight.isoformat()
 
@@ -351,12 +354,12 @@ class _CensusReader:
             # The end of 8999-12-31 is past the years caselint reads, and before 1 December 1847
             # London's offset had seconds, which no record-format timestamp can write.
             try:
-                as_of: str | None = census_as_of(parse_date(reference[0]))
+                year_end: str | None = census_as_of(parse_date(reference[0]))
             except OutOfRange:  # a date, of a year caselint does not read (9999, 0001)
-                as_of = None
+                year_end = None
             except (ValueError, OverflowError):
-                as_of = ""
-            if as_of and is_export_instant(as_of):
+                year_end = ""
+            if year_end and is_export_instant(year_end):
                 # Kept as the date alone, as an envelope may date an export (format 1.1): the end of
                 # that day in the zone every date of the census is read in. Midnight in England by
                 # default; under another configured time-zone, a deadline whose last day is the
@@ -366,7 +369,7 @@ class _CensusReader:
             else:
                 said = (
                     "is not a date (YYYY-MM-DD)"
-                    if as_of == ""
+                    if year_end == ""
                     else "is outside the years caselint checks as of"
                 )
                 self._problem(reference[1], f"ReferenceDate {said}")
