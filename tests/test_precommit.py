@@ -92,6 +92,7 @@ def test_the_manifest_is_valid_and_its_entries_are_commands(home: Path) -> None:
         program, command = hook["entry"].split()
         assert program == "caselint"
         assert caselint(command, "--help").returncode == 0
+        assert hook["args"] == ["--"]  # the staged file names are never read as options
 
 
 def test_the_hooks_match_the_files_they_are_for() -> None:
@@ -133,6 +134,30 @@ def test_the_templates_hook_fails_on_bad_templates_naming_file_and_line(
         "templates/missing-episode-wrong-enum.yaml:7:13  wrong-type",
     ):
         assert where in done.stdout, done.stdout
+
+
+def test_a_file_named_like_an_option_is_checked_as_a_file_not_obeyed(
+    caselint_repository: Path, home: Path, tmp_path: Path
+) -> None:
+    """A staged file called ``--waivers=.w.yaml`` would otherwise waive every finding of the commit:
+    pre-commit passes it to the hook beside the exports, and the hook's default ``files`` match it."""
+    env = environment(home)
+    project = tmp_path / "force-repository"
+    project.mkdir()
+    (project / "export.jsonl").write_text(
+        '{"record_id": "R1", "child": {"person_id": "P1", "age_years": "x"}}\n', encoding="utf-8"
+    )
+    (project / ".w.yaml").write_text(
+        "- {rule: DQ001, record: R1, reason: r, approved_by: a, expires: 2099-01-01}\n", encoding="utf-8"
+    )
+    (project / "--waivers=.w.yaml").write_text("", encoding="utf-8")
+    commit_everything(project, env)
+    done = pre_commit(
+        "try-repo", str(caselint_repository), "caselint-check", "--all-files", cwd=project, env=env
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"caselint check\.+Failed", done.stdout), done.stdout
+    assert "export.jsonl:1:" in done.stdout and "DQ001" in done.stdout and "waived" not in done.stdout
 
 
 def readme_block(marker: str) -> str:
