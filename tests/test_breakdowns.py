@@ -29,6 +29,8 @@ EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
         ("   ", None),
         (None, None),
         (7, None),
+        ("D" * 256, "D" * 256),
+        ("D" * 3000, "D" * 255 + "…"),  # a narrative pasted in is not repeated whole in every table
     ],
 )
 def test_a_records_district_is_its_text_or_none(value: Any, district: str | None) -> None:
@@ -246,6 +248,13 @@ def test_text_and_markdown_show_each_rules_tallies_per_group(tmp_path: Path) -> 
     assert "### By team" in markdown
     assert "| PVP North | VC001 | 1 | 0 | 1 | 0 | 0.0% |" in markdown
     assert "| (none) | **all** | 1 | 1 | 0 | 0 | 100.0% |" in markdown
+
+
+def test_a_team_of_thousands_of_characters_is_cut_short_in_every_format(tmp_path: Path) -> None:
+    path = str(jsonl(tmp_path, record(record_id="R-1", team="T" * 3000)))
+    for output in ("text", "markdown", "json"):
+        shown = caselint("check", path, "--by", "team", "--format", output).stdout
+        assert "T" * 255 + "…" in shown and "T" * 256 not in shown, output
 
 
 def test_waived_items_leave_the_groups_failures_as_they_leave_the_rules(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from checker.engine.per_record import JudgedItem
 from checker.records.times import DEFAULT_ZONE
-from checker.report.model import Dimension, Finding, Group, GroupRule, compliance
+from checker.report.model import Dimension, Finding, Group, GroupRule, compliance, cut_short
 
 NO_KEY_SHOWN: Mapping[Dimension, str] = {"district": "(none)", "team": "(none)", "month": "(no date)"}
 
@@ -28,9 +28,10 @@ def shown_key(dimension: Dimension, key: str | None) -> str:
 
 
 def record_field(record: Mapping[str, Any], name: str) -> str | None:
-    """A record's district or team: text with something in it, else None."""
+    """A record's district or team: text with something in it (cut short past 256 characters),
+    else None."""
     value = record.get(name)
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    return cut_short(value.strip()) if isinstance(value, str) and value.strip() else None
 
 
 def group_keys(

@@ -32,10 +32,9 @@ from checker.report.model import (
     Summary,
     Tool,
     compliance,
+    cut_short,
     held_findings,
 )
-
-MAX_SHOWN_ID = 256  # characters; no real record id comes near
 
 
 @dataclass(frozen=True)
@@ -263,11 +262,7 @@ def shown_id(record_id: object) -> str | None:
     An id of megabytes (a narrative pasted into the id column, say) would
     otherwise be repeated in every finding of every format.
     """
-    if not isinstance(record_id, str):
-        return None
-    if len(record_id) > MAX_SHOWN_ID:
-        return record_id[: MAX_SHOWN_ID - 1] + "…"
-    return record_id
+    return cut_short(record_id) if isinstance(record_id, str) else None
 
 
 def _as_of_for(record: Record, options: RunOptions, run_as_of: datetime) -> datetime:

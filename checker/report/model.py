@@ -13,6 +13,7 @@ from checker.report.spool import Spool
 from checker.rules.severity import SEVERITY_RANK, Severity
 
 REPORT_VERSION = "1"
+MAX_SHOWN = 256  # characters of an id, district or team; no real one comes near
 
 
 class _Model(BaseModel):
@@ -378,6 +379,12 @@ def finding_fingerprint(record_id: str | None, rule_id: str, pointer: str) -> st
     identity = "\0".join(("caselint-finding-1", record_id or "", rule_id, pointer))
     # surrogatepass: a lone surrogate in an id still hashes, the same way every run.
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def cut_short(text: str) -> str:
+    """A record's id, district or team as the report shows it: a narrative pasted into one would
+    otherwise be repeated whole in every finding or table row that names it."""
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
 def compliance(passed: int, failed: int) -> float | None:
