@@ -56,6 +56,7 @@ class _Built:
     places: dict[str, Place]
     line: int
     table: str
+    joined: list[_Built] = field(default_factory=list)  # the rows of other tables joined to it
 
 
 @dataclass
@@ -211,6 +212,19 @@ def _unjoined(
                 "it was not read",
                 item.table,
             )
+            yield from _joined_to_unread(item)
+
+
+def _joined_to_unread(item: _Built) -> Iterator[Rejected]:
+    """The rows joined to a row that was not read (an interview to an episode that joins no
+    record): each is rejected with its own line, not lost with it."""
+    for below in item.joined:
+        yield Rejected(
+            below.line,
+            f"row cannot be joined: the row it joins, at line {item.line} of {item.table}, was not read",
+            below.table,
+        )
+        yield from _joined_to_unread(below)
 
 
 def _key(extract: Extract, spec: CollectionSpec, column: str | None, row: Row) -> str | None:
@@ -257,6 +271,7 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 
 def _attach(built: _Built, path: tuple[str, ...], items: list[_Built]) -> None:
     _put(built.data, path, [item.data for item in items])
+    built.joined += items
     base = _pointer(path)
     for index, item in enumerate(items):
         for pointer, place in item.places.items():
