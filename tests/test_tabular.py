@@ -246,6 +246,36 @@ def test_rows_that_cannot_be_joined_are_rejected_and_the_run_goes_on(tmp_path: P
     assert [item["id"] for item in records(events)["P1"].data["incidents"]] == ["I3"]
 
 
+def test_rows_joined_to_a_row_that_cannot_be_joined_are_rejected_with_it(tmp_path: Path) -> None:
+    """An episode of no known child is rejected, and so is each interview joined to it, at its own
+    line: none is lost with it."""
+    mapping_file, directory = extract(
+        tmp_path,
+        tables={
+            "custody.csv": "CNO,REF,ARRIVED\nC1,P1,08/03/2024 18:05\nC9,P9,09/03/2024 10:00\n",
+            "interviews.csv": "CNO,STARTED,AA\nC1,08/03/2024 20:30,Y\nC9,09/03/2024 11:00,Y\nC9,,N\n",
+        },
+    )
+    events = read(mapping_file, directory)
+    rejected = sorted(
+        (Path(event.path or "").name, event.line, event.message)
+        for event in events
+        if isinstance(event, Rejected)
+    )
+    folder = directory.as_posix()
+    joins_unread = f"row cannot be joined: the row it joins, at line 3 of {folder}/custody.csv, was not read"
+    assert rejected == [
+        (
+            "custody.csv",
+            3,
+            f"row cannot be joined: its REF matches no row of {folder}/children.csv; it was not read",
+        ),
+        ("interviews.csv", 3, joins_unread),
+        ("interviews.csv", 4, joins_unread),
+    ]
+    assert [len(episode["interviews"]) for episode in records(events)["P1"].data["custody_episodes"]] == [1]
+
+
 def test_a_record_row_repeating_the_key_its_items_join_on_is_rejected(tmp_path: Path) -> None:
     """Both rows' incidents join the one key: given to the first, the second would be checked with
     none and look compliant."""
@@ -279,6 +309,18 @@ def test_rejected_rows_are_counted_and_exit_2(tmp_path: Path) -> None:
     assert report["summary"]["records"] == 2 and report["summary"]["rejected"] == 1
     assert report["inputs"][0]["path"] == directory.as_posix()
     assert [(Path(e["path"]).name, e["line"]) for e in report["errors"]] == [("incidents.csv", 2)]
+
+
+def test_an_extract_named_twice_is_read_once(tmp_path: Path) -> None:
+    """As an export named twice is: read twice, each record's id was a duplicate of itself (DQ005)
+    and every tally doubled."""
+    mapping_file, directory = extract(tmp_path)
+    (tmp_path / "again").symlink_to(directory, target_is_directory=True)
+    named = [str(directory), str(directory) + "/", str(tmp_path / "again")]
+    done = caselint("check", "--mapping", str(mapping_file), *named, "--format", "json")
+    report = json.loads(done.stdout)
+    assert report["summary"]["records"] == 2 and len(report["inputs"]) == 1
+    assert not [finding for finding in report["findings"] if finding["rule_id"] == "DQ005"]
 
 
 # -- mapping errors, before anything runs ------------------------------------------------
@@ -379,6 +421,20 @@ def test_a_missing_table_file_is_an_error_naming_the_table(tmp_path: Path) -> No
             ('exported_at: "2024-04-02T06:00:00Z"', "exported_at: yesterday"),
             "export:",
             "export.exported_at is not an ISO 8601 timestamp or date\n",
+        ),
+        *(
+            (
+                ("children: {file: children.csv}", f"children: {{file: {place}}}"),
+                "children:",
+                "file names a table in the extract's directory (or a folder below it), "
+                "not an absolute path nor one through ..\n",
+            )
+            for place in (
+                "/srv/extracts/children.csv",
+                "../children.csv",
+                "a/../../children.csv",
+                "C:/x/children.csv",
+            )
         ),
     ],
 )
@@ -538,6 +594,7 @@ def _workbook(path: Path) -> None:
     children.append([1001, datetime(2008, 7, 3), None])  # an id typed as a number; a date cell
     children.append(["P2", 40952, None])  # a date as a bare serial number: 2012-02-13
     children.append(["P3", "=DATE(2010,1,1)", None])  # a formula never calculated
+    children.append(["P4", -5, None])  # no day: from_excel would make it 1899-12-25
     children["B2"].number_format = "dd/mm/yyyy"
     incidents = book.create_sheet("Incidents")
     incidents.append(["NO", "REF", "TYPE", "WHEN", "PRESENT", "NOTES"])
@@ -563,6 +620,7 @@ def test_xlsx_sheets_are_read_with_their_types(tmp_path: Path) -> None:
     assert found["1001"].data["child"]["date_of_birth"] == "2008-07-03"
     assert found["P2"].data["child"]["date_of_birth"] == "2012-02-13"
     assert "date_of_birth" not in found["P3"].data["child"]
+    assert found["P4"].data["child"]["date_of_birth"] == "-5"  # DQ001 at its pointer
     assert found["1001"].data["incidents"] == [
         {"id": "I1", "type": "domestic_abuse", "reported_at": "2024-03-02T21:40:00", "child_present": True}
     ]

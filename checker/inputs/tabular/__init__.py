@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from checker.inputs.events import InputFile, Problem, ReadEvent
+from checker.inputs.paths import file_identity
 from checker.inputs.tabular.extract import extract_input, open_extract
 from checker.inputs.tabular.mapping import Mapping, MappingError, load_mapping
 
@@ -31,13 +32,19 @@ def mapped_inputs(mapping_file: str, arguments: list[str]) -> list[InputFile]:
     problems: list[str] = []
     inputs: list[InputFile] = []
     matched = 0
+    not_directories = False
+    seen: set[object] = set()
     for argument in arguments:
         directory = Path(argument)
         if not directory.is_dir():
             problems.append(
                 f"{argument}: with --mapping, each path is a directory holding the extract's tables"
             )
+            not_directories = True
             continue
+        if file_identity(directory) in seen:
+            continue  # named twice (``x x/``, or through a link), read once: see paths._each_once
+        seen.add(file_identity(directory))
         label = directory.as_posix()
         try:
             extract = open_extract(mapping, directory, label)
@@ -47,7 +54,7 @@ def mapped_inputs(mapping_file: str, arguments: list[str]) -> list[InputFile]:
             continue
         inputs.append(extract_input(extract, directory, label))
         matched += 1
-    if problems and (matched == 0 or len(inputs) < len(arguments)):
+    if problems and (matched == 0 or not_directories):
         raise MappingError(problems)
     return inputs
 

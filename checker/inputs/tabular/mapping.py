@@ -14,7 +14,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -157,8 +157,18 @@ class _Reader:
         self.formats = self.stated_formats(self.data.get("formats", {}), "/formats", Formats())
 
     def check_reading(self, name: str, spec: TableSpec) -> None:
-        """An encoding and a delimiter the CSV reader can use, else a problem at their line."""
+        """A file inside the extract, an encoding and a delimiter the CSV reader can use, else a
+        problem at their line."""
         pointer = f"/tables/{escape(name)}"
+        # Each extract named is a directory of its own tables: a table outside it would be joined
+        # into every extract's records alike (``check --mapping m jan/ feb/``).
+        where = PureWindowsPath(spec.file)
+        if where.anchor or PurePosixPath(spec.file).is_absolute() or ".." in where.parts:
+            self.problem(
+                f"{pointer}/file",
+                "file names a table in the extract's directory (or a folder below it), "
+                "not an absolute path nor one through ..",
+            )
         if spec.encoding is not None:
             try:
                 codecs.lookup(spec.encoding)

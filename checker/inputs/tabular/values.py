@@ -103,9 +103,12 @@ def _moment(cell: Any, spec: FieldSpec, days_from_1904: bool) -> Any:
 
 
 def _serial(number: float, spec: FieldSpec, days_from_1904: bool) -> Any:
-    """A spreadsheet's day number in a date column whose cells are not date-formatted."""
+    """A spreadsheet's day number in a date column whose cells are not date-formatted. A negative
+    one is no date a spreadsheet shows (Excel: "#####"), and is kept as written."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel  # only if one
 
+    if number < 0:
+        return _as_text(number)
     try:
         moment = from_excel(number, CALENDAR_MAC_1904 if days_from_1904 else CALENDAR_WINDOWS_1900)
     except (ValueError, OverflowError):
