@@ -520,3 +520,76 @@ def test_a_limit_set_for_one_kind_keeps_the_others(tmp_path: Path, name: str, te
     report = json.loads(done.stdout)
     assert [finding["pointer"] for finding in report["findings"]] == ["/medical_examinations/0/examined_at"]
     assert report["rules"][0]["applicable"] == 2 and report["rules"][0]["passed"] == 1
+
+
+# AA001's pending window is AA002's max_request_delay, as the catalogue names it: one policy.
+UNREQUESTED = {
+    "record_id": "R-1",
+    "child": CHILD,
+    "custody_episodes": [
+        {
+            "id": "C-1",
+            **{"arrived_at": "2012-11-10T18:05:00", "detention_authorised_at": "2012-11-10T18:20:00"},
+        }
+    ],
+}
+
+
+def _aa001_status(directory: Path, engine: str) -> str:
+    path = write(directory / "export.jsonl", json.dumps(UNREQUESTED) + "\n")
+    done = caselint(
+        "check",
+        str(path),
+        "--select",
+        "AA001",
+        "--as-of",
+        "2012-11-10T19:50:00Z",
+        "--engine",
+        engine,
+        "--format",
+        "json",
+        cwd=directory,
+    )
+    (result,) = json.loads(done.stdout)["rules"]
+    return next(status for status in ("failed", "pending", "passed") if result[status])
+
+
+@pytest.mark.parametrize("engine", ["per-record", "set-based"])
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        ({}, "failed"),  # 1 h 30 min after authorisation, past the default hour
+        ({"caselint.toml": '[parameters]\nAA002.max_request_delay = "PT2H"\n'}, "pending"),
+        (
+            {
+                "caselint.toml": '[parameters]\nAA002.max_request_delay = "PT2H"\n'
+                'AA001.max_request_delay = "PT1H"\n'
+            },
+            "failed",  # AA001's own setting is its own
+        ),
+        (
+            {
+                "caselint.toml": 'rulebooks = ["rules"]\n',
+                "rules/o.yaml": (
+                    "override: AA002\nparameters: {max_request_delay: PT2H}\nreason: policy 2013/4\n"
+                ),
+            },
+            "pending",
+        ),
+    ],
+)
+def test_aa001_waits_as_long_as_aa002_allows(
+    tmp_path: Path, files: dict[str, str], status: str, engine: str
+) -> None:
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    assert _aa001_status(tmp_path, engine) == status
+
+
+def test_a_parameter_following_what_is_not_there_is_a_rulebook_error_at_its_line(tmp_path: Path) -> None:
+    rule = (REPO / "rulebook" / "AA001.yaml").read_text(encoding="utf-8")
+    write(tmp_path / "rules" / "AA001.yaml", rule.replace("AA002.max_request_delay", "AA002.max_delay"))
+    done = caselint("rulebook", "validate", "rules", cwd=tmp_path)
+    line = rule[: rule.index("follows:")].count("\n") + 1
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"rules/AA001.yaml:{line}: max_request_delay follows AA002.max_delay" in done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from checker.engine.compile import CompiledRule, compile_rule, digest
 from checker.engine.language.compiler import RuleError
@@ -50,8 +51,23 @@ def _check_config_refers_to_real_rules(config: Config, definitions: list[RuleDef
             ) from None
 
 
+def _configured(definition: RuleDefinition, config: Config) -> dict[str, Any] | None:
+    """The parameter values configured for a rule, with those it follows from another rule's
+    configuration where its own are not set."""
+    values = dict(config.parameters.get(definition.id, {}))
+    for name, spec in definition.parameters.items():
+        followed = spec.followed()
+        if (
+            followed is not None
+            and name not in values
+            and followed[1] in config.parameters.get(followed[0], {})
+        ):
+            values[name] = config.parameters[followed[0]][followed[1]]
+    return values or None
+
+
 def _compiled(definition: RuleDefinition, config: Config) -> CompiledRule:
-    overrides = config.parameters.get(definition.id)
+    overrides = _configured(definition, config)
     try:
         return compile_rule(definition, overrides, config.severity.get(definition.id))  # type: ignore[arg-type]
     except RulebookError as error:

@@ -49,6 +49,14 @@ class ParameterSpec(BaseModel):
     type: str
     default: Any
     description: str
+    follows: str | None = None  # "RULE.parameter": takes that one's value unless set for this rule
+
+    def followed(self) -> tuple[str, str] | None:
+        """The rule and parameter this one follows, if any."""
+        if self.follows is None:
+            return None
+        rule_id, _, name = self.follows.partition(".")
+        return rule_id, name
 
 
 class Example(BaseModel):
@@ -285,9 +293,32 @@ def load_rule_definitions(directories: Iterable[Path]) -> list[RuleDefinition]:
                 by_id[override.override] = override.apply(by_id[override.override])
             except RulebookError as error:
                 problems.extend(error.problems)
+    _follow(by_id, problems)
     if problems:
         raise RulebookError(problems)
     return [by_id[rule_id] for rule_id in sorted(by_id)]
+
+
+def _follow(by_id: dict[str, RuleDefinition], problems: list[str]) -> None:
+    """A parameter that follows another rule's takes that one's default as it stands after the
+    override files (the configuration's values follow in ``engine/ruleset.py``)."""
+    for rule_id, rule in list(by_id.items()):
+        updated = dict(rule.parameters)
+        for name, spec in rule.parameters.items():
+            if (followed := spec.followed()) is None:
+                continue
+            target = by_id.get(followed[0])
+            leader = target.parameters.get(followed[1]) if target is not None else None
+            if leader is None or leader.follows is not None or leader.type != spec.type or target is rule:
+                line = rule.line_of(f"/parameters/{name}/follows")
+                problems.append(
+                    f"{rule.source}:{line}: {name} follows {spec.follows}, which is not a {spec.type} "
+                    "parameter of another rule that follows none"
+                )
+                continue
+            updated[name] = spec.model_copy(update={"default": leader.default})
+        if updated != rule.parameters:
+            by_id[rule_id] = rule.model_copy(update={"parameters": updated})
 
 
 def resolve_parameters(
