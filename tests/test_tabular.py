@@ -16,6 +16,9 @@ from openpyxl import Workbook
 from checker.inputs.events import Problem, ReadEvent, Record, Rejected
 from checker.inputs.readers import read_input
 from checker.inputs.tabular import MappingError, mapped_inputs
+from checker.inputs.tabular.formats import Formats
+from checker.inputs.tabular.mapping import FieldSpec
+from checker.inputs.tabular.values import cell_value
 from tests.conftest import REPO, caselint
 
 EXAMPLE = REPO / "examples" / "tabular"
@@ -636,6 +639,23 @@ def test_xlsx_sheets_are_read_with_their_types(tmp_path: Path) -> None:
             "spreadsheet program); read as empty",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "cell", "value"),
+    [
+        ("integer", True, True),  # a workbook's TRUE where a number belongs: DQ001 says "a boolean"
+        ("number", False, False),
+        ("boolean", True, True),
+        ("integer", 12.0, 12),
+        ("text", True, "true"),
+        ("date", -5, "-5"),  # no day a spreadsheet shows: kept for DQ001, not made 1899-12-25
+        ("date", 40952, "2012-02-13"),
+    ],
+)
+def test_a_cell_is_read_as_its_columns_kind(kind: str, cell: object, value: object) -> None:
+    spec = FieldSpec(("f",), "F", None, kind, (), {}, Formats(), 1)
+    assert cell_value(cell, spec) == value and type(cell_value(cell, spec)) is type(value)
 
 
 def test_a_file_that_is_not_a_workbook_is_an_error(tmp_path: Path) -> None:

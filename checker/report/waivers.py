@@ -96,7 +96,7 @@ def _entry(shown: str, document: YamlDocument, index: int, entry: Any, rules: se
     if rule not in rules:
         raise fail("rule", f"no rule {rule}{did_you_mean(rule, rules)} (see 'caselint rules')")
     if not is_date(entry["expires"]):
-        raise fail("expires", "expires must be a date, YYYY-MM-DD")
+        raise fail("expires", "expires must be a date, YYYY-MM-DD, in the years 1000 to 8999")
     return WaiverEntry(
         shown,
         line,
