@@ -498,9 +498,27 @@ def test_dtds_and_entities_are_refused_before_anything_is_read(tmp_path: Path, t
     path = tmp_path / "hostile.xml"
     path.write_text(text, encoding="utf-8")
     (event,) = read(path)
-    assert isinstance(event, Rejected) and event.line == 2
-    assert event.message.startswith("XML not accepted: the file declares a DTD or entities")
+    refused = text.index("<!ENTITY") if "<!ENTITY" in text else text.index("<!DOCTYPE")
+    assert isinstance(event, Rejected) and event.line == text[:refused].count("\n") + 1
+    assert event.message.startswith("XML not accepted: the file declares entities or names an outside DTD")
     assert "passwd" not in event.message and "example.invalid" not in event.message
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    ["<!DOCTYPE Message>", "<!DOCTYPE Message [<!ELEMENT Message ANY><!-- no entities -->]>"],
+    ids=["bare", "internal-subset"],
+)
+def test_a_doctype_without_entities_or_an_outside_dtd_is_read_past(tmp_path: Path, doctype: str) -> None:
+    """It is well-formed, and a Message: cin-census.md reads it (only a file that is not well-formed,
+    or not a Message with Children, gives no records). Refused, it lost every child of the return."""
+    path = census(tmp_path, f"<Child>{ID}</Child>\n<Child>{ID.replace('C1', 'C2')}</Child>")
+    path.write_text(
+        f'<?xml version="1.0"?>\n{doctype}\n' + path.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    events = read(path)
+    assert [event.data["record_id"] for event in events if isinstance(event, Record)] == ["999-C1", "999-C2"]
+    assert not [event for event in events if isinstance(event, Rejected)]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "iso-8859-1", "windows-1252"])

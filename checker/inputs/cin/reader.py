@@ -1,12 +1,10 @@
 """Reading a census file: refused constructs, its header, and its children as they close.
 
-Two passes over the file, each in chunks so that memory stays flat however
-many children it holds, both through defusedxml's expat parser (no DTD, so
-no entity can expand and no other file can be read). The first only checks
-that the file is well-formed, because a file that is not gives no records at
-all (cin-census.md, "Input errors"): without it, the children before a fault
-deep in a national file would already have been checked. The second hands
-on each record as its ``</Child>`` closes.
+Two passes over the file, each in chunks so that memory stays flat, both through defusedxml's
+expat parser (no entity and no outside DTD: nothing can expand, no other file be read). The
+first only checks that the file is well-formed, because a file that is not gives no records at
+all (cin-census.md, "Input errors"): without it, the children before a fault deep in a national
+file would already have been checked. The second hands on each record as its ``</Child>`` closes.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from defusedxml.common import DefusedXmlException
+from defusedxml.common import DefusedXmlException, DTDForbidden
 from defusedxml.expatreader import DefusedExpatParser
 
 from checker.inputs.cin.child import ITEMS, VALUES, ChildBuilder
@@ -47,8 +45,8 @@ _BOM_AGAINST_DECLARATION = (
 _UTF32_STARTS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, b"<\x00\x00\x00", b"\x00\x00\x00<")
 _UTF32 = "not UTF-8: the census is written in UTF-32, which cannot be read here; save it as UTF-8"
 _REFUSED = (
-    "XML not accepted: the file declares a DTD or entities, which a census file never needs "
-    "(they can expand without limit or read other files)"
+    "XML not accepted: the file declares entities or names an outside DTD, which a census file "
+    "never needs (they can expand without limit or read other files)"
 )
 
 
@@ -155,7 +153,9 @@ class _DefusedParser(DefusedExpatParser):
     _source: xml.sax.xmlreader.InputSource
 
     def __init__(self, reader: _CensusReader | None, encoding: str | None) -> None:
-        super().__init__(forbid_dtd=True)
+        # A DOCTYPE alone is read past (cin-census.md: only a file not well-formed or not a Message
+        # gives no records); entities and an outside DTD are refused (_no_outside_dtd).
+        super().__init__(forbid_dtd=False)
         self._reader = reader
         if encoding is not None:  # expat then reads the file in it, whatever the declaration says
             self._source.setEncoding(encoding)
@@ -164,6 +164,7 @@ class _DefusedParser(DefusedExpatParser):
         super().reset()
         expat = self._parser
         expat.buffer_text = True
+        expat.StartDoctypeDeclHandler = _no_outside_dtd
         expat.ProcessingInstructionHandler = None
         reader = self._reader
         expat.StartElementHandler = reader.start if reader else None
@@ -174,6 +175,11 @@ class _DefusedParser(DefusedExpatParser):
 
     def line(self) -> int:
         return int(self._parser.CurrentLineNumber) if self._parsing else int(self.getLineNumber())
+
+
+def _no_outside_dtd(name: str, system_id: str | None, public_id: str | None, _: bool) -> None:
+    if system_id is not None or public_id is not None:
+        raise DTDForbidden(name, system_id, public_id)
 
 
 def _feed(parser: _DefusedParser, stream: BinaryIO) -> Iterator[None]:
