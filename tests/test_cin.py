@@ -380,6 +380,12 @@ def test_a_child_without_an_id_is_rejected_at_its_line(tmp_path: Path, identifie
             "ReferenceDate is not a date (YYYY-MM-DD)",
             2,
         ),
+        (  # a no-break space is no part of an xs:date, here as in a child's dates (DQ001 there)
+            "<CollectionDetails><ReferenceDate>2024-03-31&#160;</ReferenceDate></CollectionDetails>"
+            "<Source><LEA>999</LEA></Source>",
+            "ReferenceDate is not a date (YYYY-MM-DD)",
+            2,
+        ),
         # The end of the day is past the years caselint reads, or (before December 1847) at an
         # offset in seconds: either as-of would stop the whole run.
         (

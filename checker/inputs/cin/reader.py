@@ -22,7 +22,7 @@ from typing import BinaryIO
 from defusedxml.common import DefusedXmlException, DTDForbidden
 from defusedxml.expatreader import DefusedExpatParser
 
-from checker.inputs.cin.child import ITEMS, VALUES, ChildBuilder
+from checker.inputs.cin.child import ITEMS, VALUES, XML_SPACE, ChildBuilder
 from checker.inputs.cin.encoding import declared_codec, utf8_by_another_name
 from checker.inputs.cin.strays import NOT_A_CHILD, StrayChildren
 from checker.inputs.events import Problem, ReadEvent, Rejected
@@ -330,8 +330,9 @@ class _CensusReader:
             text, self._text = "".join(self._text), None
             if kind == "header":
                 name = node.below[0]
-                first = self.header.setdefault(name, (text.strip(), self._text_at))
-                if first[0] != text.strip():  # a second Header, say: its records stand as of the first's
+                text = text.strip(XML_SPACE)  # as a child's dates: a no-break space is no date's
+                first = self.header.setdefault(name, (text, self._text_at))
+                if first[0] != text:  # a second Header, say: its records stand as of the first's
                     said = f"a second {name} differs from the one on line {first[1][0]}, which was used"
                     self._events.append(Problem(self._text_at[0], said))
             elif self._child is not None:
