@@ -34,7 +34,7 @@ def cell_value(cell: Any, spec: FieldSpec, days_from_1904: bool = False) -> Any:
     if isinstance(cell, str):
         return _from_text(cell.strip(), spec)
     if isinstance(cell, bool) and kind in ("boolean", "integer", "number"):
-        return cell  # TRUE in a column of numbers: DQ001 says a boolean, not text, is not one
+        return cell  # TRUE in a column of numbers: the schema check says a boolean, not text, is not one
     if kind in ("integer", "number") and isinstance(cell, (int, float)) and not isinstance(cell, bool):
         # float() of a whole number past 1e308 would overflow: only a float needs making whole.
         return int(cell) if kind == "integer" and isinstance(cell, float) and cell.is_integer() else cell
