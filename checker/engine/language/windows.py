@@ -72,25 +72,34 @@ def _first_reaching(
     firsts = [moment.lo for moment, _, _ in dated]
     lasts = sorted(moment.hi for moment, _, _ in dated)
     surely_first: tuple[Item, int] | None = None
-    for rank, (moment, _, item) in enumerate(dated, start=1):
+    for rank, (moment, order, item) in enumerate(dated, start=1):
         # Members after this one start no earlier, so are maybe inside, never surely.
         surely = rank - min(rank, bisect_left(firsts, moment.hi - span))
         maybe = rank - bisect_left(lasts, moment.lo - span)
         if surely >= count and surely_first is None:
             surely_first = (item, surely)
         if maybe >= count:
-            if surely_first is None or surely_first[0] is not item or _order_open(moment, dated):
+            if surely_first is None or surely_first[0] is not item or _order_open(moment, order, dated):
                 return None
             return surely_first
     return None
 
 
-def _order_open(moment: Moment, dated: list[tuple[Moment, int, Item]]) -> bool:
+def _order_open(moment: Moment, order: int, dated: list[tuple[Moment, int, Item]]) -> bool:
     """Whether another member may come before or after this one, as the instants allow (a date
     and a time on its day): then which of them brings the count to the number, and when the
     clock starts, is not decided either. Members at the same instant, or on the same day given
     as dates, start it at the same time whichever comes first."""
     return any(
-        other.lo < moment.hi and moment.lo < other.hi and (other.lo, other.hi) != (moment.lo, moment.hi)
-        for other, _, _ in dated
+        (other.lo, other.hi) != (moment.lo, moment.hi)
+        and _may_come_first(other, other_order, moment, order)
+        and _may_come_first(moment, order, other, other_order)
+        for other, other_order, _ in dated
     )
+
+
+def _may_come_first(one: Moment, one_order: int, other: Moment, other_order: int) -> bool:
+    """Whether ``one`` may be taken before ``other``: earlier at some instants they allow, or at
+    the same instant and listed first (a date alone, at its day's first instant, ties with a
+    time of 00:00 that day)."""
+    return one.lo < other.hi or (one.lo == other.hi and one_order < other_order)

@@ -201,9 +201,12 @@ def _window(argument: dict[str, Any], rule: CompiledRule, where: str) -> ScopeMa
             "GROUP BY rec, w_rn"
         )
         # Python's _order_open: another member that may come before or after this one (a date
-        # and a time on its day), unless at the same instant or on the same day as a date.
+        # and a time on its day; at one instant, the one listed first comes first), unless at the
+        # same instant or on the same day as a date.
         order_open = (
-            "EXISTS (SELECT 1 FROM dated__ AS o WHERE o.rec = d.rec AND o.w_lo < d.w_hi AND d.w_lo < o.w_hi "
+            "EXISTS (SELECT 1 FROM dated__ AS o WHERE o.rec = d.rec "
+            "AND (o.w_lo < d.w_hi OR (o.w_lo = d.w_hi AND o.i1 < d.i1)) "
+            "AND (d.w_lo < o.w_hi OR (d.w_lo = o.w_hi AND d.i1 < o.i1)) "
             "AND NOT (o.w_lo = d.w_lo AND o.w_hi = d.w_hi))"
         )
         counted = (
