@@ -114,6 +114,15 @@ def records(events: list[ReadEvent]) -> dict[str, Record]:
     return {event.data["record_id"]: event for event in events if isinstance(event, Record)}
 
 
+def rejected_rows(events: list[ReadEvent]) -> list[tuple[str, int | None, str]]:
+    """(table file name, line, message) of each row rejected, sorted."""
+    return sorted(
+        (Path(event.path or "").name, event.line, event.message)
+        for event in events
+        if isinstance(event, Rejected)
+    )
+
+
 def problems(mapping_file: Path, directory: Path) -> list[str]:
     with pytest.raises(MappingError) as raised:
         mapped_inputs(str(mapping_file), [str(directory)])
@@ -225,11 +234,7 @@ def test_rows_that_cannot_be_joined_are_rejected_and_the_run_goes_on(tmp_path: P
         },
     )
     events = read(mapping_file, directory)
-    rejected = sorted(
-        (Path(event.path or "").name, event.line, event.message)
-        for event in events
-        if isinstance(event, Rejected)
-    )
+    rejected = rejected_rows(events)
     folder = directory.as_posix()
     assert rejected == [
         ("children.csv", 3, "no REF: the row names no record; it was not checked"),
@@ -260,11 +265,7 @@ def test_rows_joined_to_a_row_that_cannot_be_joined_are_rejected_with_it(tmp_pat
         },
     )
     events = read(mapping_file, directory)
-    rejected = sorted(
-        (Path(event.path or "").name, event.line, event.message)
-        for event in events
-        if isinstance(event, Rejected)
-    )
+    rejected = rejected_rows(events)
     folder = directory.as_posix()
     joins_unread = f"row cannot be joined: the row it joins, at line 3 of {folder}/custody.csv, was not read"
     assert rejected == [
