@@ -694,6 +694,66 @@ INTERVIEWS_LATER = [
 ]
 
 
+def _referral_before_midnight(record_id: str, made: str, feedback: str | None = None) -> dict[str, Any]:
+    referral = {"id": "F-1", "made_at": made, "to": "childrens_social_care", "concern_level": "child_in_need"}
+    return _child_case(
+        record_id, referrals=[{**referral, **({"feedback_received_at": feedback} if feedback else {})}]
+    )
+
+
+def _custody_over_midnight(record_id: str, arrived: str, released: str) -> dict[str, Any]:
+    return _child_case(
+        record_id, custody_episodes=[{"id": "C-1", "arrived_at": arrived, "released_at": released}]
+    )
+
+
+# Written a fraction of a microsecond before midnight, read as the microsecond after it: still the
+# day written, for working days, "over midnight" and age. Thursday 1 November 2012; the child of
+# the adult case turns 18 on 3 November.
+BEFORE_MIDNIGHT = [
+    _referral_before_midnight("late", "2012-11-01T23:59:59.9999999", "2012-11-03T10:00:00"),
+    _referral_before_midnight("none", "2012-11-01T23:59:59.9999999"),
+    _referral_before_midnight("zulu", "2012-11-01T23:59:59.99999999Z"),
+    _custody_over_midnight("over", "2012-11-02T23:59:59.9999999", "2012-11-03T00:00:01"),
+    _custody_over_midnight("not-over", "2012-11-02T23:59:59.9999999", "2012-11-03T00:00:00"),
+    {
+        "record_id": "minor",
+        "child": {"person_id": "P-1", "date_of_birth": "1994-11-03"},
+        "incidents": [{"id": "I-1", "reported_at": "2012-11-02T23:59:59.9999999"}],
+    },
+]
+
+
+def test_a_time_a_fraction_before_midnight_is_the_day_written(rules: dict[str, CompiledRule]) -> None:
+    chosen = [rules[rule_id] for rule_id in ("RF002", "CU003", "DQ006")]
+    parts = [
+        Part(
+            "midnight",
+            utc("2013-01-07T09:00:00Z"),
+            BEFORE_MIDNIGHT,
+            [r["record_id"] for r in BEFORE_MIDNIGHT],
+        )
+    ]
+    answers = assert_same_answers(chosen, parts)[0]
+    late = (
+        "feedback from children's social care received 2 working days after the referral "
+        "(limit 1 working day)"
+    )
+    missing = (
+        "no feedback from children's social care recorded by the end of 2012-11-02 "
+        "(1 working day after the referral)"
+    )
+    overnight = (
+        "the child was held in custody over midnight and no reason for the overnight detention is recorded"
+    )
+    assert {entry[:4] for entry in answers.findings} == {
+        (0, "RF002", "/referrals/0/feedback_received_at", late),
+        (1, "RF002", "/referrals/0/feedback_received_at", missing),
+        (2, "RF002", "/referrals/0/feedback_received_at", missing),
+        (3, "CU003", "/custody_episodes/0/overnight_reason", overnight),
+    }
+
+
 def test_windows_of_dates_and_members_after_the_as_of_instant_get_the_reference_answers(
     rules: dict[str, CompiledRule],
 ) -> None:

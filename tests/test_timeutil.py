@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from checker.engine.per_record import item_month
 from checker.records.schema import record_schema
 from checker.records.times import (
     DATE_SYNTAX,
@@ -22,6 +23,7 @@ from checker.records.times import (
     iso_duration,
     parse_date,
     parse_duration,
+    parse_moment,
     parse_timestamp,
 )
 from checker.records.workingdays import WorkingDays
@@ -50,6 +52,28 @@ def test_offsets_are_exact() -> None:
 )
 def test_a_fraction_past_the_microsecond_is_the_next_microsecond(written: str, read: str) -> None:
     assert parse_timestamp(written).isoformat() == read
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2012-12-31T23:59:59.9999999Z", date(2012, 12, 31)),  # GMT: London's day too
+        ("2012-07-01T23:59:59.9999999", date(2012, 7, 1)),  # local, in summer time
+        ("2012-07-01T23:59:59.9999999+01:00", date(2012, 7, 1)),
+        ("2012-07-01T22:59:59.9999999Z", date(2012, 7, 1)),  # 23:59 BST
+        ("2012-07-01T23:59:59.999999", date(2012, 7, 1)),  # no more than a microsecond: as written
+    ],
+)
+def test_a_time_a_fraction_before_midnight_stays_on_its_day(written: str, day: date) -> None:
+    moment = parse_moment(written)
+    assert moment.local_day("Europe/London") == day
+    assert moment.lo == moment.hi == parse_timestamp(written)  # its instant is still the later one
+
+
+def test_a_time_a_fraction_before_midnight_is_counted_in_its_month() -> None:
+    assert item_month({"at": "2013-01-31T23:59:59.9999999"}, "/at", "Europe/London") == "2013-01"
+    assert item_month({"at": "2013-01-31"}, "/at", "Europe/London") == "2013-01"
+    assert item_month({"at": "2013-01-32"}, "/at", "Europe/London") is None
 
 
 def test_spring_clock_change_is_real_elapsed_time() -> None:

@@ -24,7 +24,6 @@ from checker.records.times import (
     local_date,
     parse_date,
     parse_moment,
-    parse_timestamp,
 )
 from checker.records.workingdays import WorkingDays
 
@@ -190,14 +189,6 @@ class Context:
             if value is None:
                 return ABSENT
         return value
-
-    def as_timestamp(self, value: Any) -> datetime | Sentinel:
-        if value is ABSENT or value is UNREADABLE:
-            return value
-        try:
-            return parse_timestamp(value, self.zone_name)
-        except (TypeError, ValueError):
-            return UNREADABLE
 
     def as_moment(self, value: Any) -> Moment | Sentinel:
         """A timestamp or date as the rule being run sees it.

@@ -19,14 +19,7 @@ from checker.engine.evaluation import NOT_YET, Context, Outcome, RunRegistry, St
 from checker.engine.language.times import single
 from checker.records.pointer import resolve
 from checker.records.schema import validate_record
-from checker.records.times import (
-    DEFAULT_ZONE,
-    Moment,
-    is_date,
-    local_date,
-    parse_date,
-    parse_timestamp,
-)
+from checker.records.times import DEFAULT_ZONE, Moment, parse_moment
 from checker.records.workingdays import WorkingDays
 
 
@@ -78,13 +71,10 @@ def item_month(record: Mapping[str, Any], time_pointer: str | None, zone_name: s
     value = resolve(record, time_pointer) if time_pointer is not None else None
     if not isinstance(value, str):
         return None
-    if is_date(value):
-        day = parse_date(value)
-    else:
-        try:
-            day = local_date(parse_timestamp(value, zone_name), zone_name)
-        except ValueError:
-            return None
+    try:
+        day = parse_moment(value, zone_name).local_day(zone_name)
+    except ValueError:
+        return None
     return f"{day.year:04d}-{day.month:02d}"
 
 

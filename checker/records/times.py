@@ -81,7 +81,8 @@ _ONE_MICROSECOND = timedelta(microseconds=1)
 
 
 def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
-    """An ISO 8601 timestamp as an aware UTC datetime.
+    """An ISO 8601 timestamp as an aware UTC datetime, a microsecond past what is written when
+    its fraction goes on past the microsecond (``_past_the_microsecond``).
 
     Without an offset the time is local wall-clock time in ``zone_name``. A
     wall-clock time that occurs twice (the last Sunday of October) is read
@@ -90,13 +91,19 @@ def parse_timestamp(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:
     PEP 495's ``fold=0``. Raises ValueError (``OutOfRange`` for a year
     outside FIRST_YEAR to LAST_YEAR), never anything else, for any text.
     """
+    written, past = _read_timestamp(text, zone_name)
+    return written + past
+
+
+def _read_timestamp(text: str, zone_name: str) -> tuple[datetime, timedelta]:
+    """The instant written, to the microsecond, and what the fraction goes on past it by."""
     if len(text) > LONGEST_TIMESTAMP:
         raise ValueError("not an ISO 8601 timestamp")
     return _parse_timestamp(text, zone_name)
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_timestamp(text: str, zone_name: str) -> datetime:
+def _parse_timestamp(text: str, zone_name: str) -> tuple[datetime, timedelta]:
     match = _TIMESTAMP.fullmatch(text)
     if match is None:
         raise ValueError("not an ISO 8601 timestamp")
@@ -120,7 +127,7 @@ def _parse_timestamp(text: str, zone_name: str) -> datetime:
         _fraction_to_micro(fraction),
         tzinfo=tz,
     )
-    return local.astimezone(UTC) + _past_the_microsecond(fraction)
+    return local.astimezone(UTC), _past_the_microsecond(fraction)
 
 
 def parse_date(text: str) -> date:
@@ -146,19 +153,27 @@ class Moment:
 
     ``lo`` and ``hi`` are the first and last instants the value allows, in
     UTC, to the microsecond; they are equal for a timestamp. ``day`` is the
-    local date of a value written as a date alone.
+    local date of a value written as a date alone. ``written_day`` is the
+    local date of a timestamp whose fraction goes on past the microsecond:
+    read as the microsecond after, 23:59:59.9999999 is still written on its
+    own day, not the next one that its instant begins.
     """
 
     lo: datetime
     hi: datetime
     day: date | None = None
+    written_day: date | None = None
 
     @property
     def exact(self) -> bool:
         return self.day is None
 
     def local_day(self, zone_name: str) -> date:
-        return self.day if self.day is not None else local_date(self.lo, zone_name)
+        if self.day is not None:
+            return self.day
+        if self.written_day is not None:
+            return self.written_day
+        return local_date(self.lo, zone_name)
 
 
 def exact_moment(instant: datetime) -> Moment:
@@ -173,7 +188,10 @@ def parse_moment(text: str, zone_name: str = DEFAULT_ZONE) -> Moment:
         start = start_of_local_day(day, zone_name)
         end = start_of_local_day(day + timedelta(days=1), zone_name) - timedelta(microseconds=1)
         return Moment(start, end, day)
-    return exact_moment(parse_timestamp(text, zone_name))
+    written, past = _read_timestamp(text, zone_name)
+    if past:
+        return Moment(written + past, written + past, written_day=local_date(written, zone_name))
+    return exact_moment(written)
 
 
 def export_instant(text: str, zone_name: str = DEFAULT_ZONE) -> datetime:

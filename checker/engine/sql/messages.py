@@ -40,12 +40,17 @@ class FactContext:
         return local_date(when, self.zone_name)
 
 
-def _moment(lo: int | None, hi: int | None, day: date | None) -> Moment | None:
-    """A time as the query kept it: its bounds, and the day written when it is a date alone
-    (not the local day of its first instant: a zone may skip a whole day)."""
+def _moment(failure: Mapping[str, Any], which: str) -> Moment | None:
+    """A time as the query kept it (``which``: ``s`` the start, ``e`` the end): its bounds, and
+    its local day as written, which is not its first instant's for a date alone (a zone may
+    skip a whole day) nor for a time written a fraction before midnight (read as the
+    microsecond after)."""
+    lo, hi, day = failure[which + "_lo"], failure[which + "_hi"], failure[which + "_day"]
     if lo is None or hi is None:
         return None
-    return Moment(instant(lo), instant(hi), day)
+    if failure[which + "_alone"]:
+        return Moment(instant(lo), instant(hi), day)
+    return Moment(instant(lo), instant(hi), written_day=day)
 
 
 def _limit(failure: Mapping[str, Any]) -> Limit:
@@ -63,8 +68,7 @@ def _facts(failure: Mapping[str, Any], item_pointer: str, context: FactContext) 
         facts["lacking"] = ", ".join(failure["lacking"])
     elif kind == "mismatch" and failure["field"] is not None:
         facts["lacking"] = ""
-    start = _moment(failure["s_lo"], failure["s_hi"], failure["s_date"])
-    end = _moment(failure["e_lo"], failure["e_hi"], failure["e_date"])
+    start, end = _moment(failure, "s"), _moment(failure, "e")
     if (
         kind in ("late", "missing")
         and start is not None

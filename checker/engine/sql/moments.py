@@ -237,15 +237,17 @@ def parsed_moments_statements() -> tuple[str, str]:
     for stage in (moment.instant(), moment.bounds()):
         sql = f"SELECT *, {', '.join(stage)} FROM ({sql})"
     # Its local day: the day written, for a date alone (a zone may skip a whole day, whose
-    # first instant is the next day's); else by the zone's offset at the instant.
+    # first instant is the next day's); else by the zone's offset at the instant written, before
+    # a fraction past the microsecond moves it on (23:59:59.9999999 is not the next day's).
     n = moment.name
     lo = n("lo")
     written = f"make_date(CAST({n('y')} AS INTEGER), CAST({n('mo')} AS INTEGER), CAST({n('d')} AS INTEGER))"
+    at = f"({lo} - {n('up')})"
     day = (
         f"CASE WHEN {lo} IS NULL THEN NULL WHEN {n('do')} THEN {written} "
-        f"ELSE CAST(make_timestamp({lo} + {zone_offset('zu', lo)}) AS DATE) END AS {n('day')}"
+        f"ELSE CAST(make_timestamp({at} + {zone_offset('zu', at)}) AS DATE) END AS {n('day')}"
     )
-    zone = f"LEFT JOIN zone_utc AS zu ON zu.year = year(make_timestamp({lo}))"
+    zone = f"LEFT JOIN zone_utc AS zu ON zu.year = year(make_timestamp({at}))"
     sql = f"SELECT b.*, {day} FROM ({sql}) AS b {zone}"
     kept = ", ".join(moment.name(part) for part in KEPT_PARTS)
     return read, f"CREATE OR REPLACE TEMP TABLE m_parsed AS SELECT at__, rid__, {kept} FROM ({sql})"

@@ -38,11 +38,13 @@ FAILURE_FIELDS: list[tuple[str, str]] = [
     ("lacking", "VARCHAR[]"),
     ("s_lo", "BIGINT"),
     ("s_hi", "BIGINT"),
-    ("s_date", "DATE"),  # the day written, for a date alone; NULL for an exact time
+    ("s_day", "DATE"),  # its local day: the day written, for a date alone (s_alone)
+    ("s_alone", "BOOLEAN"),
     ("s_ptr", "VARCHAR"),
     ("e_lo", "BIGINT"),
     ("e_hi", "BIGINT"),
-    ("e_date", "DATE"),
+    ("e_day", "DATE"),
+    ("e_alone", "BOOLEAN"),
     ("e_ptr", "VARCHAR"),
     ("span", "BIGINT"),
     ("wd", "INTEGER"),

@@ -92,13 +92,17 @@ def _limit_facts(due: Due) -> dict[str, str]:
     return {"wd": due.limit.working_days}
 
 
-def written_day(query: Query, time: Time) -> str:
-    """The day a date alone stands for (NULL for an exact time), for the message's words."""
-    return f"CASE WHEN {time.date} THEN {query.day_of(time)} END"
-
-
-def _start_facts(query: Query, start: Time) -> dict[str, str]:
-    return {"s_lo": start.lo, "s_hi": start.hi, "s_date": written_day(query, start), "s_ptr": start.ptr}
+def time_facts(query: Query, time: Time, which: str) -> dict[str, str]:
+    """A time as the message's words need it (``which``: ``s`` the start, ``e`` the end): its
+    bounds, its local day (an exact time's may not be its instant's, ``Moment.written_day``),
+    whether it is a date alone, and where it is."""
+    return {
+        f"{which}_lo": time.lo,
+        f"{which}_hi": time.hi,
+        f"{which}_day": query.day_of(time),
+        f"{which}_alone": time.date,
+        f"{which}_ptr": time.ptr,
+    }
 
 
 def _discharged(compiler: SqlCompiler, discharged: Time | None, due: Due) -> list[str]:
@@ -138,14 +142,11 @@ def judge(
         f"WHEN NOT {due.due(as_of, as_of_day)} THEN {UNKNOWN}",
     ]
     status = f"CASE {' '.join(branches)} ELSE {FAIL} END"
-    facts = {**_start_facts(query, start), **_limit_facts(due)}
+    facts = {**time_facts(query, start, "s"), **_limit_facts(due)}
     late = failure(
         kind=literal("late"),
         ptr=found.ptr,
-        e_lo=found.lo,
-        e_hi=found.hi,
-        e_date=written_day(query, found),
-        e_ptr=found.ptr,
+        **time_facts(query, found, "e"),
         **facts,
     )
     missing = failure(kind=literal("missing"), ptr=missing_pointer or "NULL", **facts)
@@ -248,14 +249,8 @@ def in_order(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> 
         detail = failure(
             kind=literal("backwards"),
             ptr=pointer,
-            s_lo=earlier.lo,
-            s_hi=earlier.hi,
-            s_date=written_day(query, earlier),
-            s_ptr=earlier.ptr,
-            e_lo=later.lo,
-            e_hi=later.hi,
-            e_date=written_day(query, later),
-            e_ptr=later.ptr,
+            **time_facts(query, earlier, "s"),
+            **time_facts(query, later, "e"),
         )
         branches += [f"WHEN {later.lo} IS NULL THEN {UNKNOWN}", f"WHEN {backwards} THEN {FAIL}"]
         failures.append(f"WHEN {later.lo} IS NOT NULL AND {backwards} THEN {detail}")
