@@ -132,13 +132,57 @@ class TestJson:
         assert first.source.locate("/record_id") == (2, 17)
         assert second.source.locate("/child/person_id") == (6, 45)
 
-    def test_invalid_json_is_rejected_whole_with_its_line(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # A record mistyped: it alone is rejected, at the line of its error.
+            ('[\n {"record_id": "A"},\n {"record_id": "B" "oops"},\n {"record_id": "C"}\n]\n', "A C | R3"),
+            ('[\n {"record_id": "A"},\n {"record_id": "B",,},\n {"record_id": "C"}]', "A C | R3"),
+            # Cut short inside a record, or after a whole one: the records before are read.
+            ('[\n {"record_id": "A"},\n {"record_id": "B"},\n {"record_id": "C", "chi', "A B | R4"),
+            ('[\n {"record_id": "A"},\n {"record_id": "B"},\n', "A B | R4"),
+            ('[\n {"record_id": "A"}', "A | R2"),
+            ("[", " | R1"),
+            # The same inside an envelope's cases.
+            (
+                '{"export": {}, "cases": [\n {"record_id": "A"},\n {"record_id": "B" 1},\n'
+                ' {"record_id": "C"}]}',
+                "A C | R3",
+            ),
+            ('{"export": {}, "cases": [\n {"record_id": "A"},\n {"rec', "A | R3"),
+            # No comma between two records: both are read, and the file's error said.
+            ('[\n {"record_id": "A"}\n {"record_id": "B"}\n]', "A B | P3"),
+            # A brace too many after a record: no record lost, the error said.
+            ('[\n {"record_id": "A"}},\n {"record_id": "B"}\n]', "A B | P2"),
+            # A brace left open: its record, and those its brackets swallow, are one rejection.
+            (
+                '[\n {"record_id": "A"},\n {"record_id": "B", "child": {"person_id": "P"},\n'
+                ' {"record_id": "C"}\n]',
+                "A | R4",
+            ),
+            # A break outside the records: there is no telling what the document holds.
+            ('{"export": {"system": "x" "y"}, "cases": [{"record_id": "A"}]}', " | R1"),
+            ('[{"record_id": "A"}]\n]', " | R2"),
+            ('{"record_id": "A" "child": {}}', " | R1"),
+            ("", " | R1"),
+        ],
+    )
+    def test_a_syntax_error_among_records_loses_only_its_own(
+        self, tmp_path: Path, written: str, expected: str
+    ) -> None:
         path = tmp_path / "x.json"
-        path.write_text('[\n {"record_id": "A"},\n {"record_id": "B" "oops"}\n]\n', encoding="utf-8")
-        (problem,) = read(path)
-        assert isinstance(problem, Rejected)
-        assert problem.line == 3
-        assert "not valid JSON" in problem.message
+        path.write_text(written, encoding="utf-8")
+        events = read(path)
+        read_ids = " ".join(event.data["record_id"] for event in records(events))
+        errors = " ".join(
+            f"{type(event).__name__[0]}{event.line}" for event in events if not isinstance(event, Record)
+        )
+        assert f"{read_ids} | {errors}" == expected
+        assert all(
+            "not valid JSON" in event.message or "still open" in event.message
+            for event in events
+            if not isinstance(event, Record)
+        )
 
     def test_members_that_are_not_objects_are_rejected(self, tmp_path: Path) -> None:
         path = tmp_path / "x.json"
@@ -192,8 +236,8 @@ class TestJson:
     @pytest.mark.parametrize(
         ("written", "expected"),
         [
-            # Outside a string it is bad JSON too: the document cannot be read, and says why.
-            (b'[{"record_id": "A"}, \xff{"record_id": "B"}]', [("Rejected", 1)]),
+            # Outside a string it is bad JSON too: the record it stands in cannot be read, and says why.
+            (b'[{"record_id": "A"}, \xff{"record_id": "B"}]', [("Record", 1), ("Rejected", 1)]),
             # In the envelope, around every record: the file's error, the records still read.
             (
                 b'{"export": {"system": "caf\xe9"},\n "cases": [{"record_id": "A"}]}',

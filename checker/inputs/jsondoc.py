@@ -3,6 +3,11 @@
 The whole document's syntax is checked first, without keeping what it holds;
 then records are decoded one at a time, each keeping the span of text it
 came from, so that a finding can later be placed at the line of its value.
+
+A syntax error inside the array of records (a record mistyped, a file cut
+short) loses that record alone: the records around it are found by their
+brackets and checked, and the broken one is rejected at the line of its
+error. A break anywhere else rejects the document whole.
 """
 
 from __future__ import annotations
@@ -24,31 +29,55 @@ from checker.inputs.events import (
     object_shape,
     read_envelope,
 )
-from checker.inputs.jsontext import JsonTooDeep, decode_value, too_deep_at
+from checker.inputs.jsontext import JsonTooDeep, broken_value_end, decode_value, line_of, too_deep_at
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
 
 
 def read_json_text(text: str) -> Iterator[ReadEvent]:
-    """A JSON document holding one record, an array of them, or an envelope.
-
-    A document that is not valid JSON is rejected whole: past a syntax error
-    there is no telling where records begin and end. (JSON Lines keeps the
-    damage to one line.)
-    """
+    """A JSON document holding one record, an array of them, or an envelope."""
     index = LineIndex(text)
+    start = _skip(text, 0)
     try:
-        start = _skip(text, 0)
         _, end = decode_value(text, start, check_depth=False, syntax_only=True)
         if _skip(text, end) != len(text):
             raise json.JSONDecodeError("Extra data", text, _skip(text, end))
     except json.JSONDecodeError as error:
-        yield Rejected(error.lineno, f"not valid JSON: {error.msg} (column {error.colno})")
+        if _broken_only_in_records(text, start):
+            yield from _json_document(text, start, len(text), index)
+        else:
+            yield Rejected(error.lineno, _not_json(error))
         return
     except JsonTooDeep as error:
         yield Rejected(index.position(error.offset)[0], error.message)
         return
     yield from _json_document(text, start, end, index)
+
+
+def _not_json(error: json.JSONDecodeError) -> str:
+    return f"not valid JSON: {error.msg} (column {error.colno})"
+
+
+def _broken_only_in_records(text: str, start: int) -> bool:
+    """Whether the document would be valid JSON with its array of records (the document, or an
+    envelope's ``cases``) emptied: then past a syntax error the records can still be told apart.
+    A file cut short inside the array is taken as closed where it ends."""
+    try:
+        if text[start] == "[":
+            opened, wrapper = start, ""
+        else:
+            cases = [value for key, _, value in _members(text, start) if key == "cases"]
+            if len(cases) != 1 or text[cases[0]] != "[":
+                return False
+            opened, wrapper = cases[0], "}"
+        closed = opened
+        while closed < len(text) and (closed == opened or text[closed] == ","):
+            closed = broken_value_end(text, closed + 1, "]")  # an element, broken or not
+        emptied = text[:opened] + "[]" + (text[closed + 1 :] if closed < len(text) else wrapper)
+        _, end = decode_value(emptied, start, check_depth=False, syntax_only=True)
+    except (json.JSONDecodeError, JsonTooDeep, IndexError):
+        return False
+    return _skip(emptied, end) == len(emptied)
 
 
 def _skip(text: str, position: int) -> int:
@@ -57,20 +86,58 @@ def _skip(text: str, position: int) -> int:
     return position
 
 
-# The walks below run over a document whose syntax has been checked whole,
+# The walks below run over a document whose syntax has been checked whole (or that is broken
+# only inside its array of records, ``_broken_only_in_records``),
 # so they only need to find where things start.
 
 
-def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
+def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] | Rejected | Problem]:
     """(value, start, end) of each element of the array that opens at ``position``; for an
-    element that cannot be decoded (a key repeated in one object), the error in its place."""
+    element that cannot be decoded (a key repeated in one object), the error in its place.
+
+    Past a syntax error (``_broken_only_in_records``) the walk goes on: an element that does not
+    decode is rejected and the next found after it by its brackets; two whole values with no
+    comma between are both read; an array the file ends in is said to be cut short."""
     position = _skip(text, position + 1)
-    while text[position] != "]":
-        value, end = _decoded(text, position)
-        yield value, position, end
+    ends_inside = False  # the file ends inside a record, or what follows one: said with it
+    while position < len(text) and text[position] != "]":
+        try:
+            value, end = _decoded(text, position)
+        except (json.JSONDecodeError, JsonTooDeep) as broken:
+            end = broken_value_end(text, position, "]")
+            ends_inside = end >= len(text)
+            yield _broken_element(text, broken, end)
+        else:
+            yield value, position, end
+            after = _skip(text, end)
+            if after < len(text) and text[after] not in ",]":
+                error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
+                if text[after] in "[{":
+                    yield Problem(error.lineno, f"{_not_json(error)}; the records on both sides are read")
+                else:
+                    end = broken_value_end(text, after, "]")
+                    ends_inside = end >= len(text)
+                    said = f"{_not_json(error)}; {_CUT if ends_inside else _UNREAD}"
+                    # Text with no brace in it (a brace too many, a stray word) held no record.
+                    yield (Rejected if "{" in text[after:end] else Problem)(error.lineno, said)
         position = _skip(text, end)
-        if text[position] == ",":
+        if position < len(text) and text[position] == ",":
             position = _skip(text, position + 1)
+    if position >= len(text) and not ends_inside:
+        yield Rejected(
+            line_of(text, len(text)), "the array of records is still open where the file ends: cut short?"
+        )
+
+
+_CUT = "a bracket is still open where the file ends (cut short, or left open), so nothing after this is read"
+_UNREAD = "what follows up to the next record is not read"
+
+
+def _broken_element(text: str, broken: Exception, end: int) -> Rejected:
+    if isinstance(broken, JsonTooDeep):
+        return Rejected(line_of(text, broken.offset), broken.message)
+    assert isinstance(broken, json.JSONDecodeError)
+    return Rejected(broken.lineno, _not_json(broken) + (f"; {_CUT}" if end >= len(text) else ""))
 
 
 def _decoded(text: str, position: int) -> tuple[Any, int]:
@@ -85,14 +152,17 @@ def _members(text: str, position: int) -> list[tuple[str, int, int]]:
     """Each member of the object at ``position``: its key, where the key starts, where its value does."""
     found: list[tuple[str, int, int]] = []
     position = _skip(text, position + 1)
-    while text[position] != "}":
+    while position < len(text) and text[position] != "}":
         key_start = position
         key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
         position = _skip(text, _skip(text, position) + 1)  # past ':'
         found.append((key, key_start, position))
-        _, position = decode_value(text, position, check_depth=False, syntax_only=True)
+        try:
+            _, position = decode_value(text, position, check_depth=False, syntax_only=True)
+        except json.JSONDecodeError:  # the array of records, broken (``_broken_only_in_records``)
+            position = broken_value_end(text, position, "}")
         position = _skip(text, position)
-        if text[position] == ",":
+        if position < len(text) and text[position] == ",":
             position = _skip(text, position + 1)
     return found
 
@@ -129,8 +199,12 @@ def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterato
 
 
 def _json_records(text: str, start: int, index: LineIndex, as_of: str | None) -> Iterator[ReadEvent]:
-    for value, value_start, value_end in _array_elements(text, start):
-        yield _json_record(text, value, value_start, value_end, index, as_of)
+    for element in _array_elements(text, start):
+        if isinstance(element, (Rejected, Problem)):
+            yield element
+        else:
+            value, value_start, value_end = element
+            yield _json_record(text, value, value_start, value_end, index, as_of)
 
 
 def _json_record(

@@ -79,6 +79,30 @@ def too_deep_at(text: str, start: int = 0, end: int | None = None) -> int | None
     return None
 
 
+# The same, with the commas that part the members of an array or object.
+_STRUCTURE_AND_COMMAS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{\]},]')
+
+
+def broken_value_end(text: str, start: int, closer: str) -> int:
+    """Where a value that does not decode, at ``start`` inside an array (``closer`` "]") or an
+    object ("}"), is taken to end: at the first comma or ``closer`` outside its own brackets,
+    or the end of the text. A stray bracket that closes nothing open is taken as part of it, so
+    a record with a brace too many does not end the array early."""
+    depth = 0
+    for match in _STRUCTURE_AND_COMMAS.finditer(text, start):
+        token = match.group(0)
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            if depth:
+                depth -= 1
+            elif token == closer:
+                return match.start()
+        elif token == "," and not depth:
+            return match.start()
+    return len(text)
+
+
 def decode_value(
     text: str, position: int, *, check_depth: bool = True, syntax_only: bool = False
 ) -> tuple[Any, int]:
