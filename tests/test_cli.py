@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -234,6 +235,17 @@ def test_a_report_that_cannot_be_written_to_standard_output_fails_the_run(
     stderr = done.stderr.decode("utf-8")
     assert done.returncode == 2
     assert stderr.startswith("caselint: could not write the output (") and "Traceback" not in stderr
+
+
+def test_a_file_gone_while_it_was_read_is_named_not_taken_for_the_output() -> None:
+    """A folder of rule files emptied during a run: the file is named (its controls escaped),
+    where "could not write the output" sent the user looking at the wrong thing."""
+    from checker.cli.main import _not_completed
+
+    gone = FileNotFoundError(errno.ENOENT, "No such file or directory", "rules/\x1b[2JXX001.yaml")
+    said = "caselint: rules/\\x1b[2JXX001.yaml: No such file or directory; the run was not completed"
+    assert _not_completed(gone) == said
+    assert _not_completed(OSError(errno.ENOSPC, "full")).startswith("caselint: could not write the output (")
 
 
 def _close_stdout() -> None:

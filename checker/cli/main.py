@@ -78,8 +78,15 @@ class _Commands(click.Group):
 def _not_completed(error: Exception) -> str:
     """Why the run stopped, in one line that never quotes the error's text (it could quote a
     record). Files caselint names are reported where they are written: an OSError with a
-    number that gets here is the standard output (full, closed) or a stream the user gave."""
+    number and no file name that gets here is the standard output (full, closed) or a stream
+    the user gave. One with a file name is a file gone or changed while it was read (a folder
+    of rule files emptied during the run, say): that file is named, not the output."""
     if isinstance(error, OSError) and error.errno is not None:
+        if isinstance(error.filename, (str, bytes)):
+            from checker.report.formats.escape import shown_text
+
+            named = shown_text(os.fsdecode(error.filename))
+            return f"caselint: {named}: {os.strerror(error.errno)}; the run was not completed"
         return f"caselint: could not write the output ({os.strerror(error.errno)}); the run was not completed"
     return (
         f"{INTERNAL_ERROR} ({type(error).__name__}); the run was not completed. "
