@@ -291,6 +291,34 @@ class TestYaml:
         ]
         assert events[1].message == "not valid UTF-8: byte 0xe9 at column 10 (caselint reads UTF-8 only)"
 
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # A list at column 0 with one item broken: it alone is rejected, at its error's line.
+            ("- {record_id: A}\n- {record_id: B, child: [x}\n- {record_id: C}\n", "A C | R2"),
+            ('# export\n- record_id: A\n- record_id: B\n  note: "cut\n- record_id: C\n', "A C | R5"),
+            ("---\n- record_id: A\n---\n- record_id: B\n  x: {y: 1\n- record_id: C\n", "A C | R6"),
+            # An alias to an anchor of another item cannot be read apart from it: rejected too.
+            ("- record_id: A\n  x: &a 1\n- record_id: B\n  x: *a\n- {record_id: C\n", "A | R4 R6"),
+            # Not a list at column 0, or text before its first item: the document whole, as before.
+            ("export: {}\ncases:\n  - {record_id: A}\n  - {record_id: B\n", " | R5"),
+            ("record_id: A\nchild: {person_id: P\n", " | R3"),
+            ("x: 1\n- {record_id: A}\n- {record_id: B\n", " | R2"),
+        ],
+    )
+    def test_a_syntax_error_in_a_list_of_records_loses_only_its_item(
+        self, tmp_path: Path, written: str, expected: str
+    ) -> None:
+        path = tmp_path / "x.yaml"
+        path.write_text(written, encoding="utf-8")
+        events = read(path)
+        read_ids = " ".join(event.data["record_id"] for event in records(events))
+        errors = " ".join(
+            f"{type(event).__name__[0]}{event.line}" for event in events if not isinstance(event, Record)
+        )
+        assert f"{read_ids} | {errors}" == expected
+        assert all("not valid YAML" in event.message for event in events if not isinstance(event, Record))
+
     def test_documents_shapes_and_timestamps_as_written(self, tmp_path: Path) -> None:
         path = tmp_path / "x.yaml"
         path.write_text(

@@ -30,7 +30,7 @@ from checker.records.schema import json_type
 
 
 def read_yaml_text(text: str) -> Iterator[ReadEvent]:
-    for document in compose_yaml_documents(text):
+    for document in compose_yaml_documents(text, items_past_errors=True):
         if not isinstance(document, ComposedDocument):
             yield Rejected(document.line, document.message)
             continue

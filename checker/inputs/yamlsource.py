@@ -166,32 +166,62 @@ def _parse_problem(error: YAMLError, first_line: int, chunk: str) -> YamlProblem
 _NEEDS_PURE_PARSER = re.compile("^%|[\x85\u2028\u2029]", re.MULTILINE)
 
 
-def compose_yaml_documents(text: str) -> Iterator[ComposedDocument | YamlProblem]:
-    """Each document's nodes, or the syntax problem that stopped it."""
+def compose_yaml_documents(
+    text: str, items_past_errors: bool = False
+) -> Iterator[ComposedDocument | YamlProblem]:
+    """Each document's nodes, or the syntax problem that stopped it. With ``items_past_errors``
+    (records, not a rule or configuration file), a document that is a list at column 0 and
+    does not parse is read again item by item (``_items``): a syntax error loses its own item."""
     pure = YAML(typ="safe", pure=True)
     fast = YAML(typ="safe", pure=False)  # the pure parser again when libyaml is not installed
-    resolve = scalar_resolver(pure.resolver)
     for first_line, chunk in split_documents(text):
-        if len(chunk) > MAX_YAML_DOCUMENT:
-            yield YamlProblem(first_line + 1, None, _TOO_LARGE)
-            continue
-        root: Node | None = None
-        try:
-            if _NEEDS_PURE_PARSER.search(chunk) is None:
-                try:
-                    root = compose(fast.parse(chunk), scalar_resolver(fast.resolver), first_line)
-                except (YAMLError, ValueError):  # ValueError: text libyaml cannot encode
-                    root = compose(pure.parse(chunk), resolve, first_line)
-            else:
-                root = compose(pure.parse(chunk), resolve, first_line)
-        except StructureError as error:  # nesting too deep to go on parsing
-            yield YamlProblem(error.line, None, error.message)
-            continue
-        except YAMLError as error:
-            yield _parse_problem(error, first_line, chunk)
-            continue
-        if root is not None:
-            yield ComposedDocument(root)
+        composed = _compose(pure, fast, first_line, chunk)
+        if isinstance(composed, YamlProblem) and items_past_errors:
+            each = [_compose(pure, fast, first_line + line, item) for line, item in _items(chunk)]
+            if any(isinstance(item, YamlProblem) for item in each):
+                yield from (item for item in each if item is not None)
+                continue
+        if composed is not None:
+            yield composed
+
+
+def _compose(pure: YAML, fast: YAML, first_line: int, chunk: str) -> ComposedDocument | YamlProblem | None:
+    if len(chunk) > MAX_YAML_DOCUMENT:
+        return YamlProblem(first_line + 1, None, _TOO_LARGE)
+    try:
+        if _NEEDS_PURE_PARSER.search(chunk) is None:
+            try:
+                root = compose(fast.parse(chunk), scalar_resolver(fast.resolver), first_line)
+            except (YAMLError, ValueError):  # ValueError: text libyaml cannot encode
+                root = compose(pure.parse(chunk), scalar_resolver(pure.resolver), first_line)
+        else:
+            root = compose(pure.parse(chunk), scalar_resolver(pure.resolver), first_line)
+    except StructureError as error:  # nesting too deep to go on parsing
+        return YamlProblem(error.line, None, error.message)
+    except YAMLError as error:
+        return _parse_problem(error, first_line, chunk)
+    return ComposedDocument(root) if root is not None else None
+
+
+def _items(chunk: str) -> list[tuple[int, str]]:
+    """The items of a document that is a list written at column 0: (0-based first line, text),
+    each a list of one. Nothing when anything but comments stands before the first item, or the
+    document is no such list: then its text cannot be cut into records."""
+    lines = chunk.split("\n")
+    starts = [number for number, line in enumerate(lines) if line == "-" or line.startswith(("- ", "-\t"))]
+    if not starts or any(_content(line) for line in lines[: starts[0]]):
+        return []
+    ends = [*starts[1:], len(lines)]
+    return [
+        (start, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""))
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _content(line: str) -> bool:
+    """Whether a line before a list's first item holds more than a comment, a directive or
+    the document's own start marker."""
+    return bool(line.strip()) and line.rstrip() != "---" and not line.lstrip().startswith(("#", "%"))
 
 
 def load_yaml_documents(text: str) -> Iterator[YamlDocument | YamlProblem]:
