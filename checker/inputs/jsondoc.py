@@ -129,7 +129,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] |
         )
 
 
-_CUT = "a bracket is still open where the file ends (cut short, or left open), so nothing after this is read"
+_CUT = "the file ends with a bracket still open (cut short?): nothing after this is read"
 _UNREAD = "what follows up to the next record is not read"
 
 
