@@ -163,13 +163,26 @@ class TestJson:
             ('{"export": {}, "cases": [\n {"record_id": "A"},\n {"rec', "A | R3"),
             # No comma between two records: both are read, and the file's error said.
             ('[\n {"record_id": "A"}\n {"record_id": "B"}\n]', "A B | P3"),
-            # A brace too many after a record: no record lost, the error said.
-            ('[\n {"record_id": "A"}},\n {"record_id": "B"}\n]', "A B | P2"),
-            # A brace left open: its record, and those its brackets swallow, are one rejection.
+            # A comma too many: no record lost, the error said.
+            ('[{"record_id": "A"}, {"record_id": "B"},]', "A B | P1"),
+            ('[,{"record_id": "A"}]', "A | P1"),
+            # A bracket that closes what is not open: the brackets no longer tell where a record
+            # ends (the record before it would be read short), so the document is lost whole.
+            ('[\n {"record_id": "A"}},\n {"record_id": "B"}\n]', " | R2"),
+            (
+                '[\n {"record_id": "A", "child": {"person_id": "P"}},\n "x": [{"id": "I"}]},\n'
+                ' {"record_id": "B"}]',
+                " | R3",
+            ),
+            (
+                '[{"record_id": "A", "kids": ]{"id": "K1"}, {"record_id": "K2"}}}, {"record_id": "B"}]',
+                " | R1",
+            ),
+            ('{"cases": [{"record_id": "A"}}, "export": {"exported_at": "2013-01-07",}}', " | R1"),
             (
                 '[\n {"record_id": "A"},\n {"record_id": "B", "child": {"person_id": "P"},\n'
                 ' {"record_id": "C"}\n]',
-                "A | R4",
+                " | R4",
             ),
             # A break outside the records: there is no telling what the document holds.
             ('{"export": {"system": "x" "y"}, "cases": [{"record_id": "A"}]}', " | R1"),

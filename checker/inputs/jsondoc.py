@@ -29,7 +29,14 @@ from checker.inputs.events import (
     object_shape,
     read_envelope,
 )
-from checker.inputs.jsontext import JsonTooDeep, broken_value_end, decode_value, line_of, too_deep_at
+from checker.inputs.jsontext import (
+    JsonTooDeep,
+    Unmatched,
+    broken_value_end,
+    decode_value,
+    line_of,
+    too_deep_at,
+)
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
 
@@ -44,7 +51,7 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
             raise json.JSONDecodeError("Extra data", text, _skip(text, end))
     except json.JSONDecodeError as error:
         if _broken_only_in_records(text, start):
-            yield from _json_document(text, start, len(text), index)
+            yield from _past_the_error(text, start, index, error)
         else:
             yield Rejected(error.lineno, _not_json(error))
         return
@@ -52,6 +59,28 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
         yield Rejected(index.position(error.offset)[0], error.message)
         return
     yield from _json_document(text, start, end, index)
+
+
+def _past_the_error(
+    text: str, start: int, index: LineIndex, error: json.JSONDecodeError
+) -> Iterator[ReadEvent]:
+    """The records of a document broken only inside its array of records, each broken one
+    rejected; the document's first error said whatever the walk finds, so that it never
+    passes as valid."""
+    said = False
+    try:
+        for event in _json_document(text, start, len(text), index):
+            said = said or not isinstance(event, Record)
+            yield event
+    except (json.JSONDecodeError, Unmatched, IndexError):  # what the walk cannot get past
+        yield Rejected(error.lineno, f"{_not_json(error)}; {_UNREAD}")
+        return
+    if not said:
+        yield Problem(error.lineno, _not_json(error))
+
+
+def _expecting_value(text: str, position: int) -> json.JSONDecodeError:
+    return json.JSONDecodeError("Expecting value", text, position)
 
 
 def _not_json(error: json.JSONDecodeError) -> str:
@@ -75,7 +104,7 @@ def _broken_only_in_records(text: str, start: int) -> bool:
             closed = broken_value_end(text, closed + 1, "]")  # an element, broken or not
         emptied = text[:opened] + "[]" + (text[closed + 1 :] if closed < len(text) else wrapper)
         _, end = decode_value(emptied, start, check_depth=False, syntax_only=True)
-    except (json.JSONDecodeError, JsonTooDeep, IndexError):
+    except (json.JSONDecodeError, JsonTooDeep, Unmatched, IndexError):
         return False
     return _skip(emptied, end) == len(emptied)
 
@@ -106,7 +135,10 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] |
         except (json.JSONDecodeError, JsonTooDeep) as broken:
             end = broken_value_end(text, position, "]")
             ends_inside = end >= len(text)
-            yield _broken_element(text, broken, end)
+            if end > position:
+                yield _broken_element(text, broken, end)
+            else:  # nothing between two commas, or before the first: no record was there
+                yield Problem(line_of(text, position), _not_json(_expecting_value(text, position)))
         else:
             yield value, position, end
             after = _skip(text, end)
@@ -123,6 +155,11 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] |
         position = _skip(text, end)
         if position < len(text) and text[position] == ",":
             position = _skip(text, position + 1)
+            if position < len(text) and text[position] == "]":  # a comma before the end
+                yield Problem(
+                    line_of(text, position),
+                    _not_json(json.JSONDecodeError("Expecting value", text, position)),
+                )
     if position >= len(text) and not ends_inside:
         yield Rejected(
             line_of(text, len(text)), "the array of records is still open where the file ends: cut short?"

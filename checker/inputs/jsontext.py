@@ -83,22 +83,32 @@ def too_deep_at(text: str, start: int = 0, end: int | None = None) -> int | None
 _STRUCTURE_AND_COMMAS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{\]},]')
 
 
+class Unmatched(ValueError):
+    """A closing bracket that is not the one open (``]`` for ``{``): past it the brackets no
+    longer tell where a record begins and ends."""
+
+
+_PAIRS = {"]": "[", "}": "{"}
+
+
 def broken_value_end(text: str, start: int, closer: str) -> int:
     """Where a value that does not decode, at ``start`` inside an array (``closer`` "]") or an
     object ("}"), is taken to end: at the first comma or ``closer`` outside its own brackets,
-    or the end of the text. A stray bracket that closes nothing open is taken as part of it, so
-    a record with a brace too many does not end the array early."""
-    depth = 0
+    or the end of the text (a file cut short). Raises Unmatched at a bracket that closes
+    what is not open, so that a record is never cut where its author did not cut it."""
+    opened: list[str] = []
     for match in _STRUCTURE_AND_COMMAS.finditer(text, start):
         token = match.group(0)
         if token in "[{":
-            depth += 1
+            opened.append(token)
         elif token in "]}":
-            if depth:
-                depth -= 1
-            elif token == closer:
+            if opened and opened[-1] == _PAIRS[token]:
+                opened.pop()
+            elif not opened and token == closer:
                 return match.start()
-        elif token == "," and not depth:
+            else:
+                raise Unmatched(token)
+        elif token == "," and not opened:
             return match.start()
     return len(text)
 
