@@ -306,19 +306,24 @@ class TestYaml:
     @pytest.mark.parametrize(
         ("written", "expected"),
         [
-            # A list at column 0 with one item broken: it alone is rejected, at its error's line.
-            ("- {record_id: A}\n- {record_id: B, child: [x}\n- {record_id: C}\n", "A C | R2"),
-            ('# export\n- record_id: A\n- record_id: B\n  note: "cut\n- record_id: C\n', "A C | R5"),
-            ("---\n- record_id: A\n---\n- record_id: B\n  x: {y: 1\n- record_id: C\n", "A C | R6"),
-            # An alias to an anchor of another item cannot be read apart from it: rejected too.
-            ("- record_id: A\n  x: &a 1\n- record_id: B\n  x: *a\n- {record_id: C\n", "A | R4 R6"),
+            # A list at column 0 broken in one item: the items before it are read, the rest is
+            # one rejection at the error's line (where later items start cannot be told).
+            (
+                "- {record_id: A}\n- {record_id: B}\n- {record_id: C, child: [x}\n- {record_id: D}\n",
+                "A B | R3",
+            ),
+            ('# export\n- record_id: A\n- record_id: B\n  note: "cut\n- record_id: C\n', "A | R6"),
+            ("---\n- record_id: A\n---\n- record_id: B\n- record_id: C\n  x: {y: 1\n", "A B | R7"),
+            # A "- " at column 0 inside a quoted text is no item: the quote holds it.
+            ('- record_id: A\n  note: "agreed:\n- team: T"\n- record_id: B\n  x: [y\n', "A | R6"),
             # Not a list at column 0, or text before its first item: the document whole, as before.
             ("export: {}\ncases:\n  - {record_id: A}\n  - {record_id: B\n", " | R5"),
             ("record_id: A\nchild: {person_id: P\n", " | R3"),
             ("x: 1\n- {record_id: A}\n- {record_id: B\n", " | R2"),
+            ("- {record_id: A\n- {record_id: B}\n", " | R2"),
         ],
     )
-    def test_a_syntax_error_in_a_list_of_records_loses_only_its_item(
+    def test_a_syntax_error_in_a_list_of_records_keeps_the_items_before_it(
         self, tmp_path: Path, written: str, expected: str
     ) -> None:
         assert _read_and_lost(tmp_path / "x.yaml", written, ("not valid YAML",)) == expected

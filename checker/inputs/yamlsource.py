@@ -171,15 +171,15 @@ def compose_yaml_documents(
 ) -> Iterator[ComposedDocument | YamlProblem]:
     """Each document's nodes, or the syntax problem that stopped it. With ``items_past_errors``
     (records, not a rule or configuration file), a document that is a list at column 0 and
-    does not parse is read again item by item (``_items``): a syntax error loses its own item."""
+    does not parse keeps the items before the one its error is in (``_items_before``)."""
     pure = YAML(typ="safe", pure=True)
     fast = YAML(typ="safe", pure=False)  # the pure parser again when libyaml is not installed
     for first_line, chunk in split_documents(text):
         composed = _compose(pure, fast, first_line, chunk)
         if isinstance(composed, YamlProblem) and items_past_errors:
-            each = [_compose(pure, fast, first_line + line, item) for line, item in _items(chunk)]
-            if any(isinstance(item, YamlProblem) for item in each):
-                yield from (item for item in each if item is not None)
+            kept = _items_before(pure, fast, first_line, chunk, composed)
+            if kept is not None:
+                yield from kept
                 continue
         if composed is not None:
             yield composed
@@ -203,19 +203,31 @@ def _compose(pure: YAML, fast: YAML, first_line: int, chunk: str) -> ComposedDoc
     return ComposedDocument(root) if root is not None else None
 
 
-def _items(chunk: str) -> list[tuple[int, str]]:
-    """The items of a document that is a list written at column 0: (0-based first line, text),
-    each a list of one. Nothing when anything but comments stands before the first item, or the
-    document is no such list: then its text cannot be cut into records."""
+def _items_before(
+    pure: YAML, fast: YAML, first_line: int, chunk: str, problem: YamlProblem
+) -> tuple[ComposedDocument, YamlProblem] | None:
+    """A document that is a list written at column 0, broken in one item: the items before
+    that one, read as a list on their own, and the problem, now said of the rest.
+
+    Only the text before the item the error is in is read again, and only when it parses
+    whole: a "- " at column 0 inside a quoted text spanning lines leaves its quote open
+    there, so a record is never cut where its author did not cut it. Past the error the
+    items are not read: where they start can no longer be told."""
     lines = chunk.split("\n")
     starts = [number for number, line in enumerate(lines) if line == "-" or line.startswith(("- ", "-\t"))]
-    if not starts or any(_content(line) for line in lines[: starts[0]]):
-        return []
-    ends = [*starts[1:], len(lines)]
-    return [
-        (start, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""))
-        for start, end in zip(starts, ends, strict=True)
-    ]
+    starts = [number for number in starts if first_line + number + 1 <= problem.line]
+    if len(starts) < 2 or any(_content(line) for line in lines[: starts[0]]):
+        return None
+    # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
+    for cut in starts[:0:-1][:_CUTS_TRIED]:
+        head = _compose(pure, fast, first_line, "\n".join(lines[:cut]) + "\n")
+        if isinstance(head, ComposedDocument) and target(head.root).kind == "sequence":
+            said = f"{problem.message}; nothing from line {first_line + cut + 1} on is read"
+            return head, YamlProblem(problem.line, problem.column, said)
+    return None
+
+
+_CUTS_TRIED = 3
 
 
 def _content(line: str) -> bool:
