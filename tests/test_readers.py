@@ -151,9 +151,10 @@ class TestJson:
             ('[\n {"record_id": "A"},\n {"record_id": "B",,},\n {"record_id": "C"}]', "A C | R3"),
             # Cut short inside a record, or after a whole one: the records before are read.
             ('[\n {"record_id": "A"},\n {"record_id": "B"},\n {"record_id": "C", "chi', "A B | R4"),
-            ('[\n {"record_id": "A"},\n {"record_id": "B"},\n', "A B | R4"),
-            ('[\n {"record_id": "A"}', "A | R2"),
-            ("[", " | R1"),
+            # After a whole record, no record is known lost: the error is said, nothing rejected.
+            ('[\n {"record_id": "A"},\n {"record_id": "B"},\n', "A B | P4"),
+            ('[\n {"record_id": "A"}', "A | P2"),
+            ("[", " | P1"),
             # The same inside an envelope's cases.
             (
                 '{"export": {}, "cases": [\n {"record_id": "A"},\n {"record_id": "B" 1},\n'
@@ -163,6 +164,14 @@ class TestJson:
             ('{"export": {}, "cases": [\n {"record_id": "A"},\n {"rec', "A | R3"),
             # No comma between two records: both are read, and the file's error said.
             ('[\n {"record_id": "A"}\n {"record_id": "B"}\n]', "A B | P3"),
+            # A quote too many turns strings and brackets inside out: the document is lost whole.
+            (
+                '[{"record_id": "A"},\n{"record_id": "B", "team":" "}, {\\"x\\": 1}", "c": {"d": "e"}},\n'
+                '{"record_id": "C"}]',
+                " | R2",
+            ),
+            # An array where a record should be is one rejection, the array left open not another.
+            ('[{"record_id": "A"},[{"record_id": "B"}]', "A | R1 P1"),
             # A comma too many: no record lost, the error said.
             ('[{"record_id": "A"}, {"record_id": "B"},]', "A B | P1"),
             ('[,{"record_id": "A"}]', "A | P1"),
@@ -194,7 +203,8 @@ class TestJson:
     def test_a_syntax_error_among_records_loses_only_its_own(
         self, tmp_path: Path, written: str, expected: str
     ) -> None:
-        assert _read_and_lost(tmp_path / "x.json", written, ("not valid JSON", "still open")) == expected
+        said = ("not valid JSON", "still open", "not a case record")
+        assert _read_and_lost(tmp_path / "x.json", written, said) == expected
 
     def test_members_that_are_not_objects_are_rejected(self, tmp_path: Path) -> None:
         path = tmp_path / "x.json"
@@ -321,6 +331,8 @@ class TestYaml:
             ("record_id: A\nchild: {person_id: P\n", " | R3"),
             ("x: 1\n- {record_id: A}\n- {record_id: B\n", " | R2"),
             ("- {record_id: A\n- {record_id: B}\n", " | R2"),
+            # An anchor where a key should be: libyaml read an empty key and lost the field.
+            ("- record_id: A\n- record_id: B\n  &team: x\n  force: F\n", "A | R4"),
         ],
     )
     def test_a_syntax_error_in_a_list_of_records_keeps_the_items_before_it(

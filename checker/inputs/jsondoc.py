@@ -13,6 +13,7 @@ error. A break anywhere else rejects the document whole.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -102,11 +103,17 @@ def _broken_only_in_records(text: str, start: int) -> bool:
         closed = opened
         while closed < len(text) and (closed == opened or text[closed] == ","):
             closed = broken_value_end(text, closed + 1, "]")  # an element, broken or not
+        if closed < len(text) and len(_QUOTES.findall(text, opened, closed)) % 2:
+            return False  # a quote too many or too few: strings, and so brackets, pair up wrongly
         emptied = text[:opened] + "[]" + (text[closed + 1 :] if closed < len(text) else wrapper)
         _, end = decode_value(emptied, start, check_depth=False, syntax_only=True)
     except (json.JSONDecodeError, JsonTooDeep, Unmatched, IndexError):
         return False
     return _skip(emptied, end) == len(emptied)
+
+
+# A double quote that is not escaped: after no backslash, or after backslashes that escape each other.
+_QUOTES = re.compile(r'(?<!\\)(?:\\\\)*"')
 
 
 def _skip(text: str, position: int) -> int:
@@ -160,8 +167,8 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] |
                     line_of(text, position),
                     _not_json(json.JSONDecodeError("Expecting value", text, position)),
                 )
-    if position >= len(text) and not ends_inside:
-        yield Rejected(
+    if position >= len(text) and not ends_inside:  # after a whole record: none known lost
+        yield Problem(
             line_of(text, len(text)), "the array of records is still open where the file ends: cut short?"
         )
 

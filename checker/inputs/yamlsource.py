@@ -162,8 +162,10 @@ def _parse_problem(error: YAMLError, first_line: int, chunk: str) -> YamlProblem
 # libyaml's parser (ruamel.yaml.clib) is twenty times faster than the pure one, but it reads
 # YAML 1.1: it ignores a %YAML directive and breaks lines at NEL and the Unicode separators.
 # A document with any of those, or one it cannot parse, is read by the pure parser, whose
-# words for a syntax error are the same on every machine.
-_NEEDS_PURE_PARSER = re.compile("^%|[\x85\u2028\u2029]", re.MULTILINE)
+# words for a syntax error are the same on every machine. So is one with an anchor or alias
+# whose name ends in ':' (``&team: x``): libyaml reads it as an anchored empty key and drops
+# the field without a word, where the pure parser says it is not valid.
+_NEEDS_PURE_PARSER = re.compile("^%|[\x85\u2028\u2029]|[&*][^\\s,\\[\\]{}]*:(?=\\s|$)", re.MULTILINE)
 
 
 def compose_yaml_documents(
