@@ -7,7 +7,8 @@ came from, so that a finding can later be placed at the line of its value.
 A syntax error inside the array of records (a record mistyped, a file cut
 short) loses that record alone: the records around it are found by their
 brackets and checked, and the broken one is rejected at the line of its
-error. A break anywhere else rejects the document whole.
+error. When the brackets or quotes do not pair up, or the break is outside
+the array, the document is rejected whole: a record could be read short.
 """
 
 from __future__ import annotations
@@ -163,10 +164,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] |
         if position < len(text) and text[position] == ",":
             position = _skip(text, position + 1)
             if position < len(text) and text[position] == "]":  # a comma before the end
-                yield Problem(
-                    line_of(text, position),
-                    _not_json(json.JSONDecodeError("Expecting value", text, position)),
-                )
+                yield Problem(line_of(text, position), _not_json(_expecting_value(text, position)))
     if position >= len(text) and not ends_inside:  # after a whole record: none known lost
         yield Problem(
             line_of(text, len(text)), "the array of records is still open where the file ends: cut short?"
