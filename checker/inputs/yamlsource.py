@@ -174,12 +174,11 @@ def compose_yaml_documents(
     """Each document's nodes, or the syntax problem that stopped it. With ``items_past_errors``
     (records, not a rule or configuration file), a document that is a list at column 0 and
     does not parse keeps the items before the one its error is in (``_items_before``)."""
-    pure = YAML(typ="safe", pure=True)
-    fast = YAML(typ="safe", pure=False)  # the pure parser again when libyaml is not installed
+    parsers = _Parsers()
     for first_line, chunk in split_documents(text):
-        composed = _compose(pure, fast, first_line, chunk)
+        composed = parsers.compose(first_line, chunk)
         if isinstance(composed, YamlProblem) and items_past_errors:
-            kept = _items_before(pure, fast, first_line, chunk, composed)
+            kept = _items_before(parsers, first_line, chunk, composed)
             if kept is not None:
                 yield from kept
                 continue
@@ -187,26 +186,35 @@ def compose_yaml_documents(
             yield composed
 
 
-def _compose(pure: YAML, fast: YAML, first_line: int, chunk: str) -> ComposedDocument | YamlProblem | None:
-    if len(chunk) > MAX_YAML_DOCUMENT:
-        return YamlProblem(first_line + 1, None, _TOO_LARGE)
-    try:
-        if _NEEDS_PURE_PARSER.search(chunk) is None:
-            try:
-                root = compose(fast.parse(chunk), scalar_resolver(fast.resolver), first_line)
-            except (YAMLError, ValueError):  # ValueError: text libyaml cannot encode
-                root = compose(pure.parse(chunk), scalar_resolver(pure.resolver), first_line)
-        else:
-            root = compose(pure.parse(chunk), scalar_resolver(pure.resolver), first_line)
-    except StructureError as error:  # nesting too deep to go on parsing
-        return YamlProblem(error.line, None, error.message)
-    except YAMLError as error:
-        return _parse_problem(error, first_line, chunk)
-    return ComposedDocument(root) if root is not None else None
+class _Parsers:
+    """libyaml's parser and the pure one, for the documents of one stream. The pure parser's
+    scalar resolver is made once, so that its cache of tags serves every document."""
+
+    def __init__(self) -> None:
+        self.pure = YAML(typ="safe", pure=True)
+        self.fast = YAML(typ="safe", pure=False)  # the pure parser again when libyaml is not installed
+        self.resolve = scalar_resolver(self.pure.resolver)
+
+    def compose(self, first_line: int, chunk: str) -> ComposedDocument | YamlProblem | None:
+        if len(chunk) > MAX_YAML_DOCUMENT:
+            return YamlProblem(first_line + 1, None, _TOO_LARGE)
+        try:
+            if _NEEDS_PURE_PARSER.search(chunk) is None:
+                try:
+                    root = compose(self.fast.parse(chunk), scalar_resolver(self.fast.resolver), first_line)
+                except (YAMLError, ValueError):  # ValueError: text libyaml cannot encode
+                    root = compose(self.pure.parse(chunk), self.resolve, first_line)
+            else:
+                root = compose(self.pure.parse(chunk), self.resolve, first_line)
+        except StructureError as error:  # nesting too deep to go on parsing
+            return YamlProblem(error.line, None, error.message)
+        except YAMLError as error:
+            return _parse_problem(error, first_line, chunk)
+        return ComposedDocument(root) if root is not None else None
 
 
 def _items_before(
-    pure: YAML, fast: YAML, first_line: int, chunk: str, problem: YamlProblem
+    parsers: _Parsers, first_line: int, chunk: str, problem: YamlProblem
 ) -> tuple[ComposedDocument, YamlProblem] | None:
     """A document that is a list written at column 0, broken in one item: the items before
     that one, read as a list on their own, and the problem, now said of the rest.
@@ -222,7 +230,7 @@ def _items_before(
         return None
     # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
     for cut in starts[:0:-1][:_CUTS_TRIED]:
-        head = _compose(pure, fast, first_line, "\n".join(lines[:cut]) + "\n")
+        head = parsers.compose(first_line, "\n".join(lines[:cut]) + "\n")
         if isinstance(head, ComposedDocument) and target(head.root).kind == "sequence":
             said = f"{problem.message}; nothing from line {first_line + cut + 1} on is read"
             return head, YamlProblem(problem.line, problem.column, said)
