@@ -59,7 +59,8 @@ _long_number_decoder = json.JSONDecoder(object_pairs_hook=_unique, parse_int=who
 _syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing)
 _long_number_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing, parse_int=whole_number)
 # Strings (whose brackets do not count, and which may be keys) and brackets, in one pass.
-_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_STRUCTURE = re.compile(_STRING + r"|[\[{]|[\]}]")
 
 
 def too_deep_at(text: str, start: int = 0, end: int | None = None) -> int | None:
@@ -80,7 +81,7 @@ def too_deep_at(text: str, start: int = 0, end: int | None = None) -> int | None
 
 
 # The same, with the commas that part the members of an array or object.
-_STRUCTURE_AND_COMMAS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{\]},]')
+_STRUCTURE_AND_COMMAS = re.compile(_STRING + r"|[\[{\]},]")
 
 
 class Unmatched(ValueError):
