@@ -164,11 +164,44 @@ class TestJson:
             ('{"export": {}, "cases": [\n {"record_id": "A"},\n {"rec', "A | R3"),
             # No comma between two records: both are read, and the file's error said.
             ('[\n {"record_id": "A"}\n {"record_id": "B"}\n]', "A B | P3"),
-            # A quote too many turns strings and brackets inside out: the document is lost whole.
+            # A quote too many turns strings inside out on its line (a string never spans lines):
+            # what is written there is one rejection, however it would decode (here B, short).
             (
                 '[{"record_id": "A"},\n{"record_id": "B", "team":" "}, {\\"x\\": 1}", "c": {"d": "e"}},\n'
                 '{"record_id": "C"}]',
-                " | R2",
+                "A C | R2",
+            ),
+            # Pretty-printed, a quote too few inside a record: that record alone is lost.
+            (
+                '[\n {\n  "record_id": "A"\n },\n {\n  "record_id": "B",\n  "team": "t,\n  "c": 1\n },\n'
+                ' {\n  "record_id": "C"\n }\n]\n',
+                "A C | R7",
+            ),
+            # The quote lost is a key's, before the bracket of a list: the bracket still counts.
+            (
+                '[\n {\n  "record_id": "A",\n  "actions: [\n   {"what": "x"}\n  ]\n },\n'
+                ' {"record_id": "B"}\n]',
+                "B | R4",
+            ),
+            # The quote lost is inside a text, before a bracket of it: the bracket does not count.
+            ('[\n {\n  "record_id": "A",\n  "team": "t [x,\n  "c": 1\n },\n {"record_id": "B"}\n]', "B | R4"),
+            # One record a line: each line with a quote too many or too few is one rejection.
+            (
+                '[\n{"record_id": "A", "team": "x},\n{"record_id": "B"},\n{"record_id": "C", "t": "y""}\n]',
+                "B | R2 R4",
+            ),
+            # Minified on one line: the line is the document, lost whole.
+            ('[{"record_id": "A"}, {"record_id": "B", "team": "x}, {"record_id": "C"}]', " | R1"),
+            # In an envelope, a line with a quote too many that holds its other members: lost whole.
+            (
+                '{"cases": [\n{"record_id": "A"},\n{"record_id": "B", "t": "x}],'
+                ' "export": {"as_of": "2024-01-01"}}',
+                " | R3",
+            ),
+            (
+                '{"export": {}, "cases": [\n{"record_id": "A"},\n{"record_id": "B", "t": "x},\n'
+                '{"record_id": "C"}]}',
+                "A C | R3",
             ),
             # An array where a record should be is one rejection, the array left open not another.
             ('[{"record_id": "A"},[{"record_id": "B"}]', "A | R1 P1"),

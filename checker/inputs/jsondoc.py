@@ -7,14 +7,15 @@ came from, so that a finding can later be placed at the line of its value.
 A syntax error inside the array of records (a record mistyped, a file cut
 short) loses that record alone: the records around it are found by their
 brackets and checked, and the broken one is rejected at the line of its
-error. When the brackets or quotes do not pair up, or the break is outside
+error. A line with a quote too many or too few rejects the records written
+on it, as one: a JSON string never spans lines, so the quotes of every other
+line still pair up. When the brackets do not pair up, or the break is outside
 the array, the document is rejected whole: a record could be read short.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,7 @@ from checker.inputs.events import (
     object_shape,
     read_envelope,
 )
+from checker.inputs.jsonquotes import odd_quote_lines, quote_breaks_said, readings
 from checker.inputs.jsontext import (
     JsonTooDeep,
     Unmatched,
@@ -52,10 +54,12 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
         if _skip(text, end) != len(text):
             raise json.JSONDecodeError("Extra data", text, _skip(text, end))
     except json.JSONDecodeError as error:
-        if _broken_only_in_records(text, start):
-            yield from _past_the_error(text, start, index, error)
-        else:
-            yield Rejected(error.lineno, _not_json(error))
+        odd_lines = odd_quote_lines(text)
+        for scanned in readings(text, odd_lines, start):
+            if _broken_only_in_records(scanned, start, odd_lines, index, text):
+                yield from _past_the_error(scanned, start, index, error, odd_lines)
+                return
+        yield Rejected(error.lineno, _not_json(error))
         return
     except JsonTooDeep as error:
         yield Rejected(index.position(error.offset)[0], error.message)
@@ -64,14 +68,14 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
 
 
 def _past_the_error(
-    text: str, start: int, index: LineIndex, error: json.JSONDecodeError
+    text: str, start: int, index: LineIndex, error: json.JSONDecodeError, odd_quote_lines: tuple[int, ...]
 ) -> Iterator[ReadEvent]:
-    """The records of a document broken only inside its array of records, each broken one
-    rejected; the document's first error said whatever the walk finds, so that it never
-    passes as valid."""
+    """The records of a document broken only inside its array of records (``text``: read as
+    ``jsonquotes.readings`` says), each broken one rejected; the document's first error
+    said whatever the walk finds, so that it never passes as valid."""
     said = False
     try:
-        for event in _json_document(text, start, len(text), index):
+        for event in _json_document(text, start, len(text), index, odd_quote_lines):
             said = said or not isinstance(event, Record)
             yield event
     except (json.JSONDecodeError, Unmatched, IndexError):  # what the walk cannot get past
@@ -89,10 +93,14 @@ def _not_json(error: json.JSONDecodeError) -> str:
     return f"not valid JSON: {error.msg} (column {error.colno})"
 
 
-def _broken_only_in_records(text: str, start: int) -> bool:
+def _broken_only_in_records(
+    text: str, start: int, odd_quote_lines: tuple[int, ...], index: LineIndex, written: str
+) -> bool:
     """Whether the document would be valid JSON with its array of records (the document, or an
     envelope's ``cases``) emptied: then past a syntax error the records can still be told apart.
-    A file cut short inside the array is taken as closed where it ends."""
+    A file cut short inside the array is taken as closed where it ends. In ``text``, the lines
+    with a quote too many or too few are read as ``jsonquotes.readings`` says: each must be
+    inside the array (``_inside``; ``written``: the text as written)."""
     try:
         if text[start] == "[":
             opened, wrapper = start, ""
@@ -104,8 +112,9 @@ def _broken_only_in_records(text: str, start: int) -> bool:
         closed = opened
         while closed < len(text) and (closed == opened or text[closed] == ","):
             closed = broken_value_end(text, closed + 1, "]")  # an element, broken or not
-        if closed < len(text) and len(_QUOTES.findall(text, opened, closed)) % 2:
-            return False  # a quote too many or too few: strings, and so brackets, pair up wrongly
+        enveloped = bool(wrapper)
+        if odd_quote_lines and not _inside(odd_quote_lines, index, opened, closed, written, enveloped):
+            return False
         emptied = text[:opened] + "[]" + (text[closed + 1 :] if closed < len(text) else wrapper)
         _, end = decode_value(emptied, start, check_depth=False, syntax_only=True)
     except (json.JSONDecodeError, JsonTooDeep, Unmatched, IndexError):
@@ -113,8 +122,25 @@ def _broken_only_in_records(text: str, start: int) -> bool:
     return _skip(emptied, end) == len(emptied)
 
 
-# A double quote that is not escaped: after no backslash, or after backslashes that escape each other.
-_QUOTES = re.compile(r'(?<!\\)(?:\\\\)*"')
+def _inside(
+    odd_quote_lines: tuple[int, ...],
+    index: LineIndex,
+    opened: int,
+    closed: int,
+    written: str,
+    enveloped: bool,
+) -> bool:
+    """Whether the lines are all inside the array of records opened at ``opened`` and closed at
+    ``closed`` (the end of the text: cut short, or its bracket on a line blanked): a line after
+    it may hold records no element would stand for. An envelope's other members may be written
+    on the lines of its brackets, so for it those are outside, and at the end of the text the
+    last line is inside only if no bracket on it could close the array."""
+    opened_line = index.position(opened)[0]
+    if odd_quote_lines[0] < opened_line + enveloped:
+        return False
+    if closed < len(written):
+        return odd_quote_lines[-1] < index.position(closed)[0] + (not enveloped)
+    return not enveloped or "]" not in written[index.offset(odd_quote_lines[-1], 1) :]
 
 
 def _skip(text: str, position: int) -> int:
@@ -128,9 +154,10 @@ def _skip(text: str, position: int) -> int:
 # so they only need to find where things start.
 
 
-def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] | Rejected | Problem]:
+def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     """(value, start, end) of each element of the array that opens at ``position``; for an
-    element that cannot be decoded (a key repeated in one object), the error in its place.
+    element that cannot be decoded (a key repeated in one object), the error in its place, and
+    what is said of the text between elements with the span it is said of.
 
     Past a syntax error (``_broken_only_in_records``) the walk goes on: an element that does not
     decode is rejected and the next found after it by its brackets; two whole values with no
@@ -144,31 +171,35 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int] |
             end = broken_value_end(text, position, "]")
             ends_inside = end >= len(text)
             if end > position:
-                yield _broken_element(text, broken, end)
+                yield _broken_element(text, broken, end), position, end
             else:  # nothing between two commas, or before the first: no record was there
-                yield Problem(line_of(text, position), _not_json(_expecting_value(text, position)))
+                yield _nothing_at(text, position)
         else:
             yield value, position, end
             after = _skip(text, end)
             if after < len(text) and text[after] not in ",]":
                 error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
                 if text[after] in "[{":
-                    yield Problem(error.lineno, f"{_not_json(error)}; the records on both sides are read")
+                    said = f"{_not_json(error)}; the records on both sides are read"
+                    yield Problem(error.lineno, said), after, after
                 else:
                     end = broken_value_end(text, after, "]")
                     ends_inside = end >= len(text)
                     said = f"{_not_json(error)}; {_CUT if ends_inside else _UNREAD}"
                     # Text with no brace in it (a brace too many, a stray word) held no record.
-                    yield (Rejected if "{" in text[after:end] else Problem)(error.lineno, said)
+                    yield (Rejected if "{" in text[after:end] else Problem)(error.lineno, said), after, end
         position = _skip(text, end)
         if position < len(text) and text[position] == ",":
             position = _skip(text, position + 1)
             if position < len(text) and text[position] == "]":  # a comma before the end
-                yield Problem(line_of(text, position), _not_json(_expecting_value(text, position)))
+                yield _nothing_at(text, position)
     if position >= len(text) and not ends_inside:  # after a whole record: none known lost
-        yield Problem(
-            line_of(text, len(text)), "the array of records is still open where the file ends: cut short?"
-        )
+        said = "the array of records is still open where the file ends: cut short?"
+        yield Problem(line_of(text, len(text)), said), len(text), len(text)
+
+
+def _nothing_at(text: str, position: int) -> tuple[Problem, int, int]:
+    return Problem(line_of(text, position), _not_json(_expecting_value(text, position))), position, position
 
 
 _CUT = "the file ends with a bracket still open (cut short?): nothing after this is read"
@@ -221,12 +252,15 @@ def _member_start(text: str, position: int, wanted: str) -> int | None:
     return found[0][1] if found else None
 
 
-def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterator[ReadEvent]:
+def _json_document(
+    text: str, start: int, end: int, index: LineIndex, odd_quote_lines: tuple[int, ...] = ()
+) -> Iterator[ReadEvent]:
+    """``odd_quote_lines``: of a document read past a syntax error, ``jsonquotes.odd_quote_lines``."""
     shape = object_shape(key for key, _, _ in _members(text, start)) if text[start] == "{" else None
     if text[start] == "[":
-        yield from _json_records(text, start, index, None)
+        yield from _json_records(text, start, index, None, odd_quote_lines)
     elif shape == "envelope":
-        yield from _json_envelope(text, start, index)
+        yield from _json_envelope(text, start, index, odd_quote_lines)
     elif shape == "both":
         yield Rejected(index.position(start)[0], ENVELOPE_OR_RECORD)
     elif shape == "no cases":
@@ -240,12 +274,16 @@ def _json_document(text: str, start: int, end: int, index: LineIndex) -> Iterato
         )
 
 
-def _json_records(text: str, start: int, index: LineIndex, as_of: str | None) -> Iterator[ReadEvent]:
-    for element in _array_elements(text, start):
-        if isinstance(element, (Rejected, Problem)):
-            yield element
+def _json_records(
+    text: str, start: int, index: LineIndex, as_of: str | None, odd_quote_lines: tuple[int, ...]
+) -> Iterator[ReadEvent]:
+    elements = _array_elements(text, start)
+    if odd_quote_lines:
+        elements = quote_breaks_said(elements, index, odd_quote_lines, start)
+    for value, value_start, value_end in elements:
+        if isinstance(value, (Rejected, Problem)):
+            yield value
         else:
-            value, value_start, value_end = element
             yield _json_record(text, value, value_start, value_end, index, as_of)
 
 
@@ -265,7 +303,9 @@ def _json_record(
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
-def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEvent]:
+def _json_envelope(
+    text: str, start: int, index: LineIndex, odd_quote_lines: tuple[int, ...]
+) -> Iterator[ReadEvent]:
     for name, meaning in (("export", "the first is read"), ("cases", "the records of each are checked")):
         keys = _member_starts(text, start, name)
         first = index.position(keys[0][0])[0] if keys else 0
@@ -290,7 +330,7 @@ def _json_envelope(text: str, start: int, index: LineIndex) -> Iterator[ReadEven
         yield Problem(index.position(at if at is not None else start)[0], problem.message)
     for _, cases_start in _member_starts(text, start, "cases"):
         if text[cases_start] == "[":
-            yield from _json_records(text, cases_start, index, as_of)
+            yield from _json_records(text, cases_start, index, as_of, odd_quote_lines)
         else:
             yield Rejected(
                 index.position(cases_start)[0],

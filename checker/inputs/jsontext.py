@@ -58,8 +58,10 @@ _long_number_decoder = json.JSONDecoder(object_pairs_hook=_unique, parse_int=who
 # are read, so a large export is not held in memory twice.
 _syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing)
 _long_number_syntax_decoder = json.JSONDecoder(object_pairs_hook=_nothing, parse_int=whole_number)
-# Strings (whose brackets do not count, and which may be keys) and brackets, in one pass.
-_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+# Strings (whose brackets do not count, and which may be keys) and brackets, in one pass. A string
+# never spans lines (JSON has no raw line break in one), so that past a syntax error a quote too
+# many or too few turns strings inside out on its own line only.
+_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 _STRUCTURE = re.compile(_STRING + r"|[\[{]|[\]}]")
 
 
