@@ -421,6 +421,26 @@ def test_a_missing_or_unreadable_reference_date_is_an_error_but_records_are_read
     assert [(r.data["record_id"], r.exported_at) for r in records(events)] == [("999-C1", None)]
 
 
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("<Source><LEA>999</LEA></Source>", 5),
+        ("<CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>", 5),
+    ],
+)
+def test_a_header_written_after_the_children_is_where_its_missing_value_is_said(
+    tmp_path: Path, source: str, line: int
+) -> None:
+    path = tmp_path / "census.xml"
+    path.write_text(
+        f"<Message>\n<Children>\n<Child>{ID}</Child>\n</Children>\n<Header>{source}</Header>\n</Message>\n",
+        encoding="utf-8",
+    )
+    events = read(path)
+    assert len([event for event in events if isinstance(event, Record)]) == 1
+    assert [event.line for event in events if isinstance(event, Problem)] == [line]
+
+
 @pytest.mark.parametrize("reference_date", ["8999-12-31", "1800-03-31"])
 def test_a_reference_date_without_an_end_still_gives_a_report(tmp_path: Path, reference_date: str) -> None:
     header = f"<CollectionDetails><ReferenceDate>{reference_date}</ReferenceDate></CollectionDetails>"

@@ -76,18 +76,18 @@ def read_census(path: Path) -> Iterator[ReadEvent]:
         yield from _census_events(stream, encoding, lambda: _header_after_children(path, encoding))
 
 
-def _header_after_children(path: Path, encoding: str | None) -> dict[str, tuple[str, Position]]:
-    """The header's values, for a file that writes its Header after its Children.
-
-    The census puts the Header first, but a file from elsewhere may not; its
-    children are read as they close, so the header is read first, apart.
-    """
+def _header_after_children(path: Path, encoding: str | None) -> _Header:
+    """The header's values and where it starts, read apart first for a file that writes its Header
+    after its Children (the census does not, a file from elsewhere may): children are read as they close."""
     reader = _CensusReader(header_only=True)
     parser = _DefusedParser(reader, encoding)
     with path.open("rb") as stream:
         _parse_whole(parser, stream)  # stopped at the header's end; a fault is the second pass's to say
-    return reader.header
+    return reader.header, reader.header_at
 
+
+# The header's values, each with where it is written, and where the header starts.
+_Header = tuple[dict[str, tuple[str, Position]], Position]
 
 # -- the elements read, as a tree of element names ------------------------------
 
@@ -216,7 +216,7 @@ def _parse_whole(parser: _DefusedParser, stream: BinaryIO) -> Rejected | None:
 
 
 def _census_events(
-    stream: BinaryIO, encoding: str | None, header_later: Callable[[], dict[str, tuple[str, Position]]]
+    stream: BinaryIO, encoding: str | None, header_later: Callable[[], _Header]
 ) -> Iterator[ReadEvent]:
     reader = _CensusReader(header_later=header_later)
     parser = _DefusedParser(reader, encoding)
@@ -237,7 +237,7 @@ class _CensusReader:
 
     def __init__(
         self,
-        header_later: Callable[[], dict[str, tuple[str, Position]]] | None = None,
+        header_later: Callable[[], _Header] | None = None,
         header_only: bool = False,
     ) -> None:
         self.expat: xml.parsers.expat.XMLParserType | None = None
@@ -252,7 +252,7 @@ class _CensusReader:
         self._child: ChildBuilder | None = None
         self.header: dict[str, tuple[str, Position]] = {}
         self._root_at: Position = (1, 1)
-        self._header_at: Position = (1, 1)
+        self.header_at: Position = (1, 1)  # where a missing header value is reported
         self._as_of: str | None = None
         self._lea: str | None = None
         self._header_done = False
@@ -303,13 +303,13 @@ class _CensusReader:
         elif kind == "children":
             self._saw_children = True
             if not self._header_seen and self._header_later is not None:
-                self.header = self._header_later()
-            self._end_header(self._header_at)
+                self.header, self.header_at = self._header_later()
+            self._end_header(self.header_at)
         elif kind == "root":
-            self._root_at = self._header_at = self._position()
+            self._root_at = self.header_at = self._position()
         elif kind == "header_block":
             self._header_seen = True
-            self._header_at = self._position()  # where a missing header value is reported
+            self.header_at = self._position()
 
     def characters(self, content: str) -> None:
         # An element inside a value (<LAchildID>C1<Surname>..</Surname></LAchildID>) is not in
