@@ -209,8 +209,23 @@ class TestJson:
             ('[{"record_id": "A"}, {"record_id": "B"},]', "A B | P1"),
             ('[,{"record_id": "A"}]', "A | P1"),
             # A bracket that closes what is not open: the brackets no longer tell where a record
-            # ends (the record before it would be read short), so the document is lost whole.
-            ('[\n {"record_id": "A"}},\n {"record_id": "B"}\n]', " | R2"),
+            # ends (the record before it would be read short), so the document is lost whole...
+            ('[{"record_id": "A"}}, {"record_id": "B"}]', " | R1"),
+            # ... unless the layout tells: a record a line, or a block of lines from "{" to "}" as
+            # deep, with all inside deeper. Then the record that does not decode alone is lost.
+            ('[\n {"record_id": "A"}},\n {"record_id": "B"}\n]', "B | R2"),
+            (
+                '[\n {\n  "record_id": "A",\n  "child": {"person_id": "P"\n },\n'
+                ' {\n  "record_id": "B"\n }\n]',
+                "B | R2",
+            ),
+            (
+                '{\n "export": {},\n "cases": [\n  {"record_id": "A", "child": {}}},\n'
+                '  {"record_id": "B"}\n ]\n}',
+                "B | R4",
+            ),
+            # A line out of the layout (here a member where a record should start): lost whole.
+            ('[\n {"record_id": "A"},\n "team": "t"},\n {"record_id": "B"}\n]', " | R3"),
             (
                 '[\n {"record_id": "A", "child": {"person_id": "P"}},\n "x": [{"id": "I"}]},\n'
                 ' {"record_id": "B"}]',
@@ -224,7 +239,7 @@ class TestJson:
             (
                 '[\n {"record_id": "A"},\n {"record_id": "B", "child": {"person_id": "P"},\n'
                 ' {"record_id": "C"}\n]',
-                " | R4",
+                "A C | R3",
             ),
             # A break outside the records: there is no telling what the document holds.
             ('{"export": {"system": "x" "y"}, "cases": [{"record_id": "A"}]}', " | R1"),

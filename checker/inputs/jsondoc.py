@@ -9,7 +9,9 @@ short) loses that record alone: the records around it are found by their
 brackets and checked, and the broken one is rejected at the line of its
 error. A line with a quote too many or too few rejects the records written
 on it, as one: a JSON string never spans lines, so the quotes of every other
-line still pair up. When the brackets do not pair up, or the break is outside
+line still pair up. When the brackets do not pair up, the layout of an export
+(a record a line, or a block of lines) may still tell the records apart, and
+the one that does not decode is rejected. Else, or when the break is outside
 the array, the document is rejected whole: a record could be read short.
 """
 
@@ -32,13 +34,16 @@ from checker.inputs.events import (
     object_shape,
     read_envelope,
 )
-from checker.inputs.jsonquotes import odd_quote_lines, quote_breaks_said, readings
+from checker.inputs.jsonbreaks import Break, breaks_said
+from checker.inputs.jsonlayout import laid_out
+from checker.inputs.jsonquotes import odd_quote_lines, quote_breaks, readings
 from checker.inputs.jsontext import (
     JsonTooDeep,
     Unmatched,
     broken_value_end,
     decode_value,
     line_of,
+    not_json,
     too_deep_at,
 )
 from checker.inputs.sourcemap import JsonSpan, LineIndex
@@ -57,9 +62,13 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
         odd_lines = odd_quote_lines(text)
         for scanned in readings(text, odd_lines, start):
             if _broken_only_in_records(scanned, start, odd_lines, index, text):
-                yield from _past_the_error(scanned, start, index, error, odd_lines)
+                yield from _past_the_error(scanned, start, index, error, quote_breaks(odd_lines, text))
                 return
-        yield Rejected(error.lineno, _not_json(error))
+        repaired = laid_out(text, start, index)
+        if repaired is not None and _broken_only_in_records(repaired[0], start, (), index, text):
+            yield from _past_the_error(repaired[0], start, index, error, repaired[1])
+            return
+        yield Rejected(error.lineno, not_json(error))
         return
     except JsonTooDeep as error:
         yield Rejected(index.position(error.offset)[0], error.message)
@@ -68,29 +77,26 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
 
 
 def _past_the_error(
-    text: str, start: int, index: LineIndex, error: json.JSONDecodeError, odd_quote_lines: tuple[int, ...]
+    text: str, start: int, index: LineIndex, error: json.JSONDecodeError, breaks: tuple[Break, ...]
 ) -> Iterator[ReadEvent]:
     """The records of a document broken only inside its array of records (``text``: read as
-    ``jsonquotes.readings`` says), each broken one rejected; the document's first error
+    ``jsonquotes.readings`` or ``jsonlayout.laid_out`` says, with their ``breaks``), each broken
+    one rejected; the document's first error
     said whatever the walk finds, so that it never passes as valid."""
     said = False
     try:
-        for event in _json_document(text, start, len(text), index, odd_quote_lines):
+        for event in _json_document(text, start, len(text), index, breaks):
             said = said or not isinstance(event, Record)
             yield event
     except (json.JSONDecodeError, Unmatched, IndexError):  # what the walk cannot get past
-        yield Rejected(error.lineno, f"{_not_json(error)}; {_UNREAD}")
+        yield Rejected(error.lineno, f"{not_json(error)}; {_UNREAD}")
         return
     if not said:
-        yield Problem(error.lineno, _not_json(error))
+        yield Problem(error.lineno, not_json(error))
 
 
 def _expecting_value(text: str, position: int) -> json.JSONDecodeError:
     return json.JSONDecodeError("Expecting value", text, position)
-
-
-def _not_json(error: json.JSONDecodeError) -> str:
-    return f"not valid JSON: {error.msg} (column {error.colno})"
 
 
 def _broken_only_in_records(
@@ -180,12 +186,12 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             if after < len(text) and text[after] not in ",]":
                 error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
                 if text[after] in "[{":
-                    said = f"{_not_json(error)}; the records on both sides are read"
+                    said = f"{not_json(error)}; the records on both sides are read"
                     yield Problem(error.lineno, said), after, after
                 else:
                     end = broken_value_end(text, after, "]")
                     ends_inside = end >= len(text)
-                    said = f"{_not_json(error)}; {_CUT if ends_inside else _UNREAD}"
+                    said = f"{not_json(error)}; {_CUT if ends_inside else _UNREAD}"
                     # Text with no brace in it (a brace too many, a stray word) held no record.
                     yield (Rejected if "{" in text[after:end] else Problem)(error.lineno, said), after, end
         position = _skip(text, end)
@@ -199,7 +205,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
 
 
 def _nothing_at(text: str, position: int) -> tuple[Problem, int, int]:
-    return Problem(line_of(text, position), _not_json(_expecting_value(text, position))), position, position
+    return Problem(line_of(text, position), not_json(_expecting_value(text, position))), position, position
 
 
 _CUT = "the file ends with a bracket still open (cut short?): nothing after this is read"
@@ -210,7 +216,7 @@ def _broken_element(text: str, broken: Exception, end: int) -> Rejected:
     if isinstance(broken, JsonTooDeep):
         return Rejected(line_of(text, broken.offset), broken.message)
     assert isinstance(broken, json.JSONDecodeError)
-    return Rejected(broken.lineno, _not_json(broken) + (f"; {_CUT}" if end >= len(text) else ""))
+    return Rejected(broken.lineno, not_json(broken) + (f"; {_CUT}" if end >= len(text) else ""))
 
 
 def _decoded(text: str, position: int) -> tuple[Any, int]:
@@ -253,14 +259,14 @@ def _member_start(text: str, position: int, wanted: str) -> int | None:
 
 
 def _json_document(
-    text: str, start: int, end: int, index: LineIndex, odd_quote_lines: tuple[int, ...] = ()
+    text: str, start: int, end: int, index: LineIndex, breaks: tuple[Break, ...] = ()
 ) -> Iterator[ReadEvent]:
-    """``odd_quote_lines``: of a document read past a syntax error, ``jsonquotes.odd_quote_lines``."""
+    """``breaks``: of a document read past a syntax error, what its array of records loses."""
     shape = object_shape(key for key, _, _ in _members(text, start)) if text[start] == "{" else None
     if text[start] == "[":
-        yield from _json_records(text, start, index, None, odd_quote_lines)
+        yield from _json_records(text, start, index, None, breaks)
     elif shape == "envelope":
-        yield from _json_envelope(text, start, index, odd_quote_lines)
+        yield from _json_envelope(text, start, index, breaks)
     elif shape == "both":
         yield Rejected(index.position(start)[0], ENVELOPE_OR_RECORD)
     elif shape == "no cases":
@@ -275,11 +281,11 @@ def _json_document(
 
 
 def _json_records(
-    text: str, start: int, index: LineIndex, as_of: str | None, odd_quote_lines: tuple[int, ...]
+    text: str, start: int, index: LineIndex, as_of: str | None, breaks: tuple[Break, ...]
 ) -> Iterator[ReadEvent]:
     elements = _array_elements(text, start)
-    if odd_quote_lines:
-        elements = quote_breaks_said(elements, index, odd_quote_lines, start)
+    if breaks:
+        elements = breaks_said(elements, index, breaks, start)
     for value, value_start, value_end in elements:
         if isinstance(value, (Rejected, Problem)):
             yield value
@@ -303,9 +309,7 @@ def _json_record(
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
-def _json_envelope(
-    text: str, start: int, index: LineIndex, odd_quote_lines: tuple[int, ...]
-) -> Iterator[ReadEvent]:
+def _json_envelope(text: str, start: int, index: LineIndex, breaks: tuple[Break, ...]) -> Iterator[ReadEvent]:
     for name, meaning in (("export", "the first is read"), ("cases", "the records of each are checked")):
         keys = _member_starts(text, start, name)
         first = index.position(keys[0][0])[0] if keys else 0
@@ -330,7 +334,7 @@ def _json_envelope(
         yield Problem(index.position(at if at is not None else start)[0], problem.message)
     for _, cases_start in _member_starts(text, start, "cases"):
         if text[cases_start] == "[":
-            yield from _json_records(text, cases_start, index, as_of, odd_quote_lines)
+            yield from _json_records(text, cases_start, index, as_of, breaks)
         else:
             yield Rejected(
                 index.position(cases_start)[0],

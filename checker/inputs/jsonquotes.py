@@ -4,19 +4,16 @@ A JSON string cannot hold a line break, so on every line of a valid document
 the quotes pair up. On a line where they do not, what is a string and what is
 not cannot be told, nor so where a record written there begins or ends; but
 every other line still reads as written. The records on such lines are
-rejected, once a line, and the walk past the error finds the records around
-them by their brackets, with the line read one of a few ways.
+rejected, once a line (``jsonbreaks``), and the walk past the error finds the
+records around them by their brackets, with the line read one of a few ways.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
-from typing import Any
 
-from checker.inputs.events import Problem, Rejected
-from checker.inputs.sourcemap import LineIndex
+from checker.inputs.jsonbreaks import Break
 
 
 def odd_quote_lines(text: str) -> tuple[int, ...]:
@@ -65,41 +62,15 @@ def _blanked(text: str, odd_quote_lines: tuple[int, ...], start: int, ends_kept:
 _STRUCTURE_ONLY = re.compile(r"[^\[\]{},]")
 
 
-def quote_breaks_said(
-    elements: Iterator[tuple[Any, int, int]], index: LineIndex, odd_quote_lines: tuple[int, ...], opened: int
-) -> Iterator[tuple[Any, int, int]]:
-    """The elements of the array opened at ``opened``, of a text with ``odd_quote_lines`` read
-    as ``readings`` says, with what was written on those lines rejected once a line: an
-    element with such a line in it, whole, for without that line it could have decoded short;
-    a line between two elements, as one record. What else the walk says on such a line, or just
-    after it (a comma before the end, the array still open), is that line's doing, and dropped."""
-    said: set[int] = set()
-    after = opened  # where the last element ended
-    for element, start, end in elements:
-        first, last = index.position(start)[0], index.position(max(start, end - 1))[0]
-        between = _lines_of(odd_quote_lines, index.position(after)[0], first - 1)
-        for line in between:
-            if line not in said:
-                said.add(line)
-                yield _quote_broken(line, None), start, start
-        inside = _lines_of(odd_quote_lines, first, last)
-        if inside:
-            if not said.issuperset(inside):
-                said.update(inside)
-                message = element.message if isinstance(element, Rejected) else None
-                yield _quote_broken(inside[0], message), start, end
-        elif not (between and isinstance(element, Problem)):
-            yield element, start, end
-        after = max(after, end)
+def quote_breaks(odd_quote_lines: tuple[int, ...], text: str) -> tuple[Break, ...]:
+    """Each line with a quote too many or too few, as a break of its own; the text's last line,
+    when the text ends there with a bracket open, as the cut it is."""
+    written = text.rstrip()
+    cut_on = None if written.endswith(("]", "}")) else written.count("\n") + 1
+    return tuple(Break(line, line, line, _CUT if line == cut_on else _ODD_QUOTES) for line in odd_quote_lines)
 
 
-def _lines_of(odd_quote_lines: tuple[int, ...], first: int, last: int) -> tuple[int, ...]:
-    """Those of ``odd_quote_lines`` (in order) from ``first`` to ``last``."""
-    return odd_quote_lines[bisect_left(odd_quote_lines, first) : bisect_left(odd_quote_lines, last + 1)]
-
-
-def _quote_broken(line: int, said: str | None) -> Rejected:
-    return Rejected(line, f"{said or 'not valid JSON'}; {_ODD_QUOTES}")
-
-
-_ODD_QUOTES = "a quote too many or too few on this line: the record written on it is not read"
+_CUT = (
+    "not valid JSON: the file ends with a bracket still open, inside a text (cut short?); that record is lost"
+)
+_ODD_QUOTES = "not valid JSON: a quote too many or too few on this line; the record written on it is not read"

@@ -178,5 +178,9 @@ def decode_document(text: str) -> Any:
     return value
 
 
+def not_json(error: json.JSONDecodeError) -> str:
+    return f"not valid JSON: {error.msg} (column {error.colno})"
+
+
 def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
