@@ -224,6 +224,12 @@ class TestJson:
                 '  {"record_id": "B"}\n ]\n}',
                 "B | R4",
             ),
+            # A member between records (lines swapped): the record after it, where it belongs, would
+            # be read short; both are one rejection.
+            (
+                '[\n {"record_id": "A"},\n "record_id": "B",\n {"team": "t"},\n {"record_id": "C"}\n]',
+                "A C | R3",
+            ),
             # A line out of the layout (here a member where a record should start): lost whole.
             ('[\n {"record_id": "A"},\n "team": "t"},\n {"record_id": "B"}\n]', " | R3"),
             (

@@ -181,9 +181,13 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             else:  # nothing between two commas, or before the first: no record was there
                 yield _nothing_at(text, position)
         else:
-            yield value, position, end
             after = _skip(text, end)
-            if after < len(text) and text[after] not in ",]":
+            if after < len(text) and text[after] == ":":  # a member outside its record
+                end = _member_and_its_record_end(text, after)
+                yield Rejected(line_of(text, position), _MEMBER_OUTSIDE), position, end
+            else:
+                yield value, position, end
+            if after < len(text) and text[after] not in ",]:":
                 error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
                 if text[after] in "[{":
                     said = f"{not_json(error)}; the records on both sides are read"
@@ -202,6 +206,19 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     if position >= len(text) and not ends_inside:  # after a whole record: none known lost
         said = "the array of records is still open where the file ends: cut short?"
         yield Problem(line_of(text, len(text)), said), len(text), len(text)
+
+
+def _member_and_its_record_end(text: str, colon: int) -> int:
+    """Where a member written between records ends, with the record just after it: where, with
+    lines swapped or a brace lost, the member belongs; read without it, that record is short."""
+    end = broken_value_end(text, colon + 1, "]")
+    after = _skip(text, end + 1) if end < len(text) and text[end] == "," else end
+    return broken_value_end(text, after, "]") if after < len(text) and text[after] == "{" else end
+
+
+_MEMBER_OUTSIDE = (
+    "not valid JSON: a member written outside its record; it and the record after it are not read"
+)
 
 
 def _nothing_at(text: str, position: int) -> tuple[Problem, int, int]:
