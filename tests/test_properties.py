@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from datetime import datetime, timezone
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from checker.engine.compile import CompiledRule, compile_rule
 from checker.engine.per_record import Engine
 from checker.inputs.events import InputFile, Record, Rejected
+from checker.inputs.jsondoc import read_json_text
 from checker.inputs.jsonlines import read_json_lines
 from checker.report.build import RunOptions, run_check
 from checker.rules.files import builtin_rulebook_dir, load_rule_definitions
@@ -168,3 +170,49 @@ def test_the_same_input_gives_the_same_report_bytes(batch: list[dict[str, Any]])
         return run_check([source], RULES, RunOptions(as_of=AS_OF), io.BytesIO(payload)).to_json()
 
     assert render() == render()
+
+
+texts = st.text(alphabet='ab [],{}:"\\', max_size=6)
+small_records = st.builds(
+    lambda rid, team, actions: {"record_id": rid, "team": team, "actions": [{"what": a} for a in actions]},
+    texts,
+    texts,
+    st.lists(texts, max_size=2),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(small_records, min_size=2, max_size=5),
+    st.booleans(),
+    st.integers(min_value=0),
+    st.sampled_from(["", '"', "[", "]", "{", "}", ",", ":"]),
+)
+def test_a_json_file_damaged_once_never_gives_a_record_its_author_did_not_write(
+    batch: list[dict[str, Any]], pretty: bool, where: int, typed: str
+) -> None:
+    """Read past a syntax error, a record is read whole as written or not at all: never short,
+    merged, or made of a part of one. One character deleted ("") or typed, anywhere."""
+    written = [
+        "\n".join("  " + line for line in json.dumps(entry, indent=2).split("\n"))
+        if pretty
+        else json.dumps(entry)
+        for entry in batch
+    ]
+    text = "[\n" + ",\n".join(written) + "\n]\n"
+    at = where % len(text)
+    damaged = text[:at] + typed + text[at + (not typed) :]
+    # The record the damage is in, and what it reads as now, if anything.
+    start = 2
+    hit, as_damaged = None, None
+    for number, record in enumerate(written):
+        if start + bool(typed) <= at < start + len(record):  # typed before "{": the record is as written
+            hit = number
+            with contextlib.suppress(json.JSONDecodeError):
+                as_damaged = json.loads(record[: at - start] + typed + record[at - start + (not typed) :])
+        start += len(record) + 2
+    allowed = [entry for number, entry in enumerate(batch) if number != hit] + [as_damaged]
+    read = [event.data for event in read_json_text(damaged) if isinstance(event, Record)]
+    for data in read:
+        assert data in allowed
+        allowed.remove(data)
