@@ -370,13 +370,28 @@ class TestYaml:
     @pytest.mark.parametrize(
         ("written", "expected"),
         [
-            # A list at column 0 broken in one item: the items before it are read, the rest is
-            # one rejection at the error's line (where later items start cannot be told).
+            # A list at column 0 broken in one item: the items before it and after it are read,
+            # each read again as a list of its own that parses whole; the broken one is rejected.
             (
                 "- {record_id: A}\n- {record_id: B}\n- {record_id: C, child: [x}\n- {record_id: D}\n",
-                "A B | R3",
+                "A B D | R3",
             ),
-            ('# export\n- record_id: A\n- record_id: B\n  note: "cut\n- record_id: C\n', "A | R6"),
+            (
+                "- record_id: A\n- record_id: B\n  team: x: y\n- record_id: C\n  note: it's so\n"
+                "- record_id: D\n",
+                "A C D | R3",
+            ),
+            # An item the error runs on into (here inside a bracket left open) is lost with it, and
+            # counted: each "- " at column 0 up to the items read again.
+            ("- {record_id: A}\n- {record_id: B\n- {record_id: C}\n- {record_id: D}\n", "A D | R3 R3"),
+            ("- record_id: A\n  x: [\n- record_id: B\n- record_id: C\n", "C | R3 R3"),
+            # Past a quote left open, no item is read: a "- " there may be inside the quote.
+            ('# export\n- record_id: A\n- record_id: B\n  note: "cut\n- record_id: C\n', "A | R6 R5"),
+            (
+                '- record_id: A\n- record_id: B\n  team: x: y\n  note: "x\n- record_id: C\n  y"\n'
+                "- record_id: D\n",
+                "A | R3 R5 R7",
+            ),
             ("---\n- record_id: A\n---\n- record_id: B\n- record_id: C\n  x: {y: 1\n", "A B | R7"),
             # A "- " at column 0 inside a quoted text is no item: the quote holds it.
             ('- record_id: A\n  note: "agreed:\n- team: T"\n- record_id: B\n  x: [y\n', "A | R6"),

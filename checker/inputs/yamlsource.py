@@ -173,12 +173,12 @@ def compose_yaml_documents(
 ) -> Iterator[ComposedDocument | YamlProblem]:
     """Each document's nodes, or the syntax problem that stopped it. With ``items_past_errors``
     (records, not a rule or configuration file), a document that is a list at column 0 and
-    does not parse keeps the items before the one its error is in (``_items_before``)."""
+    does not parse keeps the items around the one its error is in (``_items_around``)."""
     parsers = _Parsers()
     for first_line, chunk in split_documents(text):
         composed = parsers.compose(first_line, chunk)
         if isinstance(composed, YamlProblem) and items_past_errors:
-            kept = _items_before(parsers, first_line, chunk, composed)
+            kept = _items_around(parsers, first_line, chunk, composed)
             if kept is not None:
                 yield from kept
                 continue
@@ -213,29 +213,78 @@ class _Parsers:
         return ComposedDocument(root) if root is not None else None
 
 
-def _items_before(
+def _items_around(
     parsers: _Parsers, first_line: int, chunk: str, problem: YamlProblem
-) -> tuple[ComposedDocument, YamlProblem] | None:
-    """A document that is a list written at column 0, broken in one item: the items before
-    that one, read as a list on their own, and the problem, now said of the rest.
+) -> list[ComposedDocument | YamlProblem] | None:
+    """A document that is a list written at column 0, broken in one item: the items before that
+    one and those after it, each run read as a list on its own, and the problem, said of each
+    item between (each, as far as can be told, a record lost).
 
-    Only the text before the item the error is in is read again, and only when it parses
-    whole: a "- " at column 0 inside a quoted text spanning lines leaves its quote open
-    there, so a record is never cut where its author did not cut it. Past the error the
-    items are not read: where they start can no longer be told."""
+    A run is read again only when it parses whole, and the items past the error only when what
+    the lost items hold cannot run on into them: a "- " at column 0 inside a quoted text
+    spanning lines is no item (the quote holds it), so a record is never cut where its author
+    did not cut it, nor made of another's text."""
     lines = chunk.split("\n")
     starts = [number for number, line in enumerate(lines) if line == "-" or line.startswith(("- ", "-\t"))]
-    starts = [number for number in starts if first_line + number + 1 <= problem.line]
-    if len(starts) < 2 or any(_content(line) for line in lines[: starts[0]]):
+    if not starts or any(_content(line) for line in lines[: starts[0]]):
         return None
+    error_at = problem.line - first_line - 1  # the error's line in the chunk
+    head: ComposedDocument | None = None
+    cut = starts[0]
     # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
-    for cut in starts[:0:-1][:_CUTS_TRIED]:
-        head = parsers.compose(first_line, "\n".join(lines[:cut]) + "\n")
-        if isinstance(head, ComposedDocument) and target(head.root).kind == "sequence":
-            said = f"{problem.message}; nothing from line {first_line + cut + 1} on is read"
-            return head, YamlProblem(problem.line, problem.column, said)
+    for back in [number for number in starts[1:] if number <= error_at][::-1][:_CUTS_TRIED]:
+        head = _a_list(parsers, first_line, lines, 0, back)
+        if head is not None:
+            cut = back
+            break
+    if head is None and len(starts) < 2:
+        return None
+    tail: ComposedDocument | None = None
+    resumed = len(lines)
+    for after in [number for number in starts if number > error_at][:_CUTS_TRIED]:
+        if _quote_left_open(lines[cut:after]):
+            break
+        tail = _a_list(parsers, first_line, lines, after, len(lines))
+        if tail is not None:
+            resumed = after
+            break
+    if head is None and tail is None:
+        return None
+    lost = [number for number in starts if cut <= number < resumed] or [cut]
+    if tail is None:
+        said = f"{problem.message}; nothing from line {first_line + cut + 1} on is read"
+    else:
+        records = "the records" if len(lost) > 1 else "the record"
+        lines_lost = f"from line {first_line + cut + 1} to {first_line + resumed}"
+        said = f"{problem.message}; {records} {lines_lost} not read"
+    events: list[ComposedDocument | YamlProblem] = [head] if head is not None else []
+    events.append(YamlProblem(problem.line, problem.column, said))
+    events += [
+        YamlProblem(first_line + number + 1, None, f"{_PAST_THE_ERROR} {problem.line}") for number in lost[1:]
+    ]
+    return events + ([tail] if tail is not None else [])
+
+
+_PAST_THE_ERROR = "not valid YAML before it: where this record ends cannot be told past the error on line"
+
+
+def _a_list(
+    parsers: _Parsers, first_line: int, lines: list[str], start: int, end: int
+) -> ComposedDocument | None:
+    """Lines ``start`` to ``end`` read as a list, at their own lines, if they parse whole as one."""
+    composed = parsers.compose(first_line, "\n" * start + "\n".join(lines[start:end]) + "\n")
+    if isinstance(composed, ComposedDocument) and target(composed.root).kind == "sequence":
+        return composed
     return None
 
+
+def _quote_left_open(lines: list[str]) -> bool:
+    """Whether the lines may leave a quoted text open (a quote too many or too few on one of
+    them, an apostrophe within a word aside), so that a later "- " could be inside it."""
+    return any(line.count('"') % 2 or len(_SINGLE_QUOTE.findall(line)) % 2 for line in lines)
+
+
+_SINGLE_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
 
 _CUTS_TRIED = 3
 
