@@ -206,7 +206,8 @@ def test_a_json_file_damaged_once_never_gives_a_record_its_author_did_not_write(
     start = 2
     hit, as_damaged = None, None
     for number, record in enumerate(written):
-        if start + bool(typed) <= at < start + len(record):  # typed before "{": the record is as written
+        opens = start + len(record) - len(record.lstrip())  # its "{"
+        if opens + bool(typed) <= at < start + len(record):  # typed before "{": the record is as written
             hit = number
             with contextlib.suppress(json.JSONDecodeError):
                 as_damaged = json.loads(record[: at - start] + typed + record[at - start + (not typed) :])

@@ -224,6 +224,34 @@ class TestJson:
                 '  {"record_id": "B"}\n ]\n}',
                 "B | R4",
             ),
+            # Two lines each with a quote too few, their texts' brackets pairing up with each other:
+            # read as they are, an action inside A would be read as a record. Blanked, A is one.
+            (
+                '[\n {\n  "record_id": "A",\n  "actions": [\n   {"what": "x }]}, {},\n'
+                '   {"what": "y", "record_id": "FAKE"},\n   {"what": "z [{}\n  ]\n }\n]\n',
+                " | R5",
+            ),
+            # Quotes typed twice on one line (it pairs up): the record the walk finds ends inside a
+            # text, and an incident inside it would be next; all on that line is one rejection.
+            (
+                '[{"record_id": "A", "incidents": [{"dash": "{"risk": "high", "n": 8}, '
+                '"actions": [{"d": "\\""}]}, {"id": "I1", "record_id": "FAKE"}, '
+                '{"dash: {"risk": "high"}}], "f": 1}\n,{"record_id": "B"}]',
+                "B | R1",
+            ),
+            ('[\n{"record_id": "A"},\n{"record_id": "B", "x": ""}"}",\n{"record_id": "C"}\n]\n', "A C | R3"),
+            # A line break typed inside a text: one record lost, once.
+            (
+                '[\n{"record_id": "A"},\n{"record_id": "B", "team": "x\ny", "c": {"n": 1}},\n'
+                '{"record_id": "C"}\n]',
+                "A C | R3",
+            ),
+            # The envelope's export moved among its records: they would lose their as-of; lost whole.
+            (
+                '{\n "cases": [\n "export": {"exported_at": "2013-01-07T09:00:00Z"},\n'
+                ' {"record_id": "A"}\n ]\n}',
+                " | R3",
+            ),
             # A member between records (lines swapped): the record after it, where it belongs, would
             # be read short; both are one rejection.
             (

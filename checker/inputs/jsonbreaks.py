@@ -44,7 +44,10 @@ def breaks_said(
         if inside:
             if not said.issuperset(inside):
                 said.update(inside)
-                yield Rejected(breaks[inside[0]].line, breaks[inside[0]].message), start, end
+                message = breaks[inside[0]].message
+                if last > breaks[inside[-1]].last + 1:  # the brackets found it running on past the break
+                    message += f"; nor is anything after it up to line {last}"
+                yield Rejected(breaks[inside[0]].line, message), start, end
         elif not (between and isinstance(element, Problem)):
             yield element, start, end
         after = max(after, end)

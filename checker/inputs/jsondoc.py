@@ -175,6 +175,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             value, end = _decoded(text, position)
         except (json.JSONDecodeError, JsonTooDeep) as broken:
             end = broken_value_end(text, position, "]")
+            end = _through_its_line(text, end) if end > position else end
             ends_inside = end >= len(text)
             if end > position:
                 yield _broken_element(text, broken, end), position, end
@@ -183,21 +184,35 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
         else:
             after = _skip(text, end)
             if after < len(text) and text[after] == ":":  # a member outside its record
+                if value in ("export", "cases"):  # the envelope's: its records would lose their as-of
+                    raise Unmatched(value)
                 end = _member_and_its_record_end(text, after)
                 yield Rejected(line_of(text, position), _MEMBER_OUTSIDE), position, end
+            elif after < len(text) and text[after] in "[{":
+                yield value, position, end
+                error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
+                yield (
+                    Problem(error.lineno, f"{not_json(error)}; the records on both sides are read"),
+                    after,
+                    after,
+                )
+            elif after < len(text) and text[after] not in ",]":
+                error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
+                stray_end = _through_its_line(text, broken_value_end(text, after, "]"))
+                ends_inside = stray_end >= len(text)
+                said = f"{not_json(error)}; {_CUT if ends_inside else _UNREAD}"
+                if '"' in text[after:stray_end]:  # a text's quotes typed: the record may end in it
+                    yield Rejected(error.lineno, said), position, stray_end
+                else:  # a brace too many, a stray word: no record there unless it holds a brace
+                    yield value, position, end
+                    yield (
+                        (Rejected if "{" in text[after:stray_end] else Problem)(error.lineno, said),
+                        after,
+                        stray_end,
+                    )
+                end = stray_end
             else:
                 yield value, position, end
-            if after < len(text) and text[after] not in ",]:":
-                error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
-                if text[after] in "[{":
-                    said = f"{not_json(error)}; the records on both sides are read"
-                    yield Problem(error.lineno, said), after, after
-                else:
-                    end = broken_value_end(text, after, "]")
-                    ends_inside = end >= len(text)
-                    said = f"{not_json(error)}; {_CUT if ends_inside else _UNREAD}"
-                    # Text with no brace in it (a brace too many, a stray word) held no record.
-                    yield (Rejected if "{" in text[after:end] else Problem)(error.lineno, said), after, end
         position = _skip(text, end)
         if position < len(text) and text[position] == ",":
             position = _skip(text, position + 1)
@@ -206,6 +221,22 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     if position >= len(text) and not ends_inside:  # after a whole record: none known lost
         said = "the array of records is still open where the file ends: cut short?"
         yield Problem(line_of(text, len(text)), said), len(text), len(text)
+
+
+def _through_its_line(text: str, end: int) -> int:
+    """Where what does not decode, found to end at ``end``, is taken to end: with every element
+    after it on the same line, since where it ends on that line was found by brackets that may
+    be inside a text whose quotes were lost (a nested record would be taken for one)."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    while end < line_end and text[end] == ",":
+        after = end + 1
+        while after < line_end and text[after] in " \t\r":
+            after += 1
+        if after >= line_end or text[after] == "]":
+            break
+        end = broken_value_end(text, after, "]")
+    return end
 
 
 def _member_and_its_record_end(text: str, colon: int) -> int:

@@ -29,29 +29,38 @@ _QUOTES = re.compile(r'(?<!\\)(?:\\\\)*"')
 
 
 def readings(text: str, odd_quote_lines: tuple[int, ...], start: int) -> Iterator[str]:
-    """The text as the walk past a syntax error may read it, in turn until one pairs up: with
-    each line that has a quote too many or too few blanked but the brackets at its two ends,
-    outside its first and last quotes (``"actions: [``, ``{"``); blanked whole (``"note": "a [``);
-    as it is. The records on those lines are rejected whichever reading holds, so a reading only
-    says where the records around them begin and end, and one that gets that wrong leaves a
-    bracket unpaired."""
-    if odd_quote_lines:
-        yield _blanked(text, odd_quote_lines, start, ends_kept=True)
-        yield _blanked(text, odd_quote_lines, start, ends_kept=False)
-    yield text
+    """The text as the walk past a syntax error may read it, in turn until one pairs up: each
+    line with a quote too many or too few blanked but for the brackets before its first quote,
+    which no text can hold (``}, {"``), then blanked whole. With one such line, then with the
+    brackets after its last quote kept too (``"actions: [``), then as it is. The records on those
+    lines are rejected whichever reading holds, so a reading only says where the records around
+    them begin and end: with one line, one that gets that wrong leaves a bracket unpaired, or
+    swallows the records after it; with more, the brackets a text holds on one could pair up
+    with those on another, and the records between would be read at the wrong depth."""
+    if not odd_quote_lines:
+        yield text
+        return
+    yield _blanked(text, odd_quote_lines, start, head_kept=True, tail_kept=False)
+    yield _blanked(text, odd_quote_lines, start, head_kept=False, tail_kept=False)
+    if len(odd_quote_lines) == 1:
+        yield _blanked(text, odd_quote_lines, start, head_kept=True, tail_kept=True)
+        yield text
 
 
-def _blanked(text: str, odd_quote_lines: tuple[int, ...], start: int, ends_kept: bool) -> str:
+def _blanked(
+    text: str, odd_quote_lines: tuple[int, ...], start: int, head_kept: bool, tail_kept: bool
+) -> str:
     """``text`` with the lines of ``odd_quote_lines`` blanked, the document's first bracket kept in
-    place, and with ``ends_kept`` the brackets and commas before each line's first quote and after
-    its last."""
+    place, and the brackets and commas before each line's first quote (``head_kept``) and after
+    its last (``tail_kept``)."""
     lines = text.split("\n")
     first_line = text.count("\n", 0, start) + 1
     for number in odd_quote_lines:
         line = lines[number - 1]
         kept = start - text.rfind("\n", 0, start) if number == first_line else 0
         first_quote, last_quote = line.find('"', kept), line.rfind('"')
-        head, tail = (line[kept:first_quote], line[last_quote + 1 :]) if ends_kept else ("", "")
+        head = line[kept:first_quote] if head_kept else ""
+        tail = line[last_quote + 1 :] if tail_kept else ""
         middle = " " * (len(line) - kept - len(head) - len(tail))
         lines[number - 1] = (
             line[:kept] + _STRUCTURE_ONLY.sub(" ", head) + middle + _STRUCTURE_ONLY.sub(" ", tail)
@@ -63,11 +72,18 @@ _STRUCTURE_ONLY = re.compile(r"[^\[\]{},]")
 
 
 def quote_breaks(odd_quote_lines: tuple[int, ...], text: str) -> tuple[Break, ...]:
-    """Each line with a quote too many or too few, as a break of its own; the text's last line,
-    when the text ends there with a bracket open, as the cut it is."""
+    """The lines with a quote too many or too few, as breaks: each run of them one break, since a
+    line break typed inside a text leaves one such line on either side of it; the text's last
+    line, when the text ends there with a bracket open, as the cut it is."""
     written = text.rstrip()
     cut_on = None if written.endswith(("]", "}")) else written.count("\n") + 1
-    return tuple(Break(line, line, line, _CUT if line == cut_on else _ODD_QUOTES) for line in odd_quote_lines)
+    runs: list[list[int]] = []
+    for line in odd_quote_lines:
+        if runs and runs[-1][-1] == line - 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return tuple(Break(run[0], run[-1], run[0], _CUT if cut_on in run else _ODD_QUOTES) for run in runs)
 
 
 _CUT = (
