@@ -81,8 +81,8 @@ def _past_the_error(
 ) -> Iterator[ReadEvent]:
     """The records of a document broken only inside its array of records (``text``: read as
     ``jsonquotes.readings`` or ``jsonlayout.laid_out`` says, with their ``breaks``), each broken
-    one rejected; the document's first error
-    said whatever the walk finds, so that it never passes as valid."""
+    one rejected; the document's first error said whatever the walk finds, so that it never
+    passes as valid."""
     said = False
     try:
         for event in _json_document(text, start, len(text), index, breaks):
@@ -166,8 +166,9 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     what is said of the text between elements with the span it is said of.
 
     Past a syntax error (``_broken_only_in_records``) the walk goes on: an element that does not
-    decode is rejected and the next found after it by its brackets; two whole values with no
-    comma between are both read; an array the file ends in is said to be cut short."""
+    decode is rejected, with all after it on its last line, and the next found after it by its
+    brackets; two whole values with no comma between are both read; a member between records
+    goes with the record after it; an array the file ends in is said to be cut short."""
     position = _skip(text, position + 1)
     ends_inside = False  # the file ends inside a record, or what follows one: said with it
     while position < len(text) and text[position] != "]":
