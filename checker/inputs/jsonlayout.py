@@ -44,7 +44,7 @@ _BLANK = re.compile(r"[^\n]")
 def _undecoded(text: str, start: int, end: int, index: LineIndex) -> tuple[int, str] | None:
     """Where and why the record from ``start`` to ``end`` does not decode whole, if it does not."""
     first, last = index.position(start)[0], index.position(end - 1)[0]
-    lost = f"the record on lines {first} to {last} is not read" if last > first else "the record is not read"
+    lost = f"record on lines {first}-{last} not read" if last > first else "record not read"
     try:
         _, decoded_to = decode_value(text, start, check_depth=False, syntax_only=True)
     except json.JSONDecodeError as error:

@@ -89,4 +89,4 @@ def quote_breaks(odd_quote_lines: tuple[int, ...], text: str) -> tuple[Break, ..
 _CUT = (
     "not valid JSON: the file ends with a bracket still open, inside a text (cut short?); that record is lost"
 )
-_ODD_QUOTES = "not valid JSON: a quote too many or too few on this line; the record written on it is not read"
+_ODD_QUOTES = "not valid JSON: a quote too many or too few on this line; its record not read"

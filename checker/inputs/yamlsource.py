@@ -254,9 +254,8 @@ def _items_around(
     if tail is None:
         said = f"{problem.message}; nothing from line {first_line + cut + 1} on is read"
     else:
-        records = "the records" if len(lost) > 1 else "the record"
-        lines_lost = f"from line {first_line + cut + 1} to {first_line + resumed}"
-        said = f"{problem.message}; {records} {lines_lost} not read"
+        records = "records" if len(lost) > 1 else "record"
+        said = f"{problem.message}; {records} on lines {first_line + cut + 1}-{first_line + resumed} not read"
     events: list[ComposedDocument | YamlProblem] = [head] if head is not None else []
     events.append(YamlProblem(problem.line, problem.column, said))
     events += [
