@@ -252,11 +252,22 @@ class TestJson:
                 ' {"record_id": "A"}\n ]\n}',
                 " | R3",
             ),
-            # A member between records (lines swapped): the record after it, where it belongs, would
-            # be read short; both are one rejection.
+            # A member between records (lines swapped, a brace lost): the record it belongs to, the
+            # one before or the one after, would be read short; all three are one rejection.
             (
                 '[\n {"record_id": "A"},\n "record_id": "B",\n {"team": "t"},\n {"record_id": "C"}\n]',
-                "A C | R3",
+                "C | R2",
+            ),
+            (
+                '[\n {\n  "record_id": "A",\n  "plan": {}\n },\n  "documents": [],\n'
+                ' {\n  "record_id": "B"\n }\n]',
+                " | R2",
+            ),
+            # Two values with no comma between, not where records start (a nested one's lines
+            # moved): the second is a piece of the first, and both are one rejection.
+            (
+                '[\n {\n  "record_id": "A",\n  "x": 1\n    }\n    {\n  "y": []\n },\n {"record_id": "B"}\n]',
+                "B | R6",
             ),
             # A line out of the layout (here a member where a record should start): lost whole.
             ('[\n {"record_id": "A"},\n "team": "t"},\n {"record_id": "B"}\n]', " | R3"),
@@ -413,6 +424,35 @@ class TestYaml:
             # counted: each "- " at column 0 up to the items read again.
             ("- {record_id: A}\n- {record_id: B\n- {record_id: C}\n- {record_id: D}\n", "A D | R3 R3"),
             ("- record_id: A\n  x: [\n- record_id: B\n- record_id: C\n", "C | R3 R3"),
+            # A quote opened where a value starts and left open, escaped quote and all: the "- "
+            # after it is inside the text, and no record is made of it.
+            (
+                '- record_id: A\n- record_id: B\n  team: x: y\n  notes: "abc \\"\n- record_id: FAKE\n'
+                '  more: \\" end"\n- record_id: C\n',
+                "A | R3 R5 R7",
+            ),
+            (
+                "- record_id: A\n- record_id: B\n  team: x: y\n  x': 'abc\n- record_id: FAKE\n  y: d'\n",
+                "A | R3 R5",
+            ),
+            # A quote lost before a "- " (here a colon, so the parser read a plain key): the item
+            # before the cut would end inside a text, so it is not read up to there.
+            (
+                '- record_id: A\n  child:\n    person_id "P wrote: \\"go\n- record_id: FAKE\n'
+                '  team: x \\" end"\n    notes: x\n- record_id: B\n',
+                " | R6",
+            ),
+            # A "- " written unlike the first item ("-   notes", a marker pulled back to column 0)
+            # is no record's start: it may be a piece of the one before, which goes with it.
+            (
+                "- record_id: A\n  child:\n    person_id: P\n-   notes: N\n  team: y\n- record_id: B\n",
+                "B | R5",
+            ),
+            (
+                "- record_id: Z\n- record_id: A\n  warning_markers:\n- missing_risk\n  team: y\n"
+                "- record_id: B\n",
+                "Z B | R5",
+            ),
             # Past a quote left open, no item is read: a "- " there may be inside the quote.
             ('# export\n- record_id: A\n- record_id: B\n  note: "cut\n- record_id: C\n', "A | R6 R5"),
             (

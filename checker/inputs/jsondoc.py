@@ -46,6 +46,13 @@ from checker.inputs.jsontext import (
     not_json,
     too_deep_at,
 )
+from checker.inputs.jsonwalk import (
+    aligned,
+    key_before,
+    member_and_its_record_end,
+    member_next,
+    through_its_line,
+)
 from checker.inputs.sourcemap import JsonSpan, LineIndex
 from checker.records.schema import json_type
 
@@ -176,7 +183,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             value, end = _decoded(text, position)
         except (json.JSONDecodeError, JsonTooDeep) as broken:
             end = broken_value_end(text, position, "]")
-            end = _through_its_line(text, end) if end > position else end
+            end = through_its_line(text, end) if end > position else end
             ends_inside = end >= len(text)
             if end > position:
                 yield _broken_element(text, broken, end), position, end
@@ -184,22 +191,24 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
                 yield _nothing_at(text, position)
         else:
             after = _skip(text, end)
-            if after < len(text) and text[after] == ":":  # a member outside its record
-                if value in ("export", "cases"):  # the envelope's: its records would lose their as-of
-                    raise Unmatched(value)
-                end = _member_and_its_record_end(text, after)
+            member = after if after < len(text) and text[after] == ":" else member_next(text, after)
+            if member is not None:  # a member outside its record, which may be this one or the next
+                if value in ("export", "cases") or key_before(text, member) in ("export", "cases"):
+                    raise Unmatched("the envelope's member among its records: they would lose their as-of")
+                end = member_and_its_record_end(text, member)
                 yield Rejected(line_of(text, position), _MEMBER_OUTSIDE), position, end
             elif after < len(text) and text[after] in "[{":
-                yield value, position, end
                 error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
-                yield (
-                    Problem(error.lineno, f"{not_json(error)}; the records on both sides are read"),
-                    after,
-                    after,
-                )
+                if aligned(text, position, after):
+                    yield value, position, end
+                    said = f"{not_json(error)}; the records on both sides are read"
+                    yield Problem(error.lineno, said), after, after
+                else:  # not where a record starts: a piece of this one, its lines moved
+                    end = through_its_line(text, broken_value_end(text, after, "]"))
+                    yield Rejected(error.lineno, f"{not_json(error)}; {_UNREAD}"), position, end
             elif after < len(text) and text[after] not in ",]":
                 error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
-                stray_end = _through_its_line(text, broken_value_end(text, after, "]"))
+                stray_end = through_its_line(text, broken_value_end(text, after, "]"))
                 ends_inside = stray_end >= len(text)
                 said = f"{not_json(error)}; {_CUT if ends_inside else _UNREAD}"
                 if '"' in text[after:stray_end]:  # a text's quotes typed: the record may end in it
@@ -224,32 +233,8 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
         yield Problem(line_of(text, len(text)), said), len(text), len(text)
 
 
-def _through_its_line(text: str, end: int) -> int:
-    """Where what does not decode, found to end at ``end``, is taken to end: with every element
-    after it on the same line, since where it ends on that line was found by brackets that may
-    be inside a text whose quotes were lost (a nested record would be taken for one)."""
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    while end < line_end and text[end] == ",":
-        after = end + 1
-        while after < line_end and text[after] in " \t\r":
-            after += 1
-        if after >= line_end or text[after] == "]":
-            break
-        end = broken_value_end(text, after, "]")
-    return end
-
-
-def _member_and_its_record_end(text: str, colon: int) -> int:
-    """Where a member written between records ends, with the record just after it: where, with
-    lines swapped or a brace lost, the member belongs; read without it, that record is short."""
-    end = broken_value_end(text, colon + 1, "]")
-    after = _skip(text, end + 1) if end < len(text) and text[end] == "," else end
-    return broken_value_end(text, after, "]") if after < len(text) and text[after] == "{" else end
-
-
 _MEMBER_OUTSIDE = (
-    "not valid JSON: a member written outside its record; it and the record after it are not read"
+    "not valid JSON: a member written outside a record; it and the records around it are not read"
 )
 
 

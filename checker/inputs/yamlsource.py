@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
@@ -228,12 +229,19 @@ def _items_around(
     starts = [number for number, line in enumerate(lines) if line == "-" or line.startswith(("- ", "-\t"))]
     if not starts or any(_content(line) for line in lines[: starts[0]]):
         return None
+    # Only a "- " written as the first item is a record's start: one written otherwise ("- one"
+    # in a quoted text, "-   notes" typed, a nested item pulled back) may be a piece of another.
+    starts = [number for number in starts if _item_shape(lines[number]) == _item_shape(lines[starts[0]])]
     error_at = problem.line - first_line - 1  # the error's line in the chunk
     head: ComposedDocument | None = None
     cut = starts[0]
     # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
-    for back in [number for number in starts[1:] if number <= error_at][::-1][:_CUTS_TRIED]:
-        head = _a_list(parsers, first_line, lines, 0, back)
+    backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
+    for before, back in backs[::-1][:_CUTS_TRIED]:
+        # The item before the cut, if it may leave a text open, may go on past it.
+        head = (
+            None if _opening_quote_lost(lines[before:back]) else _a_list(parsers, first_line, lines, 0, back)
+        )
         if head is not None:
             cut = back
             break
@@ -267,6 +275,21 @@ def _items_around(
 _PAST_THE_ERROR = "not valid YAML before it: where this record ends cannot be told past the error on line"
 
 
+def _item_shape(line: str) -> tuple[int, str]:
+    """How an item's first line is written: where its value starts, and whether that is a key,
+    a flow collection or another value."""
+    found = _ITEM.match(line)
+    if found is None:
+        return (0, "")
+    value = found.group("value")
+    kind = "flow" if value[:1] in "[{" else "key" if _KEY.match(value) else "value"
+    return (len(found.group("space")), kind)
+
+
+_ITEM = re.compile(r"-(?P<space>[ \t]*)(?P<value>.*)")
+_KEY = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s#"'][^#]*?)[ \t]*:(?:[ \t]|$)""")
+
+
 def _a_list(
     parsers: _Parsers, first_line: int, lines: list[str], start: int, end: int
 ) -> ComposedDocument | None:
@@ -278,12 +301,46 @@ def _a_list(
 
 
 def _quote_left_open(lines: list[str]) -> bool:
-    """Whether the lines may leave a quoted text open (a quote too many or too few on one of
-    them, an apostrophe within a word aside), so that a later "- " could be inside it."""
-    return any(line.count('"') % 2 or len(_SINGLE_QUOTE.findall(line)) % 2 for line in lines)
+    """Whether the lines may leave a quoted text open, so that a later "- " could be inside it:
+    one of them ends inside a quoted text, or holds an escaped quote outside one (its opening
+    quote may be what was lost)."""
+    return any(_quotes(line, None) != (None, False) for line in lines)
 
 
-_SINGLE_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
+def _opening_quote_lost(lines: list[str]) -> bool:
+    """Whether the lines, read in turn, end inside a quoted text, or hold an escaped quote outside
+    one: with a quote lost (the parser read a plain value), a "- " after them may have been
+    inside the text as written."""
+    open_quote: str | None = None
+    for line in lines:
+        open_quote, escape_outside = _quotes(line, open_quote)
+        if escape_outside:
+            return True
+    return open_quote is not None
+
+
+def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
+    """The quoted text a line, begun inside ``open_quote``'s (or none), ends inside, and whether
+    it holds an escaped quote outside one. A quote right after a letter or a sign is a character
+    of a plain value; any other may open a quoted text, followed to its close, escapes and all
+    (a block scalar's lines, which may hold anything, can only seem to open one)."""
+    at = 0
+    while at < len(line):
+        character = line[at]
+        if open_quote is not None:
+            if (open_quote == '"' and character == "\\") or (open_quote == "'" and line[at : at + 2] == "''"):
+                at += 1  # the next character is escaped
+            elif character == open_quote:
+                open_quote = None
+        elif character == "#" and (at == 0 or line[at - 1] in " \t"):
+            break
+        elif character == '"' and at > 0 and line[at - 1] == "\\":
+            return open_quote, True
+        elif character in "\"'" and (at == 0 or line[at - 1] in " \t-:?[{,"):
+            open_quote = character
+        at += 1
+    return open_quote, False
+
 
 _CUTS_TRIED = 3
 
