@@ -442,6 +442,10 @@ class TestYaml:
                 '  team: x \\" end"\n    notes: x\n- record_id: B\n',
                 " | R6",
             ),
+            # A multi-line quoted note whose opening quote was lost, with "- " lines in it: the quote
+            # that closes it, with none open, says a text may run across the cut, before or after.
+            ('- id: A\n  notes: see below\n- id: FAKE\n- id: FAKE2\nend"\n- id: B\n', " | R6"),
+            ('- id: A\n  notes: Agreed -\n  end\n- mum: weekly\n- school: monthly"\n- id: B\n', " | R4"),
             # A "- " written unlike the first item ("-   notes", a marker pulled back to column 0)
             # is no record's start: it may be a piece of the one before, which goes with it.
             (

@@ -238,9 +238,10 @@ def _items_around(
     # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
     backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
     for before, back in backs[::-1][:_CUTS_TRIED]:
-        # The item before the cut, if it may leave a text open, may go on past it.
         head = (
-            None if _opening_quote_lost(lines[before:back]) else _a_list(parsers, first_line, lines, 0, back)
+            None
+            if _may_run_on(lines, before, back, error_at)
+            else _a_list(parsers, first_line, lines, 0, back)
         )
         if head is not None:
             cut = back
@@ -250,7 +251,8 @@ def _items_around(
     tail: ComposedDocument | None = None
     resumed = len(lines)
     for after in [number for number in starts if number > error_at][:_CUTS_TRIED]:
-        if _quote_left_open(lines[cut:after]):
+        # A text left open before it, or closed after it with its opening quote lost, holds it.
+        if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:], None)[1]:
             break
         tail = _a_list(parsers, first_line, lines, after, len(lines))
         if tail is not None:
@@ -302,28 +304,36 @@ def _a_list(
 
 def _quote_left_open(lines: list[str]) -> bool:
     """Whether the lines may leave a quoted text open, so that a later "- " could be inside it:
-    one of them ends inside a quoted text, or holds an escaped quote outside one (its opening
-    quote may be what was lost)."""
+    one of them ends inside a quoted text, or holds an escaped or closing quote outside one (its
+    opening quote may be what was lost)."""
     return any(_quotes(line, None) != (None, False) for line in lines)
 
 
-def _opening_quote_lost(lines: list[str]) -> bool:
-    """Whether the lines, read in turn, end inside a quoted text, or hold an escaped quote outside
-    one: with a quote lost (the parser read a plain value), a "- " after them may have been
-    inside the text as written."""
-    open_quote: str | None = None
+def _may_run_on(lines: list[str], before: int, cut: int, error_at: int) -> bool:
+    """Whether the item from ``before`` to a cut may run on past it, inside a quoted text: it
+    ends inside one, or holds an escaped or closing quote outside one, or the broken item after
+    it closes one that none opened (its opening quote, lost, may be before the cut)."""
+    open_quote, _ = _quote_trouble(lines[:before], None)
+    open_quote, trouble = _quote_trouble(lines[before:cut], open_quote)
+    return trouble or open_quote is not None or _quote_trouble(lines[cut : error_at + 1], None)[1]
+
+
+def _quote_trouble(lines: list[str], open_quote: str | None) -> tuple[str | None, bool]:
+    """The lines read in turn from inside ``open_quote``'s text (or none): the quoted text they
+    end inside, and whether one holds an escaped or closing quote outside a text (``_quotes``)."""
     for line in lines:
-        open_quote, escape_outside = _quotes(line, open_quote)
-        if escape_outside:
-            return True
-    return open_quote is not None
+        open_quote, outside = _quotes(line, open_quote)
+        if outside:
+            return open_quote, True
+    return open_quote, False
 
 
 def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
     """The quoted text a line, begun inside ``open_quote``'s (or none), ends inside, and whether
-    it holds an escaped quote outside one. A quote right after a letter or a sign is a character
-    of a plain value; any other may open a quoted text, followed to its close, escapes and all
-    (a block scalar's lines, which may hold anything, can only seem to open one)."""
+    it holds an escaped quote outside one, or one that would close a text none opened
+    (``end"``; an apostrophe inside a word aside). Other quotes right after a letter or a sign
+    are characters of a plain value; any other may open a quoted text, followed to its close,
+    escapes and all (a block scalar's lines, which may hold anything, can only seem to open one)."""
     at = 0
     while at < len(line):
         character = line[at]
@@ -336,6 +346,14 @@ def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
             break
         elif character == '"' and at > 0 and line[at - 1] == "\\":
             return open_quote, True
+        elif (
+            character in "\"'"
+            and at > 0
+            and not line[at - 1].isspace()
+            and not line[at + 1 : at + 2].isalnum()
+        ):
+            if line[at - 1] not in "-:?[{,":
+                return open_quote, True  # closes a text none opened: its opening quote may be lost
         elif character in "\"'" and (at == 0 or line[at - 1] in " \t-:?[{,"):
             open_quote = character
         at += 1
