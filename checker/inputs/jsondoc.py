@@ -280,15 +280,14 @@ def _members(text: str, position: int) -> list[tuple[str, int, int]]:
     return found
 
 
-def _member_starts(text: str, position: int, wanted: str) -> list[tuple[int, int]]:
-    """Where each member ``wanted`` of the object at ``position`` starts: its key, its value."""
-    members = _members(text, position)
+def _member_starts(members: list[tuple[str, int, int]], wanted: str) -> list[tuple[int, int]]:
+    """Where each member ``wanted`` of an object's ``members`` starts: its key, its value."""
     return [(key_start, value_start) for key, key_start, value_start in members if key == wanted]
 
 
-def _member_start(text: str, position: int, wanted: str) -> int | None:
-    """Where the value of member ``wanted`` starts in the object at ``position``."""
-    found = _member_starts(text, position, wanted)
+def _member_start(members: list[tuple[str, int, int]], wanted: str) -> int | None:
+    """Where the value of member ``wanted`` of an object's ``members`` starts."""
+    found = _member_starts(members, wanted)
     return found[0][1] if found else None
 
 
@@ -296,11 +295,13 @@ def _json_document(
     text: str, start: int, end: int, index: LineIndex, breaks: tuple[Break, ...] = ()
 ) -> Iterator[ReadEvent]:
     """``breaks``: of a document read past a syntax error, what its array of records loses."""
-    shape = object_shape(key for key, _, _ in _members(text, start)) if text[start] == "{" else None
+    # An object's members are found once: past a syntax error, finding them walks a broken array.
+    members = _members(text, start) if text[start] == "{" else []
+    shape = object_shape(key for key, _, _ in members) if text[start] == "{" else None
     if text[start] == "[":
         yield from _json_records(text, start, index, None, breaks)
     elif shape == "envelope":
-        yield from _json_envelope(text, start, index, breaks)
+        yield from _json_envelope(text, start, index, breaks, members)
     elif shape == "both":
         yield Rejected(index.position(start)[0], ENVELOPE_OR_RECORD)
     elif shape == "no cases":
@@ -343,18 +344,20 @@ def _json_record(
     return Record(value, JsonSpan(text[start:end], line, column), line, as_of)
 
 
-def _json_envelope(text: str, start: int, index: LineIndex, breaks: tuple[Break, ...]) -> Iterator[ReadEvent]:
+def _json_envelope(
+    text: str, start: int, index: LineIndex, breaks: tuple[Break, ...], members: list[tuple[str, int, int]]
+) -> Iterator[ReadEvent]:
     for name, meaning in (("export", "the first is read"), ("cases", "the records of each are checked")):
-        keys = _member_starts(text, start, name)
+        keys = _member_starts(members, name)
         first = index.position(keys[0][0])[0] if keys else 0
         for key_start, _ in keys[1:]:
             # JSON leaves a repeated key to the reader; none of a file's records may vanish with it.
             said = f"duplicate key '{name}' (first on line {first}): {meaning}"
             yield Problem(index.position(key_start)[0], said)
-    for key, key_start, _ in _members(text, start):
+    for key, key_start, _ in members:
         if misspelt_envelope_member(key):
             yield Rejected(index.position(key_start)[0], ENVELOPE_MEMBER_IN_OTHER_LETTERS)
-    export_start = _member_start(text, start, "export")
+    export_start = _member_start(members, "export")
     export = _decoded(text, export_start)[0] if export_start is not None else None
     if isinstance(export, json.JSONDecodeError):
         said = f"the envelope's 'export' cannot be read ({export.msg}); its metadata was ignored"
@@ -364,9 +367,9 @@ def _json_envelope(text: str, start: int, index: LineIndex, breaks: tuple[Break,
     for problem in problems:
         at = export_start
         if at is not None and problem.member is not None and isinstance(export, dict):
-            at = _member_start(text, at, problem.member)
+            at = _member_start(_members(text, at), problem.member)
         yield Problem(index.position(at if at is not None else start)[0], problem.message)
-    for _, cases_start in _member_starts(text, start, "cases"):
+    for _, cases_start in _member_starts(members, "cases"):
         if text[cases_start] == "[":
             yield from _json_records(text, cases_start, index, as_of, breaks)
         else:

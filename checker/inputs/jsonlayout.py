@@ -28,14 +28,16 @@ def laid_out(text: str, start: int, index: LineIndex) -> tuple[str, tuple[Break,
     if not spans:
         return None
     breaks: list[Break] = []
-    blanked = list(text)
+    pieces: list[str] = []
+    kept_from = 0
     for span_start, span_end in spans:
         said = _undecoded(text, span_start, span_end, index)
         if said is not None:
             first, last = index.position(span_start)[0], index.position(span_end - 1)[0]
             breaks.append(Break(first, last, *said))
-            blanked[span_start:span_end] = _BLANK.sub(" ", text[span_start:span_end])
-    return "".join(blanked), tuple(breaks)
+            pieces += [text[kept_from:span_start], _BLANK.sub(" ", text[span_start:span_end])]
+            kept_from = span_end
+    return "".join([*pieces, text[kept_from:]]), tuple(breaks)
 
 
 _BLANK = re.compile(r"[^\n]")
