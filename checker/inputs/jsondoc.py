@@ -48,23 +48,22 @@ from checker.inputs.jsontext import (
 )
 from checker.inputs.jsonwalk import (
     aligned,
-    key_before,
     member_and_its_record_end,
     member_next,
     through_its_line,
 )
-from checker.inputs.sourcemap import JsonSpan, LineIndex
+from checker.inputs.sourcemap import JsonSpan, LineIndex, skip_whitespace
 from checker.records.schema import json_type
 
 
 def read_json_text(text: str) -> Iterator[ReadEvent]:
     """A JSON document holding one record, an array of them, or an envelope."""
     index = LineIndex(text)
-    start = _skip(text, 0)
+    start = skip_whitespace(text, 0)
     try:
         _, end = decode_value(text, start, check_depth=False, syntax_only=True)
-        if _skip(text, end) != len(text):
-            raise json.JSONDecodeError("Extra data", text, _skip(text, end))
+        if skip_whitespace(text, end) != len(text):
+            raise json.JSONDecodeError("Extra data", text, skip_whitespace(text, end))
     except json.JSONDecodeError as error:
         odd_lines = odd_quote_lines(text)
         for scanned in readings(text, odd_lines, start):
@@ -132,7 +131,7 @@ def _broken_only_in_records(
         _, end = decode_value(emptied, start, check_depth=False, syntax_only=True)
     except (json.JSONDecodeError, JsonTooDeep, Unmatched, IndexError):
         return False
-    return _skip(emptied, end) == len(emptied)
+    return skip_whitespace(emptied, end) == len(emptied)
 
 
 def _inside(
@@ -156,12 +155,6 @@ def _inside(
     return not enveloped or "]" not in written[index.offset(odd_quote_lines[-1], 1) :]
 
 
-def _skip(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
-
-
 # The walks below run over a document whose syntax has been checked whole (or that is broken
 # only inside its array of records, ``_broken_only_in_records``),
 # so they only need to find where things start.
@@ -176,7 +169,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
     decode is rejected, with all after it on its last line, and the next found after it by its
     brackets; two whole values with no comma between are both read; a member between records
     goes with the record after it; an array the file ends in is said to be cut short."""
-    position = _skip(text, position + 1)
+    position = skip_whitespace(text, position + 1)
     ends_inside = False  # the file ends inside a record, or what follows one: said with it
     while position < len(text) and text[position] != "]":
         try:
@@ -190,12 +183,13 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             else:  # nothing between two commas, or before the first: no record was there
                 yield _nothing_at(text, position)
         else:
-            after = _skip(text, end)
-            member = after if after < len(text) and text[after] == ":" else member_next(text, after)
+            after = skip_whitespace(text, end)
+            member = (value, after) if after < len(text) and text[after] == ":" else member_next(text, after)
             if member is not None:  # a member outside its record, which may be this one or the next
-                if value in ("export", "cases") or key_before(text, member) in ("export", "cases"):
+                key, colon = member
+                if key in ("export", "cases"):
                     raise Unmatched("the envelope's member among its records: they would lose their as-of")
-                end = member_and_its_record_end(text, member)
+                end = member_and_its_record_end(text, colon)
                 yield Rejected(line_of(text, position), _MEMBER_OUTSIDE), position, end
             elif after < len(text) and text[after] in "[{":
                 error = json.JSONDecodeError("Expecting ',' delimiter", text, after)
@@ -223,9 +217,9 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
                 end = stray_end
             else:
                 yield value, position, end
-        position = _skip(text, end)
+        position = skip_whitespace(text, end)
         if position < len(text) and text[position] == ",":
-            position = _skip(text, position + 1)
+            position = skip_whitespace(text, position + 1)
             if position < len(text) and text[position] == "]":  # a comma before the end
                 yield _nothing_at(text, position)
     if position >= len(text) and not ends_inside:  # after a whole record: none known lost
@@ -264,19 +258,19 @@ def _decoded(text: str, position: int) -> tuple[Any, int]:
 def _members(text: str, position: int) -> list[tuple[str, int, int]]:
     """Each member of the object at ``position``: its key, where the key starts, where its value does."""
     found: list[tuple[str, int, int]] = []
-    position = _skip(text, position + 1)
+    position = skip_whitespace(text, position + 1)
     while position < len(text) and text[position] != "}":
         key_start = position
         key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
-        position = _skip(text, _skip(text, position) + 1)  # past ':'
+        position = skip_whitespace(text, skip_whitespace(text, position) + 1)  # past ':'
         found.append((key, key_start, position))
         try:
             _, position = decode_value(text, position, check_depth=False, syntax_only=True)
         except json.JSONDecodeError:  # the array of records, broken (``_broken_only_in_records``)
             position = broken_value_end(text, position, "}")
-        position = _skip(text, position)
+        position = skip_whitespace(text, position)
         if position < len(text) and text[position] == ",":
-            position = _skip(text, position + 1)
+            position = skip_whitespace(text, position + 1)
     return found
 
 

@@ -38,24 +38,20 @@ def member_and_its_record_end(text: str, colon: int) -> int:
     return broken_value_end(text, after, "]") if after < len(text) and text[after] == "{" else end
 
 
-def member_next(text: str, comma: int) -> int | None:
-    """Where the colon is of a member (``"key": value``) written just after ``comma``, if one is."""
+def member_next(text: str, comma: int) -> tuple[str, int] | None:
+    """The key of a member (``"key": value``) written just after ``comma``, if one is, and where
+    its colon is."""
     if comma >= len(text) or text[comma] != ",":
         return None
     key = skip_whitespace(text, comma + 1)
     if key >= len(text) or text[key] != '"':
         return None
     try:
-        _, key_end = json.decoder.scanstring(text, key + 1)  # type: ignore[attr-defined]
+        name, key_end = json.decoder.scanstring(text, key + 1)  # type: ignore[attr-defined]
     except ValueError:
         return None
     colon = skip_whitespace(text, key_end)
-    return colon if colon < len(text) and text[colon] == ":" else None
-
-
-def key_before(text: str, colon: int) -> str:
-    """The key a member's colon follows."""
-    return text[text.rfind('"', 0, text.rfind('"', 0, colon)) : colon].strip().strip('"')
+    return (name, colon) if colon < len(text) and text[colon] == ":" else None
 
 
 def aligned(text: str, first: int, second: int) -> bool:
