@@ -442,6 +442,12 @@ class TestYaml:
                 '  team: x \\" end"\n    notes: x\n- record_id: B\n',
                 " | R6",
             ),
+            # An empty quoted text right after a bracket or a colon opens and closes there: it is no
+            # quote closing a text none opened, and the records after the error are read.
+            (
+                "- record_id: A\n- record_id: B\n  team: x: y\n- record_id: C\n  tags: ['', \"\"]\n",
+                "A C | R3",
+            ),
             # A multi-line quoted note whose opening quote was lost, with "- " lines in it: the quote
             # that closes it, with none open, says a text may run across the cut, before or after.
             ('- id: A\n  notes: see below\n- id: FAKE\n- id: FAKE2\nend"\n- id: B\n', " | R6"),

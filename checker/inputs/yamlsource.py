@@ -346,16 +346,11 @@ def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
             break
         elif character == '"' and at > 0 and line[at - 1] == "\\":
             return open_quote, True
-        elif (
-            character in "\"'"
-            and at > 0
-            and not line[at - 1].isspace()
-            and not line[at + 1 : at + 2].isalnum()
-        ):
-            if line[at - 1] not in "-:?[{,":
+        elif character in "\"'":
+            if at == 0 or line[at - 1] in " \t-:?[{,":
+                open_quote = character
+            elif not line[at + 1 : at + 2].isalnum():
                 return open_quote, True  # closes a text none opened: its opening quote may be lost
-        elif character in "\"'" and (at == 0 or line[at - 1] in " \t-:?[{,"):
-            open_quote = character
         at += 1
     return open_quote, False
 
