@@ -4,8 +4,9 @@ A JSON string cannot hold a line break, so on every line of a valid document
 the quotes pair up. On a line where they do not, what is a string and what is
 not cannot be told, nor so where a record written there begins or ends; but
 every other line still reads as written. The records on such lines are
-rejected, once a line (``jsonbreaks``), and the walk past the error finds the
-records around them by their brackets, with the line read one of a few ways.
+rejected, once a run of such lines (``jsonbreaks``), and the walk past the
+error finds the records around them by their brackets, with the lines read
+one of a few ways.
 """
 
 from __future__ import annotations
