@@ -19,7 +19,8 @@ from checker.inputs.paths import expand_inputs
 from checker.report.agreement import compare
 from checker.report.build import RunOptions, run_check
 from checker.report.sample import Sampler, SampleRow
-from checker.report.samplefiles import Reviewed, SampleFileError, SampleInfo, read_sample, write_sample
+from checker.report.samplefiles import Reviewed, SampleFileError, SampleInfo, write_sample
+from checker.report.samplereading import read_sample
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"

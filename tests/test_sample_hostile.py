@@ -21,7 +21,8 @@ from openpyxl import Workbook, load_workbook
 
 from checker.report.formats.escape import shown_text
 from checker.report.sample import SampleRow
-from checker.report.samplefiles import SampleFileError, SampleInfo, read_sample, write_sample
+from checker.report.samplefiles import SampleFileError, SampleInfo, write_sample
+from checker.report.samplereading import read_sample
 from tests.conftest import EXAMPLES, caselint
 
 EXPORT = EXAMPLES / "exports" / "west-mercia-2013-01.json"
@@ -177,7 +178,7 @@ HOSTILE_WORKBOOKS = {
         _edited(
             lambda name, data: data[: data.index(b'<row r="3"') + 12] if name.endswith("sheet1.xml") else data
         ),
-        "filled.xlsx: row 3: cannot read the sample (ParseError)",
+        "filled.xlsx: row 3: cannot read the sample (the sheet's XML is broken after row 2)",
     ),
     "broken-workbook-xml": (
         _edited(lambda name, data: data[:40] if name == "xl/workbook.xml" else data),
@@ -201,9 +202,17 @@ HOSTILE_WORKBOOKS = {
             b'<c r="F2" t="inlineStr"><is><t>confirmed</t></is></c>',
             b'<c r="F2"><v>' + b"9" * 5000 + b"</v></c>",
         ),
-        "filled.xlsx: row 2: cannot read the sample (ValueError)",
+        "filled.xlsx: row 2: cannot read the sample (cell F2 is typed a number but cannot be read as one",
     ),
-    "row-past-excel": (_edited(_past_excel), "filled.xlsx: row 1048577: cannot read the sample"),
+    "row-past-excel": (
+        _edited(_past_excel),
+        "filled.xlsx: row 3: cannot read the sample (the sheet has a row after row 2 whose number is no whole",
+    ),
+    # Read on, the reader skipped the second row 2 without a word, and its verdict with it.
+    "row-written-twice": (
+        _in_sheet(b'<row r="3"', b'<row r="2"'),
+        "filled.xlsx: row 3: cannot read the sample (the sheet has row 2 after row 2 (out of order, or written",
+    ),
 }
 
 
@@ -223,6 +232,15 @@ def test_a_broken_workbook_is_one_line_naming_the_file_and_row(
 def test_the_workbook_made_for_these_tests_reads_as_it_is(tmp_path: Path) -> None:
     _workbook(tmp_path / "filled.xlsx")
     assert [row.record_id for row in read_sample(tmp_path / "filled.xlsx")] == ["R-1", "R-2"]
+
+
+def test_a_workbook_saying_it_ends_before_its_last_rows_is_read_to_its_last_row(tmp_path: Path) -> None:
+    # A sheet states its extent in <dimension>; another program may leave it stale. Trusted, it hid
+    # every row past it, and their verdicts, with the comparison still exiting 0.
+    _in_sheet(b'<dimension ref="A1:G3" />', b'<dimension ref="A1:G1" />')(tmp_path / "filled.xlsx")
+    assert b'ref="A1:G1"' in zipfile.ZipFile(tmp_path / "filled.xlsx").read("xl/worksheets/sheet1.xml")
+    read = read_sample(tmp_path / "filled.xlsx")
+    assert [(row.record_id, row.verdict) for row in read] == [("R-1", "confirmed"), ("R-2", "confirmed")]
 
 
 _ITEM = '{"record_id": "R-1", "rule": "AA002", "outcome": "failed", "verdict": "confirmed", "note": %s}'

@@ -13,7 +13,8 @@ from checker.report.agreement import compare, comparison_data, comparison_text
 from checker.report.formats.escape import shown_text
 from checker.report.outputs import Output
 from checker.report.sample import Sampler
-from checker.report.samplefiles import SUFFIXES, SampleFileError, SampleInfo, read_sample, write_sample
+from checker.report.samplefiles import SUFFIXES, SampleFileError, SampleInfo, write_sample
+from checker.report.samplereading import read_sample
 from checker.report.wording import plural
 
 
