@@ -473,8 +473,35 @@ class TestYaml:
             ("---\n- record_id: A\n---\n- record_id: B\n- record_id: C\n  x: {y: 1\n", "A B | R7"),
             # A "- " at column 0 inside a quoted text is no item: the quote holds it.
             ('- record_id: A\n  note: "agreed:\n- team: T"\n- record_id: B\n  x: [y\n', "A | R6"),
-            # Not a list at column 0, or text before its first item: the document whole, as before.
-            ("export: {}\ncases:\n  - {record_id: A}\n  - {record_id: B\n", " | R5"),
+            # An envelope's cases, at column 0 or indented, after or before its export.
+            ("export: {}\ncases:\n  - {record_id: A}\n  - {record_id: B\n", "A | R5"),
+            (
+                "export: {}\ncases:\n- record_id: A\n- record_id: B\n  team: x: y\n- record_id: C\n",
+                "A C | R5",
+            ),
+            ("cases:\n    - record_id: A\n    - record_id: B\n      team: x: y\nexport: {}\n", "A | R4"),
+            (
+                'export: {}\n"cases":  # records\n  - record_id: B\n    team: x: y\n  - record_id: C\n',
+                "C | R4",
+            ),
+            # An error in the envelope's other members, two 'cases' keys, or a line at column 0 among
+            # the cases that is no item of them: the document whole.
+            ("export: {a: [1}\ncases:\n  - record_id: A\n  - record_id: C\n", " | R1"),
+            (
+                "export: {}\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\n  - record_id: C\ncases: []\n",
+                " | R6",
+            ),
+            (
+                "export: {}\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\nz: 1\n  - record_id: C\n",
+                " | R6",
+            ),
+            # A quoted text of the envelope's left open holds whatever follows.
+            (
+                'export: {note: "a\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\n  - record_id: C\n',
+                " | R7",
+            ),
+            # Not a list at column 0 or an envelope's cases, or text before its first item: the
+            # document whole, as before.
             ("record_id: A\nchild: {person_id: P\n", " | R3"),
             ("x: 1\n- {record_id: A}\n- {record_id: B\n", " | R2"),
             ("- {record_id: A\n- {record_id: B}\n", " | R2"),
@@ -486,6 +513,21 @@ class TestYaml:
         self, tmp_path: Path, written: str, expected: str
     ) -> None:
         assert _read_and_lost(tmp_path / "x.yaml", written, ("not valid YAML",)) == expected
+
+    def test_the_records_read_past_an_error_in_an_envelope_keep_its_exported_at(self, tmp_path: Path) -> None:
+        # Lost with the document, the export's as-of was lost too: its records would have been
+        # checked as of the time of the run.
+        path = tmp_path / "x.yaml"
+        path.write_text(
+            "export:\n  exported_at: 2013-01-07T09:00:00Z\ncases:\n  - record_id: A\n"
+            "  - record_id: B\n    team: x: y\n  - record_id: C\n",
+            encoding="utf-8",
+        )
+        found = records(read(path))
+        assert [(r.data["record_id"], r.line, r.exported_at) for r in found] == [
+            ("A", 4, "2013-01-07T09:00:00Z"),
+            ("C", 7, "2013-01-07T09:00:00Z"),
+        ]
 
     def test_documents_shapes_and_timestamps_as_written(self, tmp_path: Path) -> None:
         path = tmp_path / "x.yaml"

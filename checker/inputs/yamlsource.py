@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
@@ -21,6 +20,7 @@ from ruamel.yaml.reader import ReaderError
 
 from checker.inputs.limits import MAX_YAML_DOCUMENT
 from checker.inputs.sourcemap import Position
+from checker.inputs.yamlitems import Reader, items_around
 from checker.inputs.yamlscalars import scalar_resolver
 from checker.inputs.yamltree import (
     AliasBudget,
@@ -28,6 +28,8 @@ from checker.inputs.yamltree import (
     Node,
     StructureError,
     compose,
+    entries,
+    is_mapping,
     target,
     to_plain,
 )
@@ -173,15 +175,17 @@ def compose_yaml_documents(
     text: str, items_past_errors: bool = False
 ) -> Iterator[ComposedDocument | YamlProblem]:
     """Each document's nodes, or the syntax problem that stopped it. With ``items_past_errors``
-    (records, not a rule or configuration file), a document that is a list at column 0 and
-    does not parse keeps the items around the one its error is in (``_items_around``)."""
+    (records, not a rule or configuration file), a document whose records are a block list
+    and does not parse keeps the items around the one its error is in (``yamlitems.py``)."""
     parsers = _Parsers()
     for first_line, chunk in split_documents(text):
         composed = parsers.compose(first_line, chunk)
         if isinstance(composed, YamlProblem) and items_past_errors:
-            kept = _items_around(parsers, first_line, chunk, composed)
+            kept = items_around(chunk.split("\n"), first_line, composed.line, parsers.reader(first_line))
             if kept is not None:
-                yield from kept
+                yield kept.document
+                yield YamlProblem(composed.line, composed.column, f"{composed.message}; {kept.said}")
+                yield from (YamlProblem(line, None, message) for line, message in kept.others)
                 continue
         if composed is not None:
             yield composed
@@ -213,155 +217,25 @@ class _Parsers:
             return _parse_problem(error, first_line, chunk)
         return ComposedDocument(root) if root is not None else None
 
+    def reader(self, first_line: int) -> Reader[ComposedDocument]:
+        """A document's text read whole, when its records are a list where they were."""
 
-def _items_around(
-    parsers: _Parsers, first_line: int, chunk: str, problem: YamlProblem
-) -> list[ComposedDocument | YamlProblem] | None:
-    """A document that is a list written at column 0, broken in one item: the items before that
-    one and those after it, each run read as a list on its own, and the problem, said of each
-    item between (each, as far as can be told, a record lost).
+        def read(text: str, envelope: bool) -> ComposedDocument | None:
+            composed = self.compose(first_line, text)
+            if not isinstance(composed, ComposedDocument):
+                return None
+            records: Child | None = composed.root
+            try:
+                if envelope:
+                    members = entries(target(composed.root)) if is_mapping(composed.root) else []
+                    records = next((value for name, _, value in members if name == "cases"), None)
+            except StructureError:  # a key written twice
+                return None
+            if records is None or target(records).kind != "sequence" or is_mapping(records):
+                return None
+            return composed
 
-    A run is read again only when it parses whole, and the items past the error only when what
-    the lost items hold cannot run on into them: a "- " at column 0 inside a quoted text
-    spanning lines is no item (the quote holds it), so a record is never cut where its author
-    did not cut it, nor made of another's text."""
-    lines = chunk.split("\n")
-    starts = [number for number, line in enumerate(lines) if line == "-" or line.startswith(("- ", "-\t"))]
-    if not starts or any(_content(line) for line in lines[: starts[0]]):
-        return None
-    # Only a "- " written as the first item is a record's start: one written otherwise ("- one"
-    # in a quoted text, "-   notes" typed, a nested item pulled back) may be a piece of another.
-    starts = [number for number in starts if _item_shape(lines[number]) == _item_shape(lines[starts[0]])]
-    error_at = problem.line - first_line - 1  # the error's line in the chunk
-    head: ComposedDocument | None = None
-    cut = starts[0]
-    # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
-    backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
-    for before, back in backs[::-1][:_CUTS_TRIED]:
-        head = (
-            None
-            if _may_run_on(lines, before, back, error_at)
-            else _a_list(parsers, first_line, lines, 0, back)
-        )
-        if head is not None:
-            cut = back
-            break
-    if head is None and len(starts) < 2:
-        return None
-    tail: ComposedDocument | None = None
-    resumed = len(lines)
-    for after in [number for number in starts if number > error_at][:_CUTS_TRIED]:
-        # A text left open before it, or closed after it with its opening quote lost, holds it.
-        if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:], None)[1]:
-            break
-        tail = _a_list(parsers, first_line, lines, after, len(lines))
-        if tail is not None:
-            resumed = after
-            break
-    if head is None and tail is None:
-        return None
-    lost = [number for number in starts if cut <= number < resumed] or [cut]
-    if tail is None:
-        said = f"{problem.message}; nothing from line {first_line + cut + 1} on is read"
-    else:
-        records = "records" if len(lost) > 1 else "record"
-        said = f"{problem.message}; {records} on lines {first_line + cut + 1}-{first_line + resumed} not read"
-    events: list[ComposedDocument | YamlProblem] = [head] if head is not None else []
-    events.append(YamlProblem(problem.line, problem.column, said))
-    events += [
-        YamlProblem(first_line + number + 1, None, f"{_PAST_THE_ERROR} {problem.line}") for number in lost[1:]
-    ]
-    return events + ([tail] if tail is not None else [])
-
-
-_PAST_THE_ERROR = "not valid YAML before it: where this record ends cannot be told past the error on line"
-
-
-def _item_shape(line: str) -> tuple[int, str]:
-    """How an item's first line is written: where its value starts, and whether that is a key,
-    a flow collection or another value."""
-    found = _ITEM.match(line)
-    if found is None:
-        return (0, "")
-    value = found.group("value")
-    kind = "flow" if value[:1] in "[{" else "key" if _KEY.match(value) else "value"
-    return (len(found.group("space")), kind)
-
-
-_ITEM = re.compile(r"-(?P<space>[ \t]*)(?P<value>.*)")
-_KEY = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s#"'][^#]*?)[ \t]*:(?:[ \t]|$)""")
-
-
-def _a_list(
-    parsers: _Parsers, first_line: int, lines: list[str], start: int, end: int
-) -> ComposedDocument | None:
-    """Lines ``start`` to ``end`` read as a list, at their own lines, if they parse whole as one."""
-    composed = parsers.compose(first_line, "\n" * start + "\n".join(lines[start:end]) + "\n")
-    if isinstance(composed, ComposedDocument) and target(composed.root).kind == "sequence":
-        return composed
-    return None
-
-
-def _quote_left_open(lines: list[str]) -> bool:
-    """Whether the lines may leave a quoted text open, so that a later "- " could be inside it:
-    one of them ends inside a quoted text, or holds an escaped or closing quote outside one (its
-    opening quote may be what was lost)."""
-    return any(_quotes(line, None) != (None, False) for line in lines)
-
-
-def _may_run_on(lines: list[str], before: int, cut: int, error_at: int) -> bool:
-    """Whether the item from ``before`` to a cut may run on past it, inside a quoted text: it
-    ends inside one, or holds an escaped or closing quote outside one, or the broken item after
-    it closes one that none opened (its opening quote, lost, may be before the cut)."""
-    open_quote, _ = _quote_trouble(lines[:before], None)
-    open_quote, trouble = _quote_trouble(lines[before:cut], open_quote)
-    return trouble or open_quote is not None or _quote_trouble(lines[cut : error_at + 1], None)[1]
-
-
-def _quote_trouble(lines: list[str], open_quote: str | None) -> tuple[str | None, bool]:
-    """The lines read in turn from inside ``open_quote``'s text (or none): the quoted text they
-    end inside, and whether one holds an escaped or closing quote outside a text (``_quotes``)."""
-    for line in lines:
-        open_quote, outside = _quotes(line, open_quote)
-        if outside:
-            return open_quote, True
-    return open_quote, False
-
-
-def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
-    """The quoted text a line, begun inside ``open_quote``'s (or none), ends inside, and whether
-    it holds an escaped quote outside one, or one that would close a text none opened
-    (``end"``; an apostrophe inside a word aside). Other quotes right after a letter or a sign
-    are characters of a plain value; any other may open a quoted text, followed to its close,
-    escapes and all (a block scalar's lines, which may hold anything, can only seem to open one)."""
-    at = 0
-    while at < len(line):
-        character = line[at]
-        if open_quote is not None:
-            if (open_quote == '"' and character == "\\") or (open_quote == "'" and line[at : at + 2] == "''"):
-                at += 1  # the next character is escaped
-            elif character == open_quote:
-                open_quote = None
-        elif character == "#" and (at == 0 or line[at - 1] in " \t"):
-            break
-        elif character == '"' and at > 0 and line[at - 1] == "\\":
-            return open_quote, True
-        elif character in "\"'":
-            if at == 0 or line[at - 1] in " \t-:?[{,":
-                open_quote = character
-            elif not line[at + 1 : at + 2].isalnum():
-                return open_quote, True  # closes a text none opened: its opening quote may be lost
-        at += 1
-    return open_quote, False
-
-
-_CUTS_TRIED = 3
-
-
-def _content(line: str) -> bool:
-    """Whether a line before a list's first item holds more than a comment, a directive or
-    the document's own start marker."""
-    return bool(line.strip()) and line.rstrip() != "---" and not line.lstrip().startswith(("#", "%"))
+        return read
 
 
 def load_yaml_documents(text: str) -> Iterator[YamlDocument | YamlProblem]:

@@ -1,0 +1,228 @@
+"""A YAML document of records broken in one item: the items around that one, read again.
+
+The records of a YAML export are a block list: the document itself, written at
+column 0, or the list under an envelope's ``cases:`` key. When the document
+does not parse and its error is in one item, the items before that one and
+those after it are read again, each run only when it parses whole, in the
+document around them (an envelope's ``export`` kept, so its records keep their
+as-of instant); the items between are each, as far as can be told, a record
+lost, said once each.
+
+The items past the error are read only when what the lost items hold cannot
+run on into them: a "- " inside a quoted text spanning lines is no item (the
+quote holds it), so a record is never cut where its author did not cut it,
+nor made of another's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Generic, TypeVar
+
+Read = TypeVar("Read")
+
+# A document's text with only some of its lines kept (the others blank, so that every line
+# keeps its number), read whole: the document if it parses, and its records are a list where
+# they were (under 'cases', for an envelope), else None.
+Reader = Callable[[str, bool], Read | None]
+
+
+@dataclass(frozen=True)
+class ItemsAround(Generic[Read]):
+    """What could be read of a broken document, and what was lost: ``said`` goes with the
+    parser's error, ``others`` at the line of each other record lost."""
+
+    document: Read
+    said: str
+    others: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class _Records:
+    """Where a document's list of records is, by line of the document (0 first)."""
+
+    begin: int  # its first item's line
+    end: int  # the line after its last
+    indent: int  # the column of its items' dashes
+    envelope: bool
+
+
+def items_around(
+    lines: list[str], first_line: int, error_line: int, read: Reader[Read]
+) -> ItemsAround[Read] | None:
+    """The document of ``lines`` (its first at ``first_line``, 0-based; the parser's error at
+    ``error_line``, 1-based) without the items its error may be in, if any item can be read."""
+    records = _records(lines)
+    error_at = error_line - first_line - 1  # the error's line in the document
+    if records is None or (records.envelope and not records.begin <= error_at < records.end):
+        return None
+    around = [(0, records.begin), (records.end, len(lines))]
+    dash = records.indent
+    starts = [number for number in range(records.begin, records.end) if _item_at(lines[number], dash)]
+    # Only a "- " written as the first item is a record's start: one written otherwise ("- one"
+    # in a quoted text, "-   notes" typed, a nested item pulled back) may be a piece of another.
+    first_shape = _item_shape(lines[starts[0]][dash:])
+    starts = [number for number in starts if _item_shape(lines[number][dash:]) == first_shape]
+    cut, head = starts[0], False
+    # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
+    backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
+    for before, back in backs[::-1][:_CUTS_TRIED]:
+        if (
+            not _may_run_on(lines, before, back, error_at)
+            and read(_text(lines, [*around, (records.begin, back)]), records.envelope) is not None
+        ):
+            cut, head = back, True
+            break
+    if not head and len(starts) < 2:
+        return None
+    resumed, tail = records.end, False
+    for after in [number for number in starts if number > error_at][:_CUTS_TRIED]:
+        # A text left open before it, or closed after it with its opening quote lost, holds it.
+        if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:], None)[1]:
+            break
+        if read(_text(lines, [*around, (after, records.end)]), records.envelope) is not None:
+            resumed, tail = after, True
+            break
+    kept = around + ([(records.begin, cut)] if head else []) + ([(resumed, records.end)] if tail else [])
+    document = read(_text(lines, kept), records.envelope) if head or tail else None
+    if document is None:
+        return None
+    lost = [number for number in starts if cut <= number < resumed] or [cut]
+    if tail:
+        many = "records" if len(lost) > 1 else "record"
+        said = f"{many} on lines {first_line + cut + 1}-{first_line + resumed} not read"
+    elif records.envelope:
+        said = f"no record from line {first_line + cut + 1} on is read"
+    else:
+        said = f"nothing from line {first_line + cut + 1} on is read"
+    others = [(first_line + number + 1, f"{_PAST_THE_ERROR} {error_line}") for number in lost[1:]]
+    return ItemsAround(document, said, others)
+
+
+_PAST_THE_ERROR = "not valid YAML before it: where this record ends cannot be told past the error on line"
+_CUTS_TRIED = 3
+
+
+def _records(lines: list[str]) -> _Records | None:
+    """The list of records: the document, when its first line is an item at column 0, or the
+    block list under its ``cases:`` key at column 0 (an envelope), up to the next line at
+    column 0 that is not one of its items. None when neither, or when the lines before the
+    list may leave a quoted text open into it."""
+    first = next((number for number, line in enumerate(lines) if _content(line)), None)
+    if first is None:
+        return None
+    if _item_at(lines[first], 0):
+        return _Records(first, len(lines), 0, envelope=False)
+    keys = [number for number, line in enumerate(lines) if _CASES.fullmatch(line)]
+    if len(keys) != 1:
+        return None
+    begin = next((number for number in range(keys[0] + 1, len(lines)) if _content(lines[number])), None)
+    if begin is None:
+        return None
+    indent = len(lines[begin]) - len(lines[begin].lstrip(" "))
+    if not _item_at(lines[begin], indent) or _quote_trouble(lines[:begin], None) != (None, False):
+        return None
+    end = next(
+        (
+            number
+            for number in range(begin + 1, len(lines))
+            if _content(lines[number])
+            and lines[number][:1] not in " \t"
+            and (indent or not _item_at(lines[number], 0))
+        ),
+        len(lines),
+    )
+    return _Records(begin, end, indent, envelope=True)
+
+
+_CASES = re.compile(r"""(?:cases|"cases"|'cases')[ \t]*:[ \t]*(?:#.*)?""")
+
+
+def _item_at(line: str, indent: int) -> bool:
+    """Whether a line is a block list's item whose dash is at column ``indent``."""
+    rest = line[indent:]
+    return line[:indent] == " " * indent and (rest == "-" or rest.startswith(("- ", "-\t")))
+
+
+def _text(lines: list[str], kept: list[tuple[int, int]]) -> str:
+    """The lines in the ``kept`` ranges, the others blank."""
+    wanted = [False] * len(lines)
+    for start, end in kept:
+        wanted[start:end] = [True] * (end - start)
+    return "\n".join(line if keep else "" for line, keep in zip(lines, wanted, strict=True)) + "\n"
+
+
+def _item_shape(line: str) -> tuple[int, str]:
+    """How an item's first line is written: where its value starts, and whether that is a key,
+    a flow collection or another value."""
+    found = _ITEM.match(line)
+    if found is None:
+        return (0, "")
+    value = found.group("value")
+    kind = "flow" if value[:1] in "[{" else "key" if _KEY.match(value) else "value"
+    return (len(found.group("space")), kind)
+
+
+_ITEM = re.compile(r"-(?P<space>[ \t]*)(?P<value>.*)")
+_KEY = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s#"'][^#]*?)[ \t]*:(?:[ \t]|$)""")
+
+
+def _quote_left_open(lines: list[str]) -> bool:
+    """Whether the lines may leave a quoted text open, so that a later "- " could be inside it:
+    one of them ends inside a quoted text, or holds an escaped or closing quote outside one (its
+    opening quote may be what was lost)."""
+    return any(_quotes(line, None) != (None, False) for line in lines)
+
+
+def _may_run_on(lines: list[str], before: int, cut: int, error_at: int) -> bool:
+    """Whether the item from ``before`` to a cut may run on past it, inside a quoted text: it
+    ends inside one, or holds an escaped or closing quote outside one, or the broken item after
+    it closes one that none opened (its opening quote, lost, may be before the cut)."""
+    open_quote, _ = _quote_trouble(lines[:before], None)
+    open_quote, trouble = _quote_trouble(lines[before:cut], open_quote)
+    return trouble or open_quote is not None or _quote_trouble(lines[cut : error_at + 1], None)[1]
+
+
+def _quote_trouble(lines: list[str], open_quote: str | None) -> tuple[str | None, bool]:
+    """The lines read in turn from inside ``open_quote``'s text (or none): the quoted text they
+    end inside, and whether one holds an escaped or closing quote outside a text (``_quotes``)."""
+    for line in lines:
+        open_quote, outside = _quotes(line, open_quote)
+        if outside:
+            return open_quote, True
+    return open_quote, False
+
+
+def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
+    """The quoted text a line, begun inside ``open_quote``'s (or none), ends inside, and whether
+    it holds an escaped quote outside one, or one that would close a text none opened
+    (``end"``; an apostrophe inside a word aside). Other quotes right after a letter or a sign
+    are characters of a plain value; any other may open a quoted text, followed to its close,
+    escapes and all (a block scalar's lines, which may hold anything, can only seem to open one)."""
+    at = 0
+    while at < len(line):
+        character = line[at]
+        if open_quote is not None:
+            if (open_quote == '"' and character == "\\") or (open_quote == "'" and line[at : at + 2] == "''"):
+                at += 1  # the next character is escaped
+            elif character == open_quote:
+                open_quote = None
+        elif character == "#" and (at == 0 or line[at - 1] in " \t"):
+            break
+        elif character == '"' and at > 0 and line[at - 1] == "\\":
+            return open_quote, True
+        elif character in "\"'":
+            if at == 0 or line[at - 1] in " \t-:?[{,":
+                open_quote = character
+            elif not line[at + 1 : at + 2].isalnum():
+                return open_quote, True  # closes a text none opened: its opening quote may be lost
+        at += 1
+    return open_quote, False
+
+
+def _content(line: str) -> bool:
+    """Whether a line holds more than a comment, a directive or the document's start marker."""
+    return bool(line.strip()) and line.rstrip() != "---" and not line.lstrip().startswith(("#", "%"))
