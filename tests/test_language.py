@@ -280,6 +280,24 @@ class TestUnreadableValues:
         item = {"id": "I", "voice_of_child": 5}
         assert verdict(rule, record(incidents=[item])) == "not_applicable"
 
+    def test_all_fails_on_a_missing_value_beside_an_unreadable_one_and_names_the_missing_one(self) -> None:
+        # RF003's shape: a DASH graded with a level not in the list and no completion time fails
+        # whatever the grade holds; the finding names the time, never the grade DQ001 reports.
+        rule = inline_rule(
+            {
+                "scope": "incidents",
+                "require": {"all": [{"present": "dash/completed_at"}, {"present": "dash/risk_level"}]},
+                "message": "{field} not recorded",
+            }
+        )
+        graded_badly = {"id": "I", "dash": {"risk_level": "critical"}}
+        result = run_rule(rule, record(incidents=[graded_badly]))
+        assert [(f.pointer, f.message) for f in result.findings] == [
+            ("/incidents/0/dash/completed_at", "completed_at not recorded")
+        ]
+        completed = {"id": "I", "dash": {"risk_level": "critical", "completed_at": "2012-11-02T23:40:00"}}
+        assert verdict(rule, record(incidents=[completed])) == "not_applicable"
+
 
 class TestRollingWindow:
     rule = inline_rule(
