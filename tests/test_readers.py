@@ -514,6 +514,45 @@ class TestYaml:
     ) -> None:
         assert _read_and_lost(tmp_path / "x.yaml", written, ("not valid YAML",)) == expected
 
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # A nested item pulled back to the records' column opens with another key than the
+            # records do: it is a piece of the record before it, which goes with it (read, that
+            # record was cut short at it, its incidents lost).
+            (
+                "export: {}\ncases:\n  - record_id: A\n    incidents:\n  - date: 2020-01-01\n      type: x\n"
+                "  - record_id: B\n",
+                "B | R6",
+            ),
+            (
+                "- record_id: A\n  incidents:\n- date: 2020-01-01\n    type: physical\n- record_id: B\n",
+                "B | R4",
+            ),
+            # An anchor named again in the lost record: read without it, C's alias would name A's.
+            (
+                "- record_id: A\n  w: &x {name: one}\n- record_id: L\n  w: &x {name: two}\n  bad: x: y\n"
+                "- record_id: C\n  r: *x\n",
+                "A | R5 R6",
+            ),
+            # A '---' inside a quoted text ends the document: the next one, holding the text's
+            # closing quote, may be the text's rest, its "- " lines words of it.
+            (
+                'export: {}\ncases:\n- record_id: A\n  note: "foo\n---\n- record_id: Z"\n- record_id: B\n',
+                " | R5 R5",
+            ),
+            # Without such a quote, the next document is read.
+            ('- record_id: A\n  note: "x\n---\n- record_id: B\n- record_id: C\n', "B C | R3"),
+            # An envelope's export after a list at column 0 (its 'cases:' key lost): no list's.
+            ("- record_id: A\n- record_id: B\n  bad: x: y\nexport: {exported_at: 2020-01-01}\n", " | R3"),
+        ],
+    )
+    def test_past_an_error_no_record_is_read_short_or_made_of_another_s_text(
+        self, tmp_path: Path, written: str, expected: str
+    ) -> None:
+        said = ("not valid YAML", "rest of a quoted text")
+        assert _read_and_lost(tmp_path / "x.yaml", written, said) == expected
+
     def test_the_records_read_past_an_error_in_an_envelope_keep_its_exported_at(self, tmp_path: Path) -> None:
         # Lost with the document, the export's as-of was lost too: its records would have been
         # checked as of the time of the run.

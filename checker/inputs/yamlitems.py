@@ -83,6 +83,8 @@ def items_around(
         # A text left open before it, or closed after it with its opening quote lost, holds it.
         if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:], None)[1]:
             break
+        if _anchored(lines[cut:after]) & _aliased(lines[after:]):
+            break  # read without the lost lines, an alias would name an earlier anchor of that name
         if read(_text(lines, [*around, (after, records.end)]), records.envelope) is not None:
             resumed, tail = after, True
             break
@@ -115,6 +117,10 @@ def _records(lines: list[str]) -> _Records | None:
     if first is None:
         return None
     if _item_at(lines[first], 0):
+        # A key at column 0 among a list's items (an envelope's 'export:' after its 'cases:' key
+        # was lost, say) is no list's: its records may be an envelope's, with an as-of of its own.
+        if any(_KEY.match(line) and not _item_at(line, 0) for line in lines[first + 1 :]):
+            return None
         return _Records(first, len(lines), 0, envelope=False)
     keys = [number for number, line in enumerate(lines) if _CASES.fullmatch(line)]
     if len(keys) != 1:
@@ -156,17 +162,45 @@ def _text(lines: list[str], kept: list[tuple[int, int]]) -> str:
 
 
 def _item_shape(line: str) -> tuple[int, str]:
-    """How an item's first line is written: where its value starts, and whether that is a key,
-    a flow collection or another value."""
+    """How an item's first line is written: where its value starts, and what it is: the key
+    it opens with (exporters write a record's fields in one order, so a nested item pulled back
+    to the records' column, ``- date:``, is told from a record's ``- record_id:``), a flow
+    collection or another value."""
     found = _ITEM.match(line)
     if found is None:
         return (0, "")
     value = found.group("value")
-    kind = "flow" if value[:1] in "[{" else "key" if _KEY.match(value) else "value"
+    key = _KEY.match(value)
+    kind = "flow" if value[:1] in "[{" else f"key {key.group(0).rstrip()}" if key else "value"
     return (len(found.group("space")), kind)
 
 
 _ITEM = re.compile(r"-(?P<space>[ \t]*)(?P<value>.*)")
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
+_ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
+
+
+def _anchored(lines: list[str]) -> set[str]:
+    return {name for line in lines for name in _ANCHOR.findall(line)}
+
+
+def _aliased(lines: list[str]) -> set[str]:
+    return {name for line in lines for name in _ALIAS.findall(line)}
+
+
+def quote_trouble(lines: list[str]) -> bool:
+    """Whether a line holds an escaped or closing quote outside a quoted text (``_quotes``)."""
+    return _quote_trouble(lines, None)[1]
+
+
+def ends_in_a_quote(lines: list[str], open_quote: str | None = None) -> str | None:
+    """The quoted text the lines, begun inside ``open_quote``'s, may end inside (a document cut
+    at a ``---`` that was inside a quoted text: the next document is the text's rest)."""
+    for line in lines:
+        open_quote, _ = _quotes(line, open_quote)
+    return open_quote
+
+
 _KEY = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s#"'][^#]*?)[ \t]*:(?:[ \t]|$)""")
 
 

@@ -20,7 +20,7 @@ from ruamel.yaml.reader import ReaderError
 
 from checker.inputs.limits import MAX_YAML_DOCUMENT
 from checker.inputs.sourcemap import Position
-from checker.inputs.yamlitems import Reader, items_around
+from checker.inputs.yamlitems import Reader, ends_in_a_quote, items_around, quote_trouble
 from checker.inputs.yamlscalars import scalar_resolver
 from checker.inputs.yamltree import (
     AliasBudget,
@@ -178,10 +178,21 @@ def compose_yaml_documents(
     (records, not a rule or configuration file), a document whose records are a block list
     and does not parse keeps the items around the one its error is in (``yamlitems.py``)."""
     parsers = _Parsers()
+    left_open: tuple[str, int] | None = None  # a quote a broken document ends inside, and its error's line
     for first_line, chunk in split_documents(text):
+        lines = chunk.split("\n")
+        if left_open is not None and quote_trouble(lines):
+            # A "---" inside a quoted text cut it: this document may be the text's rest, its
+            # stray closing quote the text's own, and its "- " lines words of it.
+            yield YamlProblem(first_line + 1, None, f"{_REST_OF_A_QUOTE} {left_open[1]}")
+            left_open = (quote, left_open[1]) if (quote := ends_in_a_quote(lines, left_open[0])) else None
+            continue
         composed = parsers.compose(first_line, chunk)
+        left_open = None
         if isinstance(composed, YamlProblem) and items_past_errors:
-            kept = items_around(chunk.split("\n"), first_line, composed.line, parsers.reader(first_line))
+            quote = ends_in_a_quote(lines)
+            left_open = (quote, composed.line) if quote else None
+            kept = items_around(lines, first_line, composed.line, parsers.reader(first_line))
             if kept is not None:
                 yield kept.document
                 yield YamlProblem(composed.line, composed.column, f"{composed.message}; {kept.said}")
@@ -189,6 +200,12 @@ def compose_yaml_documents(
                 continue
         if composed is not None:
             yield composed
+
+
+_REST_OF_A_QUOTE = (
+    "not read: it may be the rest of a quoted text left open by the document before it "
+    "(a '---' inside the text ends a document); see the error on line"
+)
 
 
 class _Parsers:
