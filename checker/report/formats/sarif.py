@@ -119,20 +119,28 @@ def _within_limits(
     most important first; ``total``: how many there were in all."""
     keep = len(by_importance)
     while True:
-        kept = sorted(by_importance[:keep])
-        text = _serialised({**run, "results": [results[n] for n in kept]})
+        # Measured with the note saying what was left out: added after, it took the log over.
+        text, note = _log_keeping(run, sorted(by_importance[:keep]), results, total)
         size = len(gzip.compress(text.encode("utf-8")))
         if size <= MAX_GZIPPED_BYTES or keep == 0:
             break
         keep = min(keep - 1, int(keep * MAX_GZIPPED_BYTES / size * 0.95))
-    if keep == total:
-        return text
+    if note is not None:
+        context.notices.append(note)
+    return text
+
+
+def _log_keeping(
+    run: dict[str, Any], kept: list[int], results: dict[int, dict[str, Any]], total: int
+) -> tuple[str, str | None]:
+    """The log with these results, and a note of those left out, if any (also in the log)."""
+    if len(kept) == total:
+        return _serialised({**run, "results": [results[n] for n in kept]}), None
     note = (
-        f"{total - keep} of {total} results left out (the least severe) to keep within code "
+        f"{total - len(kept)} of {total} results left out (the least severe) to keep within code "
         f"scanning's limits of {MAX_RESULTS:,} results and {MAX_GZIPPED_BYTES // (1024 * 1024)} MB gzipped; "
         "every finding is in the JSON report (--format json=FILE)"
     )
-    context.notices.append(note)
     invocation = {
         **run["invocations"][0],
         "toolExecutionNotifications": [
@@ -140,7 +148,7 @@ def _within_limits(
             {"level": "warning", "descriptor": {"id": "results-capped"}, "message": {"text": note}},
         ],
     }
-    return _serialised({**run, "invocations": [invocation], "results": [results[n] for n in kept]})
+    return _serialised({**run, "invocations": [invocation], "results": [results[n] for n in kept]}), note
 
 
 def artifact_uri(label: str, cwd: Path) -> str:
