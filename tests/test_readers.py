@@ -488,7 +488,8 @@ class TestYaml:
             # the cases that is no item of them: the document whole.
             ("export: {a: [1}\ncases:\n  - record_id: A\n  - record_id: C\n", " | R1"),
             (
-                "export: {}\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\n  - record_id: C\ncases: []\n",
+                "export: {}\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\n"
+                "  - record_id: C\ncases: []\n",
                 " | R6",
             ),
             (
@@ -497,7 +498,8 @@ class TestYaml:
             ),
             # A quoted text of the envelope's left open holds whatever follows.
             (
-                'export: {note: "a\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\n  - record_id: C\n',
+                'export: {note: "a\ncases:\n  - record_id: A\n  - record_id: B\n    x: [y\n'
+                "  - record_id: C\n",
                 " | R7",
             ),
             # Not a list at column 0 or an envelope's cases, or text before its first item: the

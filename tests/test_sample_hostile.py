@@ -206,12 +206,12 @@ HOSTILE_WORKBOOKS = {
     ),
     "row-past-excel": (
         _edited(_past_excel),
-        "filled.xlsx: row 3: cannot read the sample (the sheet has a row after row 2 whose number is no whole",
+        "filled.xlsx: row 3: cannot read the sample (the sheet has a row after row 2 whose number is no",
     ),
     # Read on, the reader skipped the second row 2 without a word, and its verdict with it.
     "row-written-twice": (
         _in_sheet(b'<row r="3"', b'<row r="2"'),
-        "filled.xlsx: row 3: cannot read the sample (the sheet has row 2 after row 2 (out of order, or written",
+        "filled.xlsx: row 3: cannot read the sample (the sheet has row 2 after row 2 (out of order, or",
     ),
 }
 
