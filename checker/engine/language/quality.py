@@ -57,12 +57,23 @@ def conforms_to_schema(compiler: Compiler, argument: Any, env: Env, where: str) 
     return conforms
 
 
+# Ids are text; a record, an item, a list or a time compared as a whole would mean one thing to one
+# engine and another to the other.
+UNIQUE_COMPARES_TEXT = (
+    "unique compares text each item of the scope is (an id): give the scope down to it, "
+    "as incidents/*/id; a record, an item, a list, a number or a time is not compared"
+)
+
+
 @predicate("unique")
 def unique(compiler: Compiler, argument: Any, env: Env, where: str) -> Predicate:
     spec = compiler.keys(argument, where, {"within"})
     within = spec["within"]
     if within not in ("record", "run"):
         raise RuleError(f"{where}/within", "within is 'record' or 'run'")
+    item = env.item
+    if item.types != {"string"} or item.format is not None:
+        raise RuleError(where, UNIQUE_COMPARES_TEXT)
     slot = compiler.slot()
     env.facts.update({"first", "field"})
     env.kinds.add("duplicate")

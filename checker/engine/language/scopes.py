@@ -61,7 +61,12 @@ def compile_scope(spec: Any, compiler: Compiler, where: str, children_only: bool
 
 
 def _common_field(patterns: list[Pattern]) -> Field:
-    """Conditions over several collections may read only what all of them have."""
+    """Conditions over several collections may read only what all of them have; values of
+    several places (the ids of every collection) are what each of them is, if all alike."""
+    items = [pattern.item for pattern in patterns]
+    if not any(item.is_object for item in items):
+        alike = all(item.types == items[0].types and item.format == items[0].format for item in items)
+        return items[0] if alike else Field({})
     shared = set.intersection(*(set(pattern.item.names) for pattern in patterns))
     first = patterns[0].item.node
     properties = {name: first["properties"][name] for name in shared} if shared else {}

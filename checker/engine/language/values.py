@@ -153,6 +153,8 @@ def _literals(target: recordschema.Field, values: list[Any], shown: str, where: 
         if target.types and not fits:
             holds = " or ".join(sorted(recordschema.JSON_TYPE_NAMES[kind] for kind in target.types))
             raise RuleError(where, f"{shown} holds {holds}, never {recordschema.JSON_TYPE_NAMES[found]}")
+        if found in ("integer", "number") and value != value:  # NaN: each engine orders it its own way
+            raise RuleError(where, f"{shown}: NaN is no number to compare with")
         if found in ("integer", "number") and abs(value) > MAX_INTEGER:
             raise RuleError(where, f"{value} is past {MAX_INTEGER:,}: no engine compares it exactly")
         if isinstance(kinds, list) and isinstance(value, str) and value not in kinds:

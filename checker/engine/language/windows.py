@@ -17,6 +17,7 @@ from checker.engine.language.compiler import Compiler, Env, RuleError
 from checker.engine.language.patterns import CompiledScope, compile_pattern, iterate, pattern_tokens
 from checker.engine.language.times import compile_duration
 from checker.records.times import Moment, format_duration
+from checker.rules.parameters import MAX_INTEGER
 
 
 def first_reaching(argument: Any, compiler: Compiler, where: str, children_only: bool) -> CompiledScope:
@@ -26,8 +27,8 @@ def first_reaching(argument: Any, compiler: Compiler, where: str, children_only:
     compiler.reads.add(pattern_tokens(pattern))
     env = Env(compiler.parameters, pattern.item, prefixes=(pattern_tokens(pattern),))
     count = compiler.operand(argument["count"], f"{where}/count")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise RuleError(f"{where}/count", "count must be a whole number, 1 or more")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_INTEGER:
+        raise RuleError(f"{where}/count", f"count must be a whole number from 1 to {MAX_INTEGER:,}")
     span = compile_duration(compiler, argument["within"], f"{where}/within")
     shown_window = format_duration(span)
     time_path = compiler.time_path(argument["time"], env, f"{where}/time")

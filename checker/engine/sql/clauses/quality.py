@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from checker.engine.language.compiler import RuleError
+from checker.engine.language.quality import UNIQUE_COMPARES_TEXT
 from checker.engine.sql.compiler import SqlCompiler, clause
 from checker.engine.sql.query import FAIL, PASS, UNKNOWN, VALUE, Frame, Outcome, failure, literal
 
@@ -53,6 +55,8 @@ def conforms_to_schema(compiler: SqlCompiler, argument: Any, frame: Frame, where
 def unique(compiler: SqlCompiler, argument: Any, frame: Frame, where: str) -> Outcome:
     """The item's own value, for the window that decides; unreadable values are unknown."""
     ref, pointer = compiler.resolve(".", frame, where)
+    if ref.value is None or ref.value.kind != "text":
+        raise RuleError(where, UNIQUE_COMPARES_TEXT)
     status = f"CASE WHEN {ref.bad} THEN {UNKNOWN} ELSE {PASS} END"
     outcome = compiler.query.outcome(status, failure(kind=literal("duplicate"), ptr=pointer))
     compiler.query.unique = (argument["within"], ref.column() if ref.value is not None else "NULL", pointer)
