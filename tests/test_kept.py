@@ -266,3 +266,17 @@ def test_a_rulebook_that_compiled_set_based_is_compiled_again_only_when_it_chang
     assert not _loads_the_set_based_compiler(env, local)
     (local / "local.yaml").write_text(valid.replace("who made it", "its outcome"), encoding="utf-8")
     assert _loads_the_set_based_compiler(env, local)
+
+
+def test_what_one_build_of_the_code_kept_is_not_read_by_another_of_the_same_version(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The version stays 0.1.0 from commit to commit: a rule once found to compile set-based,
+    # kept, was trusted by code that would refuse it, and failed at run time instead.
+    from checker.records import kept
+
+    monkeypatch.setattr(kept, "_code", lambda: "one build")
+    keep("set-based", "rules", True)
+    assert read_kept("set-based", "rules") is True
+    monkeypatch.setattr(kept, "_code", lambda: "another build")
+    assert read_kept("set-based", "rules") is None

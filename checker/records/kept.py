@@ -5,7 +5,7 @@ reading the rulebook's YAML (composed with positions, then validated), some
 0.45 s, and importing the ``holidays`` calendars to count working days, some
 0.4 s. Every pre-commit hook pays a command's start. So what they give is kept
 here, as JSON, under a key naming everything it depends on (the text read,
-the version of caselint or of ``holidays``, the years): a key that changes
+the version and code of caselint, the version of ``holidays``, the years): a key that changes
 finds nothing and the work is done afresh. A value is kept only when JSON gives
 back exactly what was worked out (type for type: ``1`` is not ``1.0`` nor
 ``true``), so a value read from here never changes an answer.
@@ -19,6 +19,7 @@ a record. A cache that cannot be read or written is passed over in silence.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -51,6 +52,23 @@ def cache_root() -> Path | None:
     return Path(base) / "caselint"
 
 
+@functools.cache
+def _code() -> str:
+    """The installed code, by each file's name, size and time of change: what is kept was worked
+    out by the code that kept it, and the version alone does not change as the code does (a
+    checkout, an edit, a wheel of the same version)."""
+    package = Path(__file__).resolve().parent.parent
+    described = []
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".yaml", ".yml") and "__pycache__" not in path.parts:
+            try:
+                found = path.stat()
+            except OSError:
+                continue
+            described.append(f"{path.relative_to(package).as_posix()}:{found.st_size}:{found.st_mtime_ns}")
+    return hashlib.sha256("\n".join(described).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _entry(kind: str, key: str) -> Path | None:
     try:
         root = cache_root()
@@ -58,7 +76,7 @@ def _entry(kind: str, key: str) -> Path | None:
         return None
     if root is None:
         return None
-    digest = hashlib.sha256(f"{__version__}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(f"{__version__}\0{_code()}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()
     return root / kind / f"{digest}.json"
 
 
