@@ -528,6 +528,22 @@ def test_a_missing_sheet_quotes_no_other_sheet_name_but_a_near_match(tmp_path: P
     assert status == 2 and "no sheet 'custody' among its 2 (did you mean 'Custody'?)" in output
 
 
+def test_a_sheet_not_named_is_the_first_one_shown_not_a_hidden_one_before_it(tmp_path: Path) -> None:
+    # Read first, a hidden sheet (an old export left in) failed every column as not in its header.
+    (tmp_path / "extract").mkdir()
+    book = Workbook()
+    assert book.active is not None
+    book.active.title = "Old"
+    book.active.append(["OLD_REF"])
+    book.active.sheet_state = "hidden"
+    shown = book.create_sheet("Children")
+    for row in XLSX_ROWS:
+        shown.append(row)
+    book.save(tmp_path / "extract" / "children.xlsx")
+    status, _, report = run(tmp_path, {}, XLSX_MAPPING)
+    assert status == 0 and report["summary"]["records"] == 5
+
+
 def test_day_numbers_of_a_workbook_in_the_1904_date_system_count_from_1904(tmp_path: Path) -> None:
     (tmp_path / "extract").mkdir()
     path = tmp_path / "extract" / "children.xlsx"

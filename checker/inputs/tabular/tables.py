@@ -135,7 +135,10 @@ def _sheet_rows(table: Table) -> Rows:
         if not values.sheetnames:
             raise TableError(f"{table.label}: not a readable XLSX workbook (it holds no sheet)")
         tables = [sheet.title for sheet in values.worksheets]  # a chartsheet holds no table
-        name = table.spec.sheet or (tables[0] if tables else values.sheetnames[0])
+        # Not named, the sheet is the first a person opening the workbook sees: hidden sheets (an
+        # old export left in, a lookup list) come before it in many workbooks.
+        shown = [sheet.title for sheet in values.worksheets if getattr(sheet, "sheet_state", "") == "visible"]
+        name = table.spec.sheet or (shown or tables or values.sheetnames)[0]
         if name not in values.sheetnames:
             # Sheet names are typed by people, as headings are: none is quoted but a near match.
             hint = meant(name, values.sheetnames)
