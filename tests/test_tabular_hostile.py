@@ -544,6 +544,29 @@ def test_a_sheet_not_named_is_the_first_one_shown_not_a_hidden_one_before_it(tmp
     assert status == 0 and report["summary"]["records"] == 5
 
 
+def test_a_key_cell_holding_a_formula_s_error_names_no_record(tmp_path: Path) -> None:
+    # Read as the text "#N/A", the first such row was a child of that id, the next its repeat.
+    (tmp_path / "extract").mkdir()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [
+        ["CASE_NO", "CHILD_REF", "TEAM"],
+        ["A1", "P1", "t"],
+        ["#N/A", "P2", "t"],
+        ["#N/A", "P3", "t"],
+    ]:
+        sheet.append(row)
+    for cell in ("A3", "A4"):
+        sheet[cell].data_type = "e"
+    book.save(tmp_path / "extract" / "children.xlsx")
+    status, _, report = run(tmp_path, {}, XLSX_MAPPING)
+    assert status == 2 and report["summary"]["records"] == 1 and report["summary"]["rejected"] == 2
+    assert [(error["line"], error["message"]) for error in report["errors"]] == [
+        (line, "no CASE_NO: the row names no record; it was not checked") for line in (3, 4)
+    ]
+
+
 def test_day_numbers_of_a_workbook_in_the_1904_date_system_count_from_1904(tmp_path: Path) -> None:
     (tmp_path / "extract").mkdir()
     path = tmp_path / "extract" / "children.xlsx"

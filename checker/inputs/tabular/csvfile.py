@@ -52,6 +52,11 @@ class TableError(Exception):
     """A table that cannot be read at all: one line, naming the file."""
 
 
+class CellError(str):
+    """A sheet's cell holding the error its formula gave (``#N/A``, ``#REF!``), not a value: as a
+    key it names no row, for another's #N/A is no more the same row than a blank is."""
+
+
 @dataclass(frozen=True)
 class Row:
     line: int  # the CSV line it starts on, or the sheet's row number

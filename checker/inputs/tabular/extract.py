@@ -20,6 +20,7 @@ from typing import Any
 
 from checker.inputs.events import InputFile, ReadEvent, Record, Rejected
 from checker.inputs.sourcemap import Position
+from checker.inputs.tabular.csvfile import CellError
 from checker.inputs.tabular.mapping import CollectionSpec, FieldSpec, Mapping, MappingError
 from checker.inputs.tabular.tables import Row, Table, TableError
 from checker.inputs.tabular.values import ABSENT, cell_value
@@ -232,7 +233,7 @@ def _key(extract: Extract, spec: CollectionSpec, column: str | None, row: Row) -
         return None
     position = extract.column(spec.table, column)
     cell = row.cells[position] if position < len(row.cells) else None
-    if cell is None:
+    if cell is None or isinstance(cell, CellError):
         return None
     text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
     return text.strip() or None

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.inputs.events import Problem, Rejected
-from checker.inputs.tabular.csvfile import QUOTED, Row, TableError, blank, csv_rows, fits
+from checker.inputs.tabular.csvfile import QUOTED, CellError, Row, TableError, blank, csv_rows, fits
 from checker.inputs.tabular.mapping import SPREADSHEETS, TableSpec
 from checker.inputs.tabular.workbook import every_row, refuse_a_bomb
 from checker.records.spelling import meant
@@ -114,6 +114,8 @@ def _time_in_format(number_format: str) -> bool:
 
 def _cell_value(cell: Any) -> Any:
     value = cell.value
+    if getattr(cell, "data_type", None) == "e" and isinstance(value, str):
+        return CellError(value)
     if isinstance(value, datetime) and not _time_in_format(getattr(cell, "number_format", "") or ""):
         return value.date()  # a date formatted without a time is a day, not its midnight
     return value
