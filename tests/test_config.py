@@ -373,7 +373,7 @@ def test_a_configured_value_a_rule_cannot_use_is_blamed_on_the_configuration(tmp
         "invalid configuration: caselint.toml:2: parameters.MI005: a value configured cannot be used"
         in stderr
     )
-    assert "count must be a whole number, 1 or more" in stderr
+    assert "count must be a whole number from 1 to 9,007,199,254,740,991" in stderr
 
 
 def test_a_local_rules_texts_reach_the_terminal_escaped(force: Path) -> None:
