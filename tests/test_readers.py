@@ -543,8 +543,48 @@ class TestYaml:
                 'export: {}\ncases:\n- record_id: A\n  note: "foo\n---\n- record_id: Z"\n- record_id: B\n',
                 " | R5 R5",
             ),
-            # Without such a quote, the next document is read.
-            ('- record_id: A\n  note: "x\n---\n- record_id: B\n- record_id: C\n', "B C | R3"),
+            # Holding no quote to close the text, the next document may be inside it: not read.
+            ('- record_id: A\n  note: "x\n---\n- record_id: B\n- record_id: C\n', " | R3 R3"),
+            # Once a quote closes it, the documents after are read.
+            (
+                '- record_id: A\n  note: "x\n---\n- record_id: B\n  note: "y"\n---\n- record_id: C\n',
+                "C | R3 R3",
+            ),
+            # A nested item pulled back that opens with the records' first key: its fields, left
+            # deeper than a record's, say it is none.
+            (
+                "- record_id: A\n  incidents:\n- record_id: I1\n    kind: x\n- record_id: B\n  k: 1\n",
+                "B | R4",
+            ),
+            (
+                "export: {}\ncases:\n  - record_id: A\n    incidents:\n    - record_id: I1\n"
+                "  - record_id: I2\n      kind: x\n  - record_id: B\n",
+                "B | R7",
+            ),
+            # Documents after one left inside a quoted text are read from inside it, and not read
+            # as records, until a quote closes it (a comment's quote too: it is the text's).
+            (
+                '- record_id: A\n  note: "first\n---\n- record_id: X\n---\n- record_id: Y\n  z: 1"\n'
+                "---\n- record_id: B\n",
+                "B | R3 R3 R5",
+            ),
+            (
+                '- record_id: A\n  note: "first\n---\n- record_id: X\n  # done"\n---\n- record_id: B\n',
+                "B | R3 R3",
+            ),
+            # An anchor named again in a lost record, named by the envelope after its cases.
+            (
+                "cases:\n- record_id: A\n  t: &t 2020-01-01\n- record_id: B\n  t: &t 2021-01-01\n  bad: }\n"
+                "export:\n  exported_at: *t\n",
+                " | R6",
+            ),
+            # A name a parser may end early (&x?z read as &x) is taken either way.
+            (
+                "- record_id: A\n  w: &x 1\n- record_id: B\n  w: &x?z 2\n  bad: }\n- record_id: C\n  w: *x\n",
+                "A | R5 R6",
+            ),
+            # A byte order mark before the first item.
+            ("\ufeff- record_id: A\n- record_id: B\n  x: [\n- record_id: C\n", "A | R4 R4"),
             # An envelope's export after a list at column 0 (its 'cases:' key lost): no list's.
             ("- record_id: A\n- record_id: B\n  bad: x: y\nexport: {exported_at: 2020-01-01}\n", " | R3"),
         ],

@@ -55,6 +55,7 @@ def items_around(
 ) -> ItemsAround[Read] | None:
     """The document of ``lines`` (its first at ``first_line``, 0-based; the parser's error at
     ``error_line``, 1-based) without the items its error may be in, if any item can be read."""
+    lines = [lines[0].removeprefix("\ufeff"), *lines[1:]]  # a byte order mark before the first item
     records = _records(lines)
     error_at = error_line - first_line - 1  # the error's line in the document
     if records is None or (records.envelope and not records.begin <= error_at < records.end):
@@ -66,6 +67,14 @@ def items_around(
     # in a quoted text, "-   notes" typed, a nested item pulled back) may be a piece of another.
     first_shape = _item_shape(lines[starts[0]][dash:])
     starts = [number for number in starts if _item_shape(lines[number][dash:]) == first_shape]
+    # Nor one whose next line is not at its fields' column: a nested item pulled back to the
+    # records' column, its own fields left deeper, though it opens with the records' first key.
+    fields = dash + 1 + first_shape[0]
+    starts = [
+        number
+        for number in starts
+        if number == records.begin or _next_indent(lines, number, records.end) in (None, fields)
+    ]
     cut, head = starts[0], False
     # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
     backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
@@ -88,6 +97,8 @@ def items_around(
         if read(_text(lines, [*around, (after, records.end)]), records.envelope) is not None:
             resumed, tail = after, True
             break
+    if not tail and _anchored(lines[cut : records.end]) & _aliased(lines[records.end :]):
+        return None  # the envelope's members would name an earlier anchor of a lost record's name
     kept = around + ([(records.begin, cut)] if head else []) + ([(resumed, records.end)] if tail else [])
     document = read(_text(lines, kept), records.envelope) if head or tail else None
     if document is None:
@@ -181,16 +192,33 @@ _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
 
 
 def _anchored(lines: list[str]) -> set[str]:
-    return {name for line in lines for name in _ANCHOR.findall(line)}
+    return {name for line in lines for found in _ANCHOR.findall(line) for name in _names(found)}
 
 
 def _aliased(lines: list[str]) -> set[str]:
-    return {name for line in lines for name in _ALIAS.findall(line)}
+    return {name for line in lines for found in _ALIAS.findall(line) for name in _names(found)}
 
 
-def quote_trouble(lines: list[str]) -> bool:
-    """Whether a line holds an escaped or closing quote outside a quoted text (``_quotes``)."""
-    return _quote_trouble(lines, None)[1]
+def _names(written: str) -> set[str]:
+    """What a name written after & or * may be read as: whole, or (by a parser that ends names
+    at other signs) its first word."""
+    word = _WORD.match(written)
+    return {written, word.group(0)} if word else {written}
+
+
+_WORD = re.compile(r"[\w-]+")
+
+
+def _next_indent(lines: list[str], start: int, end: int) -> int | None:
+    """The indentation of the first line after ``start`` that holds more than a comment, before
+    ``end`` and the next item at ``start``'s column (None when there is none)."""
+    dash = len(lines[start]) - len(lines[start].lstrip(" "))
+    for line in lines[start + 1 : end]:
+        if not _content(line):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        return None if indent == dash and _item_at(line, dash) else indent
+    return None
 
 
 def ends_in_a_quote(lines: list[str], open_quote: str | None = None) -> str | None:

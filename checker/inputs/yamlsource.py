@@ -20,7 +20,7 @@ from ruamel.yaml.reader import ReaderError
 
 from checker.inputs.limits import MAX_YAML_DOCUMENT
 from checker.inputs.sourcemap import Position
-from checker.inputs.yamlitems import Reader, ends_in_a_quote, items_around, quote_trouble
+from checker.inputs.yamlitems import Reader, ends_in_a_quote, items_around
 from checker.inputs.yamlscalars import scalar_resolver
 from checker.inputs.yamltree import (
     AliasBudget,
@@ -181,9 +181,10 @@ def compose_yaml_documents(
     left_open: tuple[str, int] | None = None  # a quote a broken document ends inside, and its error's line
     for first_line, chunk in split_documents(text):
         lines = chunk.split("\n")
-        if left_open is not None and quote_trouble(lines):
-            # A "---" inside a quoted text cut it: this document may be the text's rest, its
-            # stray closing quote the text's own, and its "- " lines words of it.
+        if left_open is not None:
+            # A "---" inside a quoted text cut it: this document may be the text's rest (or part
+            # of it, up to another "---"), its "- " lines words of it, so it is read from inside
+            # the text, and not read as records, until a quote closes the text.
             yield YamlProblem(first_line + 1, None, f"{_REST_OF_A_QUOTE} {left_open[1]}")
             left_open = (quote, left_open[1]) if (quote := ends_in_a_quote(lines, left_open[0])) else None
             continue
