@@ -585,6 +585,37 @@ class TestYaml:
             ),
             # A byte order mark before the first item.
             ("\ufeff- record_id: A\n- record_id: B\n  x: [\n- record_id: C\n", "A | R4 R4"),
+            # A quotation inside a plain value ("Said 'no'", "asked 'am I in trouble?'") opens no
+            # quoted text: YAML opens one only where a value starts, and the records after are read.
+            (
+                "- record_id: A\n  voice_of_child: Said 'I don't feel safe'\n- record_id: B\n  team: x: y\n"
+                "- record_id: C\n  voice_of_child: asked 'am I in trouble?'\n",
+                "A C | R4",
+            ),
+            # An item the parser finds where no record starts ("-  child:" typed into A): the
+            # records around are read only when they are the items they were.
+            (
+                "- record_id: A\n  team: x\n-  child: {person_id: P}\n- record_id: B\n  team: x: y\n"
+                "- record_id: C\n",
+                "C | R5 R4",
+            ),
+            # A quote after a space and before no word ("end '") may close a text whose opening
+            # was lost; one opening a quoted text inside a flow list holds the lines after it.
+            (
+                "- record_id: R1\n  child: a\n- record_id: R2\n  summary: long\n- record_id: R9\n  child: x\n"
+                "  end '\n- record_id: R3\n  child: c\n",
+                " | R8",
+            ),
+            (
+                "- record_id: R1\n  child: a\n- record_id: R2\n  child: b: c\n  tags: [x 'y, 'open text\n"
+                "- record_id: R9\n  child: fake\n    end ']\n- record_id: R3\n  child: c\n",
+                "R1 | R4 R6 R9",
+            ),
+            (
+                "- record_id: R1\n  child: a\n- record_id: R2\n  tags: [x 'y, 'open text\n---\n"
+                "- record_id: R9\n  child: fake\n    end ']\n- record_id: R3\n  child: c\n",
+                "R1 | R5 R5",
+            ),
             # An envelope's export after a list at column 0 (its 'cases:' key lost): no list's.
             ("- record_id: A\n- record_id: B\n  bad: x: y\nexport: {exported_at: 2020-01-01}\n", " | R3"),
         ],

@@ -26,8 +26,9 @@ Read = TypeVar("Read")
 
 # A document's text with only some of its lines kept (the others blank, so that every line
 # keeps its number), read whole: the document if it parses, and its records are a list where
-# they were (under 'cases', for an envelope), else None.
-Reader = Callable[[str, bool], Read | None]
+# they were (under 'cases', for an envelope) of as many items as given, else None. An item the
+# parser finds where no record starts (a "-  child:" typed into a record) makes it none.
+Reader = Callable[[str, bool, int], Read | None]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ def items_around(
     for before, back in backs[::-1][:_CUTS_TRIED]:
         if (
             not _may_run_on(lines, before, back, error_at)
-            and read(_text(lines, [*around, (records.begin, back)]), records.envelope) is not None
+            and read(
+                _text(lines, [*around, (records.begin, back)]), records.envelope, _among(starts, 0, back)
+            )
+            is not None
         ):
             cut, head = back, True
             break
@@ -94,13 +98,18 @@ def items_around(
             break
         if _anchored(lines[cut:after]) & _aliased(lines[after:]):
             break  # read without the lost lines, an alias would name an earlier anchor of that name
-        if read(_text(lines, [*around, (after, records.end)]), records.envelope) is not None:
+        if read(
+            _text(lines, [*around, (after, records.end)]),
+            records.envelope,
+            _among(starts, after, records.end),
+        ):
             resumed, tail = after, True
             break
     if not tail and _anchored(lines[cut : records.end]) & _aliased(lines[records.end :]):
         return None  # the envelope's members would name an earlier anchor of a lost record's name
     kept = around + ([(records.begin, cut)] if head else []) + ([(resumed, records.end)] if tail else [])
-    document = read(_text(lines, kept), records.envelope) if head or tail else None
+    count = (_among(starts, 0, cut) if head else 0) + (_among(starts, resumed, records.end) if tail else 0)
+    document = read(_text(lines, kept), records.envelope, count) if head or tail else None
     if document is None:
         return None
     lost = [number for number in starts if cut <= number < resumed] or [cut]
@@ -162,6 +171,11 @@ def _item_at(line: str, indent: int) -> bool:
     """Whether a line is a block list's item whose dash is at column ``indent``."""
     rest = line[indent:]
     return line[:indent] == " " * indent and (rest == "-" or rest.startswith(("- ", "-\t")))
+
+
+def _among(starts: list[int], start: int, end: int) -> int:
+    """How many records start from line ``start`` up to ``end``."""
+    return sum(1 for number in starts if start <= number < end)
 
 
 def _text(lines: list[str], kept: list[tuple[int, int]]) -> str:
@@ -261,9 +275,12 @@ def _quote_trouble(lines: list[str], open_quote: str | None) -> tuple[str | None
 def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
     """The quoted text a line, begun inside ``open_quote``'s (or none), ends inside, and whether
     it holds an escaped quote outside one, or one that would close a text none opened
-    (``end"``; an apostrophe inside a word aside). Other quotes right after a letter or a sign
-    are characters of a plain value; any other may open a quoted text, followed to its close,
-    escapes and all (a block scalar's lines, which may hold anything, can only seem to open one)."""
+    (``end"``; an apostrophe inside a word aside, and the close of a quotation opened after a
+    space inside a plain value, ``Said 'no'``: YAML opens a quoted text only where a value
+    starts, and people quote what a child said). A quote where a value may start (after an
+    indicator or a line's indentation) may open a quoted text, followed to its close, escapes
+    and all (a block scalar's lines, which may hold anything, can only seem to open one)."""
+    quotations: list[str] = []  # quotes opened inside a plain value on this line, still open
     at = 0
     while at < len(line):
         character = line[at]
@@ -277,9 +294,22 @@ def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
         elif character == '"' and at > 0 and line[at - 1] == "\\":
             return open_quote, True
         elif character in "\"'":
-            if at == 0 or line[at - 1] in " \t-:?[{,":
+            # Right after '?' is a question's end ('am I in trouble?'), not an explicit key ("? ").
+            if at == 0 or line[at - 1] in "-:[{,":
                 open_quote = character
-            elif not line[at + 1 : at + 2].isalnum():
+            elif line[at - 1] in " \t":
+                before = line[:at].rstrip(" \t")
+                if not before.strip() or before[-1] in "-:?[{,":
+                    open_quote = character
+                elif line[at + 1 : at + 2].isalnum():
+                    quotations.append(character)
+                else:
+                    return open_quote, True  # "end '": it may close a text whose opening was lost
+            elif line[at + 1 : at + 2].isalnum():
+                pass  # an apostrophe inside a word
+            elif character in quotations:
+                quotations.remove(character)
+            else:
                 return open_quote, True  # closes a text none opened: its opening quote may be lost
         at += 1
     return open_quote, False
