@@ -218,22 +218,14 @@ class _Parsers:
         self.fast = YAML(typ="safe", pure=False)  # the pure parser again when libyaml is not installed
         self.resolve = scalar_resolver(self.pure.resolver)
 
-    def compose(
-        self, first_line: int, chunk: str, wording: bool = True
-    ) -> ComposedDocument | YamlProblem | None:
-        """``wording``: a syntax error is said in the pure parser's words, which means reading the
-        document again with it up to the error (some 10 s a megabyte); else libyaml's are kept."""
+    def compose(self, first_line: int, chunk: str) -> ComposedDocument | YamlProblem | None:
         if len(chunk) > MAX_YAML_DOCUMENT:
             return YamlProblem(first_line + 1, None, _TOO_LARGE)
         try:
             if _NEEDS_PURE_PARSER.search(chunk) is None:
                 try:
                     root = compose(self.fast.parse(chunk), scalar_resolver(self.fast.resolver), first_line)
-                except YAMLError:
-                    if not wording:
-                        raise
-                    root = compose(self.pure.parse(chunk), self.resolve, first_line)
-                except ValueError:  # text libyaml cannot encode
+                except (YAMLError, ValueError):  # ValueError: text libyaml cannot encode
                     root = compose(self.pure.parse(chunk), self.resolve, first_line)
             else:
                 root = compose(self.pure.parse(chunk), self.resolve, first_line)
@@ -247,7 +239,7 @@ class _Parsers:
         """A document's text read whole, when its records are a list of so many where they were."""
 
         def read(text: str, envelope: bool, items: int) -> ComposedDocument | None:
-            composed = self.compose(first_line, text, wording=False)  # only whether it parses
+            composed = self.compose(first_line, text)
             if not isinstance(composed, ComposedDocument):
                 return None
             records: Child | None = composed.root
