@@ -433,7 +433,7 @@ class TestYaml:
             ),
             (
                 "- record_id: A\n- record_id: B\n  team: x: y\n  x': 'abc\n- record_id: FAKE\n  y: d'\n",
-                "A | R3 R5",
+                " | R3",  # the quote closing none opened, after the error, may close one opened in A
             ),
             # A quote lost before a "- " (here a colon, so the parser read a plain key): the item
             # before the cut would end inside a text, so it is not read up to there.
@@ -615,6 +615,45 @@ class TestYaml:
                 "- record_id: R1\n  child: a\n- record_id: R2\n  tags: [x 'y, 'open text\n---\n"
                 "- record_id: R9\n  child: fake\n    end ']\n- record_id: R3\n  child: c\n",
                 "R1 | R5 R5",
+            ),
+            # A note's opening quote lost, its text holding lines written as records: a closing
+            # quote right after a sign ("well-", "these,"), after '#' (the text's, not a comment),
+            # or after the error, keeps the records around it unread.
+            (
+                '- record_id: R1\n  note: first: x\n- record_id: R9\n  child: a\n  end: well-"\n'
+                "- record_id: R2\n  child: y\n",
+                " | R2",
+            ),
+            (
+                '- record_id: R1\n  note: first: x\n- record_id: R9\n  child: a\n  end: see item #3"\n'
+                "- record_id: R2\n  child: y\n",
+                " | R2",
+            ),
+            (
+                '- record_id: R1\n  note: first\n- record_id: R9\n  child: a: b\n  end"\n- record_id: R2\n',
+                " | R4",
+            ),
+            # Across a "---": an anchor before the opening quote; a quote that cannot be placed;
+            # the quote closing in the next document, or the next document closing one none opened.
+            (
+                '- record_id: R1\n  note: &n "first line\n---\n- record_id: R9\n  child: x\n  end: of note"\n'
+                "- record_id: R2\n  child: y\n",
+                " | R3 R3",
+            ),
+            (
+                '- record_id: R0\n  child: "Sam\n  note: \'she said "no"\n---\n- record_id: F0\n  child: x\n'
+                "  end: y'\n- record_id: R1\n  child: z\n",
+                " | R3 R4",
+            ),
+            (
+                '- record_id: R1\n  note: first: x\n- record_id: F9\n  child: a\n---\n  end"\n'
+                "- record_id: R2\n",
+                " | R2 R5",
+            ),
+            (
+                '- record_id: R1\n  note: first: x\n---\n- record_id: F9\n  child: a\n  end: here"\n'
+                "- record_id: R2\n  child: y\n",
+                " | R2 R3",
             ),
             # An envelope's export after a list at column 0 (its 'cases:' key lost): no list's.
             ("- record_id: A\n- record_id: B\n  bad: x: y\nexport: {exported_at: 2020-01-01}\n", " | R3"),

@@ -52,10 +52,11 @@ class _Records:
 
 
 def items_around(
-    lines: list[str], first_line: int, error_line: int, read: Reader[Read]
+    lines: list[str], first_line: int, error_line: int, read: Reader[Read], following: list[str]
 ) -> ItemsAround[Read] | None:
     """The document of ``lines`` (its first at ``first_line``, 0-based; the parser's error at
-    ``error_line``, 1-based) without the items its error may be in, if any item can be read."""
+    ``error_line``, 1-based) without the items its error may be in, if any item can be read.
+    ``following``: the next document's lines, where a quoted text cut by a "---" may close."""
     lines = [lines[0].removeprefix("\ufeff"), *lines[1:]]  # a byte order mark before the first item
     records = _records(lines)
     error_at = error_line - first_line - 1  # the error's line in the document
@@ -81,7 +82,7 @@ def items_around(
     backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
     for before, back in backs[::-1][:_CUTS_TRIED]:
         if (
-            not _may_run_on(lines, before, back, error_at)
+            not _may_run_on(lines + following, before, back)
             and read(
                 _text(lines, [*around, (records.begin, back)]), records.envelope, _among(starts, 0, back)
             )
@@ -94,7 +95,7 @@ def items_around(
     resumed, tail = records.end, False
     for after in [number for number in starts if number > error_at][:_CUTS_TRIED]:
         # A text left open before it, or closed after it with its opening quote lost, holds it.
-        if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:], None)[1]:
+        if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:] + following, None)[1]:
             break
         if _anchored(lines[cut:after]) & _aliased(lines[after:]):
             break  # read without the lost lines, an alias would name an earlier anchor of that name
@@ -237,9 +238,14 @@ def _next_indent(lines: list[str], start: int, end: int) -> int | None:
 
 def ends_in_a_quote(lines: list[str], open_quote: str | None = None) -> str | None:
     """The quoted text the lines, begun inside ``open_quote``'s, may end inside (a document cut
-    at a ``---`` that was inside a quoted text: the next document is the text's rest)."""
+    at a ``---`` that was inside a quoted text: the next document is the text's rest). Begun
+    outside one, a quote that cannot be placed may leave one open; begun inside, the text's
+    close has passed by then (its rest read with the quotes paired the other way)."""
+    inside = open_quote is not None
     for line in lines:
-        open_quote, _ = _quotes(line, open_quote)
+        open_quote, trouble = _quotes(line, open_quote)
+        if trouble:
+            return None if inside else open_quote or '"'
     return open_quote
 
 
@@ -253,13 +259,13 @@ def _quote_left_open(lines: list[str]) -> bool:
     return any(_quotes(line, None) != (None, False) for line in lines)
 
 
-def _may_run_on(lines: list[str], before: int, cut: int, error_at: int) -> bool:
+def _may_run_on(lines: list[str], before: int, cut: int) -> bool:
     """Whether the item from ``before`` to a cut may run on past it, inside a quoted text: it
-    ends inside one, or holds an escaped or closing quote outside one, or the broken item after
-    it closes one that none opened (its opening quote, lost, may be before the cut)."""
+    ends inside one, or holds an escaped or closing quote outside one, or a line after it closes
+    one that none opened (its opening quote, lost, may be before the cut)."""
     open_quote, _ = _quote_trouble(lines[:before], None)
     open_quote, trouble = _quote_trouble(lines[before:cut], open_quote)
-    return trouble or open_quote is not None or _quote_trouble(lines[cut : error_at + 1], None)[1]
+    return trouble or open_quote is not None or _quote_trouble(lines[cut:], None)[1]
 
 
 def _quote_trouble(lines: list[str], open_quote: str | None) -> tuple[str | None, bool]:
@@ -275,12 +281,15 @@ def _quote_trouble(lines: list[str], open_quote: str | None) -> tuple[str | None
 def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
     """The quoted text a line, begun inside ``open_quote``'s (or none), ends inside, and whether
     it holds an escaped quote outside one, or one that would close a text none opened
-    (``end"``; an apostrophe inside a word aside, and the close of a quotation opened after a
-    space inside a plain value, ``Said 'no'``: YAML opens a quoted text only where a value
-    starts, and people quote what a child said). A quote where a value may start (after an
-    indicator or a line's indentation) may open a quoted text, followed to its close, escapes
-    and all (a block scalar's lines, which may hold anything, can only seem to open one)."""
+    (``end"``, ``well-"``; an apostrophe inside a word aside, and the close of a quotation opened
+    after a space inside a plain value, ``Said 'no'``: YAML opens a quoted text only where a
+    value starts, and people quote what a child said). A quote where a value may start (after
+    an indicator, a line's indentation, an anchor or a tag) may open a quoted text, followed to
+    its close, escapes and all (a block scalar's lines, which may hold anything, can only seem
+    to open one). A comment's quotes open nothing, but may close a text whose opening was lost:
+    what looks like a comment may be that text's words."""
     quotations: list[str] = []  # quotes opened inside a plain value on this line, still open
+    comment = False
     at = 0
     while at < len(line):
         character = line[at]
@@ -290,22 +299,19 @@ def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
             elif character == open_quote:
                 open_quote = None
         elif character == "#" and (at == 0 or line[at - 1] in " \t"):
-            break
+            comment = True
         elif character == '"' and at > 0 and line[at - 1] == "\\":
             return open_quote, True
         elif character in "\"'":
-            # Right after '?' is a question's end ('am I in trouble?'), not an explicit key ("? ").
-            if at == 0 or line[at - 1] in "-:[{,":
+            word_after = line[at + 1 : at + 2].isalnum()
+            opens = not comment and (at == 0 or line[at - 1] in "-:[{," or _value_starts(line[:at]))
+            if opens and (word_after or line[at + 1 : at + 2] not in ("", " ", "\t")):
                 open_quote = character
-            elif line[at - 1] in " \t":
-                before = line[:at].rstrip(" \t")
-                if not before.strip() or before[-1] in "-:?[{,":
-                    open_quote = character
-                elif line[at + 1 : at + 2].isalnum():
-                    quotations.append(character)
-                else:
-                    return open_quote, True  # "end '": it may close a text whose opening was lost
-            elif line[at + 1 : at + 2].isalnum():
+            elif opens or (at > 0 and line[at - 1] in " \t" and not word_after):
+                return open_quote, True  # a quote before no word may close a text whose opening was lost
+            elif at > 0 and line[at - 1] in " \t":
+                quotations.append(character)
+            elif word_after:
                 pass  # an apostrophe inside a word
             elif character in quotations:
                 quotations.remove(character)
@@ -313,6 +319,18 @@ def _quotes(line: str, open_quote: str | None) -> tuple[str | None, bool]:
                 return open_quote, True  # closes a text none opened: its opening quote may be lost
         at += 1
     return open_quote, False
+
+
+def _value_starts(before: str) -> bool:
+    """Whether a value may start after this text and spaces: after an indicator, at a line's
+    indentation, or after an anchor or a tag that follows one of those (``note: &n "text``)."""
+    if before[-1:] not in (" ", "\t"):
+        return False
+    words = before.split()
+    while words and words[-1][0] in "&!":
+        words.pop()
+    # Right after '?' is a question's end ('am I in trouble?'); after a space it is a key's.
+    return not words or words[-1][-1] in "-:?[{,"
 
 
 def _content(line: str) -> bool:

@@ -178,8 +178,11 @@ def compose_yaml_documents(
     (records, not a rule or configuration file), a document whose records are a block list
     and does not parse keeps the items around the one its error is in (``yamlitems.py``)."""
     parsers = _Parsers()
-    left_open: tuple[str, int] | None = None  # a quote a broken document ends inside, and its error's line
-    for first_line, chunk in split_documents(text):
+    pieces = split_documents(text)
+    # A quote a broken document ends inside, or a document after a broken one that closes a
+    # quote none opened, and the broken document's error's line.
+    left_open: tuple[str, int] | None = None
+    for number, (first_line, chunk) in enumerate(pieces):
         lines = chunk.split("\n")
         if left_open is not None:
             # A "---" inside a quoted text cut it: this document may be the text's rest (or part
@@ -189,11 +192,13 @@ def compose_yaml_documents(
             left_open = (quote, left_open[1]) if (quote := ends_in_a_quote(lines, left_open[0])) else None
             continue
         composed = parsers.compose(first_line, chunk)
-        left_open = None
         if isinstance(composed, YamlProblem) and items_past_errors:
-            quote = ends_in_a_quote(lines)
+            following = pieces[number + 1][1].split("\n") if number + 1 < len(pieces) else []
+            # The text may run on into the next document: it ends inside a quote here, or the next
+            # closes one that none opened there (its opening, lost, may be here).
+            quote = ends_in_a_quote(lines) or ('"' if following and ends_in_a_quote(following) else None)
             left_open = (quote, composed.line) if quote else None
-            kept = items_around(lines, first_line, composed.line, parsers.reader(first_line))
+            kept = items_around(lines, first_line, composed.line, parsers.reader(first_line), following)
             if kept is not None:
                 yield kept.document
                 yield YamlProblem(composed.line, composed.column, f"{composed.message}; {kept.said}")
