@@ -77,44 +77,45 @@ def items_around(
         for number in starts
         if number == records.begin or _next_indent(lines, number, records.end) in (None, fields)
     ]
-    cut, head = starts[0], False
+
+    def run_read(start: int, end: int) -> Read | None:
+        """The records from line ``start`` to ``end`` read in the document around them."""
+        return read(_text(lines, [*around, (start, end)]), records.envelope, _among(starts, start, end))
+
+    cut, head = starts[0], None
     # A parser may find an open quote or bracket an item or two after it: try a few cuts back.
     backs = [(before, number) for before, number in pairwise(starts) if number <= error_at]
     for before, back in backs[::-1][:_CUTS_TRIED]:
-        if (
-            not _may_run_on(lines + following, before, back)
-            and read(
-                _text(lines, [*around, (records.begin, back)]), records.envelope, _among(starts, 0, back)
-            )
-            is not None
-        ):
-            cut, head = back, True
-            break
-    if not head and len(starts) < 2:
+        if not _may_run_on(lines + following, before, back):
+            head = run_read(records.begin, back)
+            if head is not None:
+                cut = back
+                break
+    if head is None and len(starts) < 2:
         return None
-    resumed, tail = records.end, False
+    resumed, tail = records.end, None
     for after in [number for number in starts if number > error_at][:_CUTS_TRIED]:
         # A text left open before it, or closed after it with its opening quote lost, holds it.
         if _quote_left_open(lines[cut:after]) or _quote_trouble(lines[after:] + following, None)[1]:
             break
         if _anchored(lines[cut:after]) & _aliased(lines[after:]):
             break  # read without the lost lines, an alias would name an earlier anchor of that name
-        if read(
-            _text(lines, [*around, (after, records.end)]),
-            records.envelope,
-            _among(starts, after, records.end),
-        ):
-            resumed, tail = after, True
+        tail = run_read(after, records.end)
+        if tail is not None:
+            resumed = after
             break
-    if not tail and _anchored(lines[cut : records.end]) & _aliased(lines[records.end :]):
+    if tail is None and _anchored(lines[cut : records.end]) & _aliased(lines[records.end :]):
         return None  # the envelope's members would name an earlier anchor of a lost record's name
-    kept = around + ([(records.begin, cut)] if head else []) + ([(resumed, records.end)] if tail else [])
-    count = (_among(starts, 0, cut) if head else 0) + (_among(starts, resumed, records.end) if tail else 0)
-    document = read(_text(lines, kept), records.envelope, count) if head or tail else None
+    # Both runs are read again as one document; either alone is the document already read.
+    document = head if tail is None else tail if head is None else None
+    if head is not None and tail is not None:
+        kept = [*around, (records.begin, cut), (resumed, records.end)]
+        count = _among(starts, records.begin, cut) + _among(starts, resumed, records.end)
+        document = read(_text(lines, kept), records.envelope, count)
     if document is None:
         return None
     lost = [number for number in starts if cut <= number < resumed] or [cut]
-    if tail:
+    if tail is not None:
         many = "records" if len(lost) > 1 else "record"
         said = f"{many} on lines {first_line + cut + 1}-{first_line + resumed} not read"
     elif records.envelope:
@@ -149,7 +150,7 @@ def _records(lines: list[str]) -> _Records | None:
     begin = next((number for number in range(keys[0] + 1, len(lines)) if _content(lines[number])), None)
     if begin is None:
         return None
-    indent = len(lines[begin]) - len(lines[begin].lstrip(" "))
+    indent = _indent(lines[begin])
     if not _item_at(lines[begin], indent) or _quote_trouble(lines[:begin], None) != (None, False):
         return None
     end = next(
@@ -166,6 +167,10 @@ def _records(lines: list[str]) -> _Records | None:
 
 
 _CASES = re.compile(r"""(?:cases|"cases"|'cases')[ \t]*:[ \t]*(?:#.*)?""")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _item_at(line: str, indent: int) -> bool:
@@ -227,11 +232,11 @@ _WORD = re.compile(r"[\w-]+")
 def _next_indent(lines: list[str], start: int, end: int) -> int | None:
     """The indentation of the first line after ``start`` that holds more than a comment, before
     ``end`` and the next item at ``start``'s column (None when there is none)."""
-    dash = len(lines[start]) - len(lines[start].lstrip(" "))
+    dash = _indent(lines[start])
     for line in lines[start + 1 : end]:
         if not _content(line):
             continue
-        indent = len(line) - len(line.lstrip(" "))
+        indent = _indent(line)
         return None if indent == dash and _item_at(line, dash) else indent
     return None
 
@@ -241,12 +246,10 @@ def ends_in_a_quote(lines: list[str], open_quote: str | None = None) -> str | No
     at a ``---`` that was inside a quoted text: the next document is the text's rest). Begun
     outside one, a quote that cannot be placed may leave one open; begun inside, the text's
     close has passed by then (its rest read with the quotes paired the other way)."""
-    inside = open_quote is not None
-    for line in lines:
-        open_quote, trouble = _quotes(line, open_quote)
-        if trouble:
-            return None if inside else open_quote or '"'
-    return open_quote
+    ends_in, trouble = _quote_trouble(lines, open_quote)
+    if trouble:
+        return None if open_quote is not None else ends_in or '"'
+    return ends_in
 
 
 _KEY = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s#"'][^#]*?)[ \t]*:(?:[ \t]|$)""")
