@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.jsontext import JsonTooDeep, decode_document, line_of
 from checker.inputs.tabular.csvfile import TableError
-from checker.inputs.tabular.workbook import SheetRefused, every_row, refuse_a_bomb
+from checker.inputs.tabular.workbook import EXCEL_ROWS, SheetRefused, every_row, refuse_a_bomb
 from checker.report.sample import OUTCOMES
 from checker.report.samplefiles import (
     COLUMNS,
@@ -35,8 +35,6 @@ from checker.report.samplefiles import (
     SampleFileError,
     csv_unquoted,
 )
-
-_LAST_ROW = 1_048_576  # Excel's; a sheet claiming rows past it would keep the reader busy for minutes
 
 
 def read_sample(path: Path) -> list[Reviewed]:
@@ -86,8 +84,10 @@ def _workbook_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         lines, number = sheet.iter_rows(values_only=True), 0
         keys, number = _keys(next(lines, ()), shown), 1
         for number, values in enumerate(lines, start=2):
-            if number > _LAST_ROW:
-                raise SampleFileError(f"{shown}: row {number}: cannot read the sample (past row {_LAST_ROW})")
+            if number > EXCEL_ROWS:
+                raise SampleFileError(
+                    f"{shown}: row {number}: cannot read the sample (past row {EXCEL_ROWS})"
+                )
             if any(value not in (None, "") for value in values):
                 yield f"row {number}", {key: _at(values, index) for key, index in keys.items()}
     except SampleFileError:
