@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 import textwrap
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from checker.report.gates import GateError, parse_minimum
+from checker.report.waivers import WaiverEntry
 from checker.report.wording import percent, percents
 from tests.conftest import EXAMPLES, caselint
 
@@ -132,6 +134,54 @@ class TestWaivers:
         text = caselint("check", str(EXPORT), "--waivers", "waivers.yaml", cwd=tmp_path).stdout
         assert "waivers.yaml:7: waiver for RC001 WM-2012-0004* expired on 2013-01-06" in text
         assert "waivers.yaml:12: waiver for VC001 WM-2099-* is stale" in text
+
+    @pytest.mark.parametrize(
+        ("pattern", "record_id", "matches"),
+        [
+            ("A[1]", "A[1]", True),  # a bracket is itself: fnmatch read "A[1]" as "A1"
+            ("A[1]", "A1", False),
+            ("A[!1]", "A[!1]", True),
+            ("WM-2012-0004*", "WM-2012-00041", True),
+            ("WM-2012-0004*", "WM-2012-00051", False),
+            ("A?", "AB", True),
+            ("A?", "ABC", False),
+            ("C.1", "c.1", False),
+        ],
+    )
+    def test_a_record_pattern_has_only_star_and_question_mark_wild(
+        self, pattern: str, record_id: str, matches: bool
+    ) -> None:
+        waiver = WaiverEntry("w.yaml", 1, "MI002", pattern, "r", "a", date(2099, 1, 1))
+        assert waiver.matches("MI002", record_id) is matches
+
+    @pytest.mark.parametrize(
+        ("as_of", "in_force"),
+        [
+            ("2013-06-30T22:59:59+00:00", True),
+            ("2013-06-30T23:00:00+00:00", True),  # midnight BST: the end of the day, as --as-of 2013-06-30 is
+            ("2013-06-30T23:00:01+00:00", False),
+            ("2013-12-31T23:59:59+00:00", False),
+        ],
+    )
+    def test_a_waiver_is_in_force_to_the_end_of_its_day_included(self, as_of: str, in_force: bool) -> None:
+        waiver = WaiverEntry("w.yaml", 1, "MI002", "X", "r", "a", date(2013, 6, 30))
+        assert waiver.in_force(datetime.fromisoformat(as_of), "Europe/London") is in_force
+
+    def test_a_waiver_applies_to_a_run_as_of_its_last_day(self, tmp_path: Path) -> None:
+        (tmp_path / "waivers.yaml").write_text(textwrap.dedent(WAIVERS), encoding="utf-8")
+        done = caselint(
+            "check",
+            str(EXPORT),
+            "--waivers",
+            "waivers.yaml",
+            "--format",
+            "json",
+            "--as-of",
+            "2013-01-06",
+            cwd=tmp_path,
+        )
+        statuses = [(w["rule"], w["status"]) for w in json.loads(done.stdout)["waivers"]]
+        assert ("RC001", "applied") in statuses
 
     def test_a_waiver_of_a_rule_not_run_is_not_stale(self, tmp_path: Path) -> None:
         (tmp_path / "waivers.yaml").write_text(textwrap.dedent(WAIVERS), encoding="utf-8")

@@ -21,13 +21,13 @@ import fnmatch
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from checker.inputs.files import UnreadableFile, read_text
 from checker.inputs.yamlsource import YamlDocument, load_yaml_documents
-from checker.records.times import DEFAULT_ZONE, is_date, local_date, parse_date
+from checker.records.times import DEFAULT_ZONE, is_date, parse_date, start_of_local_day
 from checker.report.breakdowns import without_waived
 from checker.report.model import Report, WaivedFinding, Waiver
 from checker.report.tallies import failed_items, recount
@@ -51,7 +51,13 @@ class WaiverEntry:
     expires: date
 
     def matches(self, rule_id: str, record_id: str | None) -> bool:
-        return rule_id == self.rule and fnmatch.fnmatchcase(record_id or "", self.record)
+        # Only * and ? are wild, as the waiver format says: fnmatch would read "A[1]" as "A1".
+        pattern = self.record.replace("[", "[[]")
+        return rule_id == self.rule and fnmatch.fnmatchcase(record_id or "", pattern)
+
+    def in_force(self, as_of: datetime, zone_name: str) -> bool:
+        """To the end of its day, that instant included: a run as of that day (its end) is in it."""
+        return as_of <= start_of_local_day(self.expires + timedelta(days=1), zone_name)
 
 
 def load_waivers(path: Path, known_rules: Iterable[str]) -> list[WaiverEntry]:
@@ -109,8 +115,8 @@ def _entry(shown: str, document: YamlDocument, index: int, entry: Any, rules: se
 
 
 def apply_waivers(report: Report, waivers: list[WaiverEntry], zone_name: str = DEFAULT_ZONE) -> Report:
-    today = local_date(datetime.fromisoformat(report.as_of), zone_name)
-    in_force = [waiver.expires >= today for waiver in waivers]
+    as_of = datetime.fromisoformat(report.as_of)
+    in_force = [waiver.in_force(as_of, zone_name) for waiver in waivers]
     ran = {rule.id for rule in report.rules}  # a waiver of a rule not run (--select) is not stale
     covered: Counter[int] = Counter()
     would_have: Counter[int] = Counter()
