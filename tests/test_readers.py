@@ -110,6 +110,12 @@ def test_utf16_whose_values_are_all_greek_is_still_told_from_binary(tmp_path: Pa
     assert all(isinstance(event, Rejected) and "the file is UTF-16" in event.message for event in events)
 
 
+_ID = "'record_id': "
+_CHILD = "'child': {}"
+_A, _B, _C = (f"{{{_ID}'{name}', {_CHILD}}}" for name in "ABC")
+_EXPORT = "{'exported_at': '2013-01-07T09:00:00Z'}"
+
+
 class TestJson:
     def test_single_record_list_and_envelope(self, tmp_path: Path) -> None:
         single = tmp_path / "one.json"
@@ -190,8 +196,9 @@ class TestJson:
                 '[\n{"record_id": "A", "team": "x},\n{"record_id": "B"},\n{"record_id": "C", "t": "y""}\n]',
                 "B | R2 R4",
             ),
-            # Minified on one line: the line is the document, lost whole.
-            ('[{"record_id": "A"}, {"record_id": "B", "team": "x}, {"record_id": "C"}]', " | R1"),
+            # Minified on one line, records without the members the format requires: nothing tells
+            # where the next starts, so all from the error on is one rejection.
+            ('[{"record_id": "A"}, {"record_id": "B", "team": "x}, {"record_id": "C"}]', "A | R1"),
             # In an envelope, a line with a quote too many that holds its other members: lost whole.
             (
                 '{"cases": [\n{"record_id": "A"},\n{"record_id": "B", "t": "x}],'
@@ -288,7 +295,6 @@ class TestJson:
             ),
             # A break outside the records: there is no telling what the document holds.
             ('{"export": {"system": "x" "y"}, "cases": [{"record_id": "A"}]}', " | R1"),
-            ('[{"record_id": "A"}]\n]', " | R2"),
             ('{"record_id": "A" "child": {}}', " | R1"),
             ("", " | R1"),
         ],
@@ -298,6 +304,80 @@ class TestJson:
     ) -> None:
         said = ("not valid JSON", "still open", "not a case record")
         assert _read_and_lost(tmp_path / "x.json", written, said) == expected
+
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # A quote lost: the records on either side are read, the one it breaks rejected.
+            (f"[{_A}, {{{_ID}'B', {_CHILD}, 'team': 'x}}, {_C}]", "A C | R1"),
+            # Cut short inside a record, or after one: the records before are read.
+            (f"[{_A}, {{{_ID}'B', 'child': {{'person_id': 'P", "A | R1"),
+            (f"[{_A}, {_C}, ", "A C | P1"),
+            # The last record broken: the array's end is found after it.
+            (f"[{_A}, {{{_ID}'B', {_CHILD} 'x': 1}}]", "A | R1"),
+            # A comma too many: nothing lost; a brace too many: the record before it may be short.
+            (f"[{_A}, {_B},, {_C}]", "A B C | P1"),
+            (f"[{_A}}}, {_B}]", "B | R1"),
+            # A member between records would belong to the one before: it is rejected with it.
+            (f"[{_A}, 'team': 't'}}, {_B}]", "B | R1"),
+            # A record starts as the first record does: C, opening otherwise, goes with B.
+            (
+                "[{'child': {}, 'record_id': 'A'}, {'child': {}, 'record_id': 'B', 't': 'x}, "
+                f"{_C}, {{'child': {{}}, 'record_id': 'D'}}]",
+                "A D | R1",
+            ),
+            # In an envelope whose export comes first, its records keep their as-of.
+            (f"{{'export': {_EXPORT}, 'cases': [{_A}, {{{_ID}'B', {_CHILD}, 'x]}}", "A | R1"),
+            (f"{{'export': {_EXPORT}, 'cases': [{_A}, {{{_ID}'B' {_CHILD}}}, {_C}], 'n': 1}}", "A C | R1"),
+            # An export after a cases cut short is lost, and the as-of with it: lost whole.
+            (f"{{'cases': [{_A}, {{{_ID}'B', 'ch", " | R1"),
+            # An item of a record written as one (a linked case) is never read as a record: before
+            # the error it is known an item (L2); after it, the brackets after it do not pair up
+            # (L3), nor can they be known to with the file cut short (L2, L3): lost whole.
+            (
+                f"[{{{_ID}'A', {_CHILD}, 'linked': [{{{_ID}'L1', {_CHILD}}}, {{{_ID}'L2', {_CHILD}}},, "
+                f"{{{_ID}'L3', {_CHILD}}}]}}, {_B}]",
+                " | R1",
+            ),
+            (
+                f"[{{{_ID}'A', {_CHILD}, 'linked': [{{{_ID}'L1', 'x, {{{_ID}'L2', {_CHILD}}}, "
+                f"{{{_ID}'L3', 'c",
+                " | R1",
+            ),
+        ],
+    )
+    def test_a_minified_array_loses_only_the_records_at_its_damage(
+        self, tmp_path: Path, written: str, expected: str
+    ) -> None:
+        said = ("not valid JSON", "still open", "not a case record")
+        assert _read_and_lost(tmp_path / "x.json", written.replace("'", '"'), said) == expected
+
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # A bracket too many, a NUL, a word after a whole document: its records are read.
+            ('[{"record_id": "A"}]\n]', "A | P2"),
+            ('[{"record_id": "A"}]\x00', "A | P1"),
+            ('{"export": {}, "cases": [{"record_id": "A"}]}\nxyz {', "A | R2"),
+            # A file written twice, or two exports joined: each document is read.
+            ('[{"record_id": "A"}]\n[{"record_id": "B"}]\n{"record_id": "C"}', "A B C | P2"),
+            ('[{"record_id": "A"}]\n[{"record_id": "B"}]\n]', "A B | P2 P3"),
+            # A comma after it: the document may have ended early, a record read short.
+            ('[{"record_id": "A"}]\n, {"record_id": "B"}]', " | R2"),
+            # An envelope without its export: the export, and its as-of, may be in what follows.
+            ('{"cases": [{"record_id": "A"}]}, "export": {"exported_at": "2013-01-07"}}', " | R1"),
+        ],
+    )
+    def test_what_follows_a_whole_document(self, tmp_path: Path, written: str, expected: str) -> None:
+        said = ("not valid JSON",)
+        assert _read_and_lost(tmp_path / "x.json", written, said) == expected
+
+    def test_a_minified_envelope_s_records_keep_its_as_of(self, tmp_path: Path) -> None:
+        written = f"{{'export': {_EXPORT}, 'cases': [{_A}, {{{_ID}'B', 'x".replace("'", '"')
+        (tmp_path / "x.json").write_text(written, encoding="utf-8")
+        assert [record.exported_at for record in records(read(tmp_path / "x.json"))] == [
+            "2013-01-07T09:00:00Z"
+        ]
 
     def test_members_that_are_not_objects_are_rejected(self, tmp_path: Path) -> None:
         path = tmp_path / "x.json"

@@ -36,6 +36,9 @@ from checker.inputs.events import (
 )
 from checker.inputs.jsonbreaks import Break, breaks_said
 from checker.inputs.jsonlayout import laid_out
+from checker.inputs.jsononeline import CUT as _CUT
+from checker.inputs.jsononeline import STILL_OPEN, several_records_on_the_line, told_apart_by_starts
+from checker.inputs.jsononeline import UNREAD as _UNREAD
 from checker.inputs.jsonquotes import odd_quote_lines, quote_breaks, readings
 from checker.inputs.jsontext import (
     JsonTooDeep,
@@ -46,6 +49,7 @@ from checker.inputs.jsontext import (
     not_json,
     too_deep_at,
 )
+from checker.inputs.jsontrail import MORE_DOCUMENTS, Trailing, after_the_document
 from checker.inputs.jsonwalk import (
     aligned,
     member_and_its_record_end,
@@ -60,11 +64,20 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
     """A JSON document holding one record, an array of them, or an envelope."""
     index = LineIndex(text)
     start = skip_whitespace(text, 0)
+    trailing = None
     try:
         _, end = decode_value(text, start, check_depth=False, syntax_only=True)
-        if skip_whitespace(text, end) != len(text):
+        if skip_whitespace(text, end) != len(text) and (trailing := _trailing(text, start, end)) is None:
             raise json.JSONDecodeError("Extra data", text, skip_whitespace(text, end))
     except json.JSONDecodeError as error:
+        one_line = told_apart_by_starts(text, start) if several_records_on_the_line(text, error.pos) else None
+        if one_line is not None:
+            document, stretches = one_line
+            yield from _json_document(document, start, len(document), index)
+            for stretch in stretches:
+                kind = Rejected if stretch.lost else Problem
+                yield kind(index.position(min(stretch.error, len(text) - 1))[0], stretch.message)
+            return
         odd_lines = odd_quote_lines(text)
         for scanned in readings(text, odd_lines, start):
             if _broken_only_in_records(scanned, start, odd_lines, index, text):
@@ -80,6 +93,25 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
         yield Rejected(index.position(error.offset)[0], error.message)
         return
     yield from _json_document(text, start, end, index)
+    if trailing is not None:
+        if trailing.documents:
+            first = trailing.documents[0][0]
+            yield Problem(index.position(first)[0], MORE_DOCUMENTS.format(column=index.position(first)[1]))
+        for document_start, document_end in trailing.documents:
+            yield from _json_document(text, document_start, document_end, index)
+        if trailing.junk is not None:
+            position, said, lost = trailing.junk
+            yield (Rejected if lost else Problem)(index.position(position)[0], said)
+
+
+def _trailing(text: str, start: int, end: int) -> Trailing | None:
+    """What follows the whole document from ``start`` to ``end``, if its records can be read as
+    they are: not when an envelope without its export may have lost it there (and its as-of)."""
+    if text[start] == "{":
+        keys = {key for key, _, _ in _members(text, start)}
+        if "cases" in keys and "export" not in keys:
+            return None
+    return after_the_document(text, end)
 
 
 def _past_the_error(
@@ -223,8 +255,7 @@ def _array_elements(text: str, position: int) -> Iterator[tuple[Any, int, int]]:
             if position < len(text) and text[position] == "]":  # a comma before the end
                 yield _nothing_at(text, position)
     if position >= len(text) and not ends_inside:  # after a whole record: none known lost
-        said = "the array of records is still open where the file ends: cut short?"
-        yield Problem(line_of(text, len(text)), said), len(text), len(text)
+        yield Problem(line_of(text, len(text)), STILL_OPEN), len(text), len(text)
 
 
 _MEMBER_OUTSIDE = (
@@ -234,10 +265,6 @@ _MEMBER_OUTSIDE = (
 
 def _nothing_at(text: str, position: int) -> tuple[Problem, int, int]:
     return Problem(line_of(text, position), not_json(_expecting_value(text, position))), position, position
-
-
-_CUT = "the file ends with a bracket still open (cut short?): nothing after this is read"
-_UNREAD = "what follows up to the next record is not read"
 
 
 def _broken_element(text: str, broken: Exception, end: int) -> Rejected:
