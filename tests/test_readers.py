@@ -1221,6 +1221,9 @@ _STRICT_EDGES = [
     ('{"a": 1, "b": 2, "a": 3}', False),  # a repeated key: the standard library's reader refuses it
     ('{"a": {"b": 1}, "c": {"b": 2}, "d": "\\":", "e\\\\": 1}', True),  # keys alike in other objects
     ('{"a" : 1}', False),  # a space before a colon: counted apart, read the long way
+    ('{"a": 1, "a" : 2}', False),  # ... so a key repeated with one is not taken for the one orjson kept
+    ('{"a": 1, "a"\t:2}', False),
+    ('{"a": "note : x"}', True),  # a colon after a space in a text is no key's
     ('{"a": -0.0, "b": -0, "c": 1E2, "d": 0.1e-400, "e": 5e-324}', True),
     ('{"a": 0.30000000000000004, "b": 2.2250738585072014e-308}', True),
     ('{"a": 0.30000000000000004441}', False),  # 19 digits in a row: read the long way

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -65,16 +66,30 @@ def _strict_record(raw_line: bytes) -> dict[str, Any] | None:
         value = orjson.loads(raw_line)  # refuses what is not UTF-8, NaN and infinities
     except orjson.JSONDecodeError:
         return None
-    if type(value) is not dict or _keys_written(raw_line) != _keys_written(orjson.dumps(value)):
+    if (
+        type(value) is not dict
+        or _spaced_colon(raw_line)
+        or _keys_written(raw_line) != _keys_written(orjson.dumps(value))
+    ):
         return None  # orjson keeps the last of a repeated key: the reader below refuses it
     return value
 
 
 def _keys_written(text: bytes) -> int:
     """How many keys ``text`` writes, near enough: each ends '":' (a quote in a string is '\\"').
-    Written again by orjson, a record with a key repeated has fewer; a space before a colon or a
-    key ending in a backslash also counts differently, and is read by the reader below, exactly."""
+    Written again by orjson, a record with a key repeated has fewer; a key ending in a backslash
+    also counts differently, and is read by the reader below, exactly."""
     return text.count(b'":') - text.count(b'\\":')
+
+
+def _spaced_colon(line: bytes) -> bool:
+    """Whether a key may be written with space before its colon, which ``_keys_written`` would
+    not count: a repeated key so written would pass as the one orjson kept."""
+    spaced = b" :" in line or b"\t:" in line or b"\r:" in line  # a search only then: it is slower
+    return spaced and _SPACE_BEFORE_COLON.search(line) is not None
+
+
+_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r]+:')
 
 
 def read_json_lines(stream: BinaryIO) -> Iterator[ReadEvent]:
