@@ -561,6 +561,31 @@ def test_the_encoding_is_the_one_the_declaration_names(tmp_path: Path, encoding:
     assert record.data["record_id"] == "999-C\u00e91" and record.line == 3
 
 
+@pytest.mark.parametrize(
+    ("declaration", "said"),
+    [
+        ('<?xml version="1.0" encoding="UTF-8"?>\n', True),
+        ("", True),  # no declaration: UTF-8, XML's default
+        ('<?xml version="1.0" encoding="us-ascii"?>\n', False),  # not UTF-8: expat's words alone
+    ],
+)
+def test_a_byte_not_in_the_declared_utf8_is_said_to_be_so(
+    tmp_path: Path, declaration: str, said: bool
+) -> None:
+    # A surname typed in Windows-1252 in a file written as UTF-8: expat says only "invalid token".
+    path = census(
+        tmp_path,
+        f"<Child>{ID}</Child>\n<Child><ChildIdentifiers><LAchildID>C2</LAchildID>"
+        "<Surname>ZOE</Surname></ChildIdentifiers></Child>",
+    )
+    path.write_bytes(declaration.encode() + path.read_bytes().replace(b"ZOE", b"Zo\xeb"))
+    (event,) = read(path)
+    assert isinstance(event, Rejected) and event.line == 5 + bool(declaration)
+    assert event.message.startswith("not well-formed XML: not well-formed (invalid token)")
+    assert ("the line holds bytes that are not UTF-8" in event.message) is said
+    assert "Zo" not in event.message
+
+
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
 def test_a_census_in_utf_32_is_rejected_as_such(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "census.xml"

@@ -23,7 +23,7 @@ from defusedxml.common import DefusedXmlException, DTDForbidden
 from defusedxml.expatreader import DefusedExpatParser
 
 from checker.inputs.cin.child import ITEMS, VALUES, XML_SPACE, ChildBuilder
-from checker.inputs.cin.encoding import declared_codec, utf8_by_another_name
+from checker.inputs.cin.encoding import bytes_said, declared_codec, utf8_by_another_name
 from checker.inputs.cin.strays import NOT_A_CHILD, StrayChildren
 from checker.inputs.events import Problem, ReadEvent, Rejected
 from checker.inputs.sourcemap import Position
@@ -70,7 +70,7 @@ def read_census(path: Path) -> Iterator[ReadEvent]:
         stream.seek(0)
         fault = _parse_whole(_DefusedParser(None, encoding), stream)
     if fault is not None:
-        yield fault
+        yield bytes_said(fault, path, head)
         return
     with path.open("rb") as stream:
         yield from _census_events(stream, encoding, lambda: _header_after_children(path, encoding))
