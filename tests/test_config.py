@@ -213,6 +213,11 @@ def test_invalid_configuration_names_file_key_and_what_is_allowed(
     ("toml", "message"),
     [
         ('[severity]\nZZ001 = "warning"\n', "severity.ZZ001: no such rule"),
+        # A minimum for no rule would be no gate, the target met without a word.
+        (
+            "[min-compliance]\nMI02 = 0.99\n",
+            "caselint.toml:2: min-compliance.MI02: no such rule; did you mean MI002?",
+        ),
         (
             '[parameters]\nAA003.max_delay = "PT2H"\n',
             "AA003 has no parameter max_delay (its parameters: max_attendance_delay)",

@@ -36,8 +36,13 @@ class Ruleset:
 
 def _check_config_refers_to_real_rules(config: Config, definitions: list[RuleDefinition]) -> None:
     by_id = {definition.id: definition for definition in definitions}
-    for table in ("severity", "parameters"):
-        for rule_id in getattr(config, table):
+    # A minimum for a rule that does not exist would be no gate at all, without a word.
+    for table, field_name in (
+        ("severity", "severity"),
+        ("parameters", "parameters"),
+        ("min-compliance", "min_compliance"),
+    ):
+        for rule_id in getattr(config, field_name):
             if rule_id not in by_id:
                 hint = did_you_mean(rule_id, by_id)
                 where = config.where(f"{table}.{rule_id}")
