@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from checker.report.gates import GateError, parse_minimum
+from checker.report.gates import GateError, parse_minimum, parse_minimums
 from checker.report.waivers import WaiverEntry
 from checker.report.wording import percent, percents
 from tests.conftest import EXAMPLES, caselint
@@ -320,3 +320,10 @@ def test_a_rate_short_of_all_or_above_none_never_reads_as_all_or_none(rate: floa
 def test_a_gate_tells_apart_a_rate_and_a_minimum_one_decimal_would_merge() -> None:
     assert percents(2999 / 3000, 0.9997) == ("99.967%", "99.970%")
     assert percents(0.95, 0.95) == ("95.0%", "95.0%")
+
+
+def test_a_rule_given_two_minimums_is_refused_not_the_last_taken() -> None:
+    # A pipeline appending its own --min-compliance could otherwise loosen the target it was given.
+    with pytest.raises(GateError, match=r"MI002 is given two rates, 99\.0% and 10\.0%"):
+        parse_minimums(["MI002=0.99", "mi002=10%"])
+    assert parse_minimums(["MI002=0.99", "MI002=99%", "AA002=0.5"]) == {"MI002": 0.99, "AA002": 0.5}

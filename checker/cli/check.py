@@ -18,7 +18,7 @@ from checker.cli.terminal import COLOR_CHOICES, terminal_width, use_color
 from checker.inputs.events import InputFile
 from checker.report.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from checker.report.formats.text import TextOptions
-from checker.report.gates import GateError, apply_gates, parse_minimum
+from checker.report.gates import GateError, apply_gates, parse_minimums
 from checker.report.history import HistoryError, append_run, input_digests, read_runs, trend
 from checker.report.model import DIMENSIONS, Dimension, Report, exit_status
 from checker.report.outputs import (
@@ -101,7 +101,7 @@ def check(
     try:
         outputs = parse_outputs(formats, output)
         request = written_to(request, *outputs)
-        minimums = dict(parse_minimum(text) for text in min_compliance)
+        minimums = parse_minimums(min_compliance)
     except (OutputError, GateError) as error:
         raise CommandError(str(error)) from None
     beside = _Beside(baseline, history)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from checker.report.model import Gate, Report, at_or_above
 from checker.report.wording import percent, percents
@@ -25,6 +25,21 @@ def parse_minimum(text: str) -> tuple[str, float]:
     if not 0 <= value <= 1:
         raise GateError(f"--min-compliance: {rate!r} is not between 0 and 1")
     return rule_id.strip().upper(), value
+
+
+def parse_minimums(texts: Iterable[str]) -> dict[str, float]:
+    """Each ``RULE=RATE`` given; a rule given two rates is refused: the last would silently win,
+    and a pipeline that appends its own could loosen the target it was given."""
+    minimums: dict[str, float] = {}
+    for text in texts:
+        rule_id, rate = parse_minimum(text)
+        if minimums.get(rule_id, rate) != rate:
+            first, second = percents(minimums[rule_id], rate)
+            raise GateError(
+                f"--min-compliance: {rule_id} is given two rates, {first} and {second}: give it one"
+            )
+        minimums[rule_id] = rate
+    return minimums
 
 
 def apply_gates(report: Report, fail_on: str, minimums: Mapping[str, float]) -> Report:
