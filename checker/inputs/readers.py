@@ -42,7 +42,7 @@ def read_input(
         if stdin is None:
             yield Problem(None, "standard input is closed")
             return
-        yield from _to_the_end(read_json_lines(stdin))
+        yield from _said_when_empty(_to_the_end(read_json_lines(stdin)))
         return
     if source.reader is not None:
         yield from _to_the_end(source.reader())
@@ -60,6 +60,20 @@ def read_input(
         opened(stream)
     with stream:
         yield from _to_the_end(_read_stream(source.kind, stream))
+
+
+def _said_when_empty(events: Iterator[ReadEvent]) -> Iterator[ReadEvent]:
+    """Standard input's events, or a problem when it held nothing: in ``exporter | caselint check -``
+    that is most likely the exporter failing, and a run of no records would pass the gate."""
+    empty = True
+    for event in events:
+        empty = False
+        yield event
+    if empty:
+        yield Problem(None, _EMPTY_STDIN)
+
+
+_EMPTY_STDIN = "standard input held no records: nothing to check (did the command writing to it fail?)"
 
 
 def _to_the_end(events: Iterator[ReadEvent]) -> Iterator[ReadEvent]:
