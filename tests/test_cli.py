@@ -177,6 +177,17 @@ def test_output_file_and_stdin(tmp_path: Path) -> None:
     assert report["inputs"][0]["path"] == "<stdin>"
 
 
+@pytest.mark.parametrize(
+    "where", [["--format", "json", "--output", "-"], ["--format", "json=-"], ["-o", "-", "--format", "json"]]
+)
+def test_a_dash_for_an_output_file_is_standard_output(tmp_path: Path, where: list[str]) -> None:
+    # As "-" is standard input among the inputs; a file named "-" is what no one asks for.
+    done = caselint("check", str(jsonl(tmp_path, LATE_AA)), *where, cwd=tmp_path)
+    assert done.returncode == 1
+    assert report_of(done.stdout)["summary"]["records"] == 1
+    assert not (tmp_path / "-").exists()
+
+
 def test_same_input_same_bytes(tmp_path: Path) -> None:
     path = str(jsonl(tmp_path, LATE_AA, GOOD, {"record_id": "R-2", "child": {}}))
     first = caselint("check", path, "--format", "json", "--as-of", "2013-01-07T09:00:00Z").stdout

@@ -43,7 +43,7 @@ from checker.rules.severity import FAIL_ON_CHOICES
     multiple=True,
     metavar="FORMAT[=FILE]",
     help=f"Output format, repeatable: {', '.join(OUTPUT_FORMATS)}; FORMAT=FILE writes it to FILE "
-    "(markdown=$GITHUB_STEP_SUMMARY appends to the job summary).",
+    "(- is standard output; markdown=$GITHUB_STEP_SUMMARY appends to the job summary).",
 )
 @click.option(
     "--output", "--output-file", "-o", metavar="FILE", help="Write the terminal's format to FILE instead."

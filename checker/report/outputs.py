@@ -68,10 +68,14 @@ class Rendered:
         return "".join(self.make())
 
 
+STDOUT = "-"  # as a file name: standard output, as "-" is standard input among the inputs
+
+
 def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
     """``--format text --format sarif=results.sarif``: at most one goes to the terminal.
 
-    ``--output FILE`` names the file of the one format given without a file.
+    ``--output FILE`` names the file of the one format given without a file; ``-`` (as FILE,
+    or as ``FORMAT=-``) is standard output, the terminal's place.
     """
     outputs: list[Output] = []
     for spec in formats or ["text"]:
@@ -81,14 +85,14 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
             raise OutputError(f"--format: {name!r} is not one of {', '.join(OUTPUT_FORMATS)}")
         if separator and not path:
             raise OutputError(f"--format: {spec!r} names no file after '='")
-        outputs.append(Output(name, Path(path) if path else None))
+        outputs.append(Output(name, Path(path) if path and path != STDOUT else None))
     to_terminal = [entry for entry in outputs if entry.path is None]
     if len(to_terminal) > 1:
         names = ", ".join(entry.format for entry in to_terminal)
         raise OutputError(
             f"--format: only one format can go to the terminal ({names}); give the others a file"
         )
-    if output is not None:
+    if output is not None and output != STDOUT:
         if not to_terminal:
             raise OutputError("--output: every format already has a file")
         outputs = [
