@@ -213,6 +213,7 @@ def test_invalid_configuration_names_file_key_and_what_is_allowed(
     ("toml", "message"),
     [
         ('[severity]\nZZ001 = "warning"\n', "severity.ZZ001: no such rule"),
+        ('rulebooks = ["nope"]\n', "caselint.toml:1: rulebooks: nope: no such directory"),
         # A minimum for no rule would be no gate, the target met without a word.
         (
             "[min-compliance]\nMI02 = 0.99\n",

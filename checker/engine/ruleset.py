@@ -95,6 +95,11 @@ def load_ruleset(
     extend_select: Sequence[str] = (),
 ) -> Ruleset:
     """Raises RulebookError, ConfigError or SelectionError, each saying what to fix."""
+    for directory in config.rulebooks:  # the configuration's mistake: said at its line
+        if not directory.is_dir():
+            raise ConfigError(
+                f"{config.where('rulebooks')}: rulebooks: {directory.as_posix()}: no such directory"
+            )
     definitions = load_rule_definitions([builtin_rulebook_dir(), *config.rulebooks])
     _check_config_refers_to_real_rules(config, definitions)
     compiled = [_compiled(definition, config) for definition in definitions if definition.enabled]
