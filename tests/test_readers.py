@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -370,6 +371,32 @@ class TestJson:
     )
     def test_what_follows_a_whole_document(self, tmp_path: Path, written: str, expected: str) -> None:
         said = ("not valid JSON",)
+        assert _read_and_lost(tmp_path / "x.json", written, said) == expected
+
+    @pytest.mark.parametrize(
+        ("damage", "expected"),
+        [
+            # A record's closing line deleted: it runs into the next, and both are one rejection.
+            (lambda lines, end: lines[:end] + lines[end + 1 :], "C | R12"),
+            # A brace typed at the start of a line, a key broken over two lines: its record alone.
+            (lambda lines, end: [*lines[: end + 3], "}" + lines[end + 3], *lines[end + 4 :]], "A C | R15"),
+            (
+                lambda lines, end: [*lines[: end + 2], '  "reco', 'rd_id": "B",', *lines[end + 3 :]],
+                "A C | R14",
+            ),
+        ],
+        ids=["closing-line-deleted", "stray-brace", "key-broken"],
+    )
+    def test_a_pretty_array_out_of_its_layout_is_read_where_records_start(
+        self, tmp_path: Path, damage: Callable[[list[str], int], list[str]], expected: str
+    ) -> None:
+        # Neither the lines' quotes nor the layout tell the records apart: the whole file was lost.
+        records_written = [
+            {"record_id": name, "child": {"person_id": "P"}, "incidents": [{"id": "I"}]} for name in "ABC"
+        ]
+        lines = json.dumps(records_written, indent=1).split("\n")
+        written = "\n".join(damage(lines, lines.index(" },")))
+        said = ("not valid JSON", "still open")
         assert _read_and_lost(tmp_path / "x.json", written, said) == expected
 
     def test_a_minified_envelope_s_records_keep_its_as_of(self, tmp_path: Path) -> None:

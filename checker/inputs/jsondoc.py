@@ -37,9 +37,9 @@ from checker.inputs.events import (
 from checker.inputs.jsonbreaks import Break, breaks_said
 from checker.inputs.jsonlayout import laid_out
 from checker.inputs.jsononeline import CUT as _CUT
-from checker.inputs.jsononeline import STILL_OPEN, several_records_on_the_line, told_apart_by_starts
+from checker.inputs.jsononeline import STILL_OPEN, Stretch, several_records_on_the_line, told_apart_by_starts
 from checker.inputs.jsononeline import UNREAD as _UNREAD
-from checker.inputs.jsonquotes import odd_quote_lines, quote_breaks, readings
+from checker.inputs.jsonquotes import inside_the_array, odd_quote_lines, quote_breaks, readings
 from checker.inputs.jsontext import (
     JsonTooDeep,
     Unmatched,
@@ -72,11 +72,7 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
     except json.JSONDecodeError as error:
         one_line = told_apart_by_starts(text, start) if several_records_on_the_line(text, error.pos) else None
         if one_line is not None:
-            document, stretches = one_line
-            yield from _json_document(document, start, len(document), index)
-            for stretch in stretches:
-                kind = Rejected if stretch.lost else Problem
-                yield kind(index.position(min(stretch.error, len(text) - 1))[0], stretch.message)
+            yield from _told_apart(text, start, index, *one_line)
             return
         odd_lines = odd_quote_lines(text)
         for scanned in readings(text, odd_lines, start):
@@ -86,6 +82,10 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
         repaired = laid_out(text, start, index)
         if repaired is not None and _broken_only_in_records(repaired[0], start, (), index, text):
             yield from _past_the_error(repaired[0], start, index, error, repaired[1])
+            return
+        by_starts = told_apart_by_starts(text, start, any_layout=True)
+        if by_starts is not None:
+            yield from _told_apart(text, start, index, *by_starts)
             return
         yield Rejected(error.lineno, not_json(error))
         return
@@ -102,6 +102,17 @@ def read_json_text(text: str) -> Iterator[ReadEvent]:
         if trailing.junk is not None:
             position, said, lost = trailing.junk
             yield (Rejected if lost else Problem)(index.position(position)[0], said)
+
+
+def _told_apart(
+    text: str, start: int, index: LineIndex, document: str, stretches: tuple[Stretch, ...]
+) -> Iterator[ReadEvent]:
+    """The records of a document told apart by where they start (``jsononeline``), and its
+    stretches that are not read."""
+    yield from _json_document(document, start, len(document), index)
+    for stretch in stretches:
+        kind = Rejected if stretch.lost else Problem
+        yield kind(index.position(min(stretch.error, len(text) - 1))[0], stretch.message)
 
 
 def _trailing(text: str, start: int, end: int) -> Trailing | None:
@@ -144,7 +155,7 @@ def _broken_only_in_records(
     envelope's ``cases``) emptied: then past a syntax error the records can still be told apart.
     A file cut short inside the array is taken as closed where it ends. In ``text``, the lines
     with a quote too many or too few are read as ``jsonquotes.readings`` says: each must be
-    inside the array (``_inside``; ``written``: the text as written)."""
+    inside the array (``jsonquotes.inside_the_array``; ``written``: the text as written)."""
     try:
         if text[start] == "[":
             opened, wrapper = start, ""
@@ -157,34 +168,15 @@ def _broken_only_in_records(
         while closed < len(text) and (closed == opened or text[closed] == ","):
             closed = broken_value_end(text, closed + 1, "]")  # an element, broken or not
         enveloped = bool(wrapper)
-        if odd_quote_lines and not _inside(odd_quote_lines, index, opened, closed, written, enveloped):
+        if odd_quote_lines and not inside_the_array(
+            odd_quote_lines, index, opened, closed, written, enveloped
+        ):
             return False
         emptied = text[:opened] + "[]" + (text[closed + 1 :] if closed < len(text) else wrapper)
         _, end = decode_value(emptied, start, check_depth=False, syntax_only=True)
     except (json.JSONDecodeError, JsonTooDeep, Unmatched, IndexError):
         return False
     return skip_whitespace(emptied, end) == len(emptied)
-
-
-def _inside(
-    odd_quote_lines: tuple[int, ...],
-    index: LineIndex,
-    opened: int,
-    closed: int,
-    written: str,
-    enveloped: bool,
-) -> bool:
-    """Whether the lines are all inside the array of records opened at ``opened`` and closed at
-    ``closed`` (the end of the text: cut short, or its bracket on a line blanked): a line after
-    it may hold records no element would stand for. An envelope's other members may be written
-    on the lines of its brackets, so for it those are outside, and at the end of the text the
-    last line is inside only if no bracket on it could close the array."""
-    opened_line = index.position(opened)[0]
-    if odd_quote_lines[0] < opened_line + enveloped:
-        return False
-    if closed < len(written):
-        return odd_quote_lines[-1] < index.position(closed)[0] + (not enveloped)
-    return not enveloped or "]" not in written[index.offset(odd_quote_lines[-1], 1) :]
 
 
 # The walks below run over a document whose syntax has been checked whole (or that is broken

@@ -1,22 +1,23 @@
-"""Records of a JSON array written on one line (minified), read on past a syntax error.
+"""Records of a JSON array told apart where each starts, past a syntax error: an array written on
+one line (minified), or one the line walk in ``jsondoc`` finds no reading of at all.
 
-The walk past an error in ``jsondoc`` tells records apart by their lines: a line
-whose quotes do not pair up, or a record that does not decode, is rejected with all
-else on its line. A program that writes its export minified (Python's ``json.dump``
-does by default) puts every record on one line, so one damaged record, or a file cut
-short, lost them all. Here the records are told apart where they start instead: an
-object that opens after a comma, decodes whole with the members the record format
-requires (``record_id`` and ``child``), its first member named as that of the first
-record read, and is followed by a comma or the array's end. A JSON string cannot
-hold an unescaped quote, so such a start is never inside a text as written; an item
-of a record that looks like one (a linked case's ``record_id`` and ``child``) leaves
-brackets that do not pair up after it, and the document, read again with the
-stretches blanked, must be whole (so a file cut short is read past no break but the
-cut). Each stretch that does not decode, from the record
-it breaks to the next such start, is rejected once and blanked, and the document is
-read as it then is. Anything else (no start found where one was needed, an envelope
-whose ``export`` comes after a ``cases`` cut short) leaves the document to the line
-walk.
+The walk past an error in ``jsondoc`` tells records apart by their lines: a line whose
+quotes do not pair up, or a record that does not decode, is rejected with all else on its
+line. A program that writes its export minified (Python's ``json.dump`` does by default)
+puts every record on one line, so one damaged record, or a file cut short, lost them all;
+and a pretty-printed file whose damage breaks its layout (a record's closing line deleted)
+was lost whole. Here the records are told apart where they start instead: an object that
+opens after a comma, decodes whole with the members the record format requires
+(``record_id`` and ``child``), its first member named as that of the first record read, and
+is followed by a comma or the array's end. A JSON string cannot hold an unescaped quote, so
+such a start is never inside a text as written. An item of a record that looks like one (a
+linked case's ``record_id`` and ``child``) is known for one when the record it is in decodes
+up to it; after the error, the brackets after it do not pair up, and the document, read
+again with the stretches blanked, must be whole (so a file cut short is read past no break
+but the cut). Each stretch that does not decode, from the record it breaks to the next such
+start, is rejected once and blanked, and the document is read as it then is. Anything else
+(no start found where one was needed, an envelope whose ``export`` comes after the break) is
+left to the line walk, or lost whole.
 """
 
 from __future__ import annotations
@@ -56,16 +57,19 @@ def several_records_on_the_line(text: str, offset: int) -> bool:
     return len(_RECORD_KEY.findall(line)) > 1
 
 
-def told_apart_by_starts(text: str, start: int) -> tuple[str, tuple[Stretch, ...]] | None:
+def told_apart_by_starts(
+    text: str, start: int, any_layout: bool = False
+) -> tuple[str, tuple[Stretch, ...]] | None:
     """The document with each stretch of its array of records that does not decode blanked (and
     closed where it is cut short), and those stretches; None when its records cannot be told
-    apart by where they start."""
+    apart by where they start. Unless ``any_layout`` (when the line walk has found no reading),
+    only when they are all on one line: else the line walk tells them apart."""
     found = _records_array(text, start)
     if found is None:
         return None
     opened, export_before = found
-    if "\n" in text[opened : len(text.rstrip())]:
-        return None  # its records are not all on one line: the line walk tells them apart
+    if not any_layout and "\n" in text[opened : len(text.rstrip())]:
+        return None
     stretches: list[Stretch] = []
     ends: list[tuple[int, int]] = []  # where each element read whole starts and ends
     position = skip_whitespace(text, opened + 1)
@@ -99,6 +103,8 @@ def told_apart_by_starts(text: str, start: int) -> tuple[str, tuple[Stretch, ...
         nested = _braces_read(text, position + 1, error_at)
         next_start = _next_record(text, position, first_key, nested)
         if next_start is None:
+            if text[start] == "{" and not export_before:
+                return None  # an export after the break may be a text's words: the as-of is unsure
             end_of_array = _array_end(text, position + 1, text[start] == "{")
             closed = end_of_array is not None
             stretch_end = len(text) if end_of_array is None else end_of_array
@@ -229,6 +235,8 @@ def _array_end(text: str, after: int, enveloped: bool) -> int | None:
 def _records_array(text: str, start: int) -> tuple[int, bool] | None:
     """Where the array of records opens (the document, or an envelope's ``cases`` with every member
     before it whole), and whether an ``export`` came before it; None otherwise."""
+    if start >= len(text):
+        return None
     if text[start] == "[":
         return start, False
     keys: set[str] = set()

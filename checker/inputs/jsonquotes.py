@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from checker.inputs.jsonbreaks import Break
+from checker.inputs.sourcemap import LineIndex
 
 
 def odd_quote_lines(text: str) -> tuple[int, ...]:
@@ -91,3 +92,24 @@ _CUT = (
     "not valid JSON: the file ends with a bracket still open, inside a text (cut short?); that record is lost"
 )
 _ODD_QUOTES = "not valid JSON: a quote too many or too few on this line; its record not read"
+
+
+def inside_the_array(
+    odd_quote_lines: tuple[int, ...],
+    index: LineIndex,
+    opened: int,
+    closed: int,
+    written: str,
+    enveloped: bool,
+) -> bool:
+    """Whether the lines are all inside the array of records opened at ``opened`` and closed at
+    ``closed`` (the end of the text: cut short, or its bracket on a line blanked): a line after
+    it may hold records no element would stand for. An envelope's other members may be written
+    on the lines of its brackets, so for it those are outside, and at the end of the text the
+    last line is inside only if no bracket on it could close the array."""
+    opened_line = index.position(opened)[0]
+    if odd_quote_lines[0] < opened_line + enveloped:
+        return False
+    if closed < len(written):
+        return odd_quote_lines[-1] < index.position(closed)[0] + (not enveloped)
+    return not enveloped or "]" not in written[index.offset(odd_quote_lines[-1], 1) :]
