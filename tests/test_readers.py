@@ -399,6 +399,39 @@ class TestJson:
         said = ("not valid JSON", "still open")
         assert _read_and_lost(tmp_path / "x.json", written, said) == expected
 
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            # Past a break in the last record, a start in the next document, or in another member
+            # of the envelope, is no record of this array: read, it took the wrong as-of, or was a
+            # record of no case (red-team). The line walk's answer stands.
+            ("{'export': %s, 'cases': [%s, %s]}\n{'export': %s, 'cases': [%s, %s]}", " | R1"),
+            ("{'cases': [%s, %s], 'export': %s}\n{'cases': [%s, %s], 'export': %s}", " | R1"),
+            ("{'export': %s, 'cases': [%s, %s], 'archived': [%s, %s]}", "A | R1"),
+            ("{'cases': [%s, %s], 'export': %s, 'archived': [%s, %s]}", "A | R1"),
+        ],
+        ids=["next-document", "next-document-export-after", "another-member", "another-member-export-after"],
+    )
+    def test_a_start_past_the_array_of_records_is_not_taken(
+        self, tmp_path: Path, written: str, expected: str
+    ) -> None:
+        broken = f"{{{_ID}'B', {_CHILD}, 'notes': 'x' 'y'}}"
+        if written.startswith("{'export'"):
+            values = (_EXPORT, _A, broken, _EXPORT, _B, _C)
+        else:
+            values = (_A, broken, _EXPORT, _B, _C, _EXPORT)
+        text = (written % values[: written.count("%s")]).replace("'", '"')
+        assert _read_and_lost(tmp_path / "x.json", text, ("not valid JSON",)) == expected
+        assert all(
+            record.exported_at == "2013-01-07T09:00:00Z" for record in records(read(tmp_path / "x.json"))
+        )
+
+    def test_a_start_looked_for_at_every_bracket_is_given_up_on(self, tmp_path: Path) -> None:
+        # Made to have a record start tried at each of 40,000 brackets, the reading took minutes
+        # (each tried to the end of the file); now the line walk's answer comes at once.
+        written = f"[{_A}, {{{_ID}'B', {_CHILD}, 'n': 'x' 'y'}}".replace("'", '"') + ', {"a": [0' * 40_000
+        assert _read_and_lost(tmp_path / "x.json", written, ("not valid JSON",)) == "A | R1"
+
     def test_a_minified_envelope_s_records_keep_its_as_of(self, tmp_path: Path) -> None:
         written = f"{{'export': {_EXPORT}, 'cases': [{_A}, {{{_ID}'B', 'x".replace("'", '"')
         (tmp_path / "x.json").write_text(written, encoding="utf-8")

@@ -25,9 +25,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from checker.inputs.jsontext import JsonTooDeep, decode_value, not_json
 from checker.inputs.sourcemap import skip_whitespace
+from checker.records.schema import record_schema
 
 _RECORD_START = re.compile(r",[ \t\r\n]*(\{)")
 _RECORD_KEY = re.compile(r'"record_id"[ \t]*:')
@@ -70,6 +73,32 @@ def told_apart_by_starts(
     opened, export_before = found
     if not any_layout and "\n" in text[opened : len(text.rstrip())]:
         return None
+    try:
+        return _read_by_starts(text, start, opened, export_before, _Budget(4 * len(text) + 1_000_000))
+    except _OverBudget:
+        return None
+
+
+class _OverBudget(Exception):
+    pass
+
+
+@dataclass
+class _Budget:
+    """How much text the candidates may still decode: a file made to have a start looked for at
+    every bracket would otherwise take time that grows with the square of its size."""
+
+    left: int
+
+    def spend(self, characters: int) -> None:
+        self.left -= characters
+        if self.left < 0:
+            raise _OverBudget
+
+
+def _read_by_starts(
+    text: str, start: int, opened: int, export_before: bool, budget: _Budget
+) -> tuple[str, tuple[Stretch, ...]] | None:
     stretches: list[Stretch] = []
     ends: list[tuple[int, int]] = []  # where each element read whole starts and ends
     position = skip_whitespace(text, opened + 1)
@@ -101,11 +130,11 @@ def told_apart_by_starts(
             stretch_start = ends.pop()[0]
         first_key = _first_key(text, ends[0][0]) if ends else None
         nested = _braces_read(text, position + 1, error_at)
-        next_start = _next_record(text, position, first_key, nested)
+        next_start = _next_record(text, position, first_key, nested, budget)
         if next_start is None:
             if text[start] == "{" and not export_before:
                 return None  # an export after the break may be a text's words: the as-of is unsure
-            end_of_array = _array_end(text, position + 1, text[start] == "{")
+            end_of_array = _array_end(text, position + 1, text[start] == "{", budget)
             closed = end_of_array is not None
             stretch_end = len(text) if end_of_array is None else end_of_array
             stretches.append(
@@ -133,6 +162,10 @@ def _blanked(
 ) -> tuple[str, tuple[Stretch, ...]] | None:
     if not stretches and closed:
         return None  # the array reads whole: the error is elsewhere
+    if any(
+        _foreign_member(text, stretch.start, stretch.end, text[start] == "{", ends) for stretch in stretches
+    ):
+        return None
     pieces: list[str] = []
     kept = 0
     for stretch in stretches:
@@ -160,6 +193,49 @@ def _blanked(
 _BLANK = re.compile(r"[^\n]")
 
 
+def _foreign_member(
+    text: str, start: int, end: int, enveloped: bool, read_whole: list[tuple[int, int]]
+) -> bool:
+    """Whether the text from ``start`` to ``end`` may run past the array of records: blanked, a
+    start found after it could be no record of this array. It does when it names an envelope's
+    ``export`` or ``cases`` (of this document or the next), or, in an envelope, a member no record
+    has (``read_whole``: the records read whole) right after a list closes ("],"archived":"), as
+    the envelope's next member would be."""
+    if any(key in ("export", "cases") for key in _MEMBER_NAME.findall(text, start, end)):
+        return True
+    fields = _record_fields()
+    unknown = (
+        {key for key in _AFTER_A_LIST.findall(text, start, end) if key not in fields} if enveloped else set()
+    )
+    # A member the format does not name may be a force's own: it is a record's when a record read
+    # whole has it too.
+    return bool(unknown) and not unknown <= {
+        key
+        for element_start, element_end in read_whole
+        for key in _MEMBER_NAME.findall(text, element_start, element_end)
+    }
+
+
+_MEMBER_NAME = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:')
+_AFTER_A_LIST = re.compile(r'\][ \t\r\n]*,[ \t\r\n]*"((?:[^"\\]|\\.)*)"[ \t\r\n]*:')
+
+
+@cache
+def _record_fields() -> frozenset[str]:
+    """The name of every member the record format gives anywhere in a record."""
+    names: set[str] = set()
+    waiting: list[Any] = [record_schema()]
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict):
+                names.update(node["properties"])
+            waiting += node.values()
+        elif isinstance(node, list):
+            waiting += node
+    return frozenset(names - {"export", "cases"})
+
+
 def _braces_read(text: str, start: int, end: int) -> set[int]:
     """The braces from ``start`` to ``end`` that open an object, in text that decodes as written
     up to ``end`` (where the element's error is): an item of the element, not a record. A brace
@@ -170,7 +246,9 @@ def _braces_read(text: str, start: int, end: int) -> set[int]:
 _STRING_OR_BRACE = re.compile(r'"(?:[^"\\]|\\.)*"|\{')
 
 
-def _next_record(text: str, after: int, first_key: str | None, nested: set[int]) -> int | None:
+def _next_record(
+    text: str, after: int, first_key: str | None, nested: set[int], budget: _Budget
+) -> int | None:
     """Where the next record starts after ``after``, known by how it is written (the module's
     docstring; ``first_key``: the first member of the first record read, if any), or None;
     ``nested``: braces known to open an item of the element that did not decode."""
@@ -180,8 +258,13 @@ def _next_record(text: str, after: int, first_key: str | None, nested: set[int])
             continue
         try:
             value, end = decode_value(text, brace, check_depth=False)
-        except (json.JSONDecodeError, JsonTooDeep):
+        except json.JSONDecodeError as error:
+            budget.spend(error.pos - brace)
             continue
+        except JsonTooDeep:
+            budget.spend(len(text) - brace)  # how deep it goes is looked for to the end
+            continue
+        budget.spend(end - brace)
         if not (isinstance(value, dict) and value.keys() >= _REQUIRED):
             continue
         following = skip_whitespace(text, end)
@@ -214,13 +297,14 @@ def _first_key(text: str, start: int) -> str | None:
     return key
 
 
-def _array_end(text: str, after: int, enveloped: bool) -> int | None:
+def _array_end(text: str, after: int, enveloped: bool, budget: _Budget) -> int | None:
     """Where the array of records closes after ``after``: the last bracket after which the rest
     of the document is read whole (for an envelope, its members after ``cases``); None if none."""
     opened = '{"cases":[' if enveloped else "["
     closer = text.rfind("]")
     while closer >= after:
         tail = opened + text[closer:]
+        budget.spend(len(tail))
         try:
             _, end = decode_value(tail, 0, check_depth=False, syntax_only=True)
         except (json.JSONDecodeError, JsonTooDeep):
