@@ -900,6 +900,16 @@ class TestPaths:
         labels = [source.label for source in expand_inputs([str(tmp_path)])]
         assert labels == [f"{tmp_path.as_posix()}/{name}" for name in ("a.json", "b/1.yml", "b/2.jsonl")]
 
+    def test_a_linked_directory_is_searched_and_a_link_back_up_is_no_loop(self, tmp_path: Path) -> None:
+        # Passed over, a linked folder's files were lost without a word (red-team).
+        (tmp_path / "real").mkdir()
+        (tmp_path / "real" / "x.json").write_text("{}", encoding="utf-8")
+        (tmp_path / "exports").mkdir()
+        (tmp_path / "exports" / "linked").symlink_to(tmp_path / "real")
+        (tmp_path / "exports" / "up").symlink_to(tmp_path / "exports")
+        labels = [source.label for source in expand_inputs([str(tmp_path / "exports")])]
+        assert labels == [f"{tmp_path.as_posix()}/exports/linked/x.json"]
+
     @pytest.mark.parametrize(
         ("name", "problem"),
         [

@@ -274,15 +274,23 @@ def search_directory(
 
     Each comes with None, or with why a directory on the way could not be
     searched. Entries are chosen by name alone: a broken link or a FIFO with
-    a matching name is handed on, to be refused when it is opened.
+    a matching name is handed on, to be refused when it is opened. Linked
+    directories are searched, each directory once.
     """
 
     def excluded(path: Path) -> bool:
         return path.name.startswith(".") or any(entry.matches(path) for entry in exclude)
 
     failures: list[OSError] = []
-    for root, dirs, files in os.walk(directory, onerror=failures.append):
+    searched: set[str] = set()  # directories by where they really are: a link back up is a loop
+    # A directory reached through a link is searched: passed over, its files were lost in silence.
+    for root, dirs, files in os.walk(directory, onerror=failures.append, followlinks=True):
         yield from _unsearched(failures)
+        real = os.path.realpath(root)
+        if real in searched:
+            dirs[:] = []
+            continue
+        searched.add(real)
         dirs[:] = sorted(d for d in dirs if not excluded(Path(root) / d))
         for name in sorted(files):
             path = Path(root) / name
