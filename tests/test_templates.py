@@ -202,17 +202,84 @@ def test_unknown_nested_fields_and_fields_without_a_near_miss() -> None:
 
 def test_an_unknown_key_that_is_not_a_field_name_is_not_written_out() -> None:
     # A key may hold what a template never should (a postcode, a phone number): it is found by
-    # its line and column alone.
+    # its line and column alone, and is personal data like any value.
     text = '# caselint-template: incident\n"WR1 2AB": 1\ndash: {"07700 900123": 1}\n'
     assert summary(text, {}) == [
+        (
+            2,
+            12,
+            "personal-data",
+            "(key) looks like a UK postcode: a template holds placeholders, never personal data",
+        ),
         (
             2,
             12,
             "unknown-field",
             "an unknown key that is not a field name (not a field of an incident template)",
         ),
+        (
+            3,
+            24,
+            "personal-data",
+            "dash/(key) looks like a UK phone number: a template holds placeholders, never personal data",
+        ),
         (3, 24, "unknown-field", "an unknown key that is not a field name (not a field of dash)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # Keys that read as field names but hold a number, a postcode: neither is written out.
+        ("jane_smith_07700900123: <x>\n", "(key) looks like a UK phone number"),
+        ("wr12ab: <x>\n", "(key) looks like a UK postcode"),
+        ("nhs_9434765919: <x>\n", "(key) looks like an NHS number"),
+        # Unquoted, YAML reads these as numbers that lose their 0 and their +.
+        ("overnight_reason: 07700900123\n", "overnight_reason looks like a UK phone number"),
+        ("overnight_reason: +447700900123\n", "overnight_reason looks like a UK phone number"),
+    ],
+)
+def test_personal_data_in_keys_and_unquoted_numbers_is_found_and_not_written_out(
+    text: str, said: str
+) -> None:
+    found = summary("# caselint-template: custody_episode\n" + text, {})
+    assert any(check == "personal-data" and message.startswith(said) for *_, check, message in found), found
+    assert not any(
+        secret in message for *_, message in found for secret in ("07700", "wr12ab", "9434", "jane")
+    )
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ['{"Jane Smith": "07700 900123, WR1 2AB"}', '"Jane Smith 07700900123"'],
+)
+def test_an_unknown_declared_kind_is_not_written_out_unless_it_reads_as_a_name(declared: str) -> None:
+    found = findings(f'{{"$caselint-template": {declared}, "id": null}}', name="template.json")
+    kinds = [finding.message for finding in found if finding.check == "template-kind"]
+    assert kinds and kinds[0].startswith("unknown template kind; the kinds are record,")
+    assert not any("Jane" in finding.message or "07700" in finding.message for finding in found)
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("Charged_At", "charged_at"),
+        ("Appropriate-Adult", "appropriate_adult"),
+        ('"arrived_at "', "arrived_at"),
+    ],
+)
+def test_a_key_not_written_as_a_field_name_still_gets_a_did_you_mean(key: str, hint: str) -> None:
+    found = summary(f"# caselint-template: custody_episode\n{key}: null\n", {})
+    assert (f"an unknown key that is not a field name (did you mean {hint!r}?)") in [
+        message for *_, message in found
+    ]
+
+
+def test_born_in_long_prose_is_read_in_time() -> None:
+    # From each "born", the date after it was looked for to the end of the text: 100 KB of
+    # prose took minutes in pre-commit. Only a date soon after the word counts.
+    assert personal_data_kinds("born " * 20_000 + "in Worcester", today=TODAY) == []
+    assert personal_data_kinds("x " * 5_000 + "born on 1 May 2004", today=TODAY) == ["a date of birth"]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from checker.records.pointer import join, reads_as_field_name
+from checker.records.pointer import join
 from checker.records.schema import (
     DATE_FORMAT,
     JSON_TYPE_NAMES,
@@ -22,7 +22,7 @@ from checker.records.schema import (
 )
 from checker.records.times import is_date, is_moment
 from checker.templates.documents import KIND_KEY
-from checker.templates.findings import UNKNOWN_FIELD, WRONG_TYPE, Reporter, shown
+from checker.templates.findings import UNKNOWN_FIELD, WRONG_TYPE, Reporter, nameable, shown
 
 _PLACEHOLDER_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _ANGLE_PLACEHOLDER = re.compile(r"<[^<>]+>")
@@ -74,18 +74,19 @@ def schema_findings(value: Any, node: Field, tokens: list[str | int], kind: str,
             member_tokens = [*tokens, key]
             member_node = node.child(key)
             if member_node is None:
-                hint = difflib.get_close_matches(key, node.names, n=1)
+                # The hint is a field's name: given whether or not the key may be written out.
+                hint = difflib.get_close_matches(_as_a_field_name(key), node.names, n=1)
                 article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
                 where = f"not a field of {shown(tokens) if tokens else f'{article} {kind} template'}"
                 # A key that does not read as a field name may be personal data ("WR1 2AB"):
                 # it is found by its line and column, not written out.
-                named = reads_as_field_name(key)
+                said = f"did you mean {hint[0]!r}?" if hint else where
                 report(
                     join("", member_tokens),
                     UNKNOWN_FIELD,
-                    f"unknown field {key!r} ({f'did you mean {hint[0]!r}?' if hint else where})"
-                    if named
-                    else f"an unknown key that is not a field name ({where})",
+                    f"unknown field {key!r} ({said})"
+                    if nameable(key)
+                    else f"an unknown key that is not a field name ({said})",
                 )
                 continue
             _member_findings(member, member_node, member_tokens, kind, report)
@@ -95,6 +96,11 @@ def schema_findings(value: Any, node: Field, tokens: list[str | int], kind: str,
             return
         for index, member in enumerate(value):
             _member_findings(member, member_node, [*tokens, index], kind, report)
+
+
+def _as_a_field_name(key: str) -> str:
+    """``Charged_At``, ``appropriate-adult-present``, ``"overnight_reason "`` as fields are named."""
+    return "_".join(key.strip().lower().replace("-", " ").split())
 
 
 def _member_findings(value: Any, node: Field, tokens: list[str | int], kind: str, report: Reporter) -> None:

@@ -7,11 +7,13 @@ rule ids, and no configuration beyond the rule selection.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from checker.inputs.sourcemap import Position, nearest
+from checker.records.pointer import reads_as_field_name
 
 UNKNOWN_FIELD = "unknown-field"
 WRONG_TYPE = "wrong-type"
@@ -33,7 +35,28 @@ class TemplateFinding:
 
 
 def shown(tokens: Sequence[str | int]) -> str:
-    return "/".join(str(token) for token in tokens) or "the template"
+    """A path in a template, each key that may not be written out (``nameable``) shown as "(key)"."""
+    return "/".join(
+        str(token) if isinstance(token, int) or nameable(token) else "(key)" for token in tokens
+    ) or ("the template")
+
+
+def nameable(key: str) -> bool:
+    """Whether a key may be written in a message: it reads as a field name and holds no run of
+    digits nor anything else the personal-data check finds (a key may be personal data: "WR1 2AB",
+    "nhs_9434765919", "wr12ab"), or is "*" (every item)."""
+    from checker.templates.personal import personal_data_kinds  # which reports through this module
+
+    if key == "*":
+        return True
+    return (
+        reads_as_field_name(key)
+        and _DIGITS.search(key) is None
+        and not personal_data_kinds(key.replace("_", " "))
+    )
+
+
+_DIGITS = re.compile(r"[0-9]{4}")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from checker.records.schema import (
 )
 from checker.records.spelling import meant
 from checker.templates.documents import KIND_KEY, TemplateDocument
-from checker.templates.findings import TEMPLATE_KIND, Reporter
+from checker.templates.findings import TEMPLATE_KIND, Reporter, nameable
 
 RECORD = "record"
 
@@ -79,11 +79,14 @@ def kind_of(document: TemplateDocument, report: Reporter) -> str | None:
     if document.declared_kind is not None:
         if document.declared_kind in template_kinds():
             return document.declared_kind
+        declared = document.declared_kind
+        # What is written there may be anything, a child's name and number too: quoted only as a name.
+        written = isinstance(declared, str)
         report.at(
             document.declared_at or (document.line, 1),
             TEMPLATE_KIND,
-            f"unknown template kind {document.declared_kind!r}"
-            + meant(document.declared_kind, template_kinds())
+            ("unknown template kind" + (f" {declared!r}" if written and nameable(declared) else ""))
+            + (meant(declared, template_kinds()) if written else "")
             + f"; the kinds are {', '.join(template_kinds())}",
         )
         return None

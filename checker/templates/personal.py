@@ -47,6 +47,7 @@ _BIRTH_KEY = re.compile(r"birth|(?:^|[^a-z])dob(?:[^a-z]|$)", re.IGNORECASE)
 _BIRTH_WORD = re.compile(r"\b(?:born|d\.?o\.?b)\b\.?", re.IGNORECASE)
 # "born on the 1st of May 2004", "DOB: 01/05/2004": a date soon after the word.
 _BIRTH_WORD_REACH = 30
+_DATE_LENGTH = 64  # the longest a date found there is read to ("1st of September, 2004" and spaces)
 
 _NHS_NUMBER = re.compile(r"(?<![\d])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\d])")
 _POSTCODE = re.compile(
@@ -101,7 +102,12 @@ def _holds_birth_date(text: str, key: str | None, today: date) -> bool:
         candidates = [
             found
             for word in _BIRTH_WORD.finditer(text)
-            if (found := _DATE_IN_TEXT.search(text, word.end())) is not None
+            # Searched only as far as a date soon after the word could run: to the end of a long
+            # text from each "born" in it took minutes (a template's prose, in pre-commit).
+            if (
+                found := _DATE_IN_TEXT.search(text, word.end(), word.end() + _BIRTH_WORD_REACH + _DATE_LENGTH)
+            )
+            is not None
             and found.start() - word.end() <= _BIRTH_WORD_REACH
         ]
     return any(_is_plausible_birth(_date_from_match(match), today) for match in candidates)
@@ -131,15 +137,32 @@ def personal_data_kinds(text: str, key: str | None = None, today: date | None = 
 def personal_data_findings(value: Any, tokens: list[str | int], key: str | None, report: Reporter) -> None:
     if isinstance(value, dict):
         for name, member in value.items():
+            # A key may hold it too ("jane_smith_07700900123": ..., "WR1 2AB": ...).
+            _said(personal_data_kinds(str(name).replace("_", " ")), [*tokens, name], report)
             personal_data_findings(member, [*tokens, name], str(name), report)
     elif isinstance(value, list):
         for index, member in enumerate(value):
             personal_data_findings(member, [*tokens, index], key, report)
-    elif isinstance(value, (str, int)) and not isinstance(value, bool):
-        # A YAML number such as 9434765919 is an NHS number all the same.
-        for kind in personal_data_kinds(str(value), key):
-            report(
-                join("", tokens),
-                PERSONAL_DATA,
-                f"{shown(tokens)} looks like {kind}: a template holds placeholders, never personal data",
-            )
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        # A YAML number such as 9434765919 is an NHS number all the same; 07700900123 and
+        # +447700900123 unquoted are numbers that lost their 0 and their +.
+        digits = str(value)
+        kinds = (
+            personal_data_kinds(digits, key)
+            + personal_data_kinds(f"0{digits}")
+            + personal_data_kinds(f"+{digits}")
+        )
+        _said(list(dict.fromkeys(kinds)), tokens, report)
+    elif isinstance(value, str):
+        _said(personal_data_kinds(value, key), tokens, report)
+
+
+def _said(kinds: list[str], tokens: list[str | int], report: Reporter) -> None:
+    for kind in kinds:
+        report(
+            join("", tokens),
+            PERSONAL_DATA,
+            f"{shown(tokens)} looks like {kind}: a template holds placeholders, never personal data",
+        )
