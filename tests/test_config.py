@@ -227,8 +227,6 @@ def test_invalid_configuration_names_file_key_and_what_is_allowed(
             '[parameters]\nAA003.max_attendance_delay = "two hours"\n',
             "'two hours' is not an ISO 8601 duration",
         ),
-        # No agency required: the rule would pass every discussion while its title says otherwise.
-        ("[parameters]\nSD004.required_agencies = []\n", "required_agencies must list at least one value"),
         ('select = ["ZZ"]\n', "caselint.toml:1: select: no rule matches 'ZZ'"),
         (
             'fail-on = "error"\nextend-select = ["ex", "QQ9"]\n',

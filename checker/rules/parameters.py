@@ -82,8 +82,6 @@ def coerce(name: str, kind: str, raw: Any) -> Any:
     if kind == "strings":
         if not isinstance(raw, list) or not all(isinstance(entry, str) for entry in raw):
             raise ParameterError(f"{name} must be a list of text values")
-        if not raw:  # every such list names what a rule asks for: empty, the rule would ask nothing
-            raise ParameterError(f"{name} must list at least one value (to check nothing, ignore the rule)")
         return tuple(raw)
     if kind == "durations":
         if not isinstance(raw, dict) or not raw:
