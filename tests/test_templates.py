@@ -17,7 +17,7 @@ from checker.templates.findings import TemplateFinding
 from checker.templates.kinds import infer_kind
 from checker.templates.lint import check_template, check_template_text
 from checker.templates.needs import FieldNeeds, fields_read_by, needs_for_kind
-from checker.templates.personal import is_valid_nhs_number, personal_data_kinds
+from checker.templates.spotting import is_valid_nhs_number, personal_data_kinds
 from tests.conftest import EXAMPLES, caselint
 
 TEMPLATES = EXAMPLES / "templates"

@@ -14,6 +14,7 @@ from typing import Any
 
 from checker.inputs.sourcemap import Position, nearest
 from checker.records.pointer import reads_as_field_name
+from checker.templates.spotting import personal_data_kinds
 
 UNKNOWN_FIELD = "unknown-field"
 WRONG_TYPE = "wrong-type"
@@ -45,8 +46,6 @@ def nameable(key: str) -> bool:
     """Whether a key may be written in a message: it reads as a field name and holds no run of
     digits nor anything else the personal-data check finds (a key may be personal data: "WR1 2AB",
     "nhs_9434765919", "wr12ab"), or is "*" (every item)."""
-    from checker.templates.personal import personal_data_kinds  # which reports through this module
-
     if key == "*":
         return True
     return (
