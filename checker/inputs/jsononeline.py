@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from checker.inputs.jsontext import JsonTooDeep, decode_value, not_json
+from checker.inputs.jsonwalk import member_next
 from checker.inputs.sourcemap import skip_whitespace
 from checker.records.schema import record_schema
 
@@ -277,15 +278,12 @@ _REQUIRED = {"record_id", "child"}
 
 
 def _a_member(text: str, position: int) -> bool:
-    """Whether a member of an object (a name and its colon) is written at ``position``."""
-    if text[position] != '"':
-        return False
-    try:
-        _, after = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
-    except json.JSONDecodeError:
-        return False
-    colon = skip_whitespace(text, after)
-    return text[colon : colon + 1] == ":"
+    """Whether a member of an object (a name and its colon) is written at ``position``, just after
+    the comma that ended the element before."""
+    comma = text.rfind(",", 0, position)
+    return (
+        comma >= 0 and skip_whitespace(text, comma + 1) == position and member_next(text, comma) is not None
+    )
 
 
 def _first_key(text: str, start: int) -> str | None:
