@@ -365,6 +365,12 @@ class TestJson:
             ('[{"record_id": "A"}]\n[{"record_id": "B"}]\n]', "A B | P2 P3"),
             # A comma after it: the document may have ended early, a record read short.
             ('[{"record_id": "A"}]\n, {"record_id": "B"}]', " | R2"),
+            # A quote typed before a text "}]" ends the document in its record, which would be
+            # read short: what follows holds a quote, so it is the record's rest, not junk.
+            (
+                '[{"record_id": "A"},\n{"record_id": "B", "team":" "}]", "n": 1},\n{"record_id": "C"}\n]',
+                "A C | R2",
+            ),
             # An envelope without its export: the export, and its as-of, may be in what follows.
             ('{"cases": [{"record_id": "A"}]}, "export": {"exported_at": "2013-01-07"}}', " | R1"),
         ],

@@ -5,7 +5,10 @@ The document before it is whole, so its records are read as written; each whole
 document after it is read too, and what is none is said once, as the file's error.
 Text that goes on from the document with a comma is not that: the document may
 have ended early (a bracket typed inside its last record, which would be read
-short), so the caller reads the file as broken instead.
+short), so the caller reads the file as broken instead. Nor is text that holds a
+quote: a quote typed or lost in a string whose text is ``}]`` ends the document
+there, and what follows is the rest of that record (its string's own closing
+quote at least), not junk.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ def after_the_document(text: str, end: int) -> Trailing | None:
                     documents.append((position, document_end))
                     position = after
                     continue
+        if '"' in text[position:]:
+            return None
         said = not_json(json.JSONDecodeError("Extra data", text, position))
         junk = (position, f"{said}; what follows is not read", "{" in text[position:])
         return Trailing(tuple(documents), junk)
